@@ -1,0 +1,16 @@
+//! The pure domain: tariffs, pricing, ledger rules, rental rules, roles. No IO, no clock,
+//! no SQL: time comes in as an argument, decisions come out.
+
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod pricing;
+pub mod refusal;
+pub mod roles;
+pub mod rules;
+pub mod tariff;
+pub mod time;
+
+pub use ids::*;
+pub use money::Tenge;
+pub use refusal::Refusal;

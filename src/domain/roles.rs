@@ -1,0 +1,178 @@
+//! Staff roles and what each may do (DOMAIN §5). One table: the engine checks it, the
+//! console offers only what it allows, the README prints it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Agent,
+    Depot,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Depot, Role::Supervisor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Depot => "depot",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every staff action the engine knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffAction {
+    TakePayment,
+    SellPass,
+    HoldDeposit,
+    AuthoriseCableLock,
+    EndRental,
+    EnterFine,
+    ApproveFine,
+    Refund,
+    CreditClaim,
+    GiveBonus,
+    Block,
+    Unblock,
+    ResetPin,
+    BlockLostCard,
+    SetRestriction,
+    Correct,
+    RevealPersonalData,
+    ServiceRelease,
+    ServiceDock,
+    ToRepair,
+    DockOutOfService,
+    DockInService,
+    ViewAudit,
+    ManageStaff,
+}
+
+impl StaffAction {
+    pub const ALL: [StaffAction; 24] = [
+        StaffAction::TakePayment,
+        StaffAction::SellPass,
+        StaffAction::HoldDeposit,
+        StaffAction::AuthoriseCableLock,
+        StaffAction::EndRental,
+        StaffAction::EnterFine,
+        StaffAction::ApproveFine,
+        StaffAction::Refund,
+        StaffAction::CreditClaim,
+        StaffAction::GiveBonus,
+        StaffAction::Block,
+        StaffAction::Unblock,
+        StaffAction::ResetPin,
+        StaffAction::BlockLostCard,
+        StaffAction::SetRestriction,
+        StaffAction::Correct,
+        StaffAction::RevealPersonalData,
+        StaffAction::ServiceRelease,
+        StaffAction::ServiceDock,
+        StaffAction::ToRepair,
+        StaffAction::DockOutOfService,
+        StaffAction::DockInService,
+        StaffAction::ViewAudit,
+        StaffAction::ManageStaff,
+    ];
+
+    /// The audit word for the action.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffAction::TakePayment => "take-payment",
+            StaffAction::SellPass => "sell-pass",
+            StaffAction::HoldDeposit => "hold-deposit",
+            StaffAction::AuthoriseCableLock => "authorise-cable-lock",
+            StaffAction::EndRental => "end-rental",
+            StaffAction::EnterFine => "enter-fine",
+            StaffAction::ApproveFine => "approve-fine",
+            StaffAction::Refund => "refund",
+            StaffAction::CreditClaim => "credit-claim",
+            StaffAction::GiveBonus => "give-bonus",
+            StaffAction::Block => "block",
+            StaffAction::Unblock => "unblock",
+            StaffAction::ResetPin => "reset-pin",
+            StaffAction::BlockLostCard => "block-lost-card",
+            StaffAction::SetRestriction => "set-restriction",
+            StaffAction::Correct => "correct",
+            StaffAction::RevealPersonalData => "reveal-personal-data",
+            StaffAction::ServiceRelease => "service-release",
+            StaffAction::ServiceDock => "service-dock",
+            StaffAction::ToRepair => "to-repair",
+            StaffAction::DockOutOfService => "dock-out-of-service",
+            StaffAction::DockInService => "dock-in-service",
+            StaffAction::ViewAudit => "view-audit",
+            StaffAction::ManageStaff => "manage-staff",
+        }
+    }
+}
+
+/// The role matrix. Agents serve riders; depot staff move bikes; supervisors do what agents
+/// do and approve, correct, give bonus and read the audit; admins do everything.
+pub fn allows(role: Role, action: StaffAction) -> bool {
+    use StaffAction::*;
+    let agent = matches!(
+        action,
+        TakePayment
+            | SellPass
+            | HoldDeposit
+            | AuthoriseCableLock
+            | EndRental
+            | EnterFine
+            | Refund
+            | CreditClaim
+            | Block
+            | Unblock
+            | ResetPin
+            | BlockLostCard
+            | RevealPersonalData
+    );
+    let depot = matches!(
+        action,
+        ServiceRelease | ServiceDock | ToRepair | DockOutOfService | DockInService
+    );
+    match role {
+        Role::Admin => true,
+        Role::Agent => agent,
+        Role::Depot => depot,
+        Role::Supervisor => {
+            agent || matches!(action, ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_role_matrix_separates_desk_depot_and_approvals() {
+        assert!(allows(Role::Agent, StaffAction::AuthoriseCableLock));
+        assert!(!allows(Role::Agent, StaffAction::ApproveFine), "D14");
+        assert!(!allows(Role::Agent, StaffAction::GiveBonus));
+        assert!(!allows(Role::Agent, StaffAction::ServiceRelease));
+        assert!(allows(Role::Depot, StaffAction::ServiceRelease));
+        assert!(!allows(Role::Depot, StaffAction::EnterFine));
+        assert!(allows(Role::Supervisor, StaffAction::ApproveFine));
+        assert!(allows(Role::Supervisor, StaffAction::EnterFine));
+        assert!(!allows(Role::Supervisor, StaffAction::ManageStaff));
+        assert!(StaffAction::ALL.iter().all(|a| allows(Role::Admin, *a)));
+    }
+}

@@ -1,0 +1,3 @@
+//! velodesk: the operator console for city bike-sharing systems.
+
+pub mod domain;
