@@ -1,3 +1,6 @@
 //! velodesk: the operator console for city bike-sharing systems.
 
 pub mod domain;
+pub mod engine;
+pub mod scenario;
+pub mod store;

@@ -116,7 +116,8 @@ impl Actor {
         if let Some(id) = s.strip_prefix("rider:") {
             return id.parse().ok().map(|n| Actor::Rider(RiderId(n)));
         }
-        s.strip_prefix("staff:").map(|n| Actor::Staff(n.to_string()))
+        s.strip_prefix("staff:")
+            .map(|n| Actor::Staff(n.to_string()))
     }
 }
 
@@ -268,17 +269,29 @@ mod tests {
     #[test]
     fn d10_the_uncovered_part_of_a_charge_becomes_an_open_debt() {
         let a = account(300, 0, &[]);
-        assert_eq!(split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt, Tenge(700));
+        assert_eq!(
+            split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt,
+            Tenge(700)
+        );
         let a = account(-200, 0, &[(1, 200)]);
-        assert_eq!(split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt, Tenge(1000));
+        assert_eq!(
+            split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt,
+            Tenge(1000)
+        );
         let a = account(5000, 0, &[]);
-        assert_eq!(split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt, Tenge(0));
+        assert_eq!(
+            split_charge(&a, EntryKind::Fine, Tenge(1000)).new_debt,
+            Tenge(0)
+        );
     }
 
     #[test]
     fn r19_incoming_money_pays_the_oldest_debt_first() {
         let a = account(-1500, 0, &[(3, 1000), (7, 500)]);
-        assert_eq!(settle_debts(&a, Tenge(1200)), vec![(EntryId(3), Tenge(1000)), (EntryId(7), Tenge(200))]);
+        assert_eq!(
+            settle_debts(&a, Tenge(1200)),
+            vec![(EntryId(3), Tenge(1000)), (EntryId(7), Tenge(200))]
+        );
         assert_eq!(settle_debts(&a, Tenge(400)), vec![(EntryId(3), Tenge(400))]);
         assert_eq!(settle_debts(&a, Tenge(9000)).len(), 2);
     }

@@ -3,6 +3,7 @@
 
 pub mod ids;
 pub mod ledger;
+pub mod messages;
 pub mod money;
 pub mod pricing;
 pub mod refusal;

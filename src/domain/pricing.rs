@@ -253,7 +253,11 @@ mod tests {
         assert_eq!(q.total, Tenge(0));
         let q = quote(&t, p, 25 * 3600, 1);
         assert_eq!(q.amount_of(ItemKind::Overuse), Tenge(3500));
-        assert_eq!(q.amount_of(ItemKind::LateFine), Tenge(0), "D4: R5 replaces R7");
+        assert_eq!(
+            q.amount_of(ItemKind::LateFine),
+            Tenge(0),
+            "D4: R5 replaces R7"
+        );
         let q = quote(&t, p, 50 * 3600, 24 * 3600 + 1);
         assert_eq!(q.amount_of(ItemKind::Overuse), Tenge(7000));
     }

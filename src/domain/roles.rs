@@ -153,7 +153,11 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
         Role::Agent => agent,
         Role::Depot => depot,
         Role::Supervisor => {
-            agent || matches!(action, ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit)
+            agent
+                || matches!(
+                    action,
+                    ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit
+                )
         }
     }
 }

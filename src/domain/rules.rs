@@ -37,7 +37,11 @@ pub struct RentFacts<'a> {
 }
 
 /// R8, R9, R1, D15: may this rider rent now? The first failing reason in SCENARIOS.md order.
-pub fn check_rent(tariff: &Tariff, facts: &RentFacts<'_>, now: DateTime<Utc>) -> Result<(), Refusal> {
+pub fn check_rent(
+    tariff: &Tariff,
+    facts: &RentFacts<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
     let today = local_date(tariff.time_zone, now);
     if !facts.rider_exists || !facts.bike_exists {
         return Err(Refusal::NotFound);
@@ -102,7 +106,11 @@ pub fn check_buy(
 
 /// D6: the window of a pass that starts at `start`: months from the start, hours for
 /// daily passes, to the season's end for seasonal; no pass outlives the season.
-pub fn pass_window(tariff: &Tariff, pass: &PassDef, start: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+pub fn pass_window(
+    tariff: &Tariff,
+    pass: &PassDef,
+    start: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
     let tz = tariff.time_zone;
     let local = start.with_timezone(&tz).naive_local();
     let season_end = season_end_after(tariff.season, tz, local.date());
@@ -164,7 +172,10 @@ mod tests {
         let t = astana();
         let mut f = facts(&t);
         f.born = NaiveDate::from_ymd_opt(2009, 6, 2).unwrap();
-        assert_eq!(check_rent(&t, &f, at("2025-06-01 10:00")), Err(Refusal::UnderAge));
+        assert_eq!(
+            check_rent(&t, &f, at("2025-06-01 10:00")),
+            Err(Refusal::UnderAge)
+        );
         assert_eq!(check_rent(&t, &f, at("2025-06-02 10:00")), Ok(()));
     }
 
@@ -173,7 +184,10 @@ mod tests {
         let t = astana();
         let mut f = facts(&t);
         f.available = Tenge(499);
-        assert_eq!(check_rent(&t, &f, at("2025-06-01 10:00")), Err(Refusal::LowBalance));
+        assert_eq!(
+            check_rent(&t, &f, at("2025-06-01 10:00")),
+            Err(Refusal::LowBalance)
+        );
         f.available = Tenge(500);
         assert_eq!(check_rent(&t, &f, at("2025-06-01 10:00")), Ok(()));
     }
@@ -199,55 +213,112 @@ mod tests {
         assert_eq!(check_rent(&t, &f, now), Err(Refusal::LowBalance));
         f.available = Tenge(500);
         assert_eq!(check_rent(&t, &f, now), Err(Refusal::AlreadyRenting));
-        assert_eq!(check_rent(&t, &f, at("2025-11-01 10:00")), Err(Refusal::OutOfSeason));
+        assert_eq!(
+            check_rent(&t, &f, at("2025-11-01 10:00")),
+            Err(Refusal::OutOfSeason)
+        );
     }
 
     #[test]
     fn r2_monthly_type_passes_are_for_residents_only() {
         let t = astana();
-        let f = BuyFacts { resident: false, has_concession: false, available: Tenge(50_000) };
+        let f = BuyFacts {
+            resident: false,
+            has_concession: false,
+            available: Tenge(50_000),
+        };
         let now = at("2025-06-01 10:00");
-        assert_eq!(check_buy(&t, t.pass("monthly").unwrap(), f, now), Err(Refusal::NotResident));
-        assert_eq!(check_buy(&t, t.pass("day3").unwrap(), f, now), Ok(Tenge(9000)));
+        assert_eq!(
+            check_buy(&t, t.pass("monthly").unwrap(), f, now),
+            Err(Refusal::NotResident)
+        );
+        assert_eq!(
+            check_buy(&t, t.pass("day3").unwrap(), f, now),
+            Ok(Tenge(9000))
+        );
     }
 
     #[test]
     fn a3_concession_halves_quarterly_and_seasonal_only() {
         let t = astana();
-        let f = BuyFacts { resident: true, has_concession: true, available: Tenge(50_000) };
+        let f = BuyFacts {
+            resident: true,
+            has_concession: true,
+            available: Tenge(50_000),
+        };
         let now = at("2025-06-01 10:00");
-        assert_eq!(check_buy(&t, t.pass("quarterly").unwrap(), f, now), Ok(Tenge(3000)));
-        assert_eq!(check_buy(&t, t.pass("seasonal").unwrap(), f, now), Ok(Tenge(5000)));
-        assert_eq!(check_buy(&t, t.pass("monthly").unwrap(), f, now), Ok(Tenge(2500)));
+        assert_eq!(
+            check_buy(&t, t.pass("quarterly").unwrap(), f, now),
+            Ok(Tenge(3000))
+        );
+        assert_eq!(
+            check_buy(&t, t.pass("seasonal").unwrap(), f, now),
+            Ok(Tenge(5000))
+        );
+        assert_eq!(
+            check_buy(&t, t.pass("monthly").unwrap(), f, now),
+            Ok(Tenge(2500))
+        );
     }
 
     #[test]
     fn r16_a_pass_needs_its_price_available() {
         let t = astana();
-        let f = BuyFacts { resident: true, has_concession: false, available: Tenge(2499) };
+        let f = BuyFacts {
+            resident: true,
+            has_concession: false,
+            available: Tenge(2499),
+        };
         let now = at("2025-06-01 10:00");
-        assert_eq!(check_buy(&t, t.pass("monthly").unwrap(), f, now), Err(Refusal::LowBalance));
+        assert_eq!(
+            check_buy(&t, t.pass("monthly").unwrap(), f, now),
+            Err(Refusal::LowBalance)
+        );
     }
 
     #[test]
     fn d6_pass_periods_and_no_pass_outlives_the_season() {
         let t = astana();
         let start = at("2025-06-15 10:00");
-        assert_eq!(pass_window(&t, t.pass("monthly").unwrap(), start).1, at("2025-07-15 10:00"));
-        assert_eq!(pass_window(&t, t.pass("quarterly").unwrap(), start).1, at("2025-09-15 10:00"));
-        assert_eq!(pass_window(&t, t.pass("seasonal").unwrap(), start).1, at("2025-11-01 00:00"));
-        assert_eq!(pass_window(&t, t.pass("day3").unwrap(), start).1, at("2025-06-18 10:00"));
+        assert_eq!(
+            pass_window(&t, t.pass("monthly").unwrap(), start).1,
+            at("2025-07-15 10:00")
+        );
+        assert_eq!(
+            pass_window(&t, t.pass("quarterly").unwrap(), start).1,
+            at("2025-09-15 10:00")
+        );
+        assert_eq!(
+            pass_window(&t, t.pass("seasonal").unwrap(), start).1,
+            at("2025-11-01 00:00")
+        );
+        assert_eq!(
+            pass_window(&t, t.pass("day3").unwrap(), start).1,
+            at("2025-06-18 10:00")
+        );
         let late = at("2025-10-15 10:00");
-        assert_eq!(pass_window(&t, t.pass("monthly").unwrap(), late).1, at("2025-11-01 00:00"));
+        assert_eq!(
+            pass_window(&t, t.pass("monthly").unwrap(), late).1,
+            at("2025-11-01 00:00")
+        );
         let very_late = at("2025-10-31 12:00");
-        assert_eq!(pass_window(&t, t.pass("day7").unwrap(), very_late).1, at("2025-11-01 00:00"));
+        assert_eq!(
+            pass_window(&t, t.pass("day7").unwrap(), very_late).1,
+            at("2025-11-01 00:00")
+        );
     }
 
     #[test]
     fn almaty_runs_all_year_and_its_yearly_pass_lasts_12_months() {
         let t = load_named("almaty").unwrap().unwrap();
         let start = at("2025-01-10 10:00");
-        assert_eq!(pass_window(&t, t.pass("seasonal").unwrap(), start).1, at("2026-01-10 10:00"));
-        assert!(t.season.contains(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()));
+        assert_eq!(
+            pass_window(&t, t.pass("seasonal").unwrap(), start).1,
+            at("2026-01-10 10:00")
+        );
+        assert!(
+            t.season
+                .contains(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())
+        );
     }
 }

@@ -301,15 +301,22 @@ impl Checker<'_> {
         if *v.get_ref() < 0 {
             return Err(self.err(
                 v.span(),
-                format!("{what} is negative ({}); prices are whole tenge ≥ 0", v.get_ref()),
+                format!(
+                    "{what} is negative ({}); prices are whole tenge ≥ 0",
+                    v.get_ref()
+                ),
             ));
         }
         Ok(Tenge(*v.get_ref()))
     }
 
     fn month_day(&self, v: &Spanned<String>) -> Result<Season, TariffError> {
-        parse_season_bound(v)
-            .ok_or_else(|| self.err(v.span(), format!("season date {:?} is not MM-DD or YYYY-MM-DD", v.get_ref())))
+        parse_season_bound(v).ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!("season date {:?} is not MM-DD or YYYY-MM-DD", v.get_ref()),
+            )
+        })
     }
 }
 
@@ -334,14 +341,14 @@ impl RawTariff {
         let c = Checker { file, text };
         let effective_from = NaiveDate::parse_from_str(self.effective_from.get_ref(), "%Y-%m-%d")
             .map_err(|_| {
-                c.err(
-                    self.effective_from.span(),
-                    format!(
-                        "effective_from {:?} is not a date YYYY-MM-DD",
-                        self.effective_from.get_ref()
-                    ),
-                )
-            })?;
+            c.err(
+                self.effective_from.span(),
+                format!(
+                    "effective_from {:?} is not a date YYYY-MM-DD",
+                    self.effective_from.get_ref()
+                ),
+            )
+        })?;
         let time_zone: Tz = self.time_zone.get_ref().parse().map_err(|_| {
             c.err(
                 self.time_zone.span(),
@@ -350,10 +357,16 @@ impl RawTariff {
         })?;
         let minimum_balance = c.money(&self.minimum_balance, "minimum_balance")?;
         if *self.chain_break_seconds.get_ref() < 0 {
-            return Err(c.err(self.chain_break_seconds.span(), "chain_break_seconds is negative"));
+            return Err(c.err(
+                self.chain_break_seconds.span(),
+                "chain_break_seconds is negative",
+            ));
         }
         if *self.late_after_hours.get_ref() <= 0 {
-            return Err(c.err(self.late_after_hours.span(), "late_after_hours must be positive"));
+            return Err(c.err(
+                self.late_after_hours.span(),
+                "late_after_hours must be positive",
+            ));
         }
         let card_fee = match &self.card_fee {
             Some(v) => c.money(v, "card_fee")?,
@@ -390,7 +403,10 @@ impl RawTariff {
         for b in self.trip.brackets.get_ref() {
             let (minutes, price) = *b.get_ref();
             if minutes <= 0 {
-                return Err(c.err(b.span(), format!("bracket up to {minutes} min: minutes must be positive")));
+                return Err(c.err(
+                    b.span(),
+                    format!("bracket up to {minutes} min: minutes must be positive"),
+                ));
             }
             let price = c.money(&Spanned::new(b.span(), price), "bracket price")?;
             if let Some((lm, lp)) = last {
@@ -499,7 +515,8 @@ impl RawTariff {
         let fines = Fines {
             fixed,
             late_per_day,
-            approval_threshold: c.money(&self.fines.approval_threshold, "fines.approval_threshold")?,
+            approval_threshold: c
+                .money(&self.fines.approval_threshold, "fines.approval_threshold")?,
         };
 
         Ok(Tariff {

@@ -51,7 +51,9 @@ pub fn parse_local(tz: Tz, text: &str) -> Option<DateTime<Utc>> {
 
 /// Show an instant as local `YYYY-MM-DD HH:MM:SS`.
 pub fn format_local(tz: Tz, at: DateTime<Utc>) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
+    at.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -76,12 +78,21 @@ mod tests {
     #[test]
     fn r17_d13_posting_is_at_the_next_local_midnight_on_both_sides_of_the_change() {
         let trip_end = parse_local(Almaty, "2024-02-15 23:59").unwrap();
-        assert_eq!(next_local_midnight(Almaty, trip_end), utc("2024-02-15T18:00:00Z"));
+        assert_eq!(
+            next_local_midnight(Almaty, trip_end),
+            utc("2024-02-15T18:00:00Z")
+        );
         let trip_end = parse_local(Almaty, "2024-03-15 23:59").unwrap();
-        assert_eq!(next_local_midnight(Almaty, trip_end), utc("2024-03-15T19:00:00Z"));
+        assert_eq!(
+            next_local_midnight(Almaty, trip_end),
+            utc("2024-03-15T19:00:00Z")
+        );
         // 23:30 UTC on 14 March is already 04:30 local on the 15th: posts at the 16th.
         let late_utc = utc("2024-03-14T23:30:00Z");
-        assert_eq!(next_local_midnight(Almaty, late_utc), utc("2024-03-15T19:00:00Z"));
+        assert_eq!(
+            next_local_midnight(Almaty, late_utc),
+            utc("2024-03-15T19:00:00Z")
+        );
     }
 
     #[test]

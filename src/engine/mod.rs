@@ -1,0 +1,445 @@
+//! The engine: each operation gathers facts from the store, asks the domain, and writes the
+//! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
+//! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
+
+mod money;
+mod posting;
+mod rentals;
+mod staff_ops;
+pub mod views;
+
+use crate::domain::ledger::Actor;
+use crate::domain::messages::Notice;
+use crate::domain::roles::{Role, StaffAction, allows};
+use crate::domain::tariff::Tariff;
+use crate::domain::time::{format_local, local_date, local_midnight};
+use crate::domain::{Refusal, RiderId, StationId};
+use crate::store::{self, Store, StoreError, audit, people};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+pub use money::{FineOutcome, PayMethod};
+pub use views::*;
+
+/// Why an operation did not happen. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{kind}: {message}")]
+    Refused { kind: Refusal, message: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        if e.is_constraint() {
+            EngineError::Conflict(e.to_string())
+        } else {
+            EngineError::Store(e)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        EngineError::from(StoreError::from(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+/// A refusal with its reason in words.
+pub fn refuse<T>(kind: Refusal, message: impl Into<String>) -> Result<T> {
+    Err(EngineError::Refused {
+        kind,
+        message: message.into(),
+    })
+}
+
+/// Something that changed, for the live stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    StationChanged {
+        station: StationId,
+    },
+    RentalStarted {
+        rider: RiderId,
+        bike: i64,
+        station: Option<StationId>,
+    },
+    RentalEnded {
+        rider: RiderId,
+        bike: i64,
+        station: Option<StationId>,
+        charge: i64,
+    },
+    Alert {
+        kind: String,
+        text: String,
+        rider: Option<RiderId>,
+        station: Option<StationId>,
+    },
+    LedgerPosted {
+        rider: Option<RiderId>,
+        entries: u64,
+    },
+    RiderChanged {
+        rider: RiderId,
+    },
+}
+
+impl Event {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::StationChanged { .. } => "station-changed",
+            Event::RentalStarted { .. } => "rental-started",
+            Event::RentalEnded { .. } => "rental-ended",
+            Event::Alert { .. } => "alert",
+            Event::LedgerPosted { .. } => "ledger-posted",
+            Event::RiderChanged { .. } => "rider-changed",
+        }
+    }
+}
+
+/// Tunables that are not tariff (deployment settings).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// R10: seconds to pull the bike after a successful unlock.
+    pub unlock_window_s: i64,
+    /// R14: how long a cable-lock permission stays valid.
+    pub cable_auth_valid_s: i64,
+    /// R13: a bike reported faulty this soon after the start cancels the trip.
+    pub faulty_grace_s: i64,
+    /// D14: overrides the tariff's approval threshold when set.
+    pub approval_threshold: Option<crate::domain::Tenge>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            unlock_window_s: 30,
+            cable_auth_valid_s: 3600,
+            faulty_grace_s: 300,
+            approval_threshold: None,
+        }
+    }
+}
+
+/// One velodesk system: its store, its tariffs and the time it has reached.
+pub struct Engine {
+    store: Store,
+    tariffs: Vec<Tariff>,
+    now: Option<DateTime<Utc>>,
+    settings: Settings,
+    events: Vec<(i64, Event)>,
+}
+
+const POSTED_THROUGH: &str = "posted_through";
+
+impl Engine {
+    /// Wrap a migrated store; the tariffs come from the database (D8).
+    pub fn new(mut store: Store, settings: Settings) -> Result<Engine> {
+        let sources = store.read(|c| store::tariffs(c))?;
+        let mut tariffs = Vec::new();
+        for (name, source) in sources {
+            tariffs.push(
+                Tariff::parse(&name, &source).map_err(|e| EngineError::Refused {
+                    kind: Refusal::Invalid,
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        if tariffs.is_empty() {
+            return Err(EngineError::Store(StoreError::NotASystem(
+                "it has no tariff (create it with `velodesk init`)".into(),
+            )));
+        }
+        tariffs.sort_by_key(|t| t.effective_from);
+        Ok(Engine {
+            store,
+            tariffs,
+            now: None,
+            settings,
+            events: Vec::new(),
+        })
+    }
+
+    /// Create a system in `store` with a tariff (`name` for messages, `source` its TOML).
+    pub fn init(mut store: Store, name: &str, source: &str, settings: Settings) -> Result<Engine> {
+        let tariff = Tariff::parse(name, source).map_err(|e| EngineError::Refused {
+            kind: Refusal::Invalid,
+            message: e.to_string(),
+        })?;
+        store.write(|c| -> Result<()> {
+            if !store::tariffs(c)?.is_empty() {
+                return refuse(
+                    Refusal::Invalid,
+                    "this database already holds a velodesk system",
+                );
+            }
+            store::add_tariff(c, name, &tariff.effective_from.to_string(), source)?;
+            store::set_meta(c, "city", &tariff.city)?;
+            Ok(())
+        })?;
+        Engine::new(store, settings)
+    }
+
+    /// The tariff in force for something starting at `at` (D8).
+    pub fn tariff_at(&self, at: DateTime<Utc>) -> &Tariff {
+        let day = local_date(self.tariffs[0].time_zone, at);
+        self.tariffs
+            .iter()
+            .rev()
+            .find(|t| t.effective_from <= day)
+            .unwrap_or(&self.tariffs[0])
+    }
+
+    /// The tariff in force now.
+    pub fn tariff(&self) -> &Tariff {
+        self.tariff_at(self.now())
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.tariffs[0].time_zone
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Replace the season (scenario `season`, an operator's override).
+    pub fn set_season(&mut self, season: crate::domain::tariff::Season) {
+        for t in &mut self.tariffs {
+            t.season = season;
+        }
+    }
+
+    /// The time the engine has reached (the epoch before the first `advance_to`).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_default()
+    }
+
+    /// Events produced since the last call, with their log ids.
+    pub fn take_events(&mut self) -> Vec<(i64, Event)> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub fn store(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Run `f` in one write transaction, keeping its events only if it commits.
+    fn write<T>(&mut self, f: impl FnOnce(&Ctx<'_>, &Connection) -> Result<T>) -> Result<T> {
+        let now = self.now();
+        let tariff = self.tariff_at(now).clone();
+        let ctx = Ctx {
+            now,
+            tariff: &tariff,
+            settings: &self.settings,
+            events: std::cell::RefCell::new(Vec::new()),
+        };
+        let out = self.store.write(|c| -> Result<T> {
+            let out = f(&ctx, c)?;
+            let mut logged = Vec::new();
+            for e in ctx.events.borrow().iter() {
+                let payload = serde_json::to_string(e).unwrap_or_default();
+                logged.push((audit::add_event(c, now, e.kind(), &payload)?, e.clone()));
+            }
+            *ctx.events.borrow_mut() = Vec::new();
+            self.events.extend(logged);
+            Ok(out)
+        });
+        out
+    }
+
+    /// Run `f` over a read snapshot.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Ctx<'_>, &Connection) -> Result<T>) -> Result<T> {
+        let now = self.now();
+        let tariff = self.tariff_at(now).clone();
+        let ctx = Ctx {
+            now,
+            tariff: &tariff,
+            settings: &self.settings,
+            events: std::cell::RefCell::new(Vec::new()),
+        };
+        self.store.read(|c| f(&ctx, c))
+    }
+
+    /// Move time forward to `to`, running what falls due on the way, in order, exactly as
+    /// production does: the nightly posting at each local midnight (R17, R18, D16) and the
+    /// 24-hour overdue marks (R15). Returns what was posted. Time never moves backwards.
+    pub fn advance_to(&mut self, to: DateTime<Utc>) -> Result<PostingReport> {
+        let mut report = PostingReport::default();
+        let tz = self.time_zone();
+        let Some(now) = self.now else {
+            // First look at the clock: postings due before it are caught up below.
+            let posted = self.store.read(|c| store::get_meta(c, POSTED_THROUGH))?;
+            self.now = Some(to);
+            if posted.is_none() {
+                let today = local_midnight(tz, local_date(tz, to));
+                self.store
+                    .write(|c| store::set_meta(c, POSTED_THROUGH, &store::ts(today).to_string()))?;
+            }
+            return self.advance_to(to);
+        };
+        if to < now {
+            return refuse(
+                Refusal::Invalid,
+                format!(
+                    "time never moves backwards: it is {} and {} is earlier",
+                    format_local(tz, now),
+                    format_local(tz, to)
+                ),
+            );
+        }
+        loop {
+            let posted_through = self
+                .store
+                .read(|c| store::get_meta(c, POSTED_THROUGH))?
+                .and_then(|s| s.parse::<i64>().ok())
+                .map(store::from_ts)
+                .unwrap_or(now);
+            let midnight = crate::domain::time::next_local_midnight(tz, posted_through);
+            if midnight > to {
+                break;
+            }
+            self.now = Some(midnight.max(now));
+            self.mark_overdue(midnight)?;
+            let r = self.nightly_posting(midnight)?;
+            report.add(&r);
+        }
+        self.now = Some(to);
+        self.mark_overdue(to)?;
+        Ok(report)
+    }
+}
+
+/// What a nightly posting did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostingReport {
+    pub midnights: u32,
+    pub entries: u64,
+    pub riders: u64,
+    pub total: i64,
+    pub restricted: u64,
+    pub lifted: u64,
+    pub deposits_released: u64,
+}
+
+impl PostingReport {
+    fn add(&mut self, o: &PostingReport) {
+        self.midnights += o.midnights;
+        self.entries += o.entries;
+        self.riders += o.riders;
+        self.total += o.total;
+        self.restricted += o.restricted;
+        self.lifted += o.lifted;
+        self.deposits_released += o.deposits_released;
+    }
+}
+
+/// What an operation sees: the time, the tariff in force, and where its events go.
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    pub tariff: &'a Tariff,
+    pub settings: &'a Settings,
+    events: std::cell::RefCell<Vec<Event>>,
+}
+
+impl Ctx<'_> {
+    pub fn emit(&self, e: Event) {
+        self.events.borrow_mut().push(e);
+    }
+
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        format_local(self.tariff.time_zone, at)
+    }
+
+    /// The staff member, if they exist, are active and their role allows `action`.
+    pub fn authorise(
+        &self,
+        c: &Connection,
+        staff: &str,
+        action: StaffAction,
+    ) -> Result<people::Staff> {
+        let Some(s) = people::staff(c, staff)? else {
+            return refuse(Refusal::Forbidden, format!("no staff member {staff:?}"));
+        };
+        if s.disabled {
+            return refuse(
+                Refusal::Forbidden,
+                format!("staff member {staff} is disabled"),
+            );
+        }
+        if !allows(s.role, action) {
+            return refuse(
+                Refusal::Forbidden,
+                format!("a {} may not {}", s.role, action.as_str()),
+            );
+        }
+        Ok(s)
+    }
+
+    /// Record a staff action in the audit log (same transaction as its effect).
+    pub fn audit(
+        &self,
+        c: &Connection,
+        staff: &people::Staff,
+        action: StaffAction,
+        rider: Option<RiderId>,
+        target: &str,
+        reason: &str,
+        details: &str,
+    ) -> Result<()> {
+        audit::record(
+            c,
+            self.now,
+            &self.local(self.now),
+            &staff.name,
+            staff.role.as_str(),
+            action.as_str(),
+            rider,
+            target,
+            reason,
+            details,
+        )?;
+        Ok(())
+    }
+
+    /// Put a message to the rider into the outbox, in their language (R27).
+    pub fn notify(&self, c: &Connection, rider: RiderId, notice: Notice) -> Result<()> {
+        let lang = people::rider(c, rider)?
+            .map(|r| r.lang)
+            .unwrap_or_else(|| "ru".to_string());
+        audit::add_message(
+            c,
+            rider,
+            self.now,
+            &lang,
+            notice.kind(),
+            &notice.text(&lang),
+        )?;
+        Ok(())
+    }
+
+    pub fn rider(&self, c: &Connection, id: RiderId) -> Result<people::Rider> {
+        match people::rider(c, id)? {
+            Some(r) => Ok(r),
+            None => refuse(Refusal::NotFound, format!("no rider {id}")),
+        }
+    }
+}
+
+/// The actor for a staff member.
+pub fn staff_actor(s: &people::Staff) -> Actor {
+    Actor::Staff(s.name.clone())
+}
+
+/// Who may act: used by the console to offer only allowed actions.
+pub fn role_allows(role: Role, action: StaffAction) -> bool {
+    allows(role, action)
+}

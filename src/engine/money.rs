@@ -1,0 +1,605 @@
+//! Money at the desk: payments, passes, deposits, fines and their approval, refunds, claim
+//! credits, bonus and corrections (R2, R5–R7, R16–R26, D9–D16).
+
+use super::posting::{post_charge, post_credit};
+use super::{Engine, Event, Result, refuse, staff_actor};
+use crate::domain::ledger::{Actor, EntryKind, Moves};
+use crate::domain::messages::Notice;
+use crate::domain::roles::StaffAction;
+use crate::domain::rules::{BuyFacts, check_buy, pass_window};
+use crate::domain::tariff::FineKind;
+use crate::domain::time::next_local_midnight;
+use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
+use crate::store::ledger::{self as sl, Accrual, NewEntry};
+use crate::store::{fleet, passes};
+use serde::{Deserialize, Serialize};
+
+/// How money arrived (R20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PayMethod {
+    Cash,
+    Card,
+    Bank,
+}
+
+impl PayMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayMethod::Cash => "cash",
+            PayMethod::Card => "card",
+            PayMethod::Bank => "bank",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PayMethod> {
+        match s {
+            "cash" => Some(PayMethod::Cash),
+            "card" => Some(PayMethod::Card),
+            "bank" => Some(PayMethod::Bank),
+            _ => None,
+        }
+    }
+}
+
+/// What a fine entry did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FineOutcome {
+    Posted { fine: i64, amount: Tenge },
+    AwaitingApproval { fine: i64, amount: Tenge },
+}
+
+fn positive(amount: Tenge, what: &str) -> Result<()> {
+    if amount.is_positive() {
+        Ok(())
+    } else {
+        refuse(
+            Refusal::Invalid,
+            format!(
+                "{what} must be a positive amount of tenge, not {}",
+                amount.0
+            ),
+        )
+    }
+}
+
+fn reason_given(reason: &str) -> Result<()> {
+    if reason.trim().is_empty() {
+        refuse(Refusal::Invalid, "a reason is required")
+    } else {
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Money arrives on the account: at the cash desk (by staff) or from card/bank (R19, R20).
+    pub fn pay(
+        &mut self,
+        rider: RiderId,
+        amount: Tenge,
+        method: PayMethod,
+        by: Option<&str>,
+    ) -> Result<EntryId> {
+        self.write(|ctx, c| {
+            positive(amount, "a payment")?;
+            ctx.rider(c, rider)?;
+            let actor = match by {
+                Some(name) => {
+                    let s = ctx.authorise(c, name, StaffAction::TakePayment)?;
+                    ctx.audit(
+                        c,
+                        &s,
+                        StaffAction::TakePayment,
+                        Some(rider),
+                        &amount.to_string(),
+                        "",
+                        method.as_str(),
+                    )?;
+                    staff_actor(&s)
+                }
+                None => Actor::Rider(rider),
+            };
+            let mut e = NewEntry::new(rider, ctx.now, EntryKind::Payment, &actor, "payment");
+            e.method = Some(method.as_str());
+            let id = post_credit(ctx, c, e, amount)?;
+            let balance = sl::account(c, rider)?.balance;
+            ctx.notify(c, rider, Notice::PaymentReceived { amount, balance })?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(id)
+        })
+    }
+
+    /// Buy a pass (R2, R16, A3, D6): the fee is accrued and posts at the next midnight (R17).
+    /// A pass bought while one is valid starts when that one ends.
+    pub fn buy(&mut self, rider: RiderId, pass_id: &str, by: Option<&str>) -> Result<passes::Pass> {
+        self.write(|ctx, c| {
+            let r = ctx.rider(c, rider)?;
+            let Some(def) = ctx.tariff.pass(pass_id) else {
+                let offered: Vec<_> = ctx.tariff.passes.iter().map(|p| p.id.as_str()).collect();
+                return refuse(
+                    Refusal::Invalid,
+                    format!(
+                        "{} offers no pass {pass_id:?} (it offers {})",
+                        ctx.tariff.city,
+                        offered.join(", ")
+                    ),
+                );
+            };
+            if r.blocked_reason.is_some() {
+                return refuse(Refusal::Restricted, format!("rider {rider} is blocked"));
+            }
+            let account = sl::account(c, rider)?;
+            let facts = BuyFacts {
+                resident: r.resident,
+                has_concession: r.concession.is_some(),
+                available: account.available(),
+            };
+            let price = check_buy(ctx.tariff, def, facts, ctx.now).or_else(|kind| {
+                refuse(
+                    kind,
+                    format!(
+                        "rider {rider} cannot buy {pass_id}: {}",
+                        buy_reason(
+                            kind,
+                            account.available(),
+                            def.price_for(facts.has_concession)
+                        )
+                    ),
+                )
+            })?;
+            if let Some(name) = by {
+                let s = ctx.authorise(c, name, StaffAction::SellPass)?;
+                ctx.audit(
+                    c,
+                    &s,
+                    StaffAction::SellPass,
+                    Some(rider),
+                    pass_id,
+                    "",
+                    &price.to_string(),
+                )?;
+            }
+            let start = passes::passes_of(c, rider)?
+                .iter()
+                .filter(|p| p.valid_until() > ctx.now)
+                .map(|p| p.valid_until())
+                .max()
+                .unwrap_or(ctx.now)
+                .max(ctx.now);
+            let (starts_at, ends_at) = pass_window(ctx.tariff, def, start);
+            let mut pass = passes::Pass {
+                id: 0,
+                rider,
+                pass: def.id.clone(),
+                label: def.label.clone(),
+                price,
+                bought_at: ctx.now,
+                starts_at,
+                ends_at,
+                ended_at: None,
+                all_inclusive: def.all_inclusive,
+                deposit: def.deposit,
+                overuse_per_day: def.overuse_per_day,
+            };
+            pass.id = passes::insert_pass(c, &pass)?;
+            if price.is_positive() {
+                sl::add_accrual(
+                    c,
+                    &Accrual {
+                        id: 0,
+                        rider,
+                        kind: EntryKind::PassFee,
+                        amount: price,
+                        at: ctx.now,
+                        due_at: next_local_midnight(ctx.tariff.time_zone, ctx.now),
+                        label: format!("{} pass", def.label),
+                        rental: None,
+                    },
+                    Some(pass.id),
+                )?;
+            }
+            ctx.notify(
+                c,
+                rider,
+                Notice::PassBought {
+                    pass: def.label.clone(),
+                    until: ctx.local(ends_at),
+                },
+            )?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(pass)
+        })
+    }
+
+    /// A deposit is held on the rider's card (R5).
+    pub fn hold_deposit(
+        &mut self,
+        rider: RiderId,
+        amount: Tenge,
+        by: Option<&str>,
+    ) -> Result<EntryId> {
+        self.write(|ctx, c| {
+            positive(amount, "a deposit")?;
+            ctx.rider(c, rider)?;
+            let actor = match by {
+                Some(name) => {
+                    let s = ctx.authorise(c, name, StaffAction::HoldDeposit)?;
+                    ctx.audit(
+                        c,
+                        &s,
+                        StaffAction::HoldDeposit,
+                        Some(rider),
+                        &amount.to_string(),
+                        "",
+                        "",
+                    )?;
+                    staff_actor(&s)
+                }
+                None => Actor::Rider(rider),
+            };
+            let mut e = NewEntry::new(
+                rider,
+                ctx.now,
+                EntryKind::DepositHold,
+                &actor,
+                "deposit held on card (R5)",
+            );
+            e.moves = Moves {
+                deposit: amount,
+                ..Moves::default()
+            };
+            let id = sl::append(c, &e)?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(id)
+        })
+    }
+
+    /// Enter a fine (R7, R21–R24). Without an amount the tariff's fixed one applies; above
+    /// the approval threshold it waits for a supervisor (D14); otherwise it posts now (R17).
+    pub fn fine(
+        &mut self,
+        rider: RiderId,
+        kind: FineKind,
+        amount: Option<Tenge>,
+        rental: Option<RentalId>,
+        note: &str,
+        by: &str,
+    ) -> Result<FineOutcome> {
+        let threshold = self.settings.approval_threshold;
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::EnterFine)?;
+            ctx.rider(c, rider)?;
+            let amount = match amount.or_else(|| ctx.tariff.fixed_fine(kind)) {
+                Some(a) => a,
+                None => {
+                    return refuse(
+                        Refusal::Invalid,
+                        format!("a {kind} fine needs an amount: the tariff has no fixed one"),
+                    );
+                }
+            };
+            positive(amount, "a fine")?;
+            let threshold = threshold.unwrap_or(ctx.tariff.fines.approval_threshold);
+            let pending = amount > threshold;
+            let fine = passes::insert_fine(
+                c, rider, kind, amount, rental, note, &s.name, ctx.now, pending,
+            )?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::EnterFine,
+                Some(rider),
+                &format!("{kind} {amount}"),
+                note,
+                if pending {
+                    "awaiting approval (D14)"
+                } else {
+                    "posted"
+                },
+            )?;
+            if pending {
+                ctx.emit(Event::Alert {
+                    kind: "fine-approval".into(),
+                    text: format!(
+                        "{kind} fine of {amount} for rider {rider} waits for a supervisor (D14)"
+                    ),
+                    rider: Some(rider),
+                    station: None,
+                });
+                return Ok(FineOutcome::AwaitingApproval { fine, amount });
+            }
+            let actor = staff_actor(&s);
+            post_fine(
+                ctx,
+                c,
+                rider,
+                fine,
+                kind.as_str(),
+                amount,
+                &actor,
+                note,
+                None,
+            )?;
+            Ok(FineOutcome::Posted { fine, amount })
+        })
+    }
+
+    /// A supervisor approves the rider's oldest pending fine (D14); not their own.
+    pub fn approve_fine(&mut self, rider: RiderId, by: &str) -> Result<FineOutcome> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
+            ctx.rider(c, rider)?;
+            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
+                return refuse(
+                    Refusal::NotFound,
+                    format!("rider {rider} has no fine waiting for approval"),
+                );
+            };
+            if f.entered_by == s.name {
+                return refuse(
+                    Refusal::Forbidden,
+                    "a fine is approved by someone other than who entered it (D14)",
+                );
+            }
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ApproveFine,
+                Some(rider),
+                &format!("{} {}", f.kind, f.amount),
+                &f.note,
+                &format!("fine {}", f.id),
+            )?;
+            let actor = staff_actor(&s);
+            post_fine(
+                ctx,
+                c,
+                rider,
+                f.id,
+                &f.kind,
+                f.amount,
+                &actor,
+                &f.note,
+                Some(&s.name),
+            )?;
+            Ok(FineOutcome::Posted {
+                fine: f.id,
+                amount: f.amount,
+            })
+        })
+    }
+
+    /// End the contract (R25): post what is accrued, pay out the positive balance, release
+    /// the deposit, forfeit the bonus (R6), end the passes, and block access.
+    pub fn refund(&mut self, rider: RiderId, by: &str) -> Result<Tenge> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::Refund)?;
+            ctx.rider(c, rider)?;
+            if fleet::open_rental_of_rider(c, rider)?.is_some() {
+                return refuse(
+                    Refusal::AlreadyRenting,
+                    format!("rider {rider} has a bike out: end the rental first"),
+                );
+            }
+            let actor = staff_actor(&s);
+            // Everything accrued becomes due now.
+            let pending = sl::pending_accruals(c, rider)?;
+            for a in &pending {
+                let mut e = NewEntry::new(rider, ctx.now, a.kind, &actor, &a.label);
+                e.accrual = Some(a.id);
+                e.rental = a.rental;
+                let id = post_charge(ctx, c, e, a.amount)?;
+                sl::mark_posted(c, a, id)?;
+            }
+            let account = sl::account(c, rider)?;
+            let paid_out = account.balance.max(Tenge::ZERO);
+            let mut moves = Vec::new();
+            if paid_out.is_positive() {
+                moves.push((
+                    EntryKind::Refund,
+                    Moves {
+                        money: -paid_out,
+                        ..Moves::default()
+                    },
+                    "money left on the account refunded (R25)",
+                ));
+            }
+            if account.deposit.is_positive() {
+                moves.push((
+                    EntryKind::DepositRelease,
+                    Moves {
+                        deposit: -account.deposit,
+                        ..Moves::default()
+                    },
+                    "deposit released at the end of the contract",
+                ));
+            }
+            if account.bonus.is_positive() {
+                moves.push((
+                    EntryKind::BonusForfeit,
+                    Moves {
+                        bonus: -account.bonus,
+                        ..Moves::default()
+                    },
+                    "promotional bonus is not refunded (R6)",
+                ));
+            }
+            for (kind, m, reason) in moves {
+                let mut e = NewEntry::new(rider, ctx.now, kind, &actor, reason);
+                e.moves = m;
+                sl::append(c, &e)?;
+            }
+            passes::end_passes(c, rider, ctx.now)?;
+            crate::store::people::set_blocked(c, rider, Some("contract ended (R25)"))?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::Refund,
+                Some(rider),
+                &paid_out.to_string(),
+                "contract ended",
+                "",
+            )?;
+            ctx.notify(c, rider, Notice::Refunded { amount: paid_out })?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(paid_out)
+        })
+    }
+
+    /// Credit a recognised claim (R26): incoming money, settles debts oldest first.
+    pub fn credit_claim(
+        &mut self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> Result<EntryId> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::CreditClaim)?;
+            positive(amount, "a claim credit")?;
+            reason_given(reason)?;
+            ctx.rider(c, rider)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::CreditClaim,
+                Some(rider),
+                &amount.to_string(),
+                reason,
+                "",
+            )?;
+            let actor = staff_actor(&s);
+            let e = NewEntry::new(rider, ctx.now, EntryKind::ClaimCredit, &actor, reason);
+            let id = post_credit(ctx, c, e, amount)?;
+            ctx.notify(c, rider, Notice::ClaimCredited { amount })?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(id)
+        })
+    }
+
+    /// Promotional credit to the bonus balance (R6, D11).
+    pub fn give_bonus(
+        &mut self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> Result<EntryId> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::GiveBonus)?;
+            positive(amount, "a bonus")?;
+            ctx.rider(c, rider)?;
+            let reason = if reason.trim().is_empty() {
+                "promotion"
+            } else {
+                reason
+            };
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::GiveBonus,
+                Some(rider),
+                &amount.to_string(),
+                reason,
+                "",
+            )?;
+            let actor = staff_actor(&s);
+            let mut e = NewEntry::new(rider, ctx.now, EntryKind::BonusCredit, &actor, reason);
+            e.moves = Moves {
+                bonus: amount,
+                ..Moves::default()
+            };
+            let id = sl::append(c, &e)?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(id)
+        })
+    }
+
+    /// A correction of an earlier entry (D9): a new entry naming it, never an edit.
+    pub fn correct(
+        &mut self,
+        rider: RiderId,
+        corrects: EntryId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> Result<EntryId> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::Correct)?;
+            reason_given(reason)?;
+            ctx.rider(c, rider)?;
+            if amount == Tenge::ZERO {
+                return refuse(Refusal::Invalid, "a correction of 0 changes nothing");
+            }
+            if !sl::entries(c, rider)?.iter().any(|e| e.id == corrects) {
+                return refuse(
+                    Refusal::NotFound,
+                    format!("rider {rider} has no ledger entry {corrects}"),
+                );
+            }
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::Correct,
+                Some(rider),
+                &format!("entry {corrects}: {amount}"),
+                reason,
+                "",
+            )?;
+            let actor = staff_actor(&s);
+            let mut e = NewEntry::new(rider, ctx.now, EntryKind::Correction, &actor, reason);
+            e.corrects = Some(corrects);
+            let id = if amount.is_positive() {
+                post_credit(ctx, c, e, amount)?
+            } else {
+                post_charge(ctx, c, e, -amount)?
+            };
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(id)
+        })
+    }
+}
+
+fn buy_reason(kind: Refusal, available: Tenge, price: Tenge) -> String {
+    match kind {
+        Refusal::OutOfSeason => "the rental season is closed".into(),
+        Refusal::NotResident => {
+            "monthly, quarterly and seasonal passes are for residents only (R2)".into()
+        }
+        Refusal::LowBalance => format!("{available} available, the pass costs {price} (R16)"),
+        other => other.to_string(),
+    }
+}
+
+/// Post a fine to the ledger (R17: when entered or approved), tell the rider.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn post_fine(
+    ctx: &super::Ctx<'_>,
+    c: &rusqlite::Connection,
+    rider: RiderId,
+    fine: i64,
+    kind: &str,
+    amount: Tenge,
+    actor: &Actor,
+    note: &str,
+    decided_by: Option<&str>,
+) -> Result<EntryId> {
+    let reason = if note.is_empty() {
+        format!("{kind} fine")
+    } else {
+        format!("{kind} fine: {note}")
+    };
+    let mut e = NewEntry::new(rider, ctx.now, EntryKind::Fine, actor, &reason);
+    e.fine = Some(fine);
+    let id = post_charge(ctx, c, e, amount)?;
+    passes::set_fine_posted(c, fine, id, decided_by, ctx.now)?;
+    ctx.notify(
+        c,
+        rider,
+        Notice::Fine {
+            kind: kind.to_string(),
+            amount,
+        },
+    )?;
+    ctx.emit(Event::RiderChanged { rider });
+    Ok(id)
+}

@@ -1,0 +1,366 @@
+//! Staff operations on riders and the fleet (DOMAIN §5): block/unblock, PIN, lost card,
+//! manual restriction, depot moves, docks; and setting up a system (stations, bikes,
+//! riders, staff).
+
+use super::{Engine, Event, Result, refuse};
+use crate::domain::messages::Notice;
+use crate::domain::roles::{Role, StaffAction};
+use crate::domain::{BikeId, Refusal, RiderId, StationId};
+use crate::store::fleet::{self, BikeState, NewStation};
+use crate::store::people::{self, NewRider};
+
+impl Engine {
+    /// Block access (R24, D17), with a reason.
+    pub fn block(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::Block)?;
+            if reason.trim().is_empty() {
+                return refuse(Refusal::Invalid, "blocking needs a reason");
+            }
+            ctx.rider(c, rider)?;
+            people::set_blocked(c, rider, Some(reason))?;
+            ctx.audit(c, &s, StaffAction::Block, Some(rider), "", reason, "")?;
+            ctx.notify(
+                c,
+                rider,
+                Notice::Blocked {
+                    reason: reason.to_string(),
+                },
+            )?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(())
+        })
+    }
+
+    pub fn unblock(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::Unblock)?;
+            let r = ctx.rider(c, rider)?;
+            if r.blocked_reason.is_none() {
+                return refuse(Refusal::Invalid, format!("rider {rider} is not blocked"));
+            }
+            people::set_blocked(c, rider, None)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::Unblock,
+                Some(rider),
+                "",
+                reason,
+                &format!("was: {}", r.blocked_reason.unwrap_or_default()),
+            )?;
+            ctx.notify(c, rider, Notice::Unblocked)?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(())
+        })
+    }
+
+    /// D12: a supervisor imposes (`Some(reason)`) or lifts (`None`) a restriction by hand.
+    pub fn set_restriction(
+        &mut self,
+        rider: RiderId,
+        reason: Option<&str>,
+        note: &str,
+        by: &str,
+    ) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::SetRestriction)?;
+            if note.trim().is_empty() {
+                return refuse(
+                    Refusal::Invalid,
+                    "a restriction changed by hand needs a reason",
+                );
+            }
+            ctx.rider(c, rider)?;
+            let stored = reason.map(|r| format!("by {}: {r}", s.name));
+            people::set_restricted(c, rider, stored.as_deref())?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::SetRestriction,
+                Some(rider),
+                if reason.is_some() { "impose" } else { "lift" },
+                note,
+                "",
+            )?;
+            ctx.notify(
+                c,
+                rider,
+                match reason {
+                    Some(_) => Notice::Restricted {
+                        balance: crate::store::ledger::account(c, rider)?.balance,
+                    },
+                    None => Notice::RestrictionLifted,
+                },
+            )?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(())
+        })
+    }
+
+    pub fn reset_pin(&mut self, rider: RiderId, new_pin: &str, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ResetPin)?;
+            if new_pin.len() < 4
+                || new_pin.len() > 8
+                || !new_pin.chars().all(|ch| ch.is_ascii_digit())
+            {
+                return refuse(Refusal::Invalid, "a PIN is 4 to 8 digits");
+            }
+            ctx.rider(c, rider)?;
+            people::set_pin(c, rider, new_pin)?;
+            ctx.audit(c, &s, StaffAction::ResetPin, Some(rider), "", "", "")?;
+            ctx.notify(c, rider, Notice::PinReset)?;
+            Ok(())
+        })
+    }
+
+    /// R24: a lost card is blocked; access continues by ID.
+    pub fn block_lost_card(&mut self, rider: RiderId, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::BlockLostCard)?;
+            let r = ctx.rider(c, rider)?;
+            if r.card.is_none() {
+                return refuse(Refusal::Invalid, format!("rider {rider} has no card"));
+            }
+            people::set_card_blocked(c, rider)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::BlockLostCard,
+                Some(rider),
+                r.card.as_deref().unwrap_or(""),
+                "card lost",
+                "",
+            )?;
+            ctx.notify(c, rider, Notice::CardBlocked)?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(())
+        })
+    }
+
+    /// Depot: take a docked or cable-locked bike out without a rental, into the van.
+    pub fn service_release(&mut self, bike: BikeId, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ServiceRelease)?;
+            let Some(b) = fleet::bike(c, bike)? else {
+                return refuse(Refusal::NotFound, format!("no bike {bike}"));
+            };
+            if !matches!(b.state, BikeState::Docked | BikeState::CableLocked) {
+                return refuse(
+                    Refusal::BikeUnavailable,
+                    format!("bike {bike} is {}, not at a station", b.state.as_str()),
+                );
+            }
+            fleet::set_bike_state(c, bike, BikeState::Van, None, ctx.now)?;
+            let from = b.station.map(|s| s.to_string()).unwrap_or_default();
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ServiceRelease,
+                None,
+                &format!("bike {bike} from station {from}"),
+                "",
+                "",
+            )?;
+            if let Some(st) = b.station {
+                ctx.emit(Event::StationChanged { station: st });
+            }
+            Ok(())
+        })
+    }
+
+    /// Depot: dock a van bike at a station.
+    pub fn service_dock(&mut self, bike: BikeId, station: StationId, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ServiceDock)?;
+            let Some(b) = fleet::bike(c, bike)? else {
+                return refuse(Refusal::NotFound, format!("no bike {bike}"));
+            };
+            if fleet::station(c, station)?.is_none() {
+                return refuse(Refusal::NotFound, format!("no station {station}"));
+            }
+            if b.state != BikeState::Van {
+                return refuse(
+                    Refusal::BikeUnavailable,
+                    format!("bike {bike} is {}, not in the van", b.state.as_str()),
+                );
+            }
+            let Some(dock) = fleet::free_dock(c, station)? else {
+                return refuse(
+                    Refusal::StationFull,
+                    format!("station {station} has no free dock"),
+                );
+            };
+            fleet::dock_bike(c, bike, station, dock, ctx.now)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ServiceDock,
+                None,
+                &format!("bike {bike} to station {station} dock {dock}"),
+                "",
+                "",
+            )?;
+            ctx.emit(Event::StationChanged { station });
+            Ok(())
+        })
+    }
+
+    /// Depot: the bike goes to the repair depot (from a station or the van).
+    pub fn to_repair(&mut self, bike: BikeId, by: &str) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ToRepair)?;
+            let Some(b) = fleet::bike(c, bike)? else {
+                return refuse(Refusal::NotFound, format!("no bike {bike}"));
+            };
+            if matches!(b.state, BikeState::Rental | BikeState::Repair) {
+                return refuse(
+                    Refusal::BikeUnavailable,
+                    format!("bike {bike} is {}", b.state.as_str()),
+                );
+            }
+            fleet::set_bike_state(c, bike, BikeState::Repair, None, ctx.now)?;
+            fleet::set_bike_faulty(c, bike, false)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ToRepair,
+                None,
+                &format!("bike {bike}"),
+                "",
+                b.state.as_str(),
+            )?;
+            if let Some(st) = b.station {
+                ctx.emit(Event::StationChanged { station: st });
+            }
+            Ok(())
+        })
+    }
+
+    /// Depot: one free dock of the station goes out of service.
+    pub fn dock_out_of_service(&mut self, station: StationId, by: &str) -> Result<u32> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::DockOutOfService)?;
+            if fleet::station(c, station)?.is_none() {
+                return refuse(Refusal::NotFound, format!("no station {station}"));
+            }
+            let Some(n) = fleet::dock_out_of_service(c, station, ctx.now)? else {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("station {station} has no free working dock to take out of service"),
+                );
+            };
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::DockOutOfService,
+                None,
+                &format!("station {station} dock {n}"),
+                "",
+                "",
+            )?;
+            ctx.emit(Event::StationChanged { station });
+            Ok(n)
+        })
+    }
+
+    /// Depot: an out-of-service dock goes back in service.
+    pub fn dock_in_service(
+        &mut self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> Result<u32> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::DockInService)?;
+            let Some(n) = fleet::dock_in_service(c, station, number, ctx.now)? else {
+                return refuse(
+                    Refusal::NotFound,
+                    format!("station {station} has no such dock out of service"),
+                );
+            };
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::DockInService,
+                None,
+                &format!("station {station} dock {n}"),
+                "",
+                "",
+            )?;
+            ctx.emit(Event::StationChanged { station });
+            Ok(n)
+        })
+    }
+
+    // --- setting up a system ---
+
+    pub fn add_station(&mut self, s: &NewStation) -> Result<()> {
+        self.write(|ctx, c| {
+            if s.docks > 500 {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("station {}: {} docks is not plausible", s.id, s.docks),
+                );
+            }
+            fleet::upsert_station(c, s, ctx.now)?;
+            ctx.emit(Event::StationChanged { station: s.id });
+            Ok(())
+        })
+    }
+
+    /// A new bike, docked at `station` (takes a free dock) or in the van.
+    pub fn add_bike(&mut self, bike: BikeId, station: Option<StationId>) -> Result<()> {
+        self.write(|ctx, c| {
+            if fleet::bike(c, bike)?.is_some() {
+                return refuse(Refusal::Invalid, format!("bike {bike} exists already"));
+            }
+            fleet::insert_bike(c, bike, ctx.now)?;
+            if let Some(st) = station {
+                if fleet::station(c, st)?.is_none() {
+                    return refuse(Refusal::NotFound, format!("no station {st}"));
+                }
+                let Some(dock) = fleet::free_dock(c, st)? else {
+                    return refuse(
+                        Refusal::StationFull,
+                        format!("station {st} has no free dock for bike {bike}"),
+                    );
+                };
+                fleet::dock_bike(c, bike, st, dock, ctx.now)?;
+                ctx.emit(Event::StationChanged { station: st });
+            }
+            Ok(())
+        })
+    }
+
+    pub fn add_rider(&mut self, r: &NewRider) -> Result<RiderId> {
+        self.write(|ctx, c| {
+            if let Some(id) = r.id
+                && people::rider(c, id)?.is_some()
+            {
+                return refuse(Refusal::Invalid, format!("rider {id} exists already"));
+            }
+            if !matches!(r.lang.as_str(), "kk" | "ru" | "en") {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("language {:?}: use kk, ru or en", r.lang),
+                );
+            }
+            Ok(people::insert_rider(c, r, ctx.now)?)
+        })
+    }
+
+    pub fn add_staff(&mut self, name: &str, role: Role, password_hash: Option<&str>) -> Result<()> {
+        self.write(|ctx, c| {
+            if name.trim().is_empty() || name.contains(char::is_whitespace) {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("staff name {name:?}: one word, no spaces"),
+                );
+            }
+            people::insert_staff(c, name, role, password_hash, ctx.now)?;
+            Ok(())
+        })
+    }
+}

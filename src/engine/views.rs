@@ -1,0 +1,301 @@
+//! Read models for the console, the scenario expectations and the API: a rider's account
+//! view, a station view, the alerts, the audit.
+
+use super::rentals::pass_def;
+use super::{Engine, Result, refuse};
+use crate::domain::pricing::{self, Quote};
+use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
+use crate::store::audit::{self, AuditFilter, AuditRecord, Message};
+use crate::store::fleet::{self, Bike, Dock, Rental, StationCounts};
+use crate::store::ledger::{self as sl, Accrual, Entry, Mismatch};
+use crate::store::passes::{self, Fine, Pass};
+use crate::store::people::{self, Rider, RiderHit};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The open rental with its live duration and price.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenRental {
+    pub rental: Rental,
+    pub seconds: i64,
+    pub overdue: bool,
+    pub live_price: Tenge,
+}
+
+/// Everything an agent sees about a rider (DOMAIN §5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RiderView {
+    pub rider: Rider,
+    pub pass: Option<Pass>,
+    pub passes: Vec<Pass>,
+    pub available: Tenge,
+    pub debt: Tenge,
+    pub pending: Vec<Accrual>,
+    pub open_rental: Option<OpenRental>,
+    pub trips: Vec<Rental>,
+    pub trip_count: u32,
+    pub ledger: Vec<Entry>,
+    pub fines: Vec<Fine>,
+    pub messages: Vec<Message>,
+}
+
+impl RiderView {
+    /// D17: why the rider cannot rent, in words; `None` when they can as far as access goes.
+    pub fn stop_reason(&self) -> Option<String> {
+        if let Some(b) = &self.rider.blocked_reason {
+            return Some(format!("BLOCKED: {b}"));
+        }
+        if self.rider.restricted {
+            return Some(format!(
+                "RESTRICTED: {}",
+                self.rider.restricted_reason.clone().unwrap_or_default()
+            ));
+        }
+        None
+    }
+
+    pub fn fined(&self, kind: &str) -> Tenge {
+        self.fines
+            .iter()
+            .filter(|f| f.kind == kind && f.status != "rejected")
+            .map(|f| f.amount)
+            .sum()
+    }
+}
+
+/// A station with its docks, the bikes cable-locked there and what happened lately.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StationView {
+    pub station: StationCounts,
+    pub docks: Vec<Dock>,
+    pub bikes: Vec<Bike>,
+}
+
+/// Something that needs an operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    pub kind: String,
+    pub text: String,
+    pub rider: Option<RiderId>,
+    pub station: Option<StationId>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Engine {
+    pub fn rider_view(&mut self, id: RiderId) -> Result<RiderView> {
+        self.read(|ctx, c| {
+            let Some(rider) = people::rider(c, id)? else {
+                return refuse(Refusal::NotFound, format!("no rider {id}"));
+            };
+            let all = passes::passes_of(c, id)?;
+            let pass = all.iter().find(|p| p.valid_at(ctx.now)).cloned();
+            let account = sl::account(c, id)?;
+            let open_rental = match fleet::open_rental_of_rider(c, id)? {
+                Some(r) => {
+                    let seconds = (ctx.now - r.start_at).num_seconds().max(0);
+                    let live_price = match passes::pass(c, r.pass_id)? {
+                        Some(p) => {
+                            let first = fleet::rentals_in_chain(c, r.chain)?
+                                .first()
+                                .map(|x| x.start_at)
+                                .unwrap_or(r.start_at);
+                            pricing::quote(
+                                ctx.tariff,
+                                &pass_def(&p),
+                                (ctx.now - first).num_seconds(),
+                                (ctx.now - p.valid_until()).num_seconds(),
+                            )
+                            .total
+                        }
+                        None => Tenge::ZERO,
+                    };
+                    Some(OpenRental {
+                        overdue: r.overdue_at.is_some()
+                            || seconds > ctx.tariff.late_after_hours * 3600,
+                        rental: r,
+                        seconds,
+                        live_price,
+                    })
+                }
+                None => None,
+            };
+            Ok(RiderView {
+                available: account.available(),
+                debt: account.debt(),
+                pending: sl::pending_accruals(c, id)?,
+                pass,
+                passes: all,
+                open_rental,
+                trips: fleet::rentals_of_rider(c, id, 100)?,
+                trip_count: fleet::trip_count(c, id)?,
+                ledger: sl::entries(c, id)?,
+                fines: passes::fines_of(c, id)?,
+                messages: audit::messages(c, id, 100)?,
+                rider,
+            })
+        })
+    }
+
+    pub fn search_riders(&mut self, query: &str, limit: usize) -> Result<Vec<RiderHit>> {
+        self.read(|_, c| Ok(people::search(c, query, limit)?))
+    }
+
+    pub fn stations(&mut self) -> Result<Vec<StationCounts>> {
+        self.read(|_, c| Ok(fleet::stations(c)?))
+    }
+
+    pub fn station_view(&mut self, id: StationId) -> Result<StationView> {
+        self.read(|_, c| {
+            let Some(station) = fleet::station(c, id)? else {
+                return refuse(Refusal::NotFound, format!("no station {id}"));
+            };
+            Ok(StationView {
+                station,
+                docks: fleet::docks(c, id)?,
+                bikes: fleet::bikes_at(c, id)?,
+            })
+        })
+    }
+
+    pub fn bike(&mut self, id: BikeId) -> Result<Bike> {
+        self.read(|_, c| match fleet::bike(c, id)? {
+            Some(b) => Ok(b),
+            None => refuse(Refusal::NotFound, format!("no bike {id}")),
+        })
+    }
+
+    /// Who has bike N right now (the Transport Control's question).
+    pub fn who_rides(&mut self, bike: BikeId) -> Result<Option<RiderId>> {
+        self.read(|_, c| Ok(fleet::open_rental_of_bike(c, bike)?.map(|r| r.rider)))
+    }
+
+    /// Alerts: overdue rentals, lock errors, cable-lock calls, empty and full stations,
+    /// restricted riders in debt, fines waiting for approval.
+    pub fn alerts(&mut self) -> Result<Vec<Alert>> {
+        self.read(|ctx, c| {
+            let mut out = Vec::new();
+            let late = ctx.tariff.late_after_hours * 3600;
+            for r in fleet::open_rentals(c)? {
+                if (ctx.now - r.start_at).num_seconds() > late {
+                    out.push(Alert {
+                        kind: "overdue".into(),
+                        text: format!(
+                            "bike {} out {} h with rider {} (R15)",
+                            r.bike,
+                            (ctx.now - r.start_at).num_hours(),
+                            r.rider
+                        ),
+                        rider: Some(r.rider),
+                        station: None,
+                        since: Some(r.start_at + chrono::Duration::seconds(late)),
+                    });
+                }
+                if let (Some(at), Some(st)) = (r.lock_error_at, r.lock_error_station) {
+                    out.push(Alert {
+                        kind: "lock-error".into(),
+                        text: format!(
+                            "lock error: bike {} at station {st}, rider {} still charged (R12)",
+                            r.bike, r.rider
+                        ),
+                        rider: Some(r.rider),
+                        station: Some(st),
+                        since: Some(at),
+                    });
+                }
+            }
+            for (rider, station, at) in fleet::waiting_cable_calls(c)? {
+                out.push(Alert {
+                    kind: "cable-lock-call".into(),
+                    text: format!(
+                        "rider {rider} waits for a cable lock at station {station} (R14)"
+                    ),
+                    rider: Some(rider),
+                    station: Some(station),
+                    since: Some(at),
+                });
+            }
+            for s in fleet::stations(c)? {
+                if !s.active {
+                    continue;
+                }
+                let (kind, text) = if s.bikes == 0 {
+                    (
+                        "empty-station",
+                        format!("station {} {} is EMPTY", s.id, s.name),
+                    )
+                } else if s.free_docks == 0 {
+                    (
+                        "full-station",
+                        format!("station {} {} is FULL", s.id, s.name),
+                    )
+                } else {
+                    continue;
+                };
+                out.push(Alert {
+                    kind: kind.into(),
+                    text,
+                    rider: None,
+                    station: Some(s.id),
+                    since: Some(s.updated_at),
+                });
+            }
+            for (rider, balance) in people::restricted_in_debt(c, 200)? {
+                out.push(Alert {
+                    kind: "restricted-in-debt".into(),
+                    text: format!("rider {rider} restricted with balance {balance} (R18)"),
+                    rider: Some(rider),
+                    station: None,
+                    since: None,
+                });
+            }
+            for f in passes::pending_fines(c, 200)? {
+                out.push(Alert {
+                    kind: "fine-approval".into(),
+                    text: format!(
+                        "{} fine {} for rider {} entered by {} waits for approval (D14)",
+                        f.kind, f.amount, f.rider, f.entered_by
+                    ),
+                    rider: Some(f.rider),
+                    station: None,
+                    since: Some(f.entered_at),
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn audit_log(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        self.read(|_, c| Ok(audit::list(c, filter)?))
+    }
+
+    /// D9: every balance re-verified from the entries alone.
+    pub fn verify(&mut self) -> Result<Vec<Mismatch>> {
+        self.read(|_, c| Ok(sl::verify(c)?))
+    }
+
+    /// Price a trip without riding it (the `quote` command, previews).
+    pub fn quote(&self, pass: &str, seconds: i64) -> Result<Quote> {
+        let t = self.tariff();
+        let Some(def) = t.pass(pass) else {
+            return refuse(Refusal::Invalid, format!("no pass {pass:?}"));
+        };
+        Ok(quote_trip(t, def, seconds))
+    }
+
+    pub fn events_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, String, String)>> {
+        self.read(|_, c| Ok(audit::events_after(c, after, limit)?))
+    }
+}
+
+/// Price a trip of `seconds` on `pass` bought at the trip's start (the `quote` command).
+pub fn quote_trip(
+    t: &crate::domain::tariff::Tariff,
+    def: &crate::domain::tariff::PassDef,
+    seconds: i64,
+) -> Quote {
+    let window = match def.period {
+        crate::domain::tariff::Period::Hours(h) => i64::from(h) * 3600,
+        _ => i64::MAX / 4,
+    };
+    pricing::quote(t, def, seconds, seconds - window)
+}

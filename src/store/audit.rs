@@ -1,0 +1,158 @@
+//! The audit log (who did what, never edited), the rider outbox (R27) and the event log
+//! behind the live stream.
+
+use super::{Result, from_ts, ts};
+use crate::domain::RiderId;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+/// One audited staff action.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub at_local: String,
+    pub staff: String,
+    pub role: String,
+    pub action: String,
+    pub rider: Option<RiderId>,
+    pub target: String,
+    pub reason: String,
+    pub details: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    c: &Connection,
+    at: DateTime<Utc>,
+    at_local: &str,
+    staff: &str,
+    role: &str,
+    action: &str,
+    rider: Option<RiderId>,
+    target: &str,
+    reason: &str,
+    details: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO audit (at, at_local, staff, role, action, rider_id, target, reason, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        ts(at),
+        at_local,
+        staff,
+        role,
+        action,
+        rider.map(|r| r.0),
+        target,
+        reason,
+        details
+    ])?;
+    Ok(())
+}
+
+/// Filter for the audit view.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub staff: Option<String>,
+    pub rider: Option<RiderId>,
+    pub action: Option<String>,
+    pub limit: usize,
+}
+
+pub fn list(c: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, at, at_local, staff, role, action, rider_id, target, reason, details FROM audit
+         WHERE (?1 IS NULL OR staff = ?1) AND (?2 IS NULL OR rider_id = ?2) AND (?3 IS NULL OR action = ?3)
+         ORDER BY id DESC LIMIT ?4",
+    )?;
+    let limit = if f.limit == 0 { 200 } else { f.limit } as i64;
+    let rows = st.query_map(
+        params![f.staff, f.rider.map(|r| r.0), f.action, limit],
+        |r| {
+            Ok(AuditRecord {
+                id: r.get(0)?,
+                at: from_ts(r.get(1)?),
+                at_local: r.get(2)?,
+                staff: r.get(3)?,
+                role: r.get(4)?,
+                action: r.get(5)?,
+                rider: r.get::<_, Option<i64>>(6)?.map(RiderId),
+                target: r.get(7)?,
+                reason: r.get(8)?,
+                details: r.get(9)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A message the system sent (or would send) to a rider (R27).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Message {
+    pub id: i64,
+    pub rider: RiderId,
+    pub at: DateTime<Utc>,
+    pub channel: String,
+    pub lang: String,
+    pub kind: String,
+    pub text: String,
+}
+
+pub fn add_message(
+    c: &Connection,
+    rider: RiderId,
+    at: DateTime<Utc>,
+    lang: &str,
+    kind: &str,
+    text: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO messages (rider_id, at, channel, lang, kind, text) VALUES (?1, ?2, 'sms', ?3, ?4, ?5)",
+    )?
+    .execute(params![rider.0, ts(at), lang, kind, text])?;
+    Ok(())
+}
+
+pub fn messages(c: &Connection, rider: RiderId, limit: usize) -> Result<Vec<Message>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, rider_id, at, channel, lang, kind, text FROM messages WHERE rider_id = ?1
+         ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![rider.0, limit as i64], |r| {
+        Ok(Message {
+            id: r.get(0)?,
+            rider: RiderId(r.get(1)?),
+            at: from_ts(r.get(2)?),
+            channel: r.get(3)?,
+            lang: r.get(4)?,
+            kind: r.get(5)?,
+            text: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Append to the event log; returns the event id (the stream's resume point).
+pub fn add_event(c: &Connection, at: DateTime<Utc>, kind: &str, payload: &str) -> Result<i64> {
+    c.prepare_cached("INSERT INTO events (at, kind, payload) VALUES (?1, ?2, ?3)")?
+        .execute(params![ts(at), kind, payload])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Events after `after`, oldest first: `(id, kind, payload)`.
+pub fn events_after(
+    c: &Connection,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, kind, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![after, limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,634 @@
+//! Stations, docks, bikes, rentals, unlocks and cable locks.
+
+use super::{Result, from_ts, ts};
+use crate::domain::{BikeId, RentalId, RiderId, StationId};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// A station to create or update.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NewStation {
+    pub id: StationId,
+    pub name: String,
+    pub name_kk: Option<String>,
+    pub name_en: Option<String>,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub docks: u32,
+    pub active: bool,
+}
+
+pub fn upsert_station(c: &Connection, s: &NewStation, now: DateTime<Utc>) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO stations (id, name, name_kk, name_en, address, lat, lon, active, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_kk = excluded.name_kk,
+            name_en = excluded.name_en, address = excluded.address, lat = excluded.lat,
+            lon = excluded.lon, active = excluded.active, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        s.id.0,
+        s.name,
+        s.name_kk,
+        s.name_en,
+        s.address,
+        s.lat,
+        s.lon,
+        s.active,
+        ts(now)
+    ])?;
+    let have: u32 = c.query_row(
+        "SELECT COUNT(*) FROM docks WHERE station_id = ?1",
+        [s.id.0],
+        |r| r.get(0),
+    )?;
+    for n in have + 1..=s.docks {
+        c.prepare_cached("INSERT INTO docks (station_id, number) VALUES (?1, ?2)")?
+            .execute(params![s.id.0, n])?;
+    }
+    Ok(())
+}
+
+/// Where a bike is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BikeState {
+    Docked,
+    Rental,
+    CableLocked,
+    Van,
+    Repair,
+    Lost,
+}
+
+impl BikeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BikeState::Docked => "docked",
+            BikeState::Rental => "rental",
+            BikeState::CableLocked => "cable-locked",
+            BikeState::Van => "van",
+            BikeState::Repair => "repair",
+            BikeState::Lost => "lost",
+        }
+    }
+    pub fn parse(s: &str) -> Option<BikeState> {
+        [
+            BikeState::Docked,
+            BikeState::Rental,
+            BikeState::CableLocked,
+            BikeState::Van,
+            BikeState::Repair,
+            BikeState::Lost,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bike {
+    pub id: BikeId,
+    pub state: BikeState,
+    pub station: Option<StationId>,
+    pub dock: Option<u32>,
+    pub faulty: bool,
+}
+
+pub fn insert_bike(c: &Connection, id: BikeId, now: DateTime<Utc>) -> Result<()> {
+    c.prepare_cached("INSERT INTO bikes (id, state, updated_at) VALUES (?1, 'van', ?2)")?
+        .execute(params![id.0, ts(now)])?;
+    Ok(())
+}
+
+pub fn bike(c: &Connection, id: BikeId) -> Result<Option<Bike>> {
+    Ok(c.prepare_cached(
+        "SELECT b.id, b.state, b.station_id, d.number, b.faulty
+             FROM bikes b LEFT JOIN docks d ON d.bike_id = b.id WHERE b.id = ?1",
+    )?
+    .query_row([id.0], |r| {
+        let state: String = r.get(1)?;
+        Ok(Bike {
+            id: BikeId(r.get(0)?),
+            state: BikeState::parse(&state).unwrap_or(BikeState::Lost),
+            station: r.get::<_, Option<i64>>(2)?.map(StationId),
+            dock: r.get(3)?,
+            faulty: r.get(4)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Move a bike: out of any dock it holds, then to its new state (and dock, if docking).
+pub fn set_bike_state(
+    c: &Connection,
+    id: BikeId,
+    state: BikeState,
+    station: Option<StationId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.prepare_cached("UPDATE docks SET bike_id = NULL WHERE bike_id = ?1")?
+        .execute([id.0])?;
+    c.prepare_cached(
+        "UPDATE bikes SET state = ?2, station_id = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id.0, state.as_str(), station.map(|s| s.0), ts(now)])?;
+    if let Some(s) = station {
+        c.prepare_cached("UPDATE stations SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![s.0, ts(now)])?;
+    }
+    Ok(())
+}
+
+pub fn set_bike_faulty(c: &Connection, id: BikeId, faulty: bool) -> Result<()> {
+    c.execute(
+        "UPDATE bikes SET faulty = ?2 WHERE id = ?1",
+        params![id.0, faulty],
+    )?;
+    Ok(())
+}
+
+/// The lowest-numbered free working dock of a station.
+pub fn free_dock(c: &Connection, station: StationId) -> Result<Option<u32>> {
+    Ok(c.prepare_cached(
+        "SELECT number FROM docks WHERE station_id = ?1 AND in_service = 1 AND bike_id IS NULL
+             ORDER BY number LIMIT 1",
+    )?
+    .query_row([station.0], |r| r.get(0))
+    .optional()?)
+}
+
+/// Dock a bike in a given free dock.
+pub fn dock_bike(
+    c: &Connection,
+    id: BikeId,
+    station: StationId,
+    dock: u32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    set_bike_state(c, id, BikeState::Docked, Some(station), now)?;
+    c.prepare_cached(
+        "UPDATE docks SET bike_id = ?3 WHERE station_id = ?1 AND number = ?2 AND bike_id IS NULL",
+    )?
+    .execute(params![station.0, dock, id.0])?;
+    Ok(())
+}
+
+/// Put one free working dock out of service; returns its number.
+pub fn dock_out_of_service(
+    c: &Connection,
+    station: StationId,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>> {
+    let Some(n) = free_dock(c, station)? else {
+        return Ok(None);
+    };
+    c.execute(
+        "UPDATE docks SET in_service = 0 WHERE station_id = ?1 AND number = ?2",
+        params![station.0, n],
+    )?;
+    c.execute(
+        "UPDATE stations SET updated_at = ?2 WHERE id = ?1",
+        params![station.0, ts(now)],
+    )?;
+    Ok(Some(n))
+}
+
+/// Put an out-of-service dock back in service; returns its number.
+pub fn dock_in_service(
+    c: &Connection,
+    station: StationId,
+    number: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>> {
+    let n: Option<u32> = c
+        .query_row(
+            "SELECT number FROM docks WHERE station_id = ?1 AND in_service = 0
+             AND (?2 IS NULL OR number = ?2) ORDER BY number LIMIT 1",
+            params![station.0, number],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(n) = n {
+        c.execute(
+            "UPDATE docks SET in_service = 1 WHERE station_id = ?1 AND number = ?2",
+            params![station.0, n],
+        )?;
+        c.execute(
+            "UPDATE stations SET updated_at = ?2 WHERE id = ?1",
+            params![station.0, ts(now)],
+        )?;
+    }
+    Ok(n)
+}
+
+/// A station with its live counts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StationCounts {
+    pub id: StationId,
+    pub name: String,
+    pub name_kk: Option<String>,
+    pub name_en: Option<String>,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub active: bool,
+    pub target_fill: u32,
+    pub docks: u32,
+    /// Docked or cable-locked, not faulty.
+    pub bikes: u32,
+    pub free_docks: u32,
+    pub out_of_service: u32,
+    pub cable_locked: u32,
+    pub faulty: u32,
+    pub updated_at: DateTime<Utc>,
+}
+
+const STATION_SQL: &str = "
+    SELECT s.id, s.name, s.name_kk, s.name_en, s.address, s.lat, s.lon, s.active, s.target_fill,
+      (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id),
+      (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.faulty = 0),
+      (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id AND d.in_service = 1 AND d.bike_id IS NULL),
+      (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id AND d.in_service = 0),
+      (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.state = 'cable-locked'),
+      (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.faulty = 1),
+      s.updated_at
+    FROM stations s";
+
+fn station_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StationCounts> {
+    Ok(StationCounts {
+        id: StationId(r.get(0)?),
+        name: r.get(1)?,
+        name_kk: r.get(2)?,
+        name_en: r.get(3)?,
+        address: r.get(4)?,
+        lat: r.get(5)?,
+        lon: r.get(6)?,
+        active: r.get(7)?,
+        target_fill: r.get(8)?,
+        docks: r.get(9)?,
+        bikes: r.get(10)?,
+        free_docks: r.get(11)?,
+        out_of_service: r.get(12)?,
+        cable_locked: r.get(13)?,
+        faulty: r.get(14)?,
+        updated_at: from_ts(r.get(15)?),
+    })
+}
+
+pub fn station(c: &Connection, id: StationId) -> Result<Option<StationCounts>> {
+    Ok(c.prepare_cached(&format!("{STATION_SQL} WHERE s.id = ?1"))?
+        .query_row([id.0], station_row)
+        .optional()?)
+}
+
+pub fn stations(c: &Connection) -> Result<Vec<StationCounts>> {
+    let mut st = c.prepare_cached(&format!("{STATION_SQL} ORDER BY s.id"))?;
+    let rows = st.query_map([], station_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A dock of a station, for the station view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Dock {
+    pub number: u32,
+    pub in_service: bool,
+    pub bike: Option<BikeId>,
+}
+
+pub fn docks(c: &Connection, station: StationId) -> Result<Vec<Dock>> {
+    let mut st = c.prepare_cached(
+        "SELECT number, in_service, bike_id FROM docks WHERE station_id = ?1 ORDER BY number",
+    )?;
+    let rows = st.query_map([station.0], |r| {
+        Ok(Dock {
+            number: r.get(0)?,
+            in_service: r.get(1)?,
+            bike: r.get::<_, Option<i64>>(2)?.map(BikeId),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn bikes_at(c: &Connection, station: StationId) -> Result<Vec<Bike>> {
+    let mut st = c.prepare_cached("SELECT id FROM bikes WHERE station_id = ?1 ORDER BY id")?;
+    let ids: Vec<i64> = st
+        .query_map([station.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(b) = bike(c, BikeId(id))? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+pub fn bikes_in_state(c: &Connection, state: BikeState) -> Result<Vec<BikeId>> {
+    let mut st = c.prepare_cached("SELECT id FROM bikes WHERE state = ?1 ORDER BY id")?;
+    let rows = st.query_map([state.as_str()], |r| Ok(BikeId(r.get(0)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A rental, open or ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rental {
+    pub id: RentalId,
+    pub rider: RiderId,
+    pub bike: BikeId,
+    pub pass_id: i64,
+    pub chain: RentalId,
+    pub start_at: DateTime<Utc>,
+    pub start_station: Option<StationId>,
+    pub end_at: Option<DateTime<Utc>>,
+    pub end_station: Option<StationId>,
+    pub end_how: Option<String>,
+    pub lock_error_at: Option<DateTime<Utc>>,
+    pub lock_error_station: Option<StationId>,
+    pub charge: Option<i64>,
+    pub overdue_at: Option<DateTime<Utc>>,
+}
+
+const RENTAL_COLS: &str =
+    "id, rider_id, bike_id, pass_id, chain_id, start_at, start_station, end_at,
+    end_station, end_how, lock_error_at, lock_error_station, charge, overdue_at";
+
+fn rental_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rental> {
+    Ok(Rental {
+        id: RentalId(r.get(0)?),
+        rider: RiderId(r.get(1)?),
+        bike: BikeId(r.get(2)?),
+        pass_id: r.get(3)?,
+        chain: RentalId(r.get(4)?),
+        start_at: from_ts(r.get(5)?),
+        start_station: r.get::<_, Option<i64>>(6)?.map(StationId),
+        end_at: r.get::<_, Option<i64>>(7)?.map(from_ts),
+        end_station: r.get::<_, Option<i64>>(8)?.map(StationId),
+        end_how: r.get(9)?,
+        lock_error_at: r.get::<_, Option<i64>>(10)?.map(from_ts),
+        lock_error_station: r.get::<_, Option<i64>>(11)?.map(StationId),
+        charge: r.get(12)?,
+        overdue_at: r.get::<_, Option<i64>>(13)?.map(from_ts),
+    })
+}
+
+/// Start a rental. The unique indexes refuse a second open rental for the rider or the bike.
+pub fn insert_rental(
+    c: &Connection,
+    rider: RiderId,
+    bike: BikeId,
+    pass_id: i64,
+    chain: Option<RentalId>,
+    station: Option<StationId>,
+    now: DateTime<Utc>,
+) -> Result<RentalId> {
+    c.prepare_cached(
+        "INSERT INTO rentals (rider_id, bike_id, pass_id, chain_id, start_at, start_station)
+         VALUES (?1, ?2, ?3, COALESCE(?4, (SELECT COALESCE(MAX(id), 0) + 1 FROM rentals)), ?5, ?6)",
+    )?
+    .execute(params![
+        rider.0,
+        bike.0,
+        pass_id,
+        chain.map(|x| x.0),
+        ts(now),
+        station.map(|s| s.0)
+    ])?;
+    Ok(RentalId(c.last_insert_rowid()))
+}
+
+pub fn open_rental_of_rider(c: &Connection, rider: RiderId) -> Result<Option<Rental>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE rider_id = ?1 AND end_at IS NULL"
+    ))?
+    .query_row([rider.0], rental_row)
+    .optional()?)
+}
+
+pub fn open_rental_of_bike(c: &Connection, bike: BikeId) -> Result<Option<Rental>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE bike_id = ?1 AND end_at IS NULL"
+    ))?
+    .query_row([bike.0], rental_row)
+    .optional()?)
+}
+
+pub fn last_rental_of_rider(c: &Connection, rider: RiderId) -> Result<Option<Rental>> {
+    Ok(c
+        .prepare_cached(&format!(
+            "SELECT {RENTAL_COLS} FROM rentals WHERE rider_id = ?1 ORDER BY start_at DESC, id DESC LIMIT 1"
+        ))?
+        .query_row([rider.0], rental_row)
+        .optional()?)
+}
+
+pub fn rentals_of_rider(c: &Connection, rider: RiderId, limit: usize) -> Result<Vec<Rental>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE rider_id = ?1 ORDER BY start_at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = st.query_map(params![rider.0, limit as i64], rental_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn rentals_in_chain(c: &Connection, chain: RentalId) -> Result<Vec<Rental>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE chain_id = ?1 ORDER BY id"
+    ))?;
+    let rows = st.query_map([chain.0], rental_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn open_rentals(c: &Connection) -> Result<Vec<Rental>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE end_at IS NULL ORDER BY start_at"
+    ))?;
+    let rows = st.query_map([], rental_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Finished trips of a rider; a chain counts once (D3). Faulty-bike returns do not count.
+pub fn trip_count(c: &Connection, rider: RiderId) -> Result<u32> {
+    Ok(c.query_row(
+        "SELECT COUNT(DISTINCT chain_id) FROM rentals
+         WHERE rider_id = ?1 AND end_at IS NOT NULL AND end_how != 'faulty'",
+        [rider.0],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn end_rental(
+    c: &Connection,
+    id: RentalId,
+    at: DateTime<Utc>,
+    station: Option<StationId>,
+    how: &str,
+    charge: i64,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE rentals SET end_at = ?2, end_station = ?3, end_how = ?4, charge = ?5 WHERE id = ?1 AND end_at IS NULL",
+    )?
+    .execute(params![id.0, ts(at), station.map(|s| s.0), how, charge])?;
+    Ok(())
+}
+
+pub fn set_lock_error(
+    c: &Connection,
+    id: RentalId,
+    at: DateTime<Utc>,
+    station: StationId,
+) -> Result<()> {
+    c.execute(
+        "UPDATE rentals SET lock_error_at = ?2, lock_error_station = ?3 WHERE id = ?1",
+        params![id.0, ts(at), station.0],
+    )?;
+    Ok(())
+}
+
+pub fn set_overdue(c: &Connection, id: RentalId, at: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE rentals SET overdue_at = ?2 WHERE id = ?1 AND overdue_at IS NULL",
+        params![id.0, ts(at)],
+    )?;
+    Ok(())
+}
+
+/// Open rentals started at or before `cutoff` not yet marked overdue.
+pub fn rentals_becoming_overdue(c: &Connection, cutoff: DateTime<Utc>) -> Result<Vec<Rental>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {RENTAL_COLS} FROM rentals WHERE end_at IS NULL AND overdue_at IS NULL AND start_at < ?1 ORDER BY start_at"
+    ))?;
+    let rows = st.query_map([ts(cutoff)], rental_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn earliest_open_not_overdue(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let t: Option<i64> = c.query_row(
+        "SELECT MIN(start_at) FROM rentals WHERE end_at IS NULL AND overdue_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(t.map(from_ts))
+}
+
+// --- unlocks (R10) ---
+
+pub fn insert_unlock(
+    c: &Connection,
+    rider: RiderId,
+    bike: BikeId,
+    now: DateTime<Utc>,
+    window_s: i64,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO unlocks (rider_id, bike_id, at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![rider.0, bike.0, ts(now), ts(now) + window_s],
+    )?;
+    Ok(())
+}
+
+/// The live (not pulled, not expired) unlock of a bike: `(id, rider)`.
+pub fn live_unlock(
+    c: &Connection,
+    bike: BikeId,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, RiderId)>> {
+    Ok(c
+        .prepare_cached(
+            "SELECT id, rider_id FROM unlocks WHERE bike_id = ?1 AND pulled_at IS NULL AND expires_at >= ?2
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![bike.0, ts(now)], |r| Ok((r.get(0)?, RiderId(r.get(1)?))))
+        .optional()?)
+}
+
+pub fn mark_pulled(c: &Connection, unlock: i64, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE unlocks SET pulled_at = ?2 WHERE id = ?1",
+        params![unlock, ts(now)],
+    )?;
+    Ok(())
+}
+
+// --- cable locks (R14) ---
+
+pub fn insert_cable_call(
+    c: &Connection,
+    rider: RiderId,
+    station: StationId,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.execute(
+        "INSERT INTO cable_calls (rider_id, station_id, at) VALUES (?1, ?2, ?3)",
+        params![rider.0, station.0, ts(now)],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn answer_cable_calls(c: &Connection, rider: RiderId, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE cable_calls SET answered_at = ?2 WHERE rider_id = ?1 AND answered_at IS NULL",
+        params![rider.0, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Calls waiting for an operator: `(rider, station, at)`.
+pub fn waiting_cable_calls(c: &Connection) -> Result<Vec<(RiderId, StationId, DateTime<Utc>)>> {
+    let mut st = c.prepare_cached(
+        "SELECT rider_id, station_id, at FROM cable_calls WHERE answered_at IS NULL ORDER BY at",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((RiderId(r.get(0)?), StationId(r.get(1)?), from_ts(r.get(2)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_cable_auth(
+    c: &Connection,
+    rider: RiderId,
+    station: StationId,
+    rental: RentalId,
+    staff: &str,
+    now: DateTime<Utc>,
+    valid_s: i64,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO cable_auths (rider_id, station_id, rental_id, staff, at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            rider.0,
+            station.0,
+            rental.0,
+            staff,
+            ts(now),
+            ts(now) + valid_s
+        ],
+    )?;
+    Ok(())
+}
+
+/// A valid, unused permission for this rental at this station: its id and who gave it.
+pub fn cable_auth(
+    c: &Connection,
+    rental: RentalId,
+    station: StationId,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, String)>> {
+    Ok(c.query_row(
+        "SELECT id, staff FROM cable_auths WHERE rental_id = ?1 AND station_id = ?2
+             AND used_at IS NULL AND expires_at >= ?3 ORDER BY id DESC LIMIT 1",
+        params![rental.0, station.0, ts(now)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?)
+}
+
+pub fn use_cable_auth(c: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE cable_auths SET used_at = ?2 WHERE id = ?1",
+        params![id, ts(now)],
+    )?;
+    Ok(())
+}

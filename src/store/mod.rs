@@ -1,0 +1,157 @@
+//! The SQLite adapter: one connection owned by one writer, versioned migrations, WAL,
+//! foreign keys, `synchronous=FULL`. Each operation runs in one transaction. All SQL of
+//! velodesk lives under this module.
+
+pub mod audit;
+pub mod fleet;
+pub mod ledger;
+pub mod passes;
+pub mod people;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+
+/// A failure of the store, mapped at the seam so callers never see rusqlite.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database is not a velodesk system: {0}")]
+    NotASystem(String),
+}
+
+impl StoreError {
+    /// A uniqueness or check constraint refused the write (a race lost, a duplicate).
+    pub fn is_constraint(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation
+        ) || matches!(self, StoreError::Conflict(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+}
+
+/// The database of one velodesk system.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Open (creating if needed) and migrate a database file.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Store::setup(conn, true)
+    }
+
+    /// A fresh private in-memory database (scenarios, tests).
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, false)
+    }
+
+    fn setup(mut conn: Connection, wal: bool) -> Result<Store> {
+        if wal {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all of it commits or none.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Run `f` over a read snapshot.
+    pub fn read<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        f(&tx)
+    }
+
+    /// Relax durability for a bulk build that is thrown away on failure (demo city, bench).
+    pub fn set_bulk_mode(&mut self, bulk: bool) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", if bulk { "OFF" } else { "FULL" })?;
+        Ok(())
+    }
+
+    /// Online backup to `dest` through SQLite's backup API.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.conn
+            .execute("VACUUM INTO ?1", [dest.to_string_lossy()])?;
+        Ok(())
+    }
+
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+pub fn get_meta(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+pub fn set_meta(c: &Connection, key: &str, value: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// UTC seconds ⇄ instants.
+pub fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+pub fn from_ts(s: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(s, 0).single().unwrap_or_default()
+}
+
+/// Store a tariff version (D8).
+pub fn add_tariff(c: &Connection, name: &str, effective_from: &str, source: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO tariffs (name, effective_from, source) VALUES (?1, ?2, ?3)",
+        [name, effective_from, source],
+    )?;
+    Ok(())
+}
+
+/// All tariff versions, oldest first: `(name, source)`.
+pub fn tariffs(c: &Connection) -> Result<Vec<(String, String)>> {
+    let mut st = c.prepare("SELECT name, source FROM tariffs ORDER BY effective_from, id")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,395 @@
+//! Riders and staff: registration, lookups, search, and the flags that stop rentals.
+
+use super::{Result, from_ts, ts};
+use crate::domain::roles::Role;
+use crate::domain::{RiderId, Tenge};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// A rider to register.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewRider {
+    pub id: Option<RiderId>,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub document: Option<String>,
+    pub address: Option<String>,
+    pub born: NaiveDate,
+    pub resident: bool,
+    pub concession: Option<String>,
+    pub lang: String,
+    pub pin: String,
+    pub card: Option<String>,
+}
+
+/// A rider as stored (the PIN only as a hash).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rider {
+    pub id: RiderId,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub document: Option<String>,
+    pub address: Option<String>,
+    pub born: NaiveDate,
+    pub resident: bool,
+    pub concession: Option<String>,
+    pub lang: String,
+    pub card: Option<String>,
+    pub card_blocked: bool,
+    pub blocked_reason: Option<String>,
+    pub restricted: bool,
+    pub restricted_reason: Option<String>,
+    pub balance: Tenge,
+    pub bonus: Tenge,
+    pub deposit: Tenge,
+    pub accrued: Tenge,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Rider {
+    pub fn full_name(&self) -> String {
+        [&self.surname, &self.name, &self.patronymic]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The PIN is never stored in clear: a keyed digest of rider id and PIN.
+pub fn pin_hash(rider: RiderId, pin: &str) -> String {
+    // FNV-1a over "velodesk-pin:<id>:<pin>", twice with different seeds: not a password
+    // hash (a 4-digit PIN cannot be protected by hashing alone), but it keeps PINs out of
+    // dumps and logs.
+    let input = format!("velodesk-pin:{}:{}", rider.0, pin);
+    let mut out = String::new();
+    for seed in [0xcbf2_9ce4_8422_2325u64, 0x8422_2325_cbf2_9ce4u64] {
+        let mut h = seed;
+        for b in input.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
+}
+
+pub fn insert_rider(c: &Connection, r: &NewRider, now: DateTime<Utc>) -> Result<RiderId> {
+    let id: i64 = match r.id {
+        Some(id) => id.0,
+        None => c.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM riders", [], |row| {
+            row.get(0)
+        })?,
+    };
+    c.prepare_cached(
+        "INSERT INTO riders (id, surname, name, patronymic, phone, email, document, address,
+                             born, resident, concession, lang, pin_hash, card, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        id,
+        r.surname,
+        r.name,
+        r.patronymic,
+        r.phone,
+        r.email,
+        r.document,
+        r.address,
+        r.born.to_string(),
+        r.resident,
+        r.concession,
+        r.lang,
+        pin_hash(RiderId(id), &r.pin),
+        r.card,
+        ts(now),
+    ])?;
+    Ok(RiderId(id))
+}
+
+const RIDER_COLS: &str = "id, surname, name, patronymic, phone, email, document, address, born,
+    resident, concession, lang, card, card_blocked, blocked_reason, restricted,
+    restricted_reason, balance, bonus, deposit, accrued, created_at";
+
+fn rider_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rider> {
+    let born: String = r.get(8)?;
+    Ok(Rider {
+        id: RiderId(r.get(0)?),
+        surname: r.get(1)?,
+        name: r.get(2)?,
+        patronymic: r.get(3)?,
+        phone: r.get(4)?,
+        email: r.get(5)?,
+        document: r.get(6)?,
+        address: r.get(7)?,
+        born: born.parse().unwrap_or_default(),
+        resident: r.get(9)?,
+        concession: r.get(10)?,
+        lang: r.get(11)?,
+        card: r.get(12)?,
+        card_blocked: r.get(13)?,
+        blocked_reason: r.get(14)?,
+        restricted: r.get(15)?,
+        restricted_reason: r.get(16)?,
+        balance: Tenge(r.get(17)?),
+        bonus: Tenge(r.get(18)?),
+        deposit: Tenge(r.get(19)?),
+        accrued: Tenge(r.get(20)?),
+        created_at: from_ts(r.get(21)?),
+    })
+}
+
+pub fn rider(c: &Connection, id: RiderId) -> Result<Option<Rider>> {
+    Ok(
+        c.prepare_cached(&format!("SELECT {RIDER_COLS} FROM riders WHERE id = ?1"))?
+            .query_row([id.0], rider_row)
+            .optional()?,
+    )
+}
+
+pub fn pin_matches(c: &Connection, id: RiderId, pin: &str) -> Result<bool> {
+    let stored: Option<String> = c
+        .prepare_cached("SELECT pin_hash FROM riders WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?;
+    Ok(stored.is_some_and(|h| h == pin_hash(id, pin)))
+}
+
+pub fn set_pin(c: &Connection, id: RiderId, pin: &str) -> Result<()> {
+    c.execute(
+        "UPDATE riders SET pin_hash = ?2 WHERE id = ?1",
+        params![id.0, pin_hash(id, pin)],
+    )?;
+    Ok(())
+}
+
+pub fn set_blocked(c: &Connection, id: RiderId, reason: Option<&str>) -> Result<()> {
+    c.execute(
+        "UPDATE riders SET blocked_reason = ?2 WHERE id = ?1",
+        params![id.0, reason],
+    )?;
+    Ok(())
+}
+
+pub fn set_restricted(c: &Connection, id: RiderId, reason: Option<&str>) -> Result<()> {
+    c.prepare_cached("UPDATE riders SET restricted = ?2, restricted_reason = ?3 WHERE id = ?1")?
+        .execute(params![id.0, reason.is_some(), reason])?;
+    Ok(())
+}
+
+pub fn set_card_blocked(c: &Connection, id: RiderId) -> Result<()> {
+    c.execute("UPDATE riders SET card_blocked = 1 WHERE id = ?1", [id.0])?;
+    Ok(())
+}
+
+/// A line of search results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RiderHit {
+    pub id: RiderId,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub balance: Tenge,
+    pub matched: String,
+}
+
+/// Find riders by ID, phone, e-mail, card, name (prefix) or the bike they ride now.
+/// Every branch uses an index, so it stays in milliseconds at a million riders.
+pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>> {
+    let q = query.trim();
+    let mut hits: Vec<RiderHit> = Vec::new();
+    if q.is_empty() {
+        return Ok(hits);
+    }
+    let limit = limit.max(1) as i64;
+    let push = |hits: &mut Vec<RiderHit>,
+                sql: &str,
+                arg: &dyn rusqlite::ToSql,
+                what: &str|
+     -> Result<()> {
+        let mut st = c.prepare_cached(sql)?;
+        let rows = st.query_map(params![arg, limit], |r| {
+            let surname: String = r.get(1)?;
+            let name: String = r.get(2)?;
+            Ok(RiderHit {
+                id: RiderId(r.get(0)?),
+                name: format!("{surname} {name}").trim().to_string(),
+                phone: r.get(3)?,
+                email: r.get(4)?,
+                balance: Tenge(r.get(5)?),
+                matched: what.to_string(),
+            })
+        })?;
+        for row in rows {
+            let h = row?;
+            if !hits.iter().any(|x| x.id == h.id) {
+                hits.push(h);
+            }
+        }
+        Ok(())
+    };
+    const COLS: &str = "r.id, r.surname, r.name, r.phone, r.email, r.balance";
+    let digits: String = q.chars().filter(|ch| ch.is_ascii_digit()).collect();
+    if let Ok(n) = q.parse::<i64>() {
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.id = ?1 LIMIT ?2"),
+            &n,
+            "id",
+        )?;
+        push(
+            &mut hits,
+            &format!(
+                "SELECT {COLS} FROM rentals x JOIN riders r ON r.id = x.rider_id
+                 WHERE x.bike_id = ?1 AND x.end_at IS NULL LIMIT ?2"
+            ),
+            &n,
+            "riding bike",
+        )?;
+    }
+    if digits.len() >= 4 && digits.len() * 2 >= q.len() {
+        // Phones are stored as +7XXXXXXXXXX; accept 8XXX…, 7XXX…, or the last digits.
+        let normalised = match digits.len() {
+            11 if digits.starts_with('8') => format!("+7{}", &digits[1..]),
+            11 => format!("+{digits}"),
+            10 => format!("+7{digits}"),
+            _ => format!("+{digits}"),
+        };
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.phone = ?1 LIMIT ?2"),
+            &normalised,
+            "phone",
+        )?;
+        let prefix = format!("{normalised}*");
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
+            &prefix,
+            "phone",
+        )?;
+    }
+    push(
+        &mut hits,
+        &format!("SELECT {COLS} FROM riders r WHERE r.card = ?1 LIMIT ?2"),
+        &q,
+        "card",
+    )?;
+    if q.contains('@') {
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.email = ?1 COLLATE NOCASE LIMIT ?2"),
+            &q,
+            "e-mail",
+        )?;
+    }
+    if q.chars().any(|ch| ch.is_alphabetic()) && !q.contains('@') {
+        let mut words = q.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        let upper = prefix_upper_bound(first);
+        let sql = format!(
+            "SELECT {COLS} FROM riders r WHERE r.surname >= ?1 COLLATE NOCASE
+             AND r.surname < '{upper}' COLLATE NOCASE LIMIT ?2"
+        );
+        push(&mut hits, &sql, &first, "surname")?;
+        let sql = format!(
+            "SELECT {COLS} FROM riders r WHERE r.name >= ?1 COLLATE NOCASE
+             AND r.name < '{upper}' COLLATE NOCASE LIMIT ?2"
+        );
+        push(&mut hits, &sql, &first, "name")?;
+        if let Some(second) = words.next() {
+            let second = second.to_lowercase();
+            hits.retain(|h| h.name.to_lowercase().contains(&second));
+        }
+    }
+    hits.truncate(limit as usize);
+    Ok(hits)
+}
+
+/// The smallest string above every string starting with `prefix` (for index range scans).
+fn prefix_upper_bound(prefix: &str) -> String {
+    let mut s: String = prefix.replace('\'', "");
+    s.push('\u{10FFFF}');
+    s
+}
+
+/// A staff member.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Staff {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub password_hash: Option<String>,
+}
+
+pub fn insert_staff(
+    c: &Connection,
+    name: &str,
+    role: Role,
+    password_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO staff (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name) DO UPDATE SET role = excluded.role,
+             password_hash = COALESCE(excluded.password_hash, staff.password_hash), disabled = 0",
+        params![name, role.as_str(), password_hash, ts(now)],
+    )?;
+    Ok(())
+}
+
+pub fn staff(c: &Connection, name: &str) -> Result<Option<Staff>> {
+    Ok(
+        c.prepare_cached("SELECT name, role, disabled, password_hash FROM staff WHERE name = ?1")?
+            .query_row([name], staff_row)
+            .optional()?,
+    )
+}
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
+    let role: String = r.get(1)?;
+    Ok(Staff {
+        name: r.get(0)?,
+        role: Role::parse(&role).unwrap_or(Role::Agent),
+        disabled: r.get(2)?,
+        password_hash: r.get(3)?,
+    })
+}
+
+pub fn all_staff(c: &Connection) -> Result<Vec<Staff>> {
+    let mut st =
+        c.prepare("SELECT name, role, disabled, password_hash FROM staff ORDER BY name")?;
+    let rows = st.query_map([], staff_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn disable_staff(c: &Connection, name: &str) -> Result<bool> {
+    Ok(c.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])? > 0)
+}
+
+/// Riders restricted and in debt (an alert).
+pub fn restricted_in_debt(c: &Connection, limit: usize) -> Result<Vec<(RiderId, Tenge)>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, balance FROM riders WHERE restricted = 1 AND balance < 0 ORDER BY balance LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit as i64], |r| {
+        Ok((RiderId(r.get(0)?), Tenge(r.get(1)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_restricted(c: &Connection) -> Result<u64> {
+    let n: i64 = c.query_row(
+        "SELECT COUNT(*) FROM riders WHERE restricted = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n.max(0) as u64)
+}

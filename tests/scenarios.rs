@@ -1,0 +1,75 @@
+//! Runs every scenario in tests/scenarios/ (one or more per rule R1–R27, D1–D17).
+
+use std::path::Path;
+use velodesk::scenario::{ScenarioResult, run_path};
+
+#[test]
+fn every_scenario_file_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/scenarios exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "scn"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "only {} scenario files", files.len());
+    let failures: Vec<String> = files
+        .iter()
+        .map(|f| run_path(f))
+        .filter(|r| !r.passed())
+        .map(|r| r.to_string())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_and_decision_has_a_scenario_that_cites_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut text = String::new();
+    for e in std::fs::read_dir(&dir)
+        .expect("tests/scenarios exists")
+        .flatten()
+    {
+        text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+    }
+    let missing: Vec<String> = (1..=27)
+        .map(|n| format!("R{n}"))
+        .chain((1..=17).map(|n| format!("D{n}")))
+        .filter(|rule| {
+            !text
+                .match_indices(rule.as_str())
+                .any(|(i, _)| !text[i + rule.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    assert!(missing.is_empty(), "no scenario cites {missing:?}");
+    let _ = ScenarioResult::Pass {
+        name: String::new(),
+    };
+}
+
+#[test]
+fn a_real_scenario_with_one_wrong_number_fails_at_that_line() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/d04_late_days.scn");
+    let text = std::fs::read_to_string(path).expect("d04_late_days.scn exists");
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "expect 5 balance 47500")
+        .expect("the file checks the balance after a late fine")
+        + 1;
+    let wrong = text.replace("expect 5 balance 47500", "expect 5 balance 47400");
+    let r = velodesk::scenario::run_str("d04", &wrong);
+    assert_eq!(
+        r,
+        ScenarioResult::Fail {
+            name: "d04".into(),
+            line,
+            message: "expected rider 5 balance 47400, got 47500".into()
+        }
+    );
+}
