@@ -299,3 +299,25 @@ pub fn quote_trip(
     };
     pricing::quote(t, def, seconds, seconds - window)
 }
+
+impl Engine {
+    /// A staff member's role (the console offers only what it allows).
+    pub fn staff_role(&mut self, name: &str) -> Result<crate::domain::roles::Role> {
+        self.read(|_, c| match people::staff(c, name)? {
+            Some(s) if !s.disabled => Ok(s.role),
+            Some(_) => refuse(
+                Refusal::Forbidden,
+                format!("staff member {name} is disabled"),
+            ),
+            None => refuse(Refusal::NotFound, format!("no staff member {name:?}")),
+        })
+    }
+
+    /// The audit log, for those whose role may read it.
+    pub fn audit_as(&mut self, by: &str, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        self.read(|ctx, c| {
+            ctx.authorise(c, by, crate::domain::roles::StaffAction::ViewAudit)?;
+            Ok(audit::list(c, filter)?)
+        })
+    }
+}

@@ -220,7 +220,11 @@ impl Run {
             }
             return self.scene(cmd, w);
         }
+        let before = self.last_audit_id()?;
         let result = self.action(cmd, w)?;
+        if result.is_ok() && w.iter().any(|x| x == "by") {
+            self.audited(cmd, w, before)?;
+        }
         match (result, expected) {
             (Ok(()), None) => Ok(()),
             (Ok(()), Some(k)) => Err(format!("expected error {k}, got success")),
@@ -235,6 +239,51 @@ impl Run {
                 Err(format!("expected success, got error {kind} ({message})"))
             }
             (Err(e), _) => Err(format!("the system failed: {e}")),
+        }
+    }
+
+    fn last_audit_id(&mut self) -> Result<i64, String> {
+        let filter = crate::store::audit::AuditFilter {
+            limit: 1,
+            ..Default::default()
+        };
+        let last = self
+            .engine()?
+            .audit_log(&filter)
+            .map_err(|e| e.to_string())?;
+        Ok(last.first().map(|r| r.id).unwrap_or(0))
+    }
+
+    /// Every staff action leaves an audit record naming who and why, in its transaction.
+    fn audited(&mut self, cmd: &str, w: &[String], before: i64) -> Step {
+        let by = w
+            .iter()
+            .position(|x| x == "by")
+            .and_then(|i| w.get(i + 1))
+            .cloned()
+            .unwrap_or_default();
+        let reason = w
+            .iter()
+            .position(|x| x == "reason")
+            .and_then(|i| w.get(i + 1))
+            .cloned();
+        let filter = crate::store::audit::AuditFilter {
+            limit: 5,
+            ..Default::default()
+        };
+        let records = self
+            .engine()?
+            .audit_log(&filter)
+            .map_err(|e| e.to_string())?;
+        let found = records.iter().any(|r| {
+            r.id > before && r.staff == by && reason.as_ref().is_none_or(|why| r.reason == *why)
+        });
+        if found {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{cmd}` by {by} left no audit record with its reason"
+            ))
         }
     }
 

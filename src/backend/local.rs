@@ -1,0 +1,355 @@
+//! `LocalBackend`: the engine in-process. One writer thread owns the engine (and its SQLite
+//! connection); requests arrive as jobs and answer through a oneshot, so SQLite never
+//! blocks the async runtime. With the system clock the thread also wakes every second to
+//! run what has fallen due (midnight postings, overdue marks).
+
+use super::*;
+use crate::clock::Clock;
+use crate::engine::Engine;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+type Job = Box<dyn FnOnce(&mut Engine) + Send>;
+
+pub struct LocalBackend {
+    jobs: mpsc::Sender<Job>,
+    events: broadcast::Sender<(i64, Event)>,
+    info: BackendInfo,
+    clock: Arc<dyn Clock>,
+}
+
+impl LocalBackend {
+    /// Start the writer thread around `engine`. `location` is shown in the console header.
+    pub fn start(mut engine: Engine, clock: Arc<dyn Clock>, location: &str) -> LocalBackend {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let (events, _) = broadcast::channel(4096);
+        let simulated = clock.set(clock.now());
+        let info = BackendInfo {
+            city: engine.tariff().city.clone(),
+            location: location.to_string(),
+            time_zone: engine.time_zone().name().to_string(),
+            simulated_clock: simulated,
+        };
+        let tx = events.clone();
+        let thread_clock = clock.clone();
+        let _ = engine.advance_to(thread_clock.now());
+        std::thread::Builder::new()
+            .name("velodesk-writer".into())
+            .spawn(move || {
+                loop {
+                    let job = rx.recv_timeout(Duration::from_secs(1));
+                    if !simulated {
+                        // Due jobs first, as production: the clock moved since the last job.
+                        let _ = engine.advance_to(thread_clock.now());
+                    }
+                    match job {
+                        Ok(job) => job(&mut engine),
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                    for e in engine.take_events() {
+                        let _ = tx.send(e);
+                    }
+                }
+            })
+            .expect("the writer thread starts");
+        LocalBackend {
+            jobs,
+            events,
+            info,
+            clock,
+        }
+    }
+
+    /// Run `f` on the writer thread and await its answer.
+    async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Engine) -> crate::engine::Result<T> + Send + 'static,
+    ) -> BResult<T> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |engine| {
+            let _ = tx.send(f(engine).map_err(BackendError::from));
+        });
+        self.jobs.send(job).map_err(|_| BackendError::Unavailable {
+            message: "the engine has stopped".into(),
+        })?;
+        rx.await.map_err(|_| BackendError::Unavailable {
+            message: "the engine dropped the request".into(),
+        })?
+    }
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+#[async_trait]
+impl Backend for LocalBackend {
+    fn info(&self) -> BackendInfo {
+        self.info.clone()
+    }
+    fn subscribe(&self) -> broadcast::Receiver<(i64, Event)> {
+        self.events.subscribe()
+    }
+    async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>> {
+        let raw = self.call(move |e| e.events_after(after, limit)).await?;
+        Ok(raw
+            .into_iter()
+            .filter_map(|(id, _, payload)| serde_json::from_str(&payload).ok().map(|ev| (id, ev)))
+            .collect())
+    }
+    async fn now(&self) -> BResult<DateTime<Utc>> {
+        self.call(|e| Ok(e.now())).await
+    }
+    async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> {
+        if !self.info.simulated_clock {
+            return Err(BackendError::Refused {
+                kind: Refusal::Invalid,
+                message: "this system runs on the real clock".into(),
+            });
+        }
+        let clock = self.clock.clone();
+        self.call(move |e| {
+            let r = e.advance_to(to)?;
+            clock.set(to);
+            Ok(r)
+        })
+        .await
+    }
+
+    async fn staff_role(&self, name: &str) -> BResult<Role> {
+        let name = s(name);
+        self.call(move |e| e.staff_role(&name)).await
+    }
+    async fn stations(&self) -> BResult<Vec<StationCounts>> {
+        self.call(|e| e.stations()).await
+    }
+    async fn station(&self, id: StationId) -> BResult<StationView> {
+        self.call(move |e| e.station_view(id)).await
+    }
+    async fn bike(&self, id: BikeId) -> BResult<Bike> {
+        self.call(move |e| e.bike(id)).await
+    }
+    async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>> {
+        let q = s(query);
+        self.call(move |e| e.search_riders(&q, limit)).await
+    }
+    async fn rider(&self, id: RiderId) -> BResult<RiderView> {
+        self.call(move |e| e.rider_view(id)).await
+    }
+    async fn alerts(&self) -> BResult<Vec<Alert>> {
+        self.call(|e| e.alerts()).await
+    }
+    async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
+        let by = s(by);
+        self.call(move |e| e.audit_as(&by, &filter)).await
+    }
+    async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
+        self.call(move |e| e.preview_end(rider, at)).await
+    }
+    async fn verify(&self) -> BResult<Vec<Mismatch>> {
+        self.call(|e| e.verify()).await
+    }
+
+    async fn pay(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        method: PayMethod,
+        by: Option<&str>,
+    ) -> BResult<EntryId> {
+        let by = by.map(s);
+        self.call(move |e| e.pay(rider, amount, method, by.as_deref()))
+            .await
+    }
+    async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass> {
+        let (pass, by) = (s(pass), by.map(s));
+        self.call(move |e| e.buy(rider, &pass, by.as_deref())).await
+    }
+    async fn hold_deposit(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        by: Option<&str>,
+    ) -> BResult<EntryId> {
+        let by = by.map(s);
+        self.call(move |e| e.hold_deposit(rider, amount, by.as_deref()))
+            .await
+    }
+    async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> {
+        let pin = s(pin);
+        self.call(move |e| e.unlock(rider, bike, &pin)).await
+    }
+    async fn pull(&self, bike: BikeId) -> BResult<RentalId> {
+        self.call(move |e| e.pull(bike)).await
+    }
+    async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> {
+        let pin = s(pin);
+        self.call(move |e| e.rent(rider, bike, &pin)).await
+    }
+    async fn return_bike(
+        &self,
+        bike: BikeId,
+        station: StationId,
+        lock_error: bool,
+        faulty: bool,
+    ) -> BResult<Option<Quote>> {
+        self.call(move |e| e.return_bike(bike, station, lock_error, faulty))
+            .await
+    }
+    async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
+        self.call(move |e| e.call_cable_lock(rider, station)).await
+    }
+    async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> {
+        let pin = s(pin);
+        self.call(move |e| e.cable_lock(bike, station, &pin)).await
+    }
+
+    async fn authorise_cable_lock(
+        &self,
+        rider: RiderId,
+        station: StationId,
+        by: &str,
+    ) -> BResult<()> {
+        let by = s(by);
+        self.call(move |e| e.authorise_cable_lock(rider, station, &by))
+            .await
+    }
+    async fn end_rental(
+        &self,
+        rider: RiderId,
+        station: StationId,
+        at: DateTime<Utc>,
+        reason: &str,
+        by: &str,
+    ) -> BResult<Quote> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.end_rental(rider, station, at, &reason, &by))
+            .await
+    }
+    async fn fine(
+        &self,
+        rider: RiderId,
+        kind: FineKind,
+        amount: Option<Tenge>,
+        rental: Option<RentalId>,
+        note: &str,
+        by: &str,
+    ) -> BResult<FineOutcome> {
+        let (note, by) = (s(note), s(by));
+        self.call(move |e| e.fine(rider, kind, amount, rental, &note, &by))
+            .await
+    }
+    async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> {
+        let by = s(by);
+        self.call(move |e| e.approve_fine(rider, &by)).await
+    }
+    async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> {
+        let by = s(by);
+        self.call(move |e| e.refund(rider, &by)).await
+    }
+    async fn credit_claim(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.credit_claim(rider, amount, &reason, &by))
+            .await
+    }
+    async fn give_bonus(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.give_bonus(rider, amount, &reason, &by))
+            .await
+    }
+    async fn correct(
+        &self,
+        rider: RiderId,
+        entry: EntryId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.correct(rider, entry, amount, &reason, &by))
+            .await
+    }
+    async fn block(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.block(rider, &reason, &by)).await
+    }
+    async fn unblock(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.unblock(rider, &reason, &by)).await
+    }
+    async fn set_restriction(
+        &self,
+        rider: RiderId,
+        reason: Option<&str>,
+        note: &str,
+        by: &str,
+    ) -> BResult<()> {
+        let (reason, note, by) = (reason.map(s), s(note), s(by));
+        self.call(move |e| e.set_restriction(rider, reason.as_deref(), &note, &by))
+            .await
+    }
+    async fn reset_pin(&self, rider: RiderId, pin: &str, by: &str) -> BResult<()> {
+        let (pin, by) = (s(pin), s(by));
+        self.call(move |e| e.reset_pin(rider, &pin, &by)).await
+    }
+    async fn block_lost_card(&self, rider: RiderId, by: &str) -> BResult<()> {
+        let by = s(by);
+        self.call(move |e| e.block_lost_card(rider, &by)).await
+    }
+    async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> {
+        let by = s(by);
+        self.call(move |e| e.service_release(bike, &by)).await
+    }
+    async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()> {
+        let by = s(by);
+        self.call(move |e| e.service_dock(bike, station, &by)).await
+    }
+    async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> {
+        let by = s(by);
+        self.call(move |e| e.to_repair(bike, &by)).await
+    }
+    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> {
+        let by = s(by);
+        self.call(move |e| e.dock_out_of_service(station, &by))
+            .await
+    }
+    async fn dock_in_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> BResult<u32> {
+        let by = s(by);
+        self.call(move |e| e.dock_in_service(station, number, &by))
+            .await
+    }
+
+    async fn add_station(&self, station: NewStation) -> BResult<()> {
+        self.call(move |e| e.add_station(&station)).await
+    }
+    async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> {
+        self.call(move |e| e.add_bike(bike, station)).await
+    }
+    async fn add_rider(&self, rider: NewRider) -> BResult<RiderId> {
+        self.call(move |e| e.add_rider(&rider)).await
+    }
+    async fn add_staff(&self, name: &str, role: Role) -> BResult<()> {
+        let name = s(name);
+        self.call(move |e| e.add_staff(&name, role, None)).await
+    }
+}

@@ -1,0 +1,202 @@
+//! The one door: the console, the simulator and the server speak to a [`Backend`].
+//! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
+
+mod local;
+
+pub use local::LocalBackend;
+
+use crate::domain::pricing::Quote;
+use crate::domain::roles::Role;
+use crate::domain::tariff::FineKind;
+use crate::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
+use crate::engine::{
+    Alert, EngineError, Event, FineOutcome, PayMethod, PostingReport, RiderView, StationView,
+};
+use crate::store::audit::{AuditFilter, AuditRecord};
+use crate::store::fleet::{Bike, NewStation, StationCounts};
+use crate::store::ledger::Mismatch;
+use crate::store::passes::Pass;
+use crate::store::people::{NewRider, RiderHit};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// What went wrong, in the kinds a caller decides on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum BackendError {
+    /// The rules refused (includes `not-found`, `forbidden`, `invalid`).
+    #[error("{kind}: {message}")]
+    Refused { kind: Refusal, message: String },
+    /// Lost a race or broke a uniqueness rule; nothing changed, try again.
+    #[error("conflict: {message}")]
+    Conflict { message: String },
+    /// The system cannot be reached or is shutting down.
+    #[error("unavailable: {message}")]
+    Unavailable { message: String },
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+impl BackendError {
+    /// The refusal kind, when the rules refused.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            BackendError::Refused { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+impl From<EngineError> for BackendError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Refused { kind, message } => BackendError::Refused { kind, message },
+            EngineError::Conflict(message) => BackendError::Conflict { message },
+            EngineError::Store(s) => BackendError::Internal {
+                message: s.to_string(),
+            },
+        }
+    }
+}
+
+pub type BResult<T> = Result<T, BackendError>;
+
+/// What the console shows in its header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackendInfo {
+    pub city: String,
+    /// `local file PATH`, `in-memory`, `server URL`.
+    pub location: String,
+    pub time_zone: String,
+    pub simulated_clock: bool,
+}
+
+/// Every operation of velodesk, as one async interface.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    fn info(&self) -> BackendInfo;
+    /// Live events (station changed, rental started/ended, alert, ledger posted).
+    fn subscribe(&self) -> broadcast::Receiver<(i64, Event)>;
+    async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>>;
+    async fn now(&self) -> BResult<DateTime<Utc>>;
+    /// Move a simulated clock (refused `invalid` on the system clock).
+    async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport>;
+
+    // --- lookups ---
+    async fn staff_role(&self, name: &str) -> BResult<Role>;
+    async fn stations(&self) -> BResult<Vec<StationCounts>>;
+    async fn station(&self, id: StationId) -> BResult<StationView>;
+    async fn bike(&self, id: BikeId) -> BResult<Bike>;
+    async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>>;
+    async fn rider(&self, id: RiderId) -> BResult<RiderView>;
+    async fn alerts(&self) -> BResult<Vec<Alert>>;
+    async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>>;
+    async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote>;
+    async fn verify(&self) -> BResult<Vec<Mismatch>>;
+
+    // --- riders and stations (the hardware's side) ---
+    async fn pay(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        method: PayMethod,
+        by: Option<&str>,
+    ) -> BResult<EntryId>;
+    async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass>;
+    async fn hold_deposit(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        by: Option<&str>,
+    ) -> BResult<EntryId>;
+    async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()>;
+    async fn pull(&self, bike: BikeId) -> BResult<RentalId>;
+    async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId>;
+    async fn return_bike(
+        &self,
+        bike: BikeId,
+        station: StationId,
+        lock_error: bool,
+        faulty: bool,
+    ) -> BResult<Option<Quote>>;
+    async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()>;
+    async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote>;
+
+    // --- staff ---
+    async fn authorise_cable_lock(
+        &self,
+        rider: RiderId,
+        station: StationId,
+        by: &str,
+    ) -> BResult<()>;
+    async fn end_rental(
+        &self,
+        rider: RiderId,
+        station: StationId,
+        at: DateTime<Utc>,
+        reason: &str,
+        by: &str,
+    ) -> BResult<Quote>;
+    async fn fine(
+        &self,
+        rider: RiderId,
+        kind: FineKind,
+        amount: Option<Tenge>,
+        rental: Option<RentalId>,
+        note: &str,
+        by: &str,
+    ) -> BResult<FineOutcome>;
+    async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome>;
+    async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge>;
+    async fn credit_claim(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId>;
+    async fn give_bonus(
+        &self,
+        rider: RiderId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId>;
+    async fn correct(
+        &self,
+        rider: RiderId,
+        entry: EntryId,
+        amount: Tenge,
+        reason: &str,
+        by: &str,
+    ) -> BResult<EntryId>;
+    async fn block(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()>;
+    async fn unblock(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()>;
+    async fn set_restriction(
+        &self,
+        rider: RiderId,
+        reason: Option<&str>,
+        note: &str,
+        by: &str,
+    ) -> BResult<()>;
+    async fn reset_pin(&self, rider: RiderId, pin: &str, by: &str) -> BResult<()>;
+    async fn block_lost_card(&self, rider: RiderId, by: &str) -> BResult<()>;
+    async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()>;
+    async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()>;
+    async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()>;
+    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32>;
+    async fn dock_in_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> BResult<u32>;
+
+    // --- setting up ---
+    async fn add_station(&self, station: NewStation) -> BResult<()>;
+    async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()>;
+    async fn add_rider(&self, rider: NewRider) -> BResult<RiderId>;
+    async fn add_staff(&self, name: &str, role: Role) -> BResult<()>;
+}

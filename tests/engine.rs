@@ -1,0 +1,357 @@
+//! Engine and store behaviour that scenario files cannot show: races between connections,
+//! all-or-nothing transactions, random ledger sequences, the Backend door.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use proptest::prelude::*;
+use std::path::Path;
+use std::sync::{Arc, Barrier};
+use velodesk::backend::{Backend, LocalBackend};
+use velodesk::clock::SimClock;
+use velodesk::domain::roles::Role;
+use velodesk::domain::tariff::{FineKind, bundled};
+use velodesk::domain::time::parse_local;
+use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
+use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
+use velodesk::store::Store;
+use velodesk::store::fleet::NewStation;
+use velodesk::store::people::NewRider;
+
+fn at(s: &str) -> DateTime<Utc> {
+    parse_local(chrono_tz::Asia::Almaty, s).unwrap()
+}
+
+fn rider(id: i64) -> NewRider {
+    NewRider {
+        id: Some(RiderId(id)),
+        surname: format!("Rider{id}"),
+        born: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        resident: true,
+        lang: "kk".into(),
+        pin: "1234".into(),
+        ..NewRider::default()
+    }
+}
+
+/// A city of `riders` riders with a monthly pass and money, and one station of 10 bikes.
+fn city(engine: &mut Engine, riders: i64) {
+    engine.advance_to(at("2025-06-01 08:00")).unwrap();
+    engine
+        .add_station(&NewStation {
+            id: StationId(1),
+            name: "A".into(),
+            docks: 12,
+            active: true,
+            ..Default::default()
+        })
+        .unwrap();
+    for b in 1..=10 {
+        engine.add_bike(BikeId(b), Some(StationId(1))).unwrap();
+    }
+    for r in 1..=riders {
+        engine.add_rider(&rider(r)).unwrap();
+        engine
+            .pay(RiderId(r), Tenge(20_000), PayMethod::Cash, None)
+            .unwrap();
+        engine.buy(RiderId(r), "monthly", None).unwrap();
+    }
+    engine.add_staff("ali", Role::Agent, None).unwrap();
+}
+
+fn file_engine(path: &Path, create: bool) -> Engine {
+    let store = Store::open(path).unwrap();
+    if create {
+        Engine::init(
+            store,
+            "astana",
+            bundled("astana").unwrap(),
+            Settings::default(),
+        )
+        .unwrap()
+    } else {
+        Engine::new(store, Settings::default()).unwrap()
+    }
+}
+
+/// R8: two connections (two processes' worth) racing for one bike, and one rider racing
+/// for two bikes: never both.
+#[test]
+fn r8_races_between_connections_never_give_two_rentals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("race.db");
+    let mut a = file_engine(&path, true);
+    city(&mut a, 40);
+    let mut b = file_engine(&path, false);
+    b.advance_to(at("2025-06-01 08:00")).unwrap();
+    for round in 0..20i64 {
+        let t = at("2025-06-01 09:00") + chrono::Duration::minutes(round * 2);
+        a.advance_to(t).unwrap();
+        b.advance_to(t).unwrap();
+        let barrier = Arc::new(Barrier::new(2));
+        // Two riders, one bike.
+        let (r1, r2) = (RiderId(round * 2 + 1), RiderId(round * 2 + 2));
+        let bike = BikeId(round % 10 + 1);
+        let (ea_ref, eb_ref) = (&mut a, &mut b);
+        let (ok_a, ok_b, ea, eb) = std::thread::scope(|s| {
+            let ba = barrier.clone();
+            let ha = s.spawn(move || {
+                ba.wait();
+                ea_ref.rent(r1, bike, "1234")
+            });
+            let bb = barrier.clone();
+            let hb = s.spawn(move || {
+                bb.wait();
+                eb_ref.rent(r2, bike, "1234")
+            });
+            let (ra, rb) = (ha.join().unwrap(), hb.join().unwrap());
+            (ra.is_ok(), rb.is_ok(), ra.err(), rb.err())
+        });
+        assert!(
+            ok_a ^ ok_b,
+            "round {round}: exactly one of two riders gets bike {bike}: {ea:?} {eb:?}"
+        );
+        let loser = ea.or(eb).unwrap();
+        assert!(
+            matches!(
+                &loser,
+                EngineError::Refused {
+                    kind: Refusal::BikeUnavailable,
+                    ..
+                } | EngineError::Conflict(_)
+            ),
+            "{loser:?}"
+        );
+        // Return it so the next round starts clean.
+        a.return_bike(bike, StationId(1), false, false).unwrap();
+    }
+    // One rider, two bikes, two connections.
+    for round in 0..10i64 {
+        let t = at("2025-06-01 11:00") + chrono::Duration::minutes(round * 2);
+        a.advance_to(t).unwrap();
+        b.advance_to(t).unwrap();
+        let who = RiderId(30 + round);
+        let barrier = Arc::new(Barrier::new(2));
+        let (ea_ref, eb_ref) = (&mut a, &mut b);
+        let (ra, rb) = std::thread::scope(|s| {
+            let ba = barrier.clone();
+            let ha = s.spawn(move || {
+                ba.wait();
+                ea_ref.rent(who, BikeId(1), "1234")
+            });
+            let bb = barrier.clone();
+            let hb = s.spawn(move || {
+                bb.wait();
+                eb_ref.rent(who, BikeId(2), "1234")
+            });
+            (ha.join().unwrap(), hb.join().unwrap())
+        });
+        assert!(
+            ra.is_ok() ^ rb.is_ok(),
+            "round {round}: one rider got two bikes or none: {ra:?} {rb:?}"
+        );
+        let bike = if ra.is_ok() { BikeId(1) } else { BikeId(2) };
+        a.return_bike(bike, StationId(1), false, false).unwrap();
+    }
+    assert!(a.verify().unwrap().is_empty());
+}
+
+/// Every money-moving operation is one transaction: a failure in the middle (here the
+/// outbox refuses the message written after the ledger entry) leaves nothing half-written.
+#[test]
+fn a_failure_in_the_middle_of_an_operation_leaves_nothing_half_written() {
+    let store = Store::open_in_memory().unwrap();
+    let mut e = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    city(&mut e, 1);
+    let before = e.rider_view(RiderId(1)).unwrap();
+    e.store()
+        .connection()
+        .execute_batch(
+            "CREATE TEMP TRIGGER fail_outbox BEFORE INSERT ON messages
+             BEGIN SELECT RAISE(ABORT, 'simulated crash'); END;",
+        )
+        .unwrap();
+    assert!(
+        e.pay(RiderId(1), Tenge(5000), PayMethod::Cash, None)
+            .is_err()
+    );
+    assert!(e.rent(RiderId(1), BikeId(1), "1234").is_err());
+    assert!(
+        e.fine(
+            RiderId(1),
+            FineKind::Damage,
+            Some(Tenge(700)),
+            None,
+            "",
+            "ali"
+        )
+        .is_err()
+    );
+    let after = e.rider_view(RiderId(1)).unwrap();
+    assert_eq!(after.rider.balance, before.rider.balance);
+    assert_eq!(after.ledger.len(), before.ledger.len());
+    assert!(after.open_rental.is_none());
+    assert!(after.fines.is_empty());
+    assert_eq!(e.station_view(StationId(1)).unwrap().station.bikes, 10);
+    assert!(
+        e.audit_log(&Default::default()).unwrap().is_empty(),
+        "no audit without its effect"
+    );
+    assert!(e.verify().unwrap().is_empty());
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Pay(i64),
+    Buy(&'static str),
+    Fine(i64),
+    Credit(i64),
+    Bonus(i64),
+    Deposit(i64),
+    Ride(i64),
+    Night,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (1i64..20_000).prop_map(Op::Pay),
+        prop_oneof![Just("monthly"), Just("day1"), Just("quarterly")].prop_map(Op::Buy),
+        (1i64..60_000).prop_map(Op::Fine),
+        (1i64..5_000).prop_map(Op::Credit),
+        (1i64..2_000).prop_map(Op::Bonus),
+        (1i64..40_000).prop_map(Op::Deposit),
+        (1i64..600).prop_map(Op::Ride),
+        Just(Op::Night),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// D9: any sequence of ledger operations keeps every balance equal to the sum of its
+    /// entries, open debt equal to the negative balance, and postings idempotent (R17).
+    #[test]
+    fn d9_any_sequence_keeps_balances_equal_to_their_entries(ops in proptest::collection::vec(op(), 1..30)) {
+        let store = Store::open_in_memory().unwrap();
+        let mut e = Engine::init(store, "astana", bundled("astana").unwrap(), Settings::default()).unwrap();
+        e.advance_to(at("2025-06-01 08:00")).unwrap();
+        e.add_station(&NewStation { id: StationId(1), name: "A".into(), docks: 4, active: true, ..Default::default() }).unwrap();
+        e.add_bike(BikeId(1), Some(StationId(1))).unwrap();
+        e.add_rider(&rider(1)).unwrap();
+        e.add_staff("ali", Role::Agent, None).unwrap();
+        e.add_staff("sara", Role::Supervisor, None).unwrap();
+        let r = RiderId(1);
+        let mut t = at("2025-06-01 09:00");
+        for o in ops {
+            t += chrono::Duration::minutes(7);
+            e.advance_to(t).unwrap();
+            let _ = match o {
+                Op::Pay(n) => e.pay(r, Tenge(n), PayMethod::Card, None).map(drop),
+                Op::Buy(p) => e.buy(r, p, None).map(drop),
+                Op::Fine(n) => e.fine(r, FineKind::Damage, Some(Tenge(n)), None, "", "ali").map(drop),
+                Op::Credit(n) => e.credit_claim(r, Tenge(n), "claim", "ali").map(drop),
+                Op::Bonus(n) => e.give_bonus(r, Tenge(n), "promo", "sara").map(drop),
+                Op::Deposit(n) => e.hold_deposit(r, Tenge(n), None).map(drop),
+                Op::Ride(min) => match e.rent(r, BikeId(1), "1234") {
+                    Ok(_) => {
+                        t += chrono::Duration::minutes(min);
+                        e.advance_to(t).unwrap();
+                        e.return_bike(BikeId(1), StationId(1), false, false).map(drop)
+                    }
+                    Err(x) => Err(x),
+                },
+                Op::Night => {
+                    t = velodesk::domain::time::next_local_midnight(chrono_tz::Asia::Almaty, t);
+                    e.advance_to(t).map(drop)
+                }
+            };
+            let m = e.verify().unwrap();
+            prop_assert!(m.is_empty(), "{m:?}");
+        }
+        // Posting again at the same instant posts nothing (R17 idempotence).
+        let again = e.advance_to(t).unwrap();
+        prop_assert_eq!(again.entries, 0);
+    }
+}
+
+/// The Backend door: the same operations through `LocalBackend` on its writer thread, and
+/// the events they raise.
+#[tokio::test]
+async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events() {
+    let store = Store::open_in_memory().unwrap();
+    let engine = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    let clock = Arc::new(SimClock::new(at("2025-06-01 08:00")));
+    let b = LocalBackend::start(engine, clock, "in-memory");
+    assert!(b.info().simulated_clock);
+    let mut events = b.subscribe();
+    b.add_station(NewStation {
+        id: StationId(7),
+        name: "Z".into(),
+        docks: 2,
+        active: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    b.add_bike(BikeId(70), Some(StationId(7))).await.unwrap();
+    b.add_rider(rider(1)).await.unwrap();
+    b.add_staff("ali", Role::Agent).await.unwrap();
+    b.advance_clock(at("2025-06-01 09:00")).await.unwrap();
+    b.pay(RiderId(1), Tenge(5000), PayMethod::Cash, Some("ali"))
+        .await
+        .unwrap();
+    b.buy(RiderId(1), "monthly", None).await.unwrap();
+    b.rent(RiderId(1), BikeId(70), "1234").await.unwrap();
+    let err = b.rent(RiderId(1), BikeId(70), "1234").await.unwrap_err();
+    assert_eq!(err.refusal(), Some(Refusal::BikeUnavailable));
+    assert_eq!(
+        b.search_riders("70", 5).await.unwrap()[0].id,
+        RiderId(1),
+        "who rides bike 70"
+    );
+    b.advance_clock(at("2025-06-01 09:45")).await.unwrap();
+    let q = b
+        .return_bike(BikeId(70), StationId(7), false, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(q.total, Tenge(100), "R3: 45 min costs 100");
+    let mut kinds = Vec::new();
+    while let Ok((_, e)) = events.try_recv() {
+        kinds.push(e.kind());
+    }
+    assert!(
+        kinds.contains(&"rental-started") && kinds.contains(&"rental-ended"),
+        "{kinds:?}"
+    );
+    let view = b.rider(RiderId(1)).await.unwrap();
+    assert_eq!(view.rider.accrued, Tenge(2600));
+    assert_eq!(view.messages.len(), 4, "payment, pass, start, end (R27)");
+    assert!(
+        view.messages
+            .iter()
+            .any(|m| m.text.starts_with("Қайтару ОК")),
+        "kk texts"
+    );
+    let audit = b.audit("ali", Default::default()).await.unwrap_err();
+    assert_eq!(
+        audit.refusal(),
+        Some(Refusal::Forbidden),
+        "agents do not read the audit"
+    );
+    let since = b.events_after(0, 100).await.unwrap();
+    assert!(
+        since.len() >= kinds.len(),
+        "the event log resumes from any id"
+    );
+}
