@@ -339,20 +339,18 @@ mod tests {
             ops in proptest::collection::vec((any::<bool>(), 1i64..20_000), 0..40)
         ) {
             let mut a = Account::default();
-            let mut next = 0;
-            for (is_charge, amount) in ops {
+            for (next, (is_charge, amount)) in ops.into_iter().enumerate() {
                 if is_charge {
                     let s = split_charge(&a, EntryKind::Fine, Tenge(amount));
                     a.balance += s.money;
                     if s.new_debt.is_positive() {
-                        a.open_debts.push(OpenDebt { entry: EntryId(next), remaining: s.new_debt });
+                        a.open_debts.push(OpenDebt { entry: EntryId(next as i64), remaining: s.new_debt });
                     }
                 } else {
                     let settled = settle_debts(&a, Tenge(amount));
                     apply_settlements(&mut a.open_debts, &settled);
                     a.balance += Tenge(amount);
                 }
-                next += 1;
                 prop_assert_eq!(a.debt(), (-a.balance).max(Tenge::ZERO));
             }
         }

@@ -242,7 +242,7 @@ impl Engine {
             settings: &self.settings,
             events: std::cell::RefCell::new(Vec::new()),
         };
-        let out = self.store.write(|c| -> Result<T> {
+        self.store.write(|c| -> Result<T> {
             let out = f(&ctx, c)?;
             let mut logged = Vec::new();
             for e in ctx.events.borrow().iter() {
@@ -252,8 +252,7 @@ impl Engine {
             *ctx.events.borrow_mut() = Vec::new();
             self.events.extend(logged);
             Ok(out)
-        });
-        out
+        })
     }
 
     /// Run `f` over a read snapshot.
@@ -385,6 +384,7 @@ impl Ctx<'_> {
     }
 
     /// Record a staff action in the audit log (same transaction as its effect).
+    #[allow(clippy::too_many_arguments)]
     pub fn audit(
         &self,
         c: &Connection,
