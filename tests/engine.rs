@@ -355,3 +355,53 @@ async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events(
         "the event log resumes from any id"
     );
 }
+
+/// R27: a plugged-in sender receives the riders' messages, each once, in their language.
+#[tokio::test]
+async fn r27_a_plugged_sender_delivers_each_message_once() {
+    use std::sync::Mutex;
+    use velodesk::engine::MessageSender;
+    use velodesk::store::audit::Message;
+    struct Collect(Arc<Mutex<Vec<String>>>);
+    impl MessageSender for Collect {
+        fn deliver(&mut self, m: &Message) -> Result<(), String> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", m.lang, m.text));
+            Ok(())
+        }
+    }
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let store = Store::open_in_memory().unwrap();
+    let engine = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    let clock = Arc::new(SimClock::new(at("2025-06-01 08:00")));
+    let b = LocalBackend::start_with_sender(
+        engine,
+        clock,
+        "in-memory",
+        Some(Box::new(Collect(got.clone()))),
+    );
+    b.add_rider(rider(1)).await.unwrap();
+    b.pay(RiderId(1), Tenge(3000), PayMethod::Bank, None)
+        .await
+        .unwrap();
+    b.pay(RiderId(1), Tenge(500), PayMethod::Card, None)
+        .await
+        .unwrap();
+    b.stations().await.unwrap();
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(
+        sent,
+        vec![
+            "kk Төлем қабылданды: 3 000 ₸. Теңгерім: 3 000 ₸.",
+            "kk Төлем қабылданды: 500 ₸. Теңгерім: 3 500 ₸."
+        ]
+    );
+}

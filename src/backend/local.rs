@@ -11,7 +11,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-type Job = Box<dyn FnOnce(&mut Engine) + Send>;
+/// A job runs on the engine and returns its reply, sent after the job's events are out, so
+/// a caller that hears back has every event of its change already in the stream.
+type Job = Box<dyn FnOnce(&mut Engine) -> Box<dyn FnOnce() + Send> + Send>;
 
 pub struct LocalBackend {
     jobs: mpsc::Sender<Job>,
@@ -22,7 +24,18 @@ pub struct LocalBackend {
 
 impl LocalBackend {
     /// Start the writer thread around `engine`. `location` is shown in the console header.
-    pub fn start(mut engine: Engine, clock: Arc<dyn Clock>, location: &str) -> LocalBackend {
+    pub fn start(engine: Engine, clock: Arc<dyn Clock>, location: &str) -> LocalBackend {
+        LocalBackend::start_with_sender(engine, clock, location, None)
+    }
+
+    /// As [`LocalBackend::start`], handing rider messages to `sender` after each change
+    /// (R27); without one the outbox only records what riders would be told.
+    pub fn start_with_sender(
+        mut engine: Engine,
+        clock: Arc<dyn Clock>,
+        location: &str,
+        mut sender: Option<Box<dyn crate::engine::MessageSender>>,
+    ) -> LocalBackend {
         let (jobs, rx) = mpsc::channel::<Job>();
         let (events, _) = broadcast::channel(4096);
         let simulated = clock.set(clock.now());
@@ -44,13 +57,19 @@ impl LocalBackend {
                         // Due jobs first, as production: the clock moved since the last job.
                         let _ = engine.advance_to(thread_clock.now());
                     }
-                    match job {
-                        Ok(job) => job(&mut engine),
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    let reply = match job {
+                        Ok(job) => Some(job(&mut engine)),
+                        Err(mpsc::RecvTimeoutError::Timeout) => None,
                         Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
+                    if let Some(sender) = sender.as_deref_mut() {
+                        let _ = engine.deliver_outbox(sender, 100);
                     }
                     for e in engine.take_events() {
                         let _ = tx.send(e);
+                    }
+                    if let Some(reply) = reply {
+                        reply();
                     }
                 }
             })
@@ -70,7 +89,10 @@ impl LocalBackend {
     ) -> BResult<T> {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |engine| {
-            let _ = tx.send(f(engine).map_err(BackendError::from));
+            let out = f(engine).map_err(BackendError::from);
+            Box::new(move || {
+                let _ = tx.send(out);
+            })
         });
         self.jobs.send(job).map_err(|_| BackendError::Unavailable {
             message: "the engine has stopped".into(),

@@ -321,3 +321,29 @@ impl Engine {
         })
     }
 }
+
+/// Delivers outbox messages (R27): SMS gateway, push service. The default records only.
+pub trait MessageSender: Send {
+    /// Hand one message over; an error leaves it in the outbox for the next try.
+    fn deliver(&mut self, message: &Message) -> std::result::Result<(), String>;
+}
+
+impl Engine {
+    /// Hand undelivered messages to `sender`, marking each one delivered. Returns how many.
+    pub fn deliver_outbox(
+        &mut self,
+        sender: &mut dyn MessageSender,
+        limit: usize,
+    ) -> Result<usize> {
+        let pending = self.read(|_, c| Ok(audit::undelivered(c, limit)?))?;
+        let mut n = 0;
+        for m in pending {
+            if sender.deliver(&m).is_err() {
+                break;
+            }
+            self.write(|ctx, c| Ok(audit::mark_sent(c, m.id, ctx.now)?))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}

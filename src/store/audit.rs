@@ -156,3 +156,29 @@ pub fn events_after(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Messages not yet handed to a sender, oldest first.
+pub fn undelivered(c: &Connection, limit: usize) -> Result<Vec<Message>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, rider_id, at, channel, lang, kind, text FROM messages WHERE sent_at IS NULL
+         ORDER BY id LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit as i64], |r| {
+        Ok(Message {
+            id: r.get(0)?,
+            rider: RiderId(r.get(1)?),
+            at: from_ts(r.get(2)?),
+            channel: r.get(3)?,
+            lang: r.get(4)?,
+            kind: r.get(5)?,
+            text: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn mark_sent(c: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    c.prepare_cached("UPDATE messages SET sent_at = ?2 WHERE id = ?1")?
+        .execute(params![id, ts(at)])?;
+    Ok(())
+}
