@@ -1,6 +1,7 @@
 //! velodesk: the operator console for city bike-sharing systems.
 
 pub mod backend;
+pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod engine;

@@ -405,3 +405,41 @@ async fn r27_a_plugged_sender_delivers_each_message_once() {
         ]
     );
 }
+
+/// R17: a new system's first look at the clock does not skip the midnight a waiting charge
+/// is due at (found by `settle` on a freshly built database).
+#[test]
+fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
+    use velodesk::domain::ledger::EntryKind;
+    use velodesk::store::ledger::{Accrual, add_accrual};
+    let store = Store::open_in_memory().unwrap();
+    let mut e = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    let id = e.add_rider(&rider(1)).unwrap();
+    let charge = Accrual {
+        id: 0,
+        rider: id,
+        kind: EntryKind::TripCharge,
+        amount: Tenge(250),
+        at: at("2025-06-01 10:00"),
+        due_at: at("2025-06-02 00:00"),
+        label: "trip".into(),
+        rental: None,
+    };
+    e.store().write(|c| add_accrual(c, &charge, None)).unwrap();
+    let report = e.advance_to(at("2025-06-02 00:05")).unwrap();
+    assert_eq!(report.entries, 1);
+    let v = e.rider_view(id).unwrap();
+    assert_eq!((v.rider.balance, v.rider.accrued), (Tenge(-250), Tenge(0)));
+    assert!(v.rider.restricted, "R18: posted to a balance below zero");
+    assert_eq!(
+        e.advance_to(at("2025-06-02 00:10")).unwrap().entries,
+        0,
+        "once only"
+    );
+}

@@ -275,13 +275,19 @@ impl Engine {
         let mut report = PostingReport::default();
         let tz = self.time_zone();
         let Some(now) = self.now else {
-            // First look at the clock: postings due before it are caught up below.
+            // First look at the clock of a new system: start the postings just before the
+            // oldest charge waiting (so its midnight is not skipped), or before today.
             let posted = self.store.read(|c| store::get_meta(c, POSTED_THROUGH))?;
             self.now = Some(to);
             if posted.is_none() {
                 let today = local_midnight(tz, local_date(tz, to));
+                let oldest = self.store.read(|c| crate::store::ledger::next_due(c))?;
+                let start = match oldest {
+                    Some(due) if due <= today => due - chrono::Duration::seconds(1),
+                    _ => today - chrono::Duration::seconds(1),
+                };
                 self.store
-                    .write(|c| store::set_meta(c, POSTED_THROUGH, &store::ts(today).to_string()))?;
+                    .write(|c| store::set_meta(c, POSTED_THROUGH, &store::ts(start).to_string()))?;
             }
             return self.advance_to(to);
         };

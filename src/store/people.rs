@@ -393,3 +393,9 @@ pub fn count_restricted(c: &Connection) -> Result<u64> {
     )?;
     Ok(n.max(0) as u64)
 }
+
+/// How many riders the system has.
+pub fn count_riders(c: &Connection) -> Result<u64> {
+    let n: i64 = c.query_row("SELECT COUNT(*) FROM riders", [], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}

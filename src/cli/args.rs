@@ -1,0 +1,138 @@
+//! The command line, as data: every command, option and its help text. Parsing only;
+//! `cli::run` does the work.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// velodesk: the operator console for city bike-sharing (Almaty, Astana).
+#[derive(Debug, Parser)]
+#[command(name = "velodesk", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Price a trip: the itemised charge, with the rules that make each line.
+    #[command(
+        after_help = "Examples:\n  velodesk quote --tariff astana --minutes 95\n  \
+        velodesk quote --tariff almaty --minutes 181 --json\n  \
+        velodesk quote --tariff my-city.toml --minutes 30 --seconds 1 --pass quarterly"
+    )]
+    Quote(QuoteArgs),
+    /// Create an empty system (database and tariff); refuses a database that holds one.
+    #[command(after_help = "Example:\n  velodesk init --db velodesk.db --tariff astana")]
+    Init(InitArgs),
+    /// Run the nightly postings due up to a time (R17, R18, D16); running it twice posts nothing new.
+    #[command(after_help = "Examples:\n  velodesk settle --db velodesk.db\n  \
+        velodesk settle --db velodesk.db --at \"2025-06-02 00:05\"")]
+    Settle(SettleArgs),
+    /// Re-verify every rider's cached balances from the ledger entries (D9); exit 1 on a mismatch.
+    #[command(after_help = "Example:\n  velodesk check --db velodesk.db")]
+    Check(CheckArgs),
+    /// Run scenario files (tests/scenarios/*.scn); exit 1 if any fails.
+    #[command(after_help = "Example:\n  velodesk scenario tests/scenarios/*.scn")]
+    Scenario(ScenarioArgs),
+    /// Benchmarks on a throw-away database, with raw SQLite measured beside them.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `velodesk quote`.
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The tariff: a bundled city (`astana`, `almaty`) or the path of a tariff TOML file.
+    #[arg(long, value_name = "astana|almaty|PATH.toml")]
+    pub tariff: String,
+    /// Trip duration, whole minutes.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(..=5_256_000))]
+    pub minutes: u32,
+    /// Seconds on top of the minutes (0–59); a started minute counts whole (D1).
+    #[arg(long, value_name = "S", default_value_t = 0, value_parser = clap::value_parser!(u8).range(..60))]
+    pub seconds: u8,
+    /// The pass the trip is ridden on [default: `monthly`, or `seasonal` where the tariff has no monthly pass].
+    #[arg(long, value_name = "PASS")]
+    pub pass: Option<String>,
+    /// Print a JSON object (`total` in whole tenge, `minutes`, `pass`, `items`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `velodesk init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The database file to create.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// The tariff: a bundled city (`astana`, `almaty`) or the path of a tariff TOML file.
+    #[arg(long, value_name = "astana|almaty|PATH.toml")]
+    pub tariff: String,
+}
+
+/// `velodesk settle`.
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// The system's database file.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// Settle up to this local time in the tariff's zone, `YYYY-MM-DD HH:MM` [default: now].
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    pub at: Option<String>,
+}
+
+/// `velodesk check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The system's database file.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+/// `velodesk scenario`.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario files to run, in order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time one nightly posting of many accrued trip charges, and raw SQLite inserting as many rows.
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench settle --riders 100000 --charges 1000000"
+    )]
+    Settle(BenchSettleArgs),
+    /// Time rider search by ID, phone, surname prefix, e-mail and card, and a raw primary-key lookup.
+    #[command(after_help = "Example:\n  cargo run --release -- bench search --riders 1000000")]
+    Search(BenchSearchArgs),
+}
+
+/// `velodesk bench settle`.
+#[derive(Debug, Args)]
+pub struct BenchSettleArgs {
+    /// Riders in the system.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub riders: u64,
+    /// Accrued trip charges due at the one midnight that is posted.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub charges: u64,
+    /// Directory for the throw-away databases [default: the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `velodesk bench search`.
+#[derive(Debug, Args)]
+pub struct BenchSearchArgs {
+    /// Riders in the system.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub riders: u64,
+    /// Queries timed per kind of search.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub queries: u64,
+    /// Directory for the throw-away database [default: the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}

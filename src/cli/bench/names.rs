@@ -1,0 +1,418 @@
+//! Realistic riders for benchmarks: Kazakh and Russian names, patronymics, +7 phones,
+//! e-mails and contactless cards. Deterministic: rider N is the same in every run, so a
+//! bench can ask for rider N's phone without reading it back.
+
+use crate::domain::RiderId;
+use crate::store::people::NewRider;
+use chrono::NaiveDate;
+
+/// SplitMix64: a small, fast, well-mixed generator (no dependency needed for a bench).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// True with probability `percent` / 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const KAZAKH_SURNAMES: &[&str] = &[
+    "Ахметов",
+    "Нурланов",
+    "Сериков",
+    "Жумабаев",
+    "Касымов",
+    "Абдрахманов",
+    "Искаков",
+    "Оспанов",
+    "Ермеков",
+    "Садыков",
+    "Мухамедов",
+    "Турсунов",
+    "Байжанов",
+    "Есенов",
+    "Кенжебеков",
+    "Муратов",
+    "Сатпаев",
+    "Нургалиев",
+    "Ибраев",
+    "Омаров",
+    "Жаксыбеков",
+    "Амангельдиев",
+    "Дюсенов",
+    "Сулейменов",
+    "Тулегенов",
+    "Утегенов",
+    "Калиев",
+    "Смагулов",
+    "Бейсенов",
+    "Абенов",
+    "Жакупов",
+    "Рахимов",
+    "Шарипов",
+    "Токтаров",
+    "Бекмухамбетов",
+    "Алимжанов",
+    "Куанышев",
+    "Маратов",
+    "Ержанов",
+    "Сарсенбаев",
+];
+const RUSSIAN_SURNAMES: &[&str] = &[
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+];
+/// Korean-Kazakh surnames: the same for men and women.
+const KOREAN_SURNAMES: &[&str] = &["Ким", "Пак", "Цой", "Ли", "Тен", "Хван"];
+
+const KAZAKH_MEN: &[&str] = &[
+    "Нурлан",
+    "Ерлан",
+    "Асхат",
+    "Данияр",
+    "Бауыржан",
+    "Айдос",
+    "Арман",
+    "Ержан",
+    "Марат",
+    "Серик",
+    "Тимур",
+    "Алихан",
+    "Дамир",
+    "Санжар",
+    "Еркебулан",
+    "Жандос",
+    "Канат",
+    "Мирас",
+    "Абылай",
+    "Нурсултан",
+    "Ельдар",
+    "Руслан",
+];
+const KAZAKH_WOMEN: &[&str] = &[
+    "Айгерим",
+    "Динара",
+    "Гульнара",
+    "Асель",
+    "Жанар",
+    "Аружан",
+    "Камила",
+    "Мадина",
+    "Сауле",
+    "Айжан",
+    "Томирис",
+    "Дана",
+    "Алия",
+    "Жулдыз",
+    "Меруерт",
+    "Индира",
+    "Гаухар",
+    "Назерке",
+];
+const RUSSIAN_MEN: &[&str] = &[
+    "Александр",
+    "Дмитрий",
+    "Сергей",
+    "Андрей",
+    "Алексей",
+    "Максим",
+    "Евгений",
+    "Иван",
+    "Владимир",
+    "Николай",
+    "Артём",
+    "Роман",
+    "Олег",
+    "Виктор",
+];
+const RUSSIAN_WOMEN: &[&str] = &[
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Екатерина",
+    "Мария",
+    "Ирина",
+    "Светлана",
+    "Юлия",
+    "Анастасия",
+    "Дарья",
+    "Виктория",
+    "Ксения",
+];
+const MAIL_DOMAINS: &[&str] = &[
+    "mail.ru",
+    "gmail.com",
+    "inbox.kz",
+    "yandex.kz",
+    "bk.ru",
+    "list.ru",
+    "icloud.com",
+];
+/// Kazakhstan's mobile prefixes after +7.
+const MOBILE_CODES: &[&str] = &[
+    "700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778",
+];
+const STREETS: &[&str] = &[
+    "пр. Абая",
+    "ул. Кенесары",
+    "пр. Республики",
+    "ул. Сарыарка",
+    "пр. Мангилик Ел",
+    "ул. Достык",
+    "пр. Аль-Фараби",
+    "ул. Толе би",
+    "ул. Жибек жолы",
+    "ул. Панфилова",
+];
+
+/// The feminine form of a surname: Ахметов → Ахметова; Ким stays Ким.
+fn feminine(surname: &str) -> String {
+    if ["ов", "ев", "ёв", "ин"]
+        .iter()
+        .any(|s| surname.ends_with(s))
+    {
+        format!("{surname}а")
+    } else {
+        surname.to_string()
+    }
+}
+
+/// A Russian-style patronymic from the father's name: Сергей → Сергеевич / Сергеевна.
+fn patronymic(father: &str, woman: bool) -> String {
+    let (stem, m, f) = if let Some(stem) = father.strip_suffix("ий") {
+        (format!("{stem}и"), "евич", "евна")
+    } else if let Some(stem) = father.strip_suffix('й') {
+        (stem.to_string(), "евич", "евна")
+    } else {
+        (father.to_string(), "ович", "овна")
+    };
+    format!("{stem}{}", if woman { f } else { m })
+}
+
+/// Latin letters for an e-mail address (Kazakh and Russian Cyrillic).
+pub fn translit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.to_lowercase().chars() {
+        let t = match ch {
+            'а' | 'ә' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ғ' => "g",
+            'д' => "d",
+            'е' | 'э' => "e",
+            'ё' => "yo",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'й' | 'і' => "i",
+            'к' | 'қ' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' | 'ң' => "n",
+            'о' | 'ө' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' | 'ұ' | 'ү' => "u",
+            'ф' => "f",
+            'х' | 'һ' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ы' => "y",
+            'ю' => "yu",
+            'я' => "ya",
+            'ъ' | 'ь' => "",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "",
+        };
+        out.push_str(t);
+    }
+    out
+}
+
+/// A contactless card number (a 7-byte RFID UID in hex), unique per rider: a bijection of
+/// the rider id on 48 bits behind a fixed `04` manufacturer byte.
+pub fn card_of(id: u64) -> String {
+    const MASK: u64 = (1 << 48) - 1;
+    let mut x = id & MASK;
+    for _ in 0..3 {
+        x = x.wrapping_mul(0x5851_F42D_4C95_7F2D) & MASK; // odd multiplier: a bijection mod 2^48
+        x ^= x >> 24;
+    }
+    format!("04{x:012X}")
+}
+
+/// Rider `id` of the bench population, always the same.
+pub fn rider(id: u64) -> NewRider {
+    let mut rng = Rng::new(id.wrapping_mul(0xA076_1D64_78BD_642F) ^ 0x7E57_0BE7);
+    let woman = rng.chance(50);
+    let kazakh = rng.chance(65);
+    let korean = !kazakh && rng.chance(8);
+    let surname_m = if kazakh {
+        *rng.pick(KAZAKH_SURNAMES)
+    } else if korean {
+        *rng.pick(KOREAN_SURNAMES)
+    } else {
+        *rng.pick(RUSSIAN_SURNAMES)
+    };
+    let surname = if woman {
+        feminine(surname_m)
+    } else {
+        surname_m.to_string()
+    };
+    let given = match (kazakh, woman) {
+        (true, false) => *rng.pick(KAZAKH_MEN),
+        (true, true) => *rng.pick(KAZAKH_WOMEN),
+        (false, false) => *rng.pick(RUSSIAN_MEN),
+        (false, true) => *rng.pick(RUSSIAN_WOMEN),
+    };
+    let father = if kazakh {
+        *rng.pick(KAZAKH_MEN)
+    } else {
+        *rng.pick(RUSSIAN_MEN)
+    };
+    let patronymic = if kazakh && rng.chance(40) {
+        format!("{father} {}", if woman { "қызы" } else { "ұлы" })
+    } else {
+        patronymic(father, woman)
+    };
+    let phone = rng.chance(98).then(|| {
+        let code = rng.pick(MOBILE_CODES);
+        format!("+7{code}{:07}", rng.below(10_000_000))
+    });
+    let email = rng.chance(85).then(|| {
+        let domain = rng.pick(MAIL_DOMAINS);
+        format!(
+            "{}.{}{}@{domain}",
+            translit(given),
+            translit(&surname),
+            rng.below(10_000)
+        )
+    });
+    let born = NaiveDate::from_ymd_opt(1950, 1, 1)
+        .unwrap_or_default()
+        .checked_add_days(chrono::Days::new(rng.below(58 * 365)))
+        .unwrap_or_default();
+    let concession = match rng.below(100) {
+        0..=4 => Some("student".to_string()),
+        5..=8 => Some("pensioner".to_string()),
+        9 => Some("disability3".to_string()),
+        _ => None,
+    };
+    let lang = match rng.below(10) {
+        0..=3 => "kk",
+        4..=8 => "ru",
+        _ => "en",
+    };
+    let street = rng.pick(STREETS);
+    NewRider {
+        id: Some(RiderId(id as i64)),
+        surname,
+        name: given.to_string(),
+        patronymic,
+        phone,
+        email,
+        document: Some(format!("{:09}", rng.below(1_000_000_000))),
+        address: Some(format!(
+            "{street}, {}, кв. {}",
+            1 + rng.below(150),
+            1 + rng.below(300)
+        )),
+        born,
+        resident: rng.chance(95),
+        concession,
+        lang: lang.to_string(),
+        pin: format!("{:04}", rng.below(10_000)),
+        card: rng.chance(70).then(|| card_of(id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn riders_are_deterministic_and_look_real() {
+        let a = rider(42);
+        let b = rider(42);
+        assert_eq!(a.surname, b.surname);
+        assert_eq!(a.phone, b.phone);
+        assert!(a.phone.iter().all(|p| p.starts_with("+7") && p.len() == 12));
+        assert!(a.email.iter().all(|e| e.is_ascii() && e.contains('@')));
+    }
+
+    #[test]
+    fn feminine_surnames_and_patronymics() {
+        assert_eq!(feminine("Ахметов"), "Ахметова");
+        assert_eq!(feminine("Ким"), "Ким");
+        assert_eq!(patronymic("Сергей", false), "Сергеевич");
+        assert_eq!(patronymic("Дмитрий", true), "Дмитриевна");
+        assert_eq!(patronymic("Нурлан", true), "Нурлановна");
+        assert_eq!(translit("Айгерим"), "aigerim");
+        assert_eq!(translit("Жулдыз"), "zhuldyz");
+    }
+
+    #[test]
+    fn cards_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for id in 1..=200_000 {
+            assert!(seen.insert(card_of(id)), "card of rider {id} repeats");
+        }
+    }
+}
