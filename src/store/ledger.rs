@@ -50,6 +50,31 @@ impl<'a> NewEntry<'a> {
 
 /// Append an entry and move the cached balances with it, in the caller's transaction.
 pub fn append(c: &Connection, e: &NewEntry<'_>) -> Result<EntryId> {
+    let id = insert_entry(c, e)?;
+    move_balances(c, e.rider, e.moves, Tenge::ZERO)?;
+    Ok(id)
+}
+
+/// Move a rider's cached balances (money, bonus, deposit, and accrued by `accrued`).
+/// Callers that append entries with [`insert_entry`] move the balances once per rider.
+pub fn move_balances(c: &Connection, rider: RiderId, m: Moves, accrued: Tenge) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE riders SET balance = balance + ?2, bonus = bonus + ?3, deposit = deposit + ?4,
+                           accrued = accrued + ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        rider.0,
+        m.money.0,
+        m.bonus.0,
+        m.deposit.0,
+        accrued.0
+    ])?;
+    Ok(())
+}
+
+/// Insert an entry row only; the caller moves the cached balances ([`move_balances`]).
+pub fn insert_entry(c: &Connection, e: &NewEntry<'_>) -> Result<EntryId> {
     c.prepare_cached(
         "INSERT INTO ledger (rider_id, at, kind, money, bonus, deposit, actor, reason, method,
                              corrects, rental_id, fine_id, accrual_id)
@@ -70,18 +95,7 @@ pub fn append(c: &Connection, e: &NewEntry<'_>) -> Result<EntryId> {
         e.fine,
         e.accrual,
     ])?;
-    let id = EntryId(c.last_insert_rowid());
-    c.prepare_cached(
-        "UPDATE riders SET balance = balance + ?2, bonus = bonus + ?3, deposit = deposit + ?4
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        e.rider.0,
-        e.moves.money.0,
-        e.moves.bonus.0,
-        e.moves.deposit.0
-    ])?;
-    Ok(id)
+    Ok(EntryId(c.last_insert_rowid()))
 }
 
 /// The posted state of an account: cached balances and open debts, oldest first.
@@ -209,12 +223,17 @@ pub fn pending_accruals(c: &Connection, rider: RiderId) -> Result<Vec<Accrual>> 
 
 /// Link an accrual to the entry that posted it and take it off the accrued total.
 pub fn mark_posted(c: &Connection, accrual: &Accrual, entry: EntryId) -> Result<()> {
+    link_posted(c, accrual, entry)?;
+    move_balances(c, accrual.rider, Moves::default(), -accrual.amount)?;
+    Ok(())
+}
+
+/// Link an accrual to its posting entry only; the caller moves `accrued` ([`move_balances`]).
+pub fn link_posted(c: &Connection, accrual: &Accrual, entry: EntryId) -> Result<()> {
     c.prepare_cached(
         "UPDATE accruals SET posted_entry = ?2 WHERE id = ?1 AND posted_entry IS NULL",
     )?
     .execute(params![accrual.id, entry.0])?;
-    c.prepare_cached("UPDATE riders SET accrued = accrued - ?2 WHERE id = ?1")?
-        .execute(params![accrual.rider.0, accrual.amount.0])?;
     Ok(())
 }
 
