@@ -82,22 +82,15 @@ impl Engine {
         self.write(|ctx, c| {
             positive(amount, "a payment")?;
             ctx.rider(c, rider)?;
-            let actor = match by {
-                Some(name) => {
-                    let s = ctx.authorise(c, name, StaffAction::TakePayment)?;
-                    ctx.audit(
-                        c,
-                        &s,
-                        StaffAction::TakePayment,
-                        Some(rider),
-                        &amount.to_string(),
-                        "",
-                        method.as_str(),
-                    )?;
-                    staff_actor(&s)
-                }
-                None => Actor::Rider(rider),
-            };
+            let actor = desk_actor(
+                ctx,
+                c,
+                by,
+                StaffAction::TakePayment,
+                rider,
+                amount,
+                method.as_str(),
+            )?;
             let mut e = NewEntry::new(rider, ctx.now, EntryKind::Payment, &actor, "payment");
             e.method = Some(method.as_str());
             let id = post_credit(ctx, c, e, amount)?;
@@ -220,22 +213,7 @@ impl Engine {
         self.write(|ctx, c| {
             positive(amount, "a deposit")?;
             ctx.rider(c, rider)?;
-            let actor = match by {
-                Some(name) => {
-                    let s = ctx.authorise(c, name, StaffAction::HoldDeposit)?;
-                    ctx.audit(
-                        c,
-                        &s,
-                        StaffAction::HoldDeposit,
-                        Some(rider),
-                        &amount.to_string(),
-                        "",
-                        "",
-                    )?;
-                    staff_actor(&s)
-                }
-                None => Actor::Rider(rider),
-            };
+            let actor = desk_actor(ctx, c, by, StaffAction::HoldDeposit, rider, amount, "")?;
             let mut e = NewEntry::new(
                 rider,
                 ctx.now,
@@ -557,6 +535,24 @@ impl Engine {
             Ok(id)
         })
     }
+}
+
+/// Who moves money at the desk: the staff member, checked and audited, or the rider.
+fn desk_actor(
+    ctx: &super::Ctx<'_>,
+    c: &rusqlite::Connection,
+    by: Option<&str>,
+    action: StaffAction,
+    rider: RiderId,
+    amount: Tenge,
+    details: &str,
+) -> Result<Actor> {
+    let Some(name) = by else {
+        return Ok(Actor::Rider(rider));
+    };
+    let s = ctx.authorise(c, name, action)?;
+    ctx.audit(c, &s, action, Some(rider), &amount.to_string(), "", details)?;
+    Ok(staff_actor(&s))
 }
 
 fn buy_reason(kind: Refusal, available: Tenge, price: Tenge) -> String {
