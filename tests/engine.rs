@@ -443,3 +443,79 @@ fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
         "once only"
     );
 }
+
+/// DOMAIN §5: an agent finds a rider by name typed in any case, Cyrillic and Kazakh
+/// letters included, by phone as people say it, by e-mail, card, ID, or the bike they ride.
+#[test]
+fn riders_are_found_by_name_in_any_case_phone_email_card_id_and_bike() {
+    let store = Store::open_in_memory().unwrap();
+    let mut e = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(at("2025-06-01 08:00")).unwrap();
+    let people = [
+        (
+            1,
+            "Иванов",
+            "Сергей",
+            "+77011234567",
+            "ivanov@mail.kz",
+            "CARD-0001",
+        ),
+        (
+            2,
+            "Сәрсенбаев",
+            "Айгерим",
+            "+77027654321",
+            "aigerim@example.kz",
+            "CARD-0002",
+        ),
+        (
+            3,
+            "Smith",
+            "John",
+            "+14155550100",
+            "john@smith.example",
+            "CARD-0003",
+        ),
+    ];
+    for (id, surname, name, phone, email, card) in people {
+        let mut r = rider(id);
+        r.surname = surname.into();
+        r.name = name.into();
+        r.phone = Some(phone.into());
+        r.email = Some(email.into());
+        r.card = Some(card.into());
+        e.add_rider(&r).unwrap();
+    }
+    let ids = |e: &mut Engine, q: &str| -> Vec<i64> {
+        e.search_riders(q, 10)
+            .unwrap()
+            .iter()
+            .map(|h| h.id.0)
+            .collect()
+    };
+    assert_eq!(ids(&mut e, "иванов"), vec![1]);
+    assert_eq!(ids(&mut e, "ИВАН"), vec![1]);
+    assert_eq!(ids(&mut e, "сәр"), vec![2]);
+    assert_eq!(ids(&mut e, "айгерим"), vec![2], "by first name");
+    assert_eq!(ids(&mut e, "smi"), vec![3]);
+    assert_eq!(ids(&mut e, "Иванов серг"), vec![1]);
+    assert!(
+        ids(&mut e, "Иванов Айг").is_empty(),
+        "the second word narrows"
+    );
+    assert_eq!(
+        ids(&mut e, "8 702 765 43 21"),
+        vec![2],
+        "phone as people say it"
+    );
+    assert_eq!(ids(&mut e, "AIGERIM@example.kz"), vec![2]);
+    assert_eq!(ids(&mut e, "CARD-0003"), vec![3]);
+    assert_eq!(ids(&mut e, "1"), vec![1]);
+    assert!(ids(&mut e, "").is_empty());
+}

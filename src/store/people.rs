@@ -91,8 +91,9 @@ pub fn insert_rider(c: &Connection, r: &NewRider, now: DateTime<Utc>) -> Result<
     };
     c.prepare_cached(
         "INSERT INTO riders (id, surname, name, patronymic, phone, email, document, address,
-                             born, resident, concession, lang, pin_hash, card, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                             born, resident, concession, lang, pin_hash, card, created_at,
+                             surname_key, name_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         id,
@@ -110,6 +111,8 @@ pub fn insert_rider(c: &Connection, r: &NewRider, now: DateTime<Utc>) -> Result<
         pin_hash(RiderId(id), &r.pin),
         r.card,
         ts(now),
+        r.surname.to_lowercase(),
+        r.name.to_lowercase(),
     ])?;
     Ok(RiderId(id))
 }
@@ -292,18 +295,32 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
     }
     if q.chars().any(|ch| ch.is_alphabetic()) && !q.contains('@') {
         let mut words = q.split_whitespace();
-        let first = words.next().unwrap_or_default();
-        let upper = prefix_upper_bound(first);
-        let sql = format!(
-            "SELECT {COLS} FROM riders r WHERE r.surname >= ?1 COLLATE NOCASE
-             AND r.surname < '{upper}' COLLATE NOCASE LIMIT ?2"
-        );
-        push(&mut hits, &sql, &first, "surname")?;
-        let sql = format!(
-            "SELECT {COLS} FROM riders r WHERE r.name >= ?1 COLLATE NOCASE
-             AND r.name < '{upper}' COLLATE NOCASE LIMIT ?2"
-        );
-        push(&mut hits, &sql, &first, "name")?;
+        let first = words.next().unwrap_or_default().to_lowercase();
+        let upper = format!("{first}\u{10FFFF}");
+        for (column, what) in [("surname_key", "surname"), ("name_key", "name")] {
+            let sql = format!(
+                "SELECT {COLS} FROM riders r WHERE r.{column} >= ?1 AND r.{column} < ?3 LIMIT ?2"
+            );
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(params![first, limit, upper], |r| {
+                let surname: String = r.get(1)?;
+                let name: String = r.get(2)?;
+                Ok(RiderHit {
+                    id: RiderId(r.get(0)?),
+                    name: format!("{surname} {name}").trim().to_string(),
+                    phone: r.get(3)?,
+                    email: r.get(4)?,
+                    balance: Tenge(r.get(5)?),
+                    matched: what.to_string(),
+                })
+            })?;
+            for row in rows {
+                let h = row?;
+                if !hits.iter().any(|x| x.id == h.id) {
+                    hits.push(h);
+                }
+            }
+        }
         if let Some(second) = words.next() {
             let second = second.to_lowercase();
             hits.retain(|h| h.name.to_lowercase().contains(&second));
@@ -311,13 +328,6 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
     }
     hits.truncate(limit as usize);
     Ok(hits)
-}
-
-/// The smallest string above every string starting with `prefix` (for index range scans).
-fn prefix_upper_bound(prefix: &str) -> String {
-    let mut s: String = prefix.replace('\'', "");
-    s.push('\u{10FFFF}');
-    s
 }
 
 /// A staff member.

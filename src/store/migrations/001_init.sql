@@ -45,12 +45,17 @@ CREATE TABLE riders (
     bonus             INTEGER NOT NULL DEFAULT 0,
     deposit           INTEGER NOT NULL DEFAULT 0,
     accrued           INTEGER NOT NULL DEFAULT 0,
-    created_at        INTEGER NOT NULL
+    created_at        INTEGER NOT NULL,
+    -- Unicode-lowercased names for prefix search (SQLite's NOCASE folds ASCII only, and
+    -- riders are Иванов, Сәрсенбаев, Smith)
+    surname_key       TEXT NOT NULL DEFAULT '',
+    name_key          TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX riders_phone ON riders (phone);
 CREATE INDEX riders_email ON riders (email COLLATE NOCASE);
-CREATE INDEX riders_surname ON riders (surname COLLATE NOCASE);
-CREATE INDEX riders_name ON riders (name COLLATE NOCASE);
+CREATE INDEX riders_surname ON riders (surname_key);
+CREATE INDEX riders_name ON riders (name_key);
+CREATE INDEX riders_card ON riders (card);
 
 -- The ledger: append-only (D9). Each entry moves money, bonus and deposit balances.
 CREATE TABLE ledger (
