@@ -212,13 +212,15 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
         return Ok(hits);
     }
     let limit = limit.max(1) as i64;
-    let push = |hits: &mut Vec<RiderHit>,
-                sql: &str,
-                arg: &dyn rusqlite::ToSql,
-                what: &str|
+    // `?1` is the argument, `?2` the limit, `?3` (when the query has it) the upper bound.
+    let push_range = |hits: &mut Vec<RiderHit>,
+                      sql: &str,
+                      arg: &dyn rusqlite::ToSql,
+                      upper: Option<&str>,
+                      what: &str|
      -> Result<()> {
         let mut st = c.prepare_cached(sql)?;
-        let rows = st.query_map(params![arg, limit], |r| {
+        let map = |r: &rusqlite::Row<'_>| {
             let surname: String = r.get(1)?;
             let name: String = r.get(2)?;
             Ok(RiderHit {
@@ -229,14 +231,24 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
                 balance: Tenge(r.get(5)?),
                 matched: what.to_string(),
             })
-        })?;
-        for row in rows {
-            let h = row?;
+        };
+        let rows: Vec<RiderHit> = match upper {
+            Some(u) => st
+                .query_map(params![arg, limit, u], map)?
+                .collect::<rusqlite::Result<_>>()?,
+            None => st
+                .query_map(params![arg, limit], map)?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        for h in rows {
             if !hits.iter().any(|x| x.id == h.id) {
                 hits.push(h);
             }
         }
         Ok(())
+    };
+    let push = |hits: &mut Vec<RiderHit>, sql: &str, arg: &dyn rusqlite::ToSql, what: &str| {
+        push_range(hits, sql, arg, None, what)
     };
     const COLS: &str = "r.id, r.surname, r.name, r.phone, r.email, r.balance";
     let digits: String = q.chars().filter(|ch| ch.is_ascii_digit()).collect();
@@ -301,25 +313,7 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
             let sql = format!(
                 "SELECT {COLS} FROM riders r WHERE r.{column} >= ?1 AND r.{column} < ?3 LIMIT ?2"
             );
-            let mut st = c.prepare_cached(&sql)?;
-            let rows = st.query_map(params![first, limit, upper], |r| {
-                let surname: String = r.get(1)?;
-                let name: String = r.get(2)?;
-                Ok(RiderHit {
-                    id: RiderId(r.get(0)?),
-                    name: format!("{surname} {name}").trim().to_string(),
-                    phone: r.get(3)?,
-                    email: r.get(4)?,
-                    balance: Tenge(r.get(5)?),
-                    matched: what.to_string(),
-                })
-            })?;
-            for row in rows {
-                let h = row?;
-                if !hits.iter().any(|x| x.id == h.id) {
-                    hits.push(h);
-                }
-            }
+            push_range(&mut hits, &sql, &first, Some(&upper), what)?;
         }
         if let Some(second) = words.next() {
             let second = second.to_lowercase();
