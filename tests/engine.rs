@@ -57,6 +57,18 @@ fn city(engine: &mut Engine, riders: i64) {
     engine.add_staff("ali", Role::Agent, None).unwrap();
 }
 
+/// A fresh in-memory Astana system.
+fn astana() -> Engine {
+    let store = Store::open_in_memory().unwrap();
+    Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap()
+}
+
 fn file_engine(path: &Path, create: bool) -> Engine {
     let store = Store::open(path).unwrap();
     if create {
@@ -158,14 +170,7 @@ fn r8_races_between_connections_never_give_two_rentals() {
 /// outbox refuses the message written after the ledger entry) leaves nothing half-written.
 #[test]
 fn a_failure_in_the_middle_of_an_operation_leaves_nothing_half_written() {
-    let store = Store::open_in_memory().unwrap();
-    let mut e = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let mut e = astana();
     city(&mut e, 1);
     let before = e.rider_view(RiderId(1)).unwrap();
     e.store()
@@ -236,8 +241,7 @@ proptest! {
     /// entries, open debt equal to the negative balance, and postings idempotent (R17).
     #[test]
     fn d9_any_sequence_keeps_balances_equal_to_their_entries(ops in proptest::collection::vec(op(), 1..30)) {
-        let store = Store::open_in_memory().unwrap();
-        let mut e = Engine::init(store, "astana", bundled("astana").unwrap(), Settings::default()).unwrap();
+        let mut e = astana();
         e.advance_to(at("2025-06-01 08:00")).unwrap();
         e.add_station(&NewStation { id: StationId(1), name: "A".into(), docks: 4, active: true, ..Default::default() }).unwrap();
         e.add_bike(BikeId(1), Some(StationId(1))).unwrap();
@@ -282,14 +286,7 @@ proptest! {
 /// the events they raise.
 #[tokio::test]
 async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events() {
-    let store = Store::open_in_memory().unwrap();
-    let engine = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let engine = astana();
     let clock = Arc::new(SimClock::new(at("2025-06-01 08:00")));
     let b = LocalBackend::start(engine, clock, "in-memory");
     assert!(b.info().simulated_clock);
@@ -373,14 +370,7 @@ async fn r27_a_plugged_sender_delivers_each_message_once() {
         }
     }
     let got = Arc::new(Mutex::new(Vec::new()));
-    let store = Store::open_in_memory().unwrap();
-    let engine = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let engine = astana();
     let clock = Arc::new(SimClock::new(at("2025-06-01 08:00")));
     let b = LocalBackend::start_with_sender(
         engine,
@@ -412,14 +402,7 @@ async fn r27_a_plugged_sender_delivers_each_message_once() {
 fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
     use velodesk::domain::ledger::EntryKind;
     use velodesk::store::ledger::{Accrual, add_accrual};
-    let store = Store::open_in_memory().unwrap();
-    let mut e = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let mut e = astana();
     let id = e.add_rider(&rider(1)).unwrap();
     let charge = Accrual {
         id: 0,
@@ -448,14 +431,7 @@ fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
 /// letters included, by phone as people say it, by e-mail, card, ID, or the bike they ride.
 #[test]
 fn riders_are_found_by_name_in_any_case_phone_email_card_id_and_bike() {
-    let store = Store::open_in_memory().unwrap();
-    let mut e = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let mut e = astana();
     e.advance_to(at("2025-06-01 08:00")).unwrap();
     let people = [
         (

@@ -10,7 +10,7 @@ pub mod views;
 
 use crate::domain::ledger::Actor;
 use crate::domain::messages::Notice;
-use crate::domain::roles::{Role, StaffAction, allows};
+use crate::domain::roles::{StaffAction, allows};
 use crate::domain::tariff::Tariff;
 use crate::domain::time::{format_local, local_date, local_midnight};
 use crate::domain::{Refusal, RiderId, StationId};
@@ -443,9 +443,4 @@ impl Ctx<'_> {
 /// The actor for a staff member.
 pub fn staff_actor(s: &people::Staff) -> Actor {
     Actor::Staff(s.name.clone())
-}
-
-/// Who may act: used by the console to offer only allowed actions.
-pub fn role_allows(role: Role, action: StaffAction) -> bool {
-    allows(role, action)
 }

@@ -4,7 +4,7 @@
 use super::{Ctx, Engine, Event, PostingReport, Result};
 use crate::domain::ledger::{self, Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
-use crate::domain::{EntryId, RentalId, RiderId, Tenge};
+use crate::domain::{EntryId, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::{self, fleet, passes, people};
 use chrono::{DateTime, Utc};
@@ -171,7 +171,7 @@ impl Engine {
             let due = sl::due_accruals(c, m)?;
             let mut riders: Vec<RiderId> = due.iter().map(|a| a.rider).collect();
             riders.dedup();
-            let was_restricted = count_restricted(c)?;
+            let was_restricted = people::count_restricted(c)?;
             report.entries = post_accruals(ctx, c, &due)?;
             report.total = due.iter().map(|a| a.amount.0).sum();
             report.riders = riders.len() as u64;
@@ -181,7 +181,7 @@ impl Engine {
                 }
             }
             report.restricted =
-                (count_restricted(c)? + report.lifted).saturating_sub(was_restricted);
+                (people::count_restricted(c)? + report.lifted).saturating_sub(was_restricted);
             let system = Actor::System;
             for rider in passes::deposit_release_candidates(c, m)? {
                 let held = sl::account(c, rider)?.deposit;
@@ -233,13 +233,4 @@ impl Engine {
             Ok(())
         })
     }
-}
-
-fn count_restricted(c: &Connection) -> Result<u64> {
-    Ok(people::count_restricted(c)?)
-}
-
-/// Charges already accrued for the rentals of a chain (D3).
-pub(super) fn chain_accrued(c: &Connection, rentals: &[RentalId]) -> Result<Tenge> {
-    Ok(sl::accrued_for_rentals(c, rentals)?)
 }

@@ -2,7 +2,7 @@
 //! error, a faulty bike, the cable lock with staff permission, a rental ended by hand.
 
 use super::money::post_fine;
-use super::posting::{chain_accrued, post_charge, post_rider_accruals};
+use super::posting::{post_charge, post_rider_accruals};
 use super::{Ctx, Engine, Event, Result, refuse};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
@@ -354,20 +354,16 @@ impl Engine {
 
     /// The price a rental would have if it ended at `at` (live accrued price, previews).
     pub fn preview_end(&mut self, rider: RiderId, at: DateTime<Utc>) -> Result<Quote> {
-        self.read(|_ctx, c| {
+        self.read(|ctx, c| {
             let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
                 return refuse(
                     Refusal::NotRenting,
                     format!("rider {rider} has no bike out"),
                 );
             };
-            price_rental(self_tariff(_ctx), c, &rental, at).map(|(q, _)| q)
+            price_rental(ctx.tariff, c, &rental, at).map(|(q, _)| q)
         })
     }
-}
-
-fn self_tariff<'a>(ctx: &'a Ctx<'_>) -> &'a crate::domain::tariff::Tariff {
-    ctx.tariff
 }
 
 fn start_rental(
@@ -453,7 +449,7 @@ fn finish_rental(
     let rider = rental.rider;
     let system = Actor::System;
     // Time charge: the chain's price less what earlier legs already accrued (D3).
-    let already = chain_accrued(c, &chain)?;
+    let already = sl::accrued_for_rentals(c, &chain)?;
     let charge = q.amount_of(ItemKind::TripCharge) - already;
     if charge.is_positive() {
         let due_at = next_local_midnight(ctx.tariff.time_zone, end);

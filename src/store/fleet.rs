@@ -326,12 +326,6 @@ pub fn bikes_at(c: &Connection, station: StationId) -> Result<Vec<Bike>> {
     Ok(out)
 }
 
-pub fn bikes_in_state(c: &Connection, state: BikeState) -> Result<Vec<BikeId>> {
-    let mut st = c.prepare_cached("SELECT id FROM bikes WHERE state = ?1 ORDER BY id")?;
-    let rows = st.query_map([state.as_str()], |r| Ok(BikeId(r.get(0)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// A rental, open or ended.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rental {

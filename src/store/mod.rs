@@ -106,13 +106,6 @@ impl Store {
         Ok(())
     }
 
-    /// Online backup to `dest` through SQLite's backup API.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        self.conn
-            .execute("VACUUM INTO ?1", [dest.to_string_lossy()])?;
-        Ok(())
-    }
-
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }

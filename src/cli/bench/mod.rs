@@ -90,6 +90,22 @@ impl Progress {
 }
 
 /// `1 000 000`: thousands grouped as money is (D7).
+impl BenchDir {
+    /// A fresh Astana system in `velodesk.db` inside this directory.
+    pub fn engine(&self) -> Result<crate::engine::Engine, CliError> {
+        let store = crate::store::Store::open(&self.path().join("velodesk.db"))
+            .map_err(failed("creating the bench database"))?;
+        let text = crate::domain::tariff::bundled("astana").unwrap_or_default();
+        crate::engine::Engine::init(
+            store,
+            "assets/tariffs/astana.toml",
+            text,
+            crate::engine::Settings::default(),
+        )
+        .map_err(failed("creating the bench system"))
+    }
+}
+
 pub fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();

@@ -6,11 +6,9 @@ use super::names::{Rng, rider};
 use super::{BenchDir, Progress, failed, group, human, median_p99};
 use crate::cli::CliError;
 use crate::cli::args::BenchSearchArgs;
-use crate::domain::tariff::bundled;
 use crate::domain::time::local_midnight;
-use crate::engine::{Engine, Settings};
+use crate::store::StoreError;
 use crate::store::people::{self, NewRider};
-use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::io::Write;
 use std::process::ExitCode;
@@ -63,16 +61,7 @@ impl Kind {
 
 pub fn run(a: &BenchSearchArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let dir = BenchDir::new(a.dir.as_deref())?;
-    let db = dir.path().join("velodesk.db");
-    let store = Store::open(&db).map_err(failed("creating the bench database"))?;
-    let text = bundled("astana").unwrap_or_default();
-    let mut engine = Engine::init(
-        store,
-        "assets/tariffs/astana.toml",
-        text,
-        Settings::default(),
-    )
-    .map_err(failed("creating the bench system"))?;
+    let mut engine = dir.engine()?;
     let registered = local_midnight(
         engine.time_zone(),
         NaiveDate::from_ymd_opt(2025, 5, 1).unwrap_or_default(),

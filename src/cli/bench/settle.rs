@@ -7,10 +7,8 @@ use super::{BenchDir, Progress, failed, group, human, rate};
 use crate::cli::CliError;
 use crate::cli::args::BenchSettleArgs;
 use crate::domain::ledger::{Actor, EntryKind, Moves};
-use crate::domain::tariff::bundled;
 use crate::domain::time::{format_local, local_midnight};
 use crate::domain::{RiderId, Tenge};
-use crate::engine::{Engine, Settings};
 use crate::store::ledger::{self as sl, Accrual, NewEntry};
 use crate::store::{Store, people};
 use chrono::{Duration, NaiveDate};
@@ -46,16 +44,7 @@ fn charge(rng: &mut Rng) -> (i64, &'static str) {
 
 pub fn run(a: &BenchSettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let dir = BenchDir::new(a.dir.as_deref())?;
-    let db = dir.path().join("velodesk.db");
-    let store = Store::open(&db).map_err(failed("creating the bench database"))?;
-    let text = bundled("astana").unwrap_or_default();
-    let mut engine = Engine::init(
-        store,
-        "assets/tariffs/astana.toml",
-        text,
-        Settings::default(),
-    )
-    .map_err(failed("creating the bench system"))?;
+    let mut engine = dir.engine()?;
     let tz = engine.time_zone();
     let day = NaiveDate::from_ymd_opt(2025, 6, 2).unwrap_or_default();
     let midnight = local_midnight(tz, day);
