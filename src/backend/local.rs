@@ -229,6 +229,26 @@ impl Backend for LocalBackend {
         self.call(move |e| e.cable_lock(bike, station, &pin)).await
     }
 
+    async fn manual_unlock(
+        &self,
+        rider: RiderId,
+        bike: BikeId,
+        reason: &str,
+        by: &str,
+    ) -> BResult<()> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.manual_unlock(rider, bike, &reason, &by))
+            .await
+    }
+    async fn desk_info(&self) -> BResult<DeskInfo> {
+        self.call(|e| e.desk_info()).await
+    }
+    async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.reveal_personal(rider, &reason, &by))
+            .await
+    }
+
     async fn authorise_cable_lock(
         &self,
         rider: RiderId,

@@ -10,7 +10,8 @@ use crate::domain::roles::Role;
 use crate::domain::tariff::FineKind;
 use crate::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
 use crate::engine::{
-    Alert, EngineError, Event, FineOutcome, PayMethod, PostingReport, RiderView, StationView,
+    Alert, DeskInfo, EngineError, Event, FineOutcome, PayMethod, Personal, PostingReport,
+    RiderView, StationView,
 };
 use crate::store::audit::{AuditFilter, AuditRecord};
 use crate::store::fleet::{Bike, NewStation, StationCounts};
@@ -95,6 +96,10 @@ pub trait Backend: Send + Sync {
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>>;
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote>;
     async fn verify(&self) -> BResult<Vec<Mismatch>>;
+    /// The tariff in force and the desk's thresholds (forms, previews).
+    async fn desk_info(&self) -> BResult<DeskInfo>;
+    /// A rider's personal data unmasked, with the staff member's reason (audited).
+    async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal>;
 
     // --- riders and stations (the hardware's side) ---
     async fn pay(
@@ -129,6 +134,14 @@ pub trait Backend: Send + Sync {
         &self,
         rider: RiderId,
         station: StationId,
+        by: &str,
+    ) -> BResult<()>;
+    /// Release a bike for a rider whose own unlock failed (no PIN; audited with a reason).
+    async fn manual_unlock(
+        &self,
+        rider: RiderId,
+        bike: BikeId,
+        reason: &str,
         by: &str,
     ) -> BResult<()>;
     async fn end_rental(

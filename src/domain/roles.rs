@@ -56,6 +56,7 @@ pub enum StaffAction {
     SetRestriction,
     Correct,
     RevealPersonalData,
+    ManualUnlock,
     ServiceRelease,
     ServiceDock,
     ToRepair,
@@ -66,7 +67,7 @@ pub enum StaffAction {
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 24] = [
+    pub const ALL: [StaffAction; 25] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -84,6 +85,7 @@ impl StaffAction {
         StaffAction::SetRestriction,
         StaffAction::Correct,
         StaffAction::RevealPersonalData,
+        StaffAction::ManualUnlock,
         StaffAction::ServiceRelease,
         StaffAction::ServiceDock,
         StaffAction::ToRepair,
@@ -113,6 +115,7 @@ impl StaffAction {
             StaffAction::SetRestriction => "set-restriction",
             StaffAction::Correct => "correct",
             StaffAction::RevealPersonalData => "reveal-personal-data",
+            StaffAction::ManualUnlock => "manual-unlock",
             StaffAction::ServiceRelease => "service-release",
             StaffAction::ServiceDock => "service-dock",
             StaffAction::ToRepair => "to-repair",
@@ -143,6 +146,7 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | ResetPin
             | BlockLostCard
             | RevealPersonalData
+            | ManualUnlock
     );
     let depot = matches!(
         action,
@@ -169,6 +173,8 @@ mod tests {
     #[test]
     fn the_role_matrix_separates_desk_depot_and_approvals() {
         assert!(allows(Role::Agent, StaffAction::AuthoriseCableLock));
+        assert!(allows(Role::Agent, StaffAction::ManualUnlock));
+        assert!(!allows(Role::Depot, StaffAction::ManualUnlock));
         assert!(!allows(Role::Agent, StaffAction::ApproveFine), "D14");
         assert!(!allows(Role::Agent, StaffAction::GiveBonus));
         assert!(!allows(Role::Agent, StaffAction::ServiceRelease));

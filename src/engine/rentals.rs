@@ -52,7 +52,7 @@ fn check_unlock(
     c: &Connection,
     rider: RiderId,
     bike: BikeId,
-    pin: &str,
+    pin: Option<&str>,
 ) -> Result<passes::Pass> {
     let r = people::rider(c, rider)?;
     let b = fleet::bike(c, bike)?;
@@ -73,7 +73,11 @@ fn check_unlock(
         rider_exists: r.is_some(),
         bike_exists: b.is_some(),
         bike_rentable: rentable,
-        pin_ok: r.is_some() && people::pin_matches(c, rider, pin)?,
+        pin_ok: r.is_some()
+            && match pin {
+                Some(pin) => people::pin_matches(c, rider, pin)?,
+                None => true,
+            },
         born: r.as_ref().map(|r| r.born).unwrap_or_default(),
         restricted_or_blocked: r
             .as_ref()
@@ -135,8 +139,38 @@ impl Engine {
     /// R10: the unlock procedure at the bike; it waits 30 s for the bike to be pulled.
     pub fn unlock(&mut self, rider: RiderId, bike: BikeId, pin: &str) -> Result<()> {
         self.write(|ctx, c| {
-            check_unlock(ctx, c, rider, bike, pin)?;
+            check_unlock(ctx, c, rider, bike, Some(pin))?;
             fleet::insert_unlock(c, rider, bike, ctx.now, ctx.settings.unlock_window_s)?;
+            Ok(())
+        })
+    }
+
+    /// An agent releases the bike for a rider whose own unlock failed (card, app, PIN
+    /// keypad): every rental rule but the PIN applies, and the rider then has the usual
+    /// window to pull the bike out (R10). Audited with the reason.
+    pub fn manual_unlock(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        reason: &str,
+        by: &str,
+    ) -> Result<()> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ManualUnlock)?;
+            if reason.trim().is_empty() {
+                return refuse(Refusal::Invalid, "a manual unlock needs a reason");
+            }
+            check_unlock(ctx, c, rider, bike, None)?;
+            fleet::insert_unlock(c, rider, bike, ctx.now, ctx.settings.unlock_window_s)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ManualUnlock,
+                Some(rider),
+                &format!("bike {bike}"),
+                reason,
+                "",
+            )?;
             Ok(())
         })
     }
@@ -157,7 +191,7 @@ impl Engine {
     /// Unlock and pull at once.
     pub fn rent(&mut self, rider: RiderId, bike: BikeId, pin: &str) -> Result<RentalId> {
         self.write(|ctx, c| {
-            check_unlock(ctx, c, rider, bike, pin)?;
+            check_unlock(ctx, c, rider, bike, Some(pin))?;
             start_rental(ctx, c, rider, bike, None)
         })
     }

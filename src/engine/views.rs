@@ -347,3 +347,80 @@ impl Engine {
         Ok(n)
     }
 }
+
+/// A rider's personal data, shown unmasked only on a staff member's reasoned request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Personal {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub document: Option<String>,
+    pub address: Option<String>,
+}
+
+/// What a desk needs to know about the system to fill its forms: the tariff in force (its
+/// TOML, parsed again by the console), the fine approval threshold (D14) and how long a
+/// cable-lock permission stays valid (R14).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeskInfo {
+    pub tariff_file: String,
+    pub tariff_source: String,
+    pub approval_threshold: Tenge,
+    pub cable_auth_valid_s: i64,
+}
+
+impl DeskInfo {
+    pub fn tariff(&self) -> std::result::Result<crate::domain::tariff::Tariff, String> {
+        crate::domain::tariff::Tariff::parse(&self.tariff_file, &self.tariff_source)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Engine {
+    /// Personal data unmasked, for a role that may see it and with a reason; audited.
+    pub fn reveal_personal(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<Personal> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, crate::domain::roles::StaffAction::RevealPersonalData)?;
+            if reason.trim().is_empty() {
+                return refuse(Refusal::Invalid, "revealing personal data needs a reason");
+            }
+            let r = ctx.rider(c, rider)?;
+            ctx.audit(
+                c,
+                &s,
+                crate::domain::roles::StaffAction::RevealPersonalData,
+                Some(rider),
+                "phone, e-mail, document, address",
+                reason,
+                "",
+            )?;
+            Ok(Personal {
+                phone: r.phone,
+                email: r.email,
+                document: r.document,
+                address: r.address,
+            })
+        })
+    }
+
+    pub fn desk_info(&mut self) -> Result<DeskInfo> {
+        let current = self.tariff().effective_from;
+        let sources = self.read(|_, c| Ok(crate::store::tariffs(c)?))?;
+        let (tariff_file, tariff_source) = sources
+            .into_iter()
+            .rev()
+            .find(|(name, src)| {
+                crate::domain::tariff::Tariff::parse(name, src)
+                    .is_ok_and(|t| t.effective_from == current)
+            })
+            .ok_or_else(|| super::EngineError::Conflict("no tariff in force".into()))?;
+        Ok(DeskInfo {
+            tariff_file,
+            tariff_source,
+            approval_threshold: self
+                .settings()
+                .approval_threshold
+                .unwrap_or(self.tariff().fines.approval_threshold),
+            cable_auth_valid_s: self.settings().cable_auth_valid_s,
+        })
+    }
+}
