@@ -240,6 +240,9 @@ impl Backend for LocalBackend {
         self.call(move |e| e.manual_unlock(rider, bike, &reason, &by))
             .await
     }
+    async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>> {
+        self.call(move |e| e.bikes_in(state, limit)).await
+    }
     async fn desk_info(&self) -> BResult<DeskInfo> {
         self.call(|e| e.desk_info()).await
     }

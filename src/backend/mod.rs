@@ -14,7 +14,7 @@ use crate::engine::{
     RiderView, StationView,
 };
 use crate::store::audit::{AuditFilter, AuditRecord};
-use crate::store::fleet::{Bike, NewStation, StationCounts};
+use crate::store::fleet::{Bike, BikeState, NewStation, StationCounts};
 use crate::store::ledger::Mismatch;
 use crate::store::passes::Pass;
 use crate::store::people::{NewRider, RiderHit};
@@ -90,6 +90,8 @@ pub trait Backend: Send + Sync {
     async fn stations(&self) -> BResult<Vec<StationCounts>>;
     async fn station(&self, id: StationId) -> BResult<StationView>;
     async fn bike(&self, id: BikeId) -> BResult<Bike>;
+    /// The bikes in one state (the van, repair), up to `limit`.
+    async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>>;
     async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>>;
     async fn rider(&self, id: RiderId) -> BResult<RiderView>;
     async fn alerts(&self) -> BResult<Vec<Alert>>;

@@ -164,6 +164,11 @@ impl Engine {
         })
     }
 
+    /// The bikes in the van or in repair (the depot's view).
+    pub fn bikes_in(&mut self, state: fleet::BikeState, limit: usize) -> Result<Vec<Bike>> {
+        self.read(|_, c| Ok(fleet::bikes_in_state(c, state, limit)?))
+    }
+
     /// Who has bike N right now (the Transport Control's question).
     pub fn who_rides(&mut self, bike: BikeId) -> Result<Option<RiderId>> {
         self.read(|_, c| Ok(fleet::open_rental_of_bike(c, bike)?.map(|r| r.rider)))

@@ -326,6 +326,21 @@ pub fn bikes_at(c: &Connection, station: StationId) -> Result<Vec<Bike>> {
     Ok(out)
 }
 
+/// The bikes in one state (the van, the repair shop), up to `limit`.
+pub fn bikes_in_state(c: &Connection, state: BikeState, limit: usize) -> Result<Vec<Bike>> {
+    let mut st = c.prepare_cached("SELECT id FROM bikes WHERE state = ?1 ORDER BY id LIMIT ?2")?;
+    let ids: Vec<i64> = st
+        .query_map(params![state.as_str(), limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(b) = bike(c, BikeId(id))? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
 /// A rental, open or ended.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rental {

@@ -1,0 +1,326 @@
+//! Keys as data: one table maps keys to actions per scope, with a description and a group.
+//! The help overlay, the hint bar and the README's key table all come from [`BINDINGS`].
+
+use super::text::T;
+use crate::domain::roles::StaffAction;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// Any list or table (stations, riders, alerts, audit, rebalance, station view).
+    List,
+    Stations,
+    Map,
+    /// The rider view.
+    Rider,
+    /// The station view (docks and bikes).
+    Station,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Palette,
+    Filter,
+    NextView,
+    PrevView,
+    View(u8),
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    Sort,
+    SortReverse,
+    ZoomIn,
+    ZoomOut,
+    Theme,
+    Refresh,
+    // Procedures at the desk (rider view)
+    CableLock,
+    ManualUnlock,
+    EndRental,
+    Fine,
+    Pay,
+    SellPass,
+    Deposit,
+    Refund,
+    Claim,
+    Block,
+    Unblock,
+    ResetPin,
+    LostCard,
+    Reveal,
+    Approve,
+    // Depot (station view)
+    ServiceRelease,
+    ServiceDock,
+    ToRepair,
+    DockOut,
+    DockIn,
+}
+
+impl Action {
+    /// The staff permission the action needs; `None` for looking around.
+    pub fn needs(self) -> Option<StaffAction> {
+        use Action::*;
+        Some(match self {
+            CableLock => StaffAction::AuthoriseCableLock,
+            ManualUnlock => StaffAction::ManualUnlock,
+            EndRental => StaffAction::EndRental,
+            Fine => StaffAction::EnterFine,
+            Pay => StaffAction::TakePayment,
+            SellPass => StaffAction::SellPass,
+            Deposit => StaffAction::HoldDeposit,
+            Refund => StaffAction::Refund,
+            Claim => StaffAction::CreditClaim,
+            Block => StaffAction::Block,
+            Unblock => StaffAction::Unblock,
+            ResetPin => StaffAction::ResetPin,
+            LostCard => StaffAction::BlockLostCard,
+            Reveal => StaffAction::RevealPersonalData,
+            Approve => StaffAction::ApproveFine,
+            ServiceRelease => StaffAction::ServiceRelease,
+            ServiceDock => StaffAction::ServiceDock,
+            ToRepair => StaffAction::ToRepair,
+            DockOut => StaffAction::DockOutOfService,
+            DockIn => StaffAction::DockInService,
+            _ => return None,
+        })
+    }
+
+    /// Changes state (never offered in `--read-only`). Revealing data is audited, so it
+    /// counts as a change too.
+    pub fn mutates(self) -> bool {
+        self.needs().is_some()
+    }
+}
+
+/// A key as written in the help: `q`, `Ctrl-C`, `Enter`, `↑`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn kc(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    pub fn matches(&self, e: &KeyEvent) -> bool {
+        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, e.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            _ => "?".into(),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// One binding: keys, the action, where it applies, what it does, its help group.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub scope: Scope,
+    pub desc: T,
+    pub group: T,
+    /// Shown in the hint bar (the few that matter most in the scope).
+    pub hint: bool,
+}
+
+const fn b(
+    keys: &'static [Key],
+    action: Action,
+    scope: Scope,
+    desc: T,
+    group: T,
+    hint: bool,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        scope,
+        desc,
+        group,
+        hint,
+    }
+}
+
+use Action as A;
+use Scope as S;
+
+/// The one key table.
+pub const BINDINGS: &[Binding] = &[
+    b(&[k('q'), ctrl('c')], A::Quit, S::Global, T::KQuit, T::GroupGeneral, true),
+    b(&[k('?'), kc(KeyCode::F(1))], A::Help, S::Global, T::KHelp, T::GroupGeneral, true),
+    b(&[k(':')], A::Palette, S::Global, T::KPalette, T::GroupGeneral, true),
+    b(&[k('/')], A::Filter, S::Global, T::KFilter, T::GroupGeneral, true),
+    b(&[kc(KeyCode::Tab)], A::NextView, S::Global, T::KNextView, T::GroupGeneral, false),
+    b(&[kc(KeyCode::BackTab)], A::PrevView, S::Global, T::KPrevView, T::GroupGeneral, false),
+    b(&[k('1')], A::View(1), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('2')], A::View(2), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('3')], A::View(3), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('4')], A::View(4), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('5')], A::View(5), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('6')], A::View(6), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('t')], A::Theme, S::Global, T::KTheme, T::GroupGeneral, false),
+    b(&[ctrl('r')], A::Refresh, S::Global, T::KRefresh, T::GroupGeneral, false),
+    b(&[kc(KeyCode::Esc)], A::Back, S::Global, T::KBack, T::GroupGeneral, true),
+    b(&[kc(KeyCode::Up), k('k')], A::Up, S::Global, T::KMove, T::GroupMove, false),
+    b(&[kc(KeyCode::Down), k('j')], A::Down, S::Global, T::KMove, T::GroupMove, false),
+    b(&[kc(KeyCode::Left), k('h')], A::Left, S::Map, T::KMove, T::GroupMove, false),
+    b(&[kc(KeyCode::Right), k('l')], A::Right, S::Map, T::KMove, T::GroupMove, false),
+    b(&[kc(KeyCode::PageUp)], A::PageUp, S::List, T::KPage, T::GroupMove, false),
+    b(&[kc(KeyCode::PageDown)], A::PageDown, S::List, T::KPage, T::GroupMove, false),
+    b(&[kc(KeyCode::Enter)], A::Open, S::Global, T::KOpen, T::GroupMove, true),
+    b(&[k('s')], A::Sort, S::Stations, T::KSort, T::GroupMove, true),
+    b(&[k('S')], A::SortReverse, S::Stations, T::KSortRev, T::GroupMove, false),
+    b(&[k('+'), k('=')], A::ZoomIn, S::Map, T::KZoomIn, T::GroupMove, true),
+    b(&[k('-')], A::ZoomOut, S::Map, T::KZoomOut, T::GroupMove, true),
+    b(&[k('c')], A::CableLock, S::Rider, T::KCableLock, T::GroupRider, true),
+    b(&[k('u')], A::ManualUnlock, S::Rider, T::KUnlock, T::GroupRider, false),
+    b(&[k('e')], A::EndRental, S::Rider, T::KEndRental, T::GroupRider, true),
+    b(&[k('f')], A::Fine, S::Rider, T::KFine, T::GroupRider, true),
+    b(&[k('p')], A::Pay, S::Rider, T::KPay, T::GroupRider, true),
+    b(&[k('b')], A::SellPass, S::Rider, T::KSellPass, T::GroupRider, true),
+    b(&[k('d')], A::Deposit, S::Rider, T::KDeposit, T::GroupRider, false),
+    b(&[k('R')], A::Refund, S::Rider, T::KRefund, T::GroupRider, false),
+    b(&[k('C')], A::Claim, S::Rider, T::KClaim, T::GroupRider, false),
+    b(&[k('B')], A::Block, S::Rider, T::KBlock, T::GroupRider, false),
+    b(&[k('U')], A::Unblock, S::Rider, T::KUnblock, T::GroupRider, false),
+    b(&[k('P')], A::ResetPin, S::Rider, T::KPin, T::GroupRider, false),
+    b(&[k('L')], A::LostCard, S::Rider, T::KLostCard, T::GroupRider, false),
+    b(&[k('v')], A::Reveal, S::Rider, T::KReveal, T::GroupRider, true),
+    b(&[k('a')], A::Approve, S::Rider, T::KApprove, T::GroupRider, false),
+    b(&[k('r')], A::ServiceRelease, S::Station, T::KRelease, T::GroupDepot, true),
+    b(&[k('D')], A::ServiceDock, S::Station, T::KServiceDock, T::GroupDepot, true),
+    b(&[k('x')], A::ToRepair, S::Station, T::KRepair, T::GroupDepot, true),
+    b(&[k('o')], A::DockOut, S::Station, T::KDockOut, T::GroupDepot, false),
+    b(&[k('i')], A::DockIn, S::Station, T::KDockIn, T::GroupDepot, false),
+];
+
+/// The bindings live in `scopes` (most specific first), given what the staff member may do.
+pub fn lookup(e: &KeyEvent, scopes: &[Scope], allowed: impl Fn(Action) -> bool) -> Option<Action> {
+    scopes.iter().find_map(|scope| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.scope == *scope && allowed(b.action))
+            .find(|b| b.keys.iter().any(|k| k.matches(e)))
+            .map(|b| b.action)
+    })
+}
+
+/// The keys of a binding, as the help writes them (`q / Ctrl-C`).
+pub fn keys_label(b: &Binding) -> String {
+    b.keys.iter().map(Key::label).collect::<Vec<_>>().join(" / ")
+}
+
+/// The key table as Markdown, as the README shows it (checked by a test).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| key | where | what |\n| --- | --- | --- |\n");
+    let mut seen_views = false;
+    for b in BINDINGS {
+        if matches!(b.action, A::View(_)) {
+            if seen_views {
+                continue;
+            }
+            seen_views = true;
+            out.push_str("| `1`–`6` | everywhere | go to view 1–6 |\n");
+            continue;
+        }
+        let keys = b
+            .keys
+            .iter()
+            .map(|k| format!("`{}`", k.label()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let scope = match b.scope {
+            S::Global => "everywhere",
+            S::List => "lists",
+            S::Stations => "stations",
+            S::Map => "map",
+            S::Rider => "rider view",
+            S::Station => "station view",
+        };
+        out.push_str(&format!(
+            "| {keys} | {scope} | {} |\n",
+            b.desc.get(super::text::Lang::En)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_means_two_things_in_one_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let overlap = a.scope == b.scope && a.keys.iter().any(|k| b.keys.contains(k));
+                assert!(!overlap, "{:?} and {:?} share a key in {:?}", a.action, b.action, a.scope);
+            }
+        }
+    }
+
+    #[test]
+    fn ctrl_c_quits_and_q_is_not_ctrl_q() {
+        let e = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&e, &[S::Global], |_| true), Some(A::Quit));
+        let e = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&e, &[S::Global], |_| true), None);
+    }
+
+    #[test]
+    fn a_forbidden_action_has_no_key() {
+        let e = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE);
+        assert_eq!(lookup(&e, &[S::Rider], |a| a != A::Fine), None);
+    }
+}
