@@ -7,3 +7,4 @@ pub mod domain;
 pub mod engine;
 pub mod scenario;
 pub mod store;
+pub mod tui;

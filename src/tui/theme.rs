@@ -69,7 +69,10 @@ impl Theme {
                 Normal => s.fg(Color::Gray),
                 Muted => s.fg(Color::DarkGray),
                 Title => s.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                Selected => s.bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
+                Selected => s
+                    .bg(Color::Blue)
+                    .fg(Color::White)
+                    .add_modifier(Modifier::BOLD),
                 Ok => s.fg(Color::Green),
                 Warn => s.fg(Color::Yellow),
                 Danger => s.fg(Color::LightRed).add_modifier(Modifier::BOLD),
@@ -81,7 +84,10 @@ impl Theme {
                 Normal => s.fg(Color::Black),
                 Muted => s.fg(Color::DarkGray),
                 Title => s.fg(Color::Blue).add_modifier(Modifier::BOLD),
-                Selected => s.bg(Color::LightBlue).fg(Color::Black).add_modifier(Modifier::BOLD),
+                Selected => s
+                    .bg(Color::LightBlue)
+                    .fg(Color::Black)
+                    .add_modifier(Modifier::BOLD),
                 Ok => s.fg(Color::Green),
                 Warn => s.fg(Color::Magenta),
                 Danger => s.fg(Color::Red).add_modifier(Modifier::BOLD),

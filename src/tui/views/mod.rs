@@ -1,0 +1,297 @@
+//! Drawing: functions that only read the [`App`] and paint a frame. The frame is a header,
+//! the view tabs, the view (or the page opened on it), the key hints and the status line;
+//! dialogs, the help and the command palette are drawn over it.
+
+pub mod alerts;
+pub mod audit;
+pub mod form;
+pub mod map;
+pub mod rebalance;
+pub mod rider;
+pub mod riders;
+pub mod station;
+pub mod stations;
+
+use super::app::{App, Page, Severity, View};
+use super::keymap::{self, BINDINGS};
+use super::text::{T, fill};
+use super::theme::Meaning;
+use crate::domain::time::format_local;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+pub fn render(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if area.width < MIN_W || area.height < MIN_H {
+        let text = fill(app.t(T::TooSmall), &[&area.width, &area.height]);
+        f.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .style(app.opts.theme.style(Meaning::Warn)),
+            area,
+        );
+        return;
+    }
+    let [header, tabs, body, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(f, app, header);
+    render_tabs(f, app, tabs);
+    match app.page() {
+        Some(Page::Station(_)) => station::render(f, app, body),
+        Some(Page::Rider(_)) => rider::render(f, app, body),
+        None => match app.view {
+            View::Stations => stations::render(f, app, body),
+            View::Map => map::render(f, app, body),
+            View::Riders => riders::render(f, app, body),
+            View::Rebalance => rebalance::render(f, app, body),
+            View::Alerts => alerts::render(f, app, body),
+            View::Audit => audit::render(f, app, body),
+        },
+    }
+    render_hints(f, app, hints);
+    render_status(f, app, status);
+    if let Some(form) = &app.dialog {
+        form::render(f, app, form, body);
+    }
+    if let Some(input) = &app.palette {
+        render_palette(f, app, input, body);
+    }
+    if app.help {
+        render_help(f, app, body);
+    }
+}
+
+fn render_header(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let tz = app
+        .tariff
+        .as_ref()
+        .map(|t| t.time_zone)
+        .unwrap_or(chrono_tz::Asia::Almaty);
+    let time = app
+        .now
+        .map(|n| format_local(tz, n))
+        .unwrap_or_else(|| "—".into());
+    let role = app
+        .role
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "?".into());
+    let age = app
+        .last_update
+        .map(|t| app.wall().saturating_duration_since(t).as_secs());
+    let stale = app.disconnected.is_some() || age.is_none_or(|a| a > 30);
+    let (word, meaning) = if stale {
+        (T::Stale, Meaning::Danger)
+    } else {
+        (T::Live, Meaning::Ok)
+    };
+    let age_text = age
+        .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(" velodesk ", th.style(Meaning::Key)),
+        Span::styled(format!(" {} ", app.info.city), th.style(Meaning::Title)),
+        Span::styled(
+            format!("· {} ", app.info.location),
+            th.style(Meaning::Muted),
+        ),
+        Span::styled(
+            format!("· {} ({role}) ", app.opts.staff),
+            th.style(Meaning::Normal),
+        ),
+        Span::styled(
+            format!("· {time} {} ", tz.name()),
+            th.style(Meaning::Normal),
+        ),
+        Span::styled(format!("[{}]", app.t(word)), th.style(meaning)),
+        Span::styled(format!(" {age_text}"), th.style(Meaning::Muted)),
+    ];
+    if app.opts.read_only {
+        spans.push(Span::styled(
+            format!("  [{}]", app.t(T::ReadOnly)),
+            th.style(Meaning::Warn),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_tabs(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let mut spans = Vec::new();
+    for (i, v) in View::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, app.t(v.title()));
+        let m = if *v == app.view {
+            Meaning::Selected
+        } else {
+            Meaning::Muted
+        };
+        spans.push(Span::styled(label, th.style(m)));
+        spans.push(Span::raw(" "));
+    }
+    match app.page() {
+        Some(Page::Station(id)) => spans.push(Span::styled(
+            format!("› {} {id}", app.t(T::Station)),
+            th.style(Meaning::Title),
+        )),
+        Some(Page::Rider(id)) => spans.push(Span::styled(
+            format!("› {} {id}", app.t(T::Rider)),
+            th.style(Meaning::Title),
+        )),
+        None => {}
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hint bar: the current scopes' most useful keys the staff member may use.
+fn render_hints(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let scopes = app.scopes();
+    let mut spans = Vec::new();
+    for scope in &scopes {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.scope == *scope && b.hint && app.allowed(b.action))
+        {
+            spans.push(Span::styled(
+                format!(" {} ", b.keys[0].label()),
+                th.style(Meaning::Key),
+            ));
+            spans.push(Span::styled(
+                format!(" {}  ", app.t(b.desc)),
+                th.style(Meaning::Muted),
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_status(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let (text, m) = match (&app.disconnected, &app.status) {
+        (Some(d), _) => (fill(app.t(T::Disconnected), &[d]), Meaning::Danger),
+        (None, Some((t, sev))) => (
+            t.clone(),
+            match sev {
+                Severity::Info => Meaning::Info,
+                Severity::Ok => Meaning::Ok,
+                Severity::Error => Meaning::Danger,
+            },
+        ),
+        (None, None) => (String::new(), Meaning::Muted),
+    };
+    f.render_widget(Paragraph::new(text).style(th.style(m)), area);
+}
+
+fn render_palette(f: &mut Frame, app: &App, input: &tui_input::Input, body: Rect) {
+    let th = &app.opts.theme;
+    let area = Rect {
+        x: body.x + 2,
+        y: body.y + 1,
+        width: body.width.saturating_sub(4),
+        height: 4,
+    };
+    f.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", app.t(T::KPalette)))
+        .border_style(th.style(Meaning::Title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = vec![
+        Line::from(format!(":{}", input.value())),
+        Line::styled(app.t(T::PaletteHint), th.style(Meaning::Muted)),
+    ];
+    f.render_widget(Paragraph::new(lines), inner);
+    f.set_cursor_position((inner.x + 1 + input.visual_cursor() as u16, inner.y));
+}
+
+/// The help: every key the staff member may use here, by group, from the key table.
+fn render_help(f: &mut Frame, app: &App, body: Rect) {
+    let th = &app.opts.theme;
+    let area = centered(body, 90, body.height.saturating_sub(2));
+    f.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} — {} ", app.t(T::Help), app.t(T::Keys)))
+        .border_style(th.style(Meaning::Title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines = Vec::new();
+    let mut group = None;
+    let mut seen_views = false;
+    for b in BINDINGS.iter().filter(|b| app.allowed(b.action)) {
+        if matches!(b.action, keymap::Action::View(_)) {
+            if seen_views {
+                continue;
+            }
+            seen_views = true;
+        }
+        if group != Some(b.group) {
+            group = Some(b.group);
+            lines.push(Line::styled(app.t(b.group), th.style(Meaning::Title)));
+        }
+        let keys = if matches!(b.action, keymap::Action::View(_)) {
+            "1–6".to_string()
+        } else {
+            keymap::keys_label(b)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<16}"), th.style(Meaning::Info)),
+            Span::raw(app.t(b.desc)),
+        ]));
+    }
+    // Two columns when it does not fit in one.
+    let h = usize::from(inner.height.max(1));
+    let cols =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(inner);
+    let (a, b) = lines.split_at(lines.len().min(h));
+    f.render_widget(Paragraph::new(a.to_vec()), cols[0]);
+    f.render_widget(Paragraph::new(b.to_vec()), cols[1]);
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// `1 h 05 min`, `12 min`, `40 s`.
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", s / 60)
+    } else if s < 86_400 {
+        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{} d {} h", s / 86_400, (s % 86_400) / 3600)
+    }
+}
+
+/// A block with a title in the theme's title style.
+pub fn titled<'a>(app: &App, title: String) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(
+            format!(" {title} "),
+            app.opts.theme.style(Meaning::Title),
+        ))
+        .border_style(app.opts.theme.style(Meaning::Muted))
+}

@@ -1,0 +1,261 @@
+//! The rider view: profile (personal data masked until revealed with a reason), pass and
+//! validity, balances, access, the open rental with its live duration and price, trips,
+//! the ledger with running balance and what settled what, fines and messages sent.
+
+use super::riders::{mask_email, mask_phone, mask_tail};
+use super::{duration, titled};
+use crate::domain::time::format_local;
+use crate::tui::app::App;
+use crate::tui::text::{T, fill};
+use crate::tui::theme::Meaning;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let Some(page) = &app.rider else { return };
+    let Some(v) = &page.view else {
+        f.render_widget(Paragraph::new(app.t(T::Loading)), area);
+        return;
+    };
+    let tz = app
+        .tariff
+        .as_ref()
+        .map(|t| t.time_zone)
+        .unwrap_or(chrono_tz::Asia::Almaty);
+    let r = &v.rider;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
+    let label = |t: T| Span::styled(format!("{:<14}", app.t(t)), th.style(Meaning::Muted));
+    let revealed = page.revealed.as_ref();
+    let (phone, email, doc) = match revealed {
+        Some(p) => (
+            p.phone.clone().unwrap_or_else(|| "—".into()),
+            p.email.clone().unwrap_or_else(|| "—".into()),
+            p.document.clone().unwrap_or_else(|| "—".into()),
+        ),
+        None => (
+            mask_phone(r.phone.as_deref()),
+            mask_email(r.email.as_deref()),
+            mask_tail(r.document.as_deref()),
+        ),
+    };
+    let access = match v.stop_reason() {
+        Some(reason) => Span::styled(reason, th.style(Meaning::Danger)),
+        None => Span::styled(app.t(T::AccessOk), th.style(Meaning::Ok)),
+    };
+    let pass = match &v.pass {
+        Some(p) => format!(
+            "{} · {}",
+            p.label,
+            fill(
+                app.t(T::ValidUntil),
+                &[&p.valid_until().with_timezone(&tz).format("%Y-%m-%d %H:%M")]
+            )
+        ),
+        None => app.t(T::NoPass).to_string(),
+    };
+    let money = |t: T, amount: crate::domain::Tenge| {
+        let m = if amount.is_negative() {
+            Meaning::Danger
+        } else {
+            Meaning::Normal
+        };
+        Line::from(vec![
+            label(t),
+            Span::styled(format!("{amount:>14}"), th.style(m)),
+        ])
+    };
+    let mut lines = vec![
+        Line::styled(
+            format!("{} · {}", r.id, r.full_name()),
+            th.style(Meaning::Title),
+        ),
+        Line::from(vec![label(T::Phone), Span::raw(phone)]),
+        Line::from(vec![label(T::Email), Span::raw(email)]),
+        Line::from(vec![label(T::Document), Span::raw(doc)]),
+        Line::from(vec![label(T::Born), Span::raw(r.born.to_string())]),
+        Line::from(vec![
+            label(T::Card),
+            Span::raw(match (&r.card, r.card_blocked) {
+                (Some(c), false) => mask_tail(Some(c)),
+                (Some(c), true) => format!("{} {}", mask_tail(Some(c)), app.t(T::Blocked)),
+                (None, _) => "—".into(),
+            }),
+        ]),
+        Line::from(vec![
+            label(T::Concession),
+            Span::raw(r.concession.clone().unwrap_or_else(|| "—".into())),
+        ]),
+    ];
+    if revealed.is_none() {
+        lines.push(Line::styled(app.t(T::Masked), th.style(Meaning::Muted)));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
+    lines.push(Line::from(vec![label(T::Access), access]));
+    lines.push(money(T::Balance, r.balance));
+    lines.push(money(T::Accrued, r.accrued));
+    lines.push(money(T::Available, v.available));
+    lines.push(money(T::Bonus, r.bonus));
+    lines.push(money(T::Deposit, r.deposit));
+    if v.debt.is_positive() {
+        lines.push(money(T::Debt, v.debt));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(app.t(T::OpenRental), th.style(Meaning::Title)));
+    match &v.open_rental {
+        Some(o) => {
+            let from = o
+                .rental
+                .start_station
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "—".into());
+            let m = if o.overdue {
+                Meaning::Danger
+            } else {
+                Meaning::Info
+            };
+            lines.push(Line::styled(
+                fill(
+                    app.t(T::RentalLine),
+                    &[&o.rental.bike, &from, &duration(o.seconds), &o.live_price],
+                ),
+                th.style(m),
+            ));
+            if o.overdue {
+                lines.push(Line::styled(app.t(T::Overdue), th.style(Meaning::Danger)));
+            }
+            if let (Some(at), Some(st)) = (o.rental.lock_error_at, o.rental.lock_error_station) {
+                lines.push(Line::styled(
+                    fill(app.t(T::LockErrorAt), &[&st, &format_local(tz, at)]),
+                    th.style(Meaning::Danger),
+                ));
+            }
+        }
+        None => lines.push(Line::styled(app.t(T::NoRental), th.style(Meaning::Muted))),
+    }
+    if !v.fines.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(app.t(T::Fines), th.style(Meaning::Title)));
+        for fi in v.fines.iter().rev().take(5) {
+            let m = if fi.status == "pending" {
+                Meaning::Warn
+            } else {
+                Meaning::Normal
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{} {} {} ({})",
+                    fi.kind,
+                    fi.amount,
+                    fi.status.to_uppercase(),
+                    fi.entered_by
+                ),
+                th.style(m),
+            ));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(titled(app, format!("{} {}", app.t(T::Rider), r.id))),
+        left,
+    );
+
+    let [ledger_area, trips_area] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    let mut ledger = vec![Line::styled(
+        format!(
+            "{:<11} {:<16} {:>11} {:>11}  {}",
+            app.t(T::When),
+            app.t(T::Kind),
+            app.t(T::Amount),
+            app.t(T::Running),
+            app.t(T::Settles)
+        ),
+        th.style(Meaning::Title),
+    )];
+    for e in v.ledger.iter().rev() {
+        let settles = e
+            .settled
+            .iter()
+            .map(|(id, a)| format!("#{id} {a}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let m = if e.money.is_negative() {
+            Meaning::Warn
+        } else {
+            Meaning::Normal
+        };
+        ledger.push(Line::styled(
+            format!(
+                "{:<11} {:<16} {:>11} {:>11}  {}{}",
+                e.at.with_timezone(&tz).format("%d.%m %H:%M"),
+                e.kind,
+                e.money.to_string(),
+                e.running.to_string(),
+                settles,
+                if e.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", e.reason)
+                }
+            ),
+            th.style(m),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(ledger)
+            .scroll((page.scroll, 0))
+            .block(titled(
+                app,
+                format!("{} ({})", app.t(T::Ledger), v.ledger.len()),
+            )),
+        ledger_area,
+    );
+    let mut trips = Vec::new();
+    for t in v.trips.iter().take(30) {
+        let secs = t
+            .end_at
+            .map(|e| (e - t.start_at).num_seconds())
+            .unwrap_or(0);
+        trips.push(Line::from(format!(
+            "{}  {} {} → {}  {}  {}",
+            t.start_at.with_timezone(&tz).format("%d.%m %H:%M"),
+            app.t(T::Bike).to_lowercase(),
+            t.bike,
+            t.end_station
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "—".into()),
+            duration(secs),
+            t.charge
+                .map(|c| crate::domain::Tenge(c).to_string())
+                .unwrap_or_default()
+        )));
+    }
+    for m in v.messages.iter().take(10) {
+        trips.push(Line::styled(
+            format!(
+                "✉ {} {}",
+                m.at.with_timezone(&tz).format("%d.%m %H:%M"),
+                m.text
+            ),
+            th.style(Meaning::Muted),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(trips).block(titled(
+            app,
+            format!(
+                "{} ({}) · {}",
+                app.t(T::Trips),
+                v.trip_count,
+                app.t(T::Messages)
+            ),
+        )),
+        trips_area,
+    );
+}

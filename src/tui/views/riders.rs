@@ -1,0 +1,146 @@
+//! Rider search: the box finds as you type (ID, phone, name, e-mail, card, bike); only the
+//! newest query's answer is ever shown.
+
+use super::titled;
+use crate::tui::app::App;
+use crate::tui::text::T;
+use crate::tui::theme::Meaning;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+pub fn render(f: &mut Frame, app: &App, area: Rect) {
+    let th = &app.opts.theme;
+    let r = &app.riders;
+    let [search, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    let block = titled(app, app.t(T::Riders).to_string());
+    let inner = block.inner(search);
+    f.render_widget(block, search);
+    let waiting = r.seq != r.shown;
+    let text = if r.input.value().is_empty() {
+        app.t(T::SearchHint).to_string()
+    } else if waiting {
+        format!("{}   {}", r.input.value(), app.t(T::Searching))
+    } else {
+        r.input.value().to_string()
+    };
+    let m = if r.input.value().is_empty() {
+        Meaning::Muted
+    } else {
+        Meaning::Normal
+    };
+    f.render_widget(
+        Paragraph::new(format!("/ {text}")).style(th.style(m)),
+        inner,
+    );
+    if r.typing && app.dialog.is_none() && app.palette.is_none() && !app.help {
+        f.set_cursor_position((inner.x + 2 + r.input.visual_cursor() as u16, inner.y));
+    }
+    let header = Row::new([
+        app.t(T::Code),
+        app.t(T::Name),
+        app.t(T::Phone),
+        app.t(T::Email),
+        app.t(T::Balance),
+        app.t(T::Matched),
+    ])
+    .style(th.style(Meaning::Title));
+    let lb = titled(app, String::new());
+    let h = lb.inner(list).height.saturating_sub(1) as usize;
+    app.list_area.set((list.y + 2, h as u16));
+    let skip = r.selected.saturating_sub(h.saturating_sub(1));
+    let rows = r
+        .hits
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(h)
+        .map(|(i, hit)| {
+            let style = if i == r.selected {
+                th.style(Meaning::Selected)
+            } else if hit.balance.is_negative() {
+                th.style(Meaning::Danger)
+            } else {
+                th.style(Meaning::Normal)
+            };
+            Row::new([
+                Cell::from(format!(
+                    "{}{}",
+                    if i == r.selected { "›" } else { " " },
+                    hit.id
+                )),
+                Cell::from(hit.name.clone()),
+                Cell::from(mask_phone(hit.phone.as_deref())),
+                Cell::from(mask_email(hit.email.as_deref())),
+                Cell::from(format!("{:>12}", hit.balance.to_string())),
+                Cell::from(hit.matched.clone()),
+            ])
+            .style(style)
+        });
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Min(24),
+        Constraint::Length(16),
+        Constraint::Length(22),
+        Constraint::Length(13),
+        Constraint::Length(10),
+    ];
+    f.render_widget(Table::new(rows, widths).header(header).block(lb), list);
+    if !r.input.value().is_empty() && !waiting && r.hits.is_empty() {
+        let at = Rect {
+            y: list.y + 2,
+            height: 1,
+            x: list.x + 2,
+            width: list.width.saturating_sub(4),
+        };
+        f.render_widget(
+            Paragraph::new(app.t(T::NoHits)).style(th.style(Meaning::Muted)),
+            at,
+        );
+    }
+}
+
+/// `+7 701 ••• •• 67`: enough to confirm with the caller, not enough to copy.
+pub fn mask_phone(p: Option<&str>) -> String {
+    let Some(p) = p else { return "—".into() };
+    let digits: Vec<char> = p.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() < 6 {
+        return "•••".into();
+    }
+    let head: String = digits[..4].iter().collect();
+    let tail: String = digits[digits.len() - 2..].iter().collect();
+    format!("+{} {} ••• •• {tail}", &head[..1], &head[1..])
+}
+
+/// `a•••@mail.kz`.
+pub fn mask_email(e: Option<&str>) -> String {
+    let Some(e) = e else { return "—".into() };
+    match e.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// A document number: only its last three characters.
+pub fn mask_tail(d: Option<&str>) -> String {
+    let Some(d) = d else { return "—".into() };
+    let n = d.chars().count();
+    let tail: String = d.chars().skip(n.saturating_sub(3)).collect();
+    format!("•••••{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_what_confirms_identity() {
+        assert_eq!(mask_phone(Some("+77011234567")), "+7 701 ••• •• 67");
+        assert_eq!(mask_email(Some("aigerim@mail.kz")), "a•••@mail.kz");
+        assert_eq!(mask_tail(Some("N12345678")), "•••••678");
+        assert_eq!(mask_phone(None), "—");
+    }
+}

@@ -1,0 +1,532 @@
+//! The console, driven as a person would: keys in, the screen out (ratatui's `TestBackend`
+//! at 120×40), against a `LocalBackend` on a small seeded city. Key-script tests walk the
+//! procedures end to end; snapshot tests (insta) pin every screen and dialog in English and
+//! in Russian.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{broadcast, mpsc};
+use velodesk::backend::{Backend, LocalBackend};
+use velodesk::clock::SimClock;
+use velodesk::domain::roles::Role;
+use velodesk::domain::tariff::bundled;
+use velodesk::domain::time::parse_local;
+use velodesk::domain::{BikeId, RiderId, StationId, Tenge};
+use velodesk::engine::{Engine, Event, PayMethod, Settings};
+use velodesk::store::Store;
+use velodesk::store::fleet::NewStation;
+use velodesk::store::people::NewRider;
+use velodesk::tui::app::{App, Msg, Options};
+use velodesk::tui::text::Lang;
+use velodesk::tui::theme::{Palette, Theme};
+use velodesk::tui::views;
+
+fn at(s: &str) -> DateTime<Utc> {
+    parse_local(chrono_tz::Asia::Almaty, s).unwrap()
+}
+
+/// Six real Almaty stations (`shared/data/almaty/stations.tsv`), 40 bikes, five riders,
+/// the three desk roles. Station 1004 is full; 1006 is closed.
+async fn city() -> Arc<LocalBackend> {
+    let store = Store::open_in_memory().unwrap();
+    let engine = Engine::init(
+        store,
+        "almaty",
+        bundled("almaty").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    let clock = Arc::new(SimClock::new(at("2025-06-02 09:00")));
+    let b = Arc::new(LocalBackend::start(engine, clock, "in-memory demo"));
+    let stations = [
+        (1001, "Терренкур 1", 43.223566, 76.967225, 8, true),
+        (
+            1002,
+            "пр.Достык – ул.Хаджымукана",
+            43.226664,
+            76.961225,
+            12,
+            true,
+        ),
+        (
+            1003,
+            "ул. Назарбаева–ул.Хаджымукана",
+            43.224545,
+            76.953318,
+            10,
+            true,
+        ),
+        (1004, "Кафе Менд-Аль", 43.2287, 76.9541, 6, true),
+        (1005, "ТРЦ Esentai Mall", 43.218, 76.928, 10, true),
+        (1006, "Абай – Байзакова", 43.240, 76.910, 8, false),
+    ];
+    let mut bike = 100;
+    for (id, name, lat, lon, docks, active) in stations {
+        b.add_station(NewStation {
+            id: StationId(id),
+            name: name.into(),
+            address: name.into(),
+            lat,
+            lon,
+            docks,
+            active,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let n = match id {
+            1001 => 3,
+            1002 => 8,
+            1003 => 0,
+            1004 => 6,
+            1005 => 2,
+            _ => 0,
+        };
+        for _ in 0..n {
+            bike += 1;
+            b.add_bike(BikeId(bike), Some(StationId(id))).await.unwrap();
+        }
+    }
+    for (name, role) in [
+        ("aigerim", Role::Agent),
+        ("saule", Role::Supervisor),
+        ("nurlan", Role::Depot),
+    ] {
+        b.add_staff(name, role).await.unwrap();
+    }
+    let riders = [
+        (
+            1041,
+            "Сейтқали",
+            "Айгерім",
+            "+77010000001",
+            "aigerim.s@mail.kz",
+        ),
+        (1042, "Иванов", "Пётр", "+77010000002", "petr@example.com"),
+        (
+            1043,
+            "Nurpeisova",
+            "Dana",
+            "+77010000003",
+            "dana@example.com",
+        ),
+        (1044, "Ким", "Виктор", "+77010000004", "kim@example.com"),
+        (
+            1045,
+            "Әбілқасым",
+            "Нұрлан",
+            "+77010000005",
+            "nurlan.a@example.kz",
+        ),
+    ];
+    for (id, surname, name, phone, email) in riders {
+        b.add_rider(NewRider {
+            id: Some(RiderId(id)),
+            surname: surname.into(),
+            name: name.into(),
+            phone: Some(phone.into()),
+            email: Some(email.into()),
+            document: Some(format!("N{id}0000")),
+            born: NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(),
+            resident: true,
+            lang: "kk".into(),
+            pin: "1234".into(),
+            ..NewRider::default()
+        })
+        .await
+        .unwrap();
+        b.pay(RiderId(id), Tenge(20_000), PayMethod::Cash, None)
+            .await
+            .unwrap();
+        b.buy(RiderId(id), "seasonal", None).await.unwrap();
+    }
+    b
+}
+
+/// A console on a backend, with the terminal, the clock and the events under the test's
+/// hand.
+struct Desk {
+    app: App,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    events: broadcast::Receiver<(i64, Event)>,
+}
+
+impl Desk {
+    async fn open(b: Arc<LocalBackend>, staff: &str, lang: Lang) -> Desk {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let events = b.subscribe();
+        let opts = Options {
+            staff: staff.into(),
+            lang,
+            read_only: false,
+            theme: Theme::new(Palette::NoColor),
+            note: None,
+        };
+        let mut app = App::new(b, tx, opts);
+        app.frozen = Some(Instant::now());
+        let mut d = Desk { app, rx, events };
+        d.settle().await;
+        d
+    }
+
+    /// Let every request in flight come back, and every live event arrive.
+    async fn settle(&mut self) {
+        loop {
+            while let Ok((id, e)) = self.events.try_recv() {
+                self.app.update(Msg::Event(id, e));
+            }
+            if self.app.pending == 0 {
+                while let Ok(m) = self.rx.try_recv() {
+                    self.app.update(m);
+                }
+                if self.app.pending == 0 && self.events.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            let m = self.rx.recv().await.unwrap();
+            self.app.update(m);
+        }
+    }
+
+    async fn key(&mut self, code: KeyCode) {
+        self.app
+            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.settle().await;
+    }
+
+    async fn keys(&mut self, keys: &str) {
+        for k in keys.split_whitespace() {
+            let code = match k {
+                "Enter" => KeyCode::Enter,
+                "Esc" => KeyCode::Esc,
+                "Tab" => KeyCode::Tab,
+                "BackTab" => KeyCode::BackTab,
+                "Up" => KeyCode::Up,
+                "Down" => KeyCode::Down,
+                "Left" => KeyCode::Left,
+                "Right" => KeyCode::Right,
+                "Space" => KeyCode::Char(' '),
+                c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
+                other => panic!("unknown key {other}"),
+            };
+            self.key(code).await;
+        }
+    }
+
+    async fn typ(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c)).await;
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| views::render(f, &self.app)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A rider found by phone, as typed at the desk, and their account opened.
+#[tokio::test]
+async fn a_rider_is_found_by_phone_and_opened() {
+    let b = city().await;
+    let mut d = Desk::open(b, "aigerim", Lang::En).await;
+    d.keys("3").await;
+    d.typ("+7 701 000 00 02").await;
+    let s = d.screen();
+    assert!(s.contains("Иванов Пётр"), "{s}");
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("1042 · Иванов Пётр"), "{s}");
+    // Personal data stays masked until revealed with a reason.
+    assert!(s.contains("+7 701 ••• •• 02"), "{s}");
+    assert!(!s.contains("+77010000002"), "{s}");
+}
+
+/// R14 from the alert to «Құлыпталды»: the call shows in Alerts, Enter opens the
+/// procedure on the call's station, Cancel is focused, and the station's lock ends the
+/// rental with its price in the dialog.
+#[tokio::test]
+async fn r14_cable_lock_from_the_call_to_locked() {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:25")).await.unwrap();
+    b.call_cable_lock(RiderId(1042), StationId(1004))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys("5").await;
+    let s = d.screen();
+    assert!(s.contains("CABLE-LOCK-CALL"), "{s}");
+    // Move to the call (alerts are ordered by the engine; find its row).
+    let i = d
+        .app
+        .alerts
+        .iter()
+        .position(|a| a.kind == "cable-lock-call")
+        .unwrap();
+    for _ in 0..i {
+        d.keys("Down").await;
+    }
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("Cable lock (R14)"), "{s}");
+    assert!(s.contains("1004 Кафе Менд-Аль"), "{s}");
+    d.keys("Enter").await;
+    // Enter on the focused Cancel goes back: nothing is authorised.
+    d.keys("Enter").await;
+    assert!(d.app.dialog.as_ref().unwrap().stage == velodesk::tui::dialog::Stage::Edit);
+    d.keys("Enter Right Enter").await;
+    let s = d.screen();
+    assert!(s.contains("Waiting for the rider"), "{s}");
+    // The rider locks the bike to the full station with the cable.
+    let q = b
+        .cable_lock(BikeId(101), StationId(1004), "1234")
+        .await
+        .unwrap();
+    d.settle().await;
+    let s = d.screen();
+    assert!(s.contains("«Құлыпталды» / Locked"), "{s}");
+    assert!(s.contains(&format!("price {}", q.total)), "{s}");
+    d.keys("Enter").await;
+    assert!(d.app.dialog.is_none());
+    let s = d.screen();
+    assert!(s.contains("no open rental"), "{s}");
+}
+
+/// D14: a fine above the threshold: the preview says it waits; a supervisor approves it in
+/// another console and it posts.
+#[tokio::test]
+async fn d14_a_big_fine_is_previewed_then_approved_by_a_supervisor() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys(": ").await;
+    d.typ("rider 1043").await;
+    d.keys("Enter").await;
+    d.keys("f").await;
+    // kind: late → damage
+    d.keys("Right Tab").await;
+    d.keys("Esc").await;
+    assert!(d.app.dialog.is_none(), "Esc closes the form");
+    d.keys("f Right Tab").await;
+    d.typ("60000").await;
+    d.keys("Tab Tab").await;
+    d.typ("broken wheel").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("damage 60 000 ₸"), "{s}");
+    assert!(s.contains("waits for a supervisor's approval (D14)"), "{s}");
+    d.keys("Right Enter").await;
+    let s = d.screen();
+    assert!(s.contains("waits for a supervisor (D14)"), "{s}");
+    assert!(s.contains("PENDING"), "{s}");
+    // The agent is not offered approval.
+    assert!(!d.app.allowed(velodesk::tui::keymap::Action::Approve));
+    let mut sup = Desk::open(b.clone(), "saule", Lang::En).await;
+    sup.keys(":").await;
+    sup.typ("rider 1043").await;
+    sup.keys("Enter a Enter Right Enter").await;
+    let v = b.rider(RiderId(1043)).await.unwrap();
+    assert_eq!(
+        v.rider.balance,
+        Tenge(20_000 - 60_000)
+            + v.ledger
+                .iter()
+                .filter(|e| e.kind == "pass-fee")
+                .map(|e| e.money)
+                .sum::<Tenge>()
+    );
+    let s = sup.screen();
+    assert!(s.contains("approved and posted"), "{s}");
+}
+
+/// R12: a lock error leaves the rental running; the agent ends it by hand at the lock-error
+/// time and station (prefilled), sees the price first, and the rental is over.
+#[tokio::test]
+async fn r12_a_stuck_rental_is_ended_by_hand_at_the_lock_error_time() {
+    let b = city().await;
+    b.rent(RiderId(1044), BikeId(102), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:40")).await.unwrap();
+    b.return_bike(BikeId(102), StationId(1005), true, false)
+        .await
+        .unwrap();
+    b.advance_clock(at("2025-06-02 11:00")).await.unwrap();
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys(":").await;
+    d.typ("rider 1044").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("LOCK ERROR at station 1005"), "{s}");
+    d.keys("e").await;
+    let s = d.screen();
+    assert!(s.contains("2025-06-02 09:40"), "{s}");
+    d.keys("Tab Tab").await;
+    d.typ("lock error, bike is in the dock").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("price"), "{s}");
+    d.keys("Right Enter").await;
+    let v = b.rider(RiderId(1044)).await.unwrap();
+    assert!(v.open_rental.is_none());
+    let last = v.trips.first().unwrap();
+    assert_eq!(last.end_at, Some(at("2025-06-02 09:40")));
+    assert!(d.screen().contains("no open rental"));
+}
+
+/// Every screen and dialog, in English and Russian, pinned as text.
+#[tokio::test]
+async fn snapshots_of_every_screen_and_dialog() {
+    for lang in [Lang::En, Lang::Ru] {
+        let b = city().await;
+        b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+        b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
+        b.call_cable_lock(RiderId(1042), StationId(1004))
+            .await
+            .unwrap();
+        let name = |s: &str| format!("{}_{s}", lang.code());
+        let mut d = Desk::open(b.clone(), "saule", lang).await;
+        insta::assert_snapshot!(name("stations"), d.screen());
+        d.keys("2").await;
+        insta::assert_snapshot!(name("map"), d.screen());
+        d.keys("3").await;
+        d.typ("Ив").await;
+        insta::assert_snapshot!(name("riders"), d.screen());
+        d.keys("4").await;
+        insta::assert_snapshot!(name("rebalance"), d.screen());
+        d.keys("5").await;
+        insta::assert_snapshot!(name("alerts"), d.screen());
+        d.keys("6").await;
+        insta::assert_snapshot!(name("audit"), d.screen());
+        d.keys("1 Enter").await;
+        insta::assert_snapshot!(name("station"), d.screen());
+        d.keys("?").await;
+        insta::assert_snapshot!(name("help"), d.screen());
+        d.keys("Esc :").await;
+        insta::assert_snapshot!(name("palette"), d.screen());
+        d.keys("Esc").await;
+        d.keys(":").await;
+        d.typ("rider 1042").await;
+        d.keys("Enter").await;
+        insta::assert_snapshot!(name("rider"), d.screen());
+        for (key, what) in [
+            ("c", "cable_lock"),
+            ("u", "manual_unlock"),
+            ("e", "end_rental"),
+            ("f", "fine"),
+            ("p", "pay"),
+            ("b", "sell_pass"),
+            ("d", "deposit"),
+            ("R", "refund"),
+            ("C", "claim"),
+            ("B", "block"),
+            ("P", "reset_pin"),
+            ("L", "lost_card"),
+            ("v", "reveal"),
+        ] {
+            d.keys(key).await;
+            insta::assert_snapshot!(name(&format!("dialog_{what}")), d.screen());
+            d.keys("Esc").await;
+            assert!(d.app.dialog.is_none(), "{what}: Esc closes");
+        }
+        // A dialog at its confirmation step.
+        d.keys("p").await;
+        d.typ("5000").await;
+        d.keys("Enter").await;
+        insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen());
+        d.keys("Esc Esc").await;
+        // The depot's dialogs, as the depot sees a station.
+        let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
+        depot.keys(":").await;
+        depot.typ("station 1002").await;
+        depot.keys("Enter").await;
+        for (key, what) in [
+            ("r", "release"),
+            ("D", "service_dock"),
+            ("x", "repair"),
+            ("o", "dock_out"),
+            ("i", "dock_in"),
+        ] {
+            depot.keys(key).await;
+            insta::assert_snapshot!(name(&format!("dialog_{what}")), depot.screen());
+            depot.keys("Esc").await;
+        }
+    }
+}
+
+/// Below 80×24 the console says so instead of drawing a broken screen.
+#[tokio::test]
+async fn a_small_terminal_gets_a_clear_message() {
+    let b = city().await;
+    let d = Desk::open(b, "aigerim", Lang::Kk).await;
+    let mut t = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    t.draw(|f| views::render(f, &d.app)).unwrap();
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("80×24"), "{text}");
+    assert!(text.contains("60×20"), "{text}");
+}
+
+/// `--read-only`: nothing that changes state is offered, and its keys do nothing.
+#[tokio::test]
+async fn read_only_offers_no_change() {
+    let b = city().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let opts = Options {
+        staff: "saule".into(),
+        lang: Lang::En,
+        read_only: true,
+        theme: Theme::new(Palette::NoColor),
+        note: None,
+    };
+    let mut app = App::new(b.clone(), tx, opts);
+    while app.pending > 0 {
+        let m = rx.recv().await.unwrap();
+        app.update(m);
+    }
+    app.open_rider(RiderId(1041));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('p'),
+        KeyModifiers::NONE,
+    )));
+    assert!(app.dialog.is_none());
+    for a in [
+        velodesk::tui::keymap::Action::Pay,
+        velodesk::tui::keymap::Action::Fine,
+        velodesk::tui::keymap::Action::CableLock,
+        velodesk::tui::keymap::Action::Reveal,
+    ] {
+        assert!(!app.allowed(a), "{a:?}");
+    }
+}
+
+/// The README's key table is the keymap's.
+#[test]
+fn the_readme_key_table_is_generated_from_the_keymap() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = velodesk::tui::keymap::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's key table differs from the keymap; paste this:\n{table}"
+    );
+}
