@@ -7,13 +7,48 @@ use std::path::PathBuf;
 /// velodesk: the operator console for city bike-sharing (Almaty, Astana).
 #[derive(Debug, Parser)]
 #[command(name = "velodesk", version, about, propagate_version = true)]
+#[command(
+    after_help = "With no command, velodesk opens the console: on --db (or the \
+configuration's database), else on a fresh demo city."
+)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// The console's options (`velodesk` with no command, or `velodesk console`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConsoleArgs {
+    /// The system's database file [default: the configuration's `database`].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The configuration file [default: ./velodesk.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The staff member at this console (their role decides what is offered).
+    #[arg(long, value_name = "NAME")]
+    pub staff: Option<String>,
+    /// Language of the console: en, ru or kk [default: the configuration's, else LANG].
+    #[arg(long, value_name = "en|ru|kk")]
+    pub lang: Option<String>,
+    /// A wall display: nothing that changes state is offered.
+    #[arg(long)]
+    pub read_only: bool,
+    /// The light theme (the dark one is the default; NO_COLOR is respected).
+    #[arg(long)]
+    pub light: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The full-screen console on a system's database (the same as no command).
+    #[command(
+        after_help = "Examples:\n  velodesk console --db velodesk.db --staff aigerim\n  \
+        velodesk console --db velodesk.db --staff saule --lang kk --read-only"
+    )]
+    Console(ConsoleArgs),
     /// Price a trip: the itemised charge, with the rules that make each line.
     #[command(
         after_help = "Examples:\n  velodesk quote --tariff astana --minutes 95\n  \
@@ -107,6 +142,26 @@ pub enum BenchCommand {
     /// Time rider search by ID, phone, surname prefix, e-mail and card, and a raw primary-key lookup.
     #[command(after_help = "Example:\n  cargo run --release -- bench search --riders 1000000")]
     Search(BenchSearchArgs),
+    /// Time the console's frames (live update + render + diff) for the stations table and the map.
+    #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
+    Console(BenchConsoleArgs),
+}
+
+/// `velodesk bench console`.
+#[derive(Debug, Args)]
+pub struct BenchConsoleArgs {
+    /// Stations in the city.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub stations: u64,
+    /// Frames timed per view.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub frames: u64,
+    /// Terminal width.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u16).range(80..=1000))]
+    pub width: u16,
+    /// Terminal height.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u16).range(24..=500))]
+    pub height: u16,
 }
 
 /// `velodesk bench settle`.

@@ -5,6 +5,7 @@
 pub mod args;
 mod bench;
 pub mod config;
+pub(crate) mod console;
 mod quote;
 mod scenario;
 mod system;
@@ -62,7 +63,11 @@ impl From<std::io::Error> for CliError {
 /// Run one command, printing its result to `out`. The exit code says whether what was
 /// checked holds (`check`, `scenario`); errors say why the command could not run.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return console::run(&cli.console);
+    };
+    match command {
+        Command::Console(a) => console::run(&a),
         Command::Quote(a) => quote::run(&a, out),
         Command::Init(a) => system::init(&a, out),
         Command::Settle(a) => system::settle(&a, out),
@@ -70,5 +75,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Scenario(a) => scenario::run(&a, out),
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
+        Command::Bench(BenchCommand::Console(a)) => bench::console::run(&a, out),
     }
+}
+
+/// The console on a fresh demo city (nothing configured).
+fn demo_console(_a: &args::ConsoleArgs) -> Result<ExitCode, CliError> {
+    Err(CliError::input(
+        "no database: pass --db PATH (create one with `velodesk init`) or a configuration",
+    ))
 }

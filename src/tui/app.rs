@@ -74,6 +74,7 @@ pub struct Options {
     pub note: Option<String>,
 }
 
+#[allow(clippy::large_enum_variant)] // one message at a time; boxing buys nothing here
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
@@ -82,6 +83,7 @@ pub enum Msg {
     Reply(Reply),
 }
 
+#[allow(clippy::large_enum_variant)]
 pub enum Reply {
     Now(BResult<DateTime<Utc>>),
     Role(BResult<Role>),
@@ -1176,11 +1178,7 @@ pub fn station_rows(v: &StationView) -> Vec<(Option<u32>, Option<crate::domain::
 }
 
 pub fn fill_pct(s: &StationCounts) -> u32 {
-    if s.docks == 0 {
-        0
-    } else {
-        s.bikes * 100 / s.docks
-    }
+    (s.bikes * 100).checked_div(s.docks).unwrap_or(0)
 }
 
 /// `staff:aigerim rider:1042 action:enter-fine` (any order, any subset).

@@ -1,0 +1,109 @@
+//! `velodesk` (no command) and `velodesk console`: the full-screen console on a system's
+//! database, as a staff member. With nothing configured it opens a fresh demo city and says
+//! so.
+
+use super::CliError;
+use super::args::ConsoleArgs;
+use super::config::{Config, Language};
+use crate::backend::{Backend, LocalBackend};
+use crate::clock::SystemClock;
+use crate::tui::app::Options;
+use crate::tui::text::Lang;
+use crate::tui::theme::Theme;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The configuration file read when no `--config` is given, if it exists.
+pub const DEFAULT_CONFIG: &str = "velodesk.toml";
+
+/// Language: `--lang`, else the configuration, else `LANG`.
+pub fn language(flag: Option<&str>, config: Option<&Config>) -> Result<Lang, CliError> {
+    if let Some(l) = flag {
+        return Lang::parse(l)
+            .ok_or_else(|| CliError::input(format!("--lang {l}: use en, ru or kk")));
+    }
+    if let Some(c) = config {
+        return Ok(match c.language {
+            Language::En => Lang::En,
+            Language::Ru => Lang::Ru,
+            Language::Kk => Lang::Kk,
+        });
+    }
+    Ok(Lang::from_locale(std::env::var("LANG").ok().as_deref()))
+}
+
+pub fn load_config(path: Option<&Path>) -> Result<Option<Config>, CliError> {
+    let (path, given) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (PathBuf::from(DEFAULT_CONFIG), false),
+    };
+    if !given && !path.exists() {
+        return Ok(None);
+    }
+    Config::load(&path)
+        .map(Some)
+        .map_err(|e| CliError::input(e.to_string()))
+}
+
+/// Console options from the flags and the configuration.
+pub fn options(
+    a: &ConsoleArgs,
+    config: Option<&Config>,
+    default_staff: Option<&str>,
+) -> Result<Options, CliError> {
+    let staff = a
+        .staff
+        .clone()
+        .or_else(|| config.and_then(|c| c.staff.clone()))
+        .or_else(|| default_staff.map(str::to_string))
+        .ok_or_else(|| {
+            CliError::input("--staff NAME: which staff member is at this console? (or `staff` in the configuration)")
+        })?;
+    Ok(Options {
+        staff,
+        lang: language(a.lang.as_deref(), config)?,
+        read_only: a.read_only,
+        theme: Theme::from_env(a.light),
+        note: None,
+    })
+}
+
+/// Run the console on `backend` until the user quits.
+pub fn run_on(
+    backend: Arc<dyn Backend>,
+    opts: Options,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode, CliError> {
+    rt.block_on(crate::tui::run(backend, opts))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// The console on a database file (from `--db` or the configuration).
+pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
+    let config = load_config(a.config.as_deref())?;
+    let db =
+        a.db.clone()
+            .or_else(|| config.as_ref().map(|c| c.database.clone()));
+    let Some(db) = db else {
+        return super::demo_console(a);
+    };
+    let settings = config.as_ref().map(|c| c.settings()).unwrap_or_default();
+    let engine = super::system::open_system(&db, settings)?;
+    let opts = options(a, config.as_ref(), None)?;
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let backend = LocalBackend::start(
+        engine,
+        Arc::new(SystemClock),
+        &format!("local file {}", db.display()),
+    );
+    run_on(Arc::new(backend), opts, &rt)
+}
