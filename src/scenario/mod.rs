@@ -106,19 +106,19 @@ where
         line: 0,
         message,
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let go = || match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
-        Ok(r) => r,
-        Err(e) => return fail(format!("cannot start the scenario runner: {e}")),
+        Ok(runtime) => runtime.block_on(run_on(name, text, make_backend)),
+        Err(e) => fail(format!("cannot start the scenario runner: {e}")),
     };
-    let run = run_on(name, text, make_backend);
     if tokio::runtime::Handle::try_current().is_err() {
-        return runtime.block_on(run);
+        return go();
     }
-    // Blocking a thread that drives a runtime would panic: this one blocks its own thread.
-    std::thread::scope(|s| s.spawn(|| runtime.block_on(run)).join())
+    // Inside a runtime, blocking on (or dropping) another one would panic: the run gets a
+    // thread of its own.
+    std::thread::scope(|s| s.spawn(go).join())
         .unwrap_or_else(|_| fail("the scenario runner stopped".into()))
 }
 
