@@ -82,6 +82,20 @@ impl LocalBackend {
         }
     }
 
+    /// A fresh system in memory with one tariff (`name` for messages, `source` its TOML) on
+    /// a simulated clock that starts at `start`: what scenarios and conformance tests run on.
+    pub fn in_memory(
+        name: &str,
+        source: &str,
+        settings: crate::engine::Settings,
+        start: DateTime<Utc>,
+    ) -> BResult<LocalBackend> {
+        let store = crate::store::Store::open_in_memory().map_err(EngineError::from)?;
+        let engine = Engine::init(store, name, source, settings)?;
+        let clock = Arc::new(crate::clock::SimClock::new(start));
+        Ok(LocalBackend::start(engine, clock, "in-memory"))
+    }
+
     /// Run `f` on the writer thread and await its answer.
     async fn call<T: Send + 'static>(
         &self,
@@ -141,6 +155,21 @@ impl Backend for LocalBackend {
         .await
     }
 
+    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
+        if to < from {
+            return Err(BackendError::Refused {
+                kind: Refusal::Invalid,
+                message: format!("the season cannot end on {to}, before it starts on {from}"),
+            });
+        }
+        let season = crate::domain::tariff::Season::Dates { from, to };
+        self.call(move |e| {
+            e.set_season(season);
+            Ok(())
+        })
+        .await
+    }
+
     async fn staff_role(&self, name: &str) -> BResult<Role> {
         let name = s(name);
         self.call(move |e| e.staff_role(&name)).await
@@ -167,6 +196,35 @@ impl Backend for LocalBackend {
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
         let by = s(by);
         self.call(move |e| e.audit_as(&by, &filter)).await
+    }
+    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
+        let by = s(by);
+        self.call(move |e| {
+            e.read(|_, c| {
+                match crate::store::people::staff(c, &by)? {
+                    Some(staff) if !staff.disabled => {}
+                    Some(_) => {
+                        return crate::engine::refuse(
+                            Refusal::Forbidden,
+                            format!("staff member {by} is disabled"),
+                        );
+                    }
+                    None => {
+                        return crate::engine::refuse(
+                            Refusal::Forbidden,
+                            format!("no staff member {by:?}"),
+                        );
+                    }
+                }
+                let filter = AuditFilter {
+                    staff: Some(by.clone()),
+                    limit,
+                    ..AuditFilter::default()
+                };
+                Ok(crate::store::audit::list(c, &filter)?)
+            })
+        })
+        .await
     }
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.call(move |e| e.preview_end(rider, at)).await

@@ -64,6 +64,14 @@ impl From<EngineError> for BackendError {
 
 pub type BResult<T> = Result<T, BackendError>;
 
+/// What a backend answers for an operation it does not offer yet (the default of operations
+/// added to [`Backend`] after an implementation was written).
+fn not_offered(what: &str) -> BackendError {
+    BackendError::Unavailable {
+        message: format!("this backend does not offer {what} yet"),
+    }
+}
+
 /// What the console shows in its header.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BackendInfo {
@@ -84,6 +92,13 @@ pub trait Backend: Send + Sync {
     async fn now(&self) -> BResult<DateTime<Utc>>;
     /// Move a simulated clock (refused `invalid` on the system clock).
     async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport>;
+    /// An operator's override of the rental season (R8): renting and passes only from `from`
+    /// to `to`, inclusive, local dates. Refused `invalid` when `to` comes before `from`. It
+    /// lasts while the system runs (it is not stored).
+    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
+        let _ = (from, to);
+        Err(not_offered("setting the season"))
+    }
 
     // --- lookups ---
     async fn staff_role(&self, name: &str) -> BResult<Role>;
@@ -96,6 +111,13 @@ pub trait Backend: Send + Sync {
     async fn rider(&self, id: RiderId) -> BResult<RiderView>;
     async fn alerts(&self) -> BResult<Vec<Alert>>;
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>>;
+    /// `by`'s own latest audit records, newest first, at most `limit` (0: 200): the receipt
+    /// of what they just did. Every active staff member may read their own (refused
+    /// `forbidden` for an unknown or disabled name); the whole log is [`Backend::audit`].
+    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
+        let _ = (by, limit);
+        Err(not_offered("reading one's own audit records"))
+    }
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote>;
     async fn verify(&self) -> BResult<Vec<Mismatch>>;
     /// The tariff in force and the desk's thresholds (forms, previews).
