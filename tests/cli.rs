@@ -303,7 +303,7 @@ fn bad_arguments_and_files_exit_2_saying_what_and_where() {
     std::fs::write(&not_a_db, "not a database, just notes\n").expect("write");
     let not_a_db = not_a_db.to_str().expect("path");
     let cases: &[(&[&str], &str)] = &[
-        (&[], "Usage"),
+        (&[], "the console needs a terminal"),
         (&["frobnicate"], "frobnicate"),
         (
             &["quote", "--tariff", "astana", "--minutes", "abc"],

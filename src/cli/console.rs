@@ -86,12 +86,25 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .build()?)
 }
 
+/// The console draws on a terminal; in a pipe it says so (and points at the commands).
+pub fn needs_terminal() -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err(CliError::input(
+            "the console needs a terminal (stdin and stdout); `velodesk --help` lists the commands",
+        ))
+    }
+}
+
 /// The console on a database file (from `--db` or the configuration).
 pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     let config = load_config(a.config.as_deref())?;
     let db =
         a.db.clone()
             .or_else(|| config.as_ref().map(|c| c.database.clone()));
+    needs_terminal()?;
     let Some(db) = db else {
         return super::demo_console(a);
     };

@@ -10,10 +10,10 @@ use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::FineKind;
 use velodesk::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
 use velodesk::engine::{
-    Alert, Event, FineOutcome, PayMethod, PostingReport, RiderView, StationView,
+    Alert, DeskInfo, Event, FineOutcome, PayMethod, Personal, PostingReport, RiderView, StationView,
 };
 use velodesk::store::audit::{AuditFilter, AuditRecord};
-use velodesk::store::fleet::{Bike, NewStation, StationCounts};
+use velodesk::store::fleet::{Bike, BikeState, NewStation, StationCounts};
 use velodesk::store::ledger::Mismatch;
 use velodesk::store::passes::Pass;
 use velodesk::store::people::{NewRider, RiderHit};
@@ -40,6 +40,10 @@ macro_rules! wrapper {
             async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> { self.0.audit(by, filter).await }
             async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> { self.0.preview_end(rider, at).await }
             async fn verify(&self) -> BResult<Vec<Mismatch>> { self.0.verify().await }
+            async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>> { self.0.bikes_in(state, limit).await }
+            async fn desk_info(&self) -> BResult<DeskInfo> { self.0.desk_info().await }
+            async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal> { self.0.reveal_personal(rider, reason, by).await }
+            async fn manual_unlock(&self, rider: RiderId, bike: BikeId, reason: &str, by: &str) -> BResult<()> { self.0.manual_unlock(rider, bike, reason, by).await }
             async fn pay(&self, rider: RiderId, amount: Tenge, method: PayMethod, by: Option<&str>) -> BResult<EntryId> { self.0.pay(rider, amount, method, by).await }
             async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass> { self.0.buy(rider, pass, by).await }
             async fn hold_deposit(&self, rider: RiderId, amount: Tenge, by: Option<&str>) -> BResult<EntryId> { self.0.hold_deposit(rider, amount, by).await }
