@@ -5,5 +5,6 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod engine;
+pub mod gbfs;
 pub mod scenario;
 pub mod store;
