@@ -5,6 +5,8 @@
 pub mod args;
 mod bench;
 pub mod config;
+mod gbfs;
+pub mod gbfs_args;
 mod quote;
 mod scenario;
 mod system;
@@ -70,5 +72,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Scenario(a) => scenario::run(&a, out),
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
+        Command::Gbfs(gbfs_args::GbfsCommand::Export(a)) => gbfs::export(&a, out),
+        Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
     }
 }

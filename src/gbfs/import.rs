@@ -64,19 +64,20 @@ pub fn plan(docs: &FeedDocs, with_bikes: bool) -> Plan {
             .get("station_id")
             .and_then(id_of)
             .unwrap_or_else(|| format!("#{} (no station_id)", i + 1));
+        if seen_ids.contains(&label) {
+            p.skipped.push(Skipped {
+                station: label,
+                reason: "the same station_id appears earlier in the feed".into(),
+            });
+            continue;
+        }
         match station(raw, &main, statuses.get(&label), with_bikes, &mut p.notes) {
             Err(reason) => p.skipped.push(Skipped {
                 station: label,
                 reason,
             }),
             Ok(s) => {
-                if !seen_ids.insert(s.source_id.clone()) {
-                    p.skipped.push(Skipped {
-                        station: label,
-                        reason: "the same station_id appears earlier in the feed".into(),
-                    });
-                    continue;
-                }
+                seen_ids.insert(s.source_id.clone());
                 if let Some(code) = s.code
                     && let Some(first) = seen_codes.insert(code, s.source_id.clone())
                 {
