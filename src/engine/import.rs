@@ -151,6 +151,18 @@ fn merge(
     before: Option<&fleet::StationCounts>,
     report: &mut ImportReport,
 ) -> Result<fleet::NewStation> {
+    if s.name.trim().is_empty() {
+        return refuse(Refusal::Invalid, format!("station {code}: no name"));
+    }
+    if !(-90.0..=90.0).contains(&s.lat) || !(-180.0..=180.0).contains(&s.lon) {
+        return refuse(
+            Refusal::Invalid,
+            format!(
+                "station {code}: coordinates {}, {} are not on Earth",
+                s.lat, s.lon
+            ),
+        );
+    }
     if let Some(d) = s.docks
         && d > MAX_DOCKS
     {
