@@ -612,10 +612,19 @@ fn oslos_real_feed_imports_every_station_with_its_bikes() {
 // --- the command line ---
 
 fn velodesk(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_velodesk"))
-        .args(args)
-        .output()
-        .unwrap()
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_velodesk"));
+    // The feed server is on 127.0.0.1: no proxy of the machine's may stand in between.
+    for var in [
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.args(args).output().unwrap()
 }
 
 fn text(b: &[u8]) -> String {
