@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod engine;
+pub mod gbfs;
 pub mod scenario;
 pub mod store;
 pub mod tui;

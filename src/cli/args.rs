@@ -72,6 +72,12 @@ pub enum Command {
     /// Benchmarks on a throw-away database, with raw SQLite measured beside them.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// GBFS feeds of the system: `gbfs export` writes them.
+    #[command(subcommand)]
+    Gbfs(super::gbfs_args::GbfsCommand),
+    /// Bring data in from elsewhere: `import gbfs` seeds or updates stations from a GBFS feed.
+    #[command(subcommand)]
+    Import(super::gbfs_args::ImportCommand),
 }
 
 /// `velodesk quote`.

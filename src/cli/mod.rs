@@ -6,6 +6,8 @@ pub mod args;
 mod bench;
 pub mod config;
 pub(crate) mod console;
+mod gbfs;
+pub mod gbfs_args;
 mod quote;
 mod scenario;
 mod system;
@@ -76,6 +78,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
         Command::Bench(BenchCommand::Console(a)) => bench::console::run(&a, out),
+        Command::Gbfs(gbfs_args::GbfsCommand::Export(a)) => gbfs::export(&a, out),
+        Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
     }
 }
 

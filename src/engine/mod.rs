@@ -2,6 +2,7 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
+mod import;
 mod money;
 mod posting;
 mod rentals;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+pub use import::{ImportReport, ImportStation, MAX_DOCKS as MAX_IMPORT_DOCKS, StationImport};
 pub use money::{FineOutcome, PayMethod};
 pub use views::*;
 

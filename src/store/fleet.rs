@@ -641,3 +641,17 @@ pub fn use_cable_auth(c: &Connection, id: i64, now: DateTime<Utc>) -> Result<()>
     )?;
     Ok(())
 }
+
+/// The highest bike number in use (0 when there is none).
+pub fn max_bike_id(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT COALESCE(MAX(id), 0) FROM bikes", [], |r| r.get(0))?)
+}
+
+/// The highest station code in use (0 when there is none).
+pub fn max_station_id(c: &Connection) -> Result<i64> {
+    Ok(
+        c.query_row("SELECT COALESCE(MAX(id), 0) FROM stations", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
