@@ -1,0 +1,137 @@
+//! The console in a real terminal: tmux starts the binary, the test types keys as a person
+//! would, reads the screen, quits, and checks the terminal was given back (raw mode off, the
+//! shell's screen back). `.ci/run` installs tmux; without it this test fails and says so.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_velodesk");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path) -> Tmux {
+        let socket = format!("velodesk-test-{}", std::process::id());
+        let t = Tmux { socket };
+        let o = t.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "desk",
+            "-c",
+            dir.to_str().unwrap(),
+            "sh",
+        ]);
+        assert!(
+            o.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("tmux is needed for this test (.ci/run installs it: apt-get install -y tmux)")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "desk"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+        // A lone Escape followed at once by a key reads as Alt+key in any terminal.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "desk"]).stdout)
+            .into_owned()
+    }
+
+    /// Wait (up to 30 s) for `text` to be on the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited for {text:?}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let db = db.to_str().unwrap();
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(Command::new(BIN)
+        .args(["init", "--db", db, "--tariff", "almaty"])
+        .output()
+        .unwrap());
+    let feed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gbfs/oslo-2022-10-23");
+    ok(Command::new(BIN)
+        .args(["import", "gbfs", "--db", db, "--with-bikes", feed])
+        .output()
+        .unwrap());
+
+    let t = Tmux::start(dir.path());
+    t.keys(&["clear; echo READY", "Enter"]);
+    t.wait_for("READY");
+    let cmd = format!(
+        "HOME={} {BIN} console --db {db} --staff aigerim --lang en; echo EXITED-$?",
+        dir.path().display()
+    );
+    t.keys(&[&cmd, "Enter"]);
+    let s = t.wait_for("Code ▲");
+    assert!(s.contains("1 Stations"), "{s}");
+    assert!(!s.contains("EXITED"), "{s}");
+    t.keys(&["2"]);
+    t.wait_for("Map ·");
+    t.keys(&["?"]);
+    t.wait_for("Help — Keys");
+    t.keys(&["Escape"]);
+    t.keys(&["3"]);
+    t.wait_for("Type an ID, phone");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED-0");
+    // The alternate screen is gone: the shell's own lines are back.
+    assert!(s.contains("READY"), "{s}");
+    t.keys(&[
+        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ' '; echo STTY-$((1+1))",
+        "Enter",
+    ]);
+    let s = t.wait_for("STTY-2");
+    assert!(s.contains("echo icanon"), "raw mode is off again:\n{s}");
+    // And the log went to a file, not the screen.
+    assert!(
+        dir.path()
+            .join(".local/state/velodesk/console.log")
+            .is_file()
+    );
+}
