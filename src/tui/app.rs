@@ -870,7 +870,7 @@ impl App {
     }
 
     pub fn open_form(&mut self, p: Proc) {
-        let form = dialog::open(self, p);
+        let form = super::procedures::open(self, p);
         self.dialog = Some(form);
     }
 
@@ -894,13 +894,13 @@ impl App {
             dialog::Outcome::Preview => {
                 f.seq += 1;
                 let seq = f.seq;
-                let fut = dialog::preview(self, &f);
+                let fut = super::procedures::preview(self, &f);
                 self.spawn(async move { Reply::Preview(seq, fut.await) });
             }
             dialog::Outcome::Submit => {
                 f.seq += 1;
                 let seq = f.seq;
-                let fut = dialog::submit(self, &f);
+                let fut = super::procedures::submit(self, &f);
                 self.spawn(async move { Reply::Submitted(seq, fut.await) });
             }
         }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod dialog;
 pub mod keymap;
+pub mod procedures;
 pub mod text;
 pub mod theme;
 pub mod views;

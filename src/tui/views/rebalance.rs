@@ -5,7 +5,7 @@
 use super::titled;
 use crate::store::fleet::StationCounts;
 use crate::tui::app::App;
-use crate::tui::dialog::km;
+use crate::tui::procedures::km;
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
