@@ -279,7 +279,7 @@ impl Form {
                     if let Some(f) = self.fields.get_mut(self.focus) {
                         match f {
                             Field::Text { input, .. } => {
-                                super::app::edit(input, k);
+                                super::input::edit(input, k);
                             }
                             Field::Choice {
                                 options, selected, ..

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod dialog;
+mod input;
 pub mod keymap;
 pub mod procedures;
 pub mod text;

@@ -1,0 +1,483 @@
+//! What keys, clicks and commands do: the console's navigation (views, pages, lists, the
+//! map's nearest-station moves), the text boxes, the palette, and opening procedures.
+
+use super::app::{App, Col, Page, Reply, RiderPage, Severity, StationPage, View, station_rows};
+use super::dialog::{self, Proc};
+use super::keymap::{self, Action};
+use super::text::{T, fill};
+use crate::domain::{RiderId, StationId};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use tui_input::{Input, InputRequest};
+
+impl App {
+    // ------------------------------------------------------------------ keys
+
+    pub(super) fn on_key(&mut self, k: KeyEvent) {
+        let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl_c {
+            self.quit = true;
+            return;
+        }
+        if self.help {
+            self.help = false;
+            return;
+        }
+        if self.dialog.is_some() {
+            self.dialog_key(k);
+            return;
+        }
+        if let Some(input) = &mut self.palette {
+            match k.code {
+                KeyCode::Esc => self.palette = None,
+                KeyCode::Enter => {
+                    let cmd = input.value().to_string();
+                    self.palette = None;
+                    self.run_command(&cmd);
+                }
+                _ => {
+                    edit(input, k);
+                }
+            }
+            return;
+        }
+        if self.text_key(k) {
+            return;
+        }
+        let scopes = self.scopes();
+        let Some(action) = keymap::lookup(&k, &scopes, |a| self.allowed(a)) else {
+            if keymap::lookup(&k, &scopes, |_| true).is_some() {
+                let text = if self.opts.read_only {
+                    T::ReadOnly
+                } else {
+                    T::NotAllowed
+                };
+                self.set_status(self.t(text), Severity::Error);
+            }
+            return;
+        };
+        self.act(action);
+    }
+
+    /// Keys typed into a focused text box (station filter, rider search, audit filter).
+    /// Returns whether the key was taken.
+    fn text_key(&mut self, k: KeyEvent) -> bool {
+        if self.page().is_some() {
+            return false;
+        }
+        let (input, focused) = match self.view {
+            View::Stations => (&mut self.stations.filter, &mut self.stations.filtering),
+            View::Riders => (&mut self.riders.input, &mut self.riders.typing),
+            View::Audit => (&mut self.audit_filter, &mut self.audit_filtering),
+            _ => return false,
+        };
+        if !*focused {
+            return false;
+        }
+        match k.code {
+            KeyCode::Esc => {
+                *focused = false;
+                true
+            }
+            KeyCode::Enter if self.view != View::Riders => {
+                *focused = false;
+                if self.view == View::Audit {
+                    self.request_audit();
+                }
+                true
+            }
+            KeyCode::Up | KeyCode::Down | KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => false,
+            KeyCode::PageUp | KeyCode::PageDown => false,
+            _ => {
+                if edit(input, k) {
+                    match self.view {
+                        View::Stations => self.resort(),
+                        View::Riders => self.search(),
+                        _ => {}
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    pub fn act(&mut self, a: Action) {
+        match a {
+            Action::Quit => {
+                if self.stack.is_empty() {
+                    self.quit = true;
+                } else {
+                    self.back();
+                }
+            }
+            Action::Help => self.help = true,
+            Action::Palette => self.palette = Some(Input::default()),
+            Action::Filter => self.focus_filter(),
+            Action::NextView | Action::PrevView => {
+                let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+                let n = View::ALL.len();
+                let j = if a == Action::NextView {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.go(View::ALL[j]);
+            }
+            Action::View(n) => {
+                if let Some(v) = View::ALL.get(usize::from(n).saturating_sub(1)) {
+                    self.go(*v);
+                }
+            }
+            Action::Back => self.back(),
+            Action::Up => self.move_sel(-1),
+            Action::Down => self.move_sel(1),
+            Action::PageUp => self.move_sel(-(self.page_rows() as isize)),
+            Action::PageDown => self.move_sel(self.page_rows() as isize),
+            Action::Left | Action::Right => self.map_move(a),
+            Action::Open => self.open(),
+            Action::Sort => {
+                self.stations.sort = ((self.stations.sort.0 + 1) % Col::ALL.len(), true);
+                self.resort();
+            }
+            Action::SortReverse => {
+                self.stations.sort.1 = !self.stations.sort.1;
+                self.resort();
+            }
+            Action::ZoomIn => self.map.span = (self.map_span() / 1.6).max(0.004),
+            Action::ZoomOut => self.map.span = (self.map_span() * 1.6).min(2.0),
+            Action::Theme => self.opts.theme = self.opts.theme.toggled(),
+            Action::Refresh => self.refresh_all(),
+            Action::Reveal => {
+                if let Some(Page::Rider(id)) = self.page() {
+                    self.open_form(Proc::Reveal(id));
+                }
+            }
+            other => self.procedure(other),
+        }
+    }
+
+    fn procedure(&mut self, a: Action) {
+        let proc = match (self.page(), a) {
+            (Some(Page::Rider(r)), a) => Proc::for_rider(a, r),
+            (Some(Page::Station(s)), a) => Proc::for_station(a, s, self.selected_dock_bike()),
+            (None, _) => None,
+        };
+        match proc {
+            Some(p) => self.open_form(p),
+            None => self.set_status(self.t(T::NeedRider), Severity::Error),
+        }
+    }
+
+    pub fn open_form(&mut self, p: Proc) {
+        let form = super::procedures::open(self, p);
+        self.dialog = Some(form);
+    }
+
+    fn selected_dock_bike(&self) -> Option<crate::domain::BikeId> {
+        let p = self.station.as_ref()?;
+        let v = p.view.as_ref()?;
+        let rows = station_rows(v);
+        rows.get(p.selected).and_then(|r| r.1)
+    }
+
+    fn dialog_key(&mut self, k: KeyEvent) {
+        let Some(mut f) = self.dialog.take() else {
+            return;
+        };
+        match f.key(k, self.opts.lang) {
+            dialog::Outcome::Stay => {}
+            dialog::Outcome::Close => {
+                self.dialog = None;
+                return;
+            }
+            dialog::Outcome::Preview => {
+                f.seq += 1;
+                let seq = f.seq;
+                let fut = super::procedures::preview(self, &f);
+                self.spawn(async move { Reply::Preview(seq, fut.await) });
+            }
+            dialog::Outcome::Submit => {
+                f.seq += 1;
+                let seq = f.seq;
+                let fut = super::procedures::submit(self, &f);
+                self.spawn(async move { Reply::Submitted(seq, fut.await) });
+            }
+        }
+        self.dialog = Some(f);
+    }
+
+    fn focus_filter(&mut self) {
+        if self.page().is_some() {
+            return;
+        }
+        match self.view {
+            View::Stations => self.stations.filtering = true,
+            View::Riders => self.riders.typing = true,
+            View::Audit => self.audit_filtering = true,
+            _ => {}
+        }
+    }
+
+    pub fn go(&mut self, v: View) {
+        self.stack.clear();
+        self.rider = None;
+        self.station = None;
+        self.view = v;
+        match v {
+            View::Audit => self.request_audit(),
+            View::Rebalance => self.request_van(),
+            View::Riders => self.riders.typing = true,
+            _ => {}
+        }
+    }
+
+    fn back(&mut self) {
+        match self.stack.pop() {
+            Some(Page::Rider(_)) => self.rider = None,
+            Some(Page::Station(_)) => self.station = None,
+            None => {}
+        }
+        // The page below, if any, gets its data again.
+        match self.page() {
+            Some(Page::Rider(id)) => self.open_rider(id),
+            Some(Page::Station(id)) => self.open_station(id),
+            None => {}
+        }
+    }
+
+    pub fn open_rider(&mut self, id: RiderId) {
+        if self.page() != Some(Page::Rider(id)) {
+            self.stack.push(Page::Rider(id));
+        }
+        self.station = None;
+        self.rider = Some(RiderPage {
+            id,
+            view: None,
+            revealed: None,
+            scroll: 0,
+        });
+        self.request_rider(id);
+    }
+
+    pub fn open_station(&mut self, id: StationId) {
+        if self.page() != Some(Page::Station(id)) {
+            self.stack.push(Page::Station(id));
+        }
+        self.rider = None;
+        self.stations.selected = Some(id);
+        self.station = Some(StationPage {
+            id,
+            view: None,
+            selected: 0,
+        });
+        self.request_station(id);
+    }
+
+    fn open(&mut self) {
+        match self.page() {
+            Some(Page::Station(_)) => {}
+            Some(Page::Rider(_)) => {}
+            None => match self.view {
+                View::Stations | View::Map => {
+                    if let Some(id) = self.stations.selected {
+                        self.open_station(id);
+                    }
+                }
+                View::Riders => {
+                    if let Some(h) = self.riders.hits.get(self.riders.selected) {
+                        let id = h.id;
+                        self.open_rider(id);
+                    }
+                }
+                View::Alerts => {
+                    if let Some(a) = self.alerts.get(self.alerts_sel).cloned() {
+                        if a.kind == "cable-lock-call"
+                            && let Some(r) = a.rider
+                        {
+                            self.open_rider(r);
+                            if self.allowed(Action::CableLock) {
+                                self.open_form(Proc::CableLock(r, a.station));
+                            }
+                        } else if let Some(r) = a.rider {
+                            self.open_rider(r);
+                        } else if let Some(s) = a.station {
+                            self.open_station(s);
+                        }
+                    }
+                }
+                View::Rebalance => {
+                    let ranked = super::views::rebalance::ranked(self);
+                    if let Some(s) = ranked.get(self.rebalance_sel) {
+                        let id = s.id;
+                        self.open_station(id);
+                    }
+                }
+                View::Audit => {
+                    if let Some(r) = self.audit.get(self.audit_sel).and_then(|a| a.rider) {
+                        self.open_rider(r);
+                    }
+                }
+            },
+        }
+    }
+
+    fn page_rows(&self) -> usize {
+        usize::from(self.list_area.get().1.max(2)) - 1
+    }
+
+    fn move_sel(&mut self, d: isize) {
+        let step = |i: usize, n: usize| -> usize {
+            if n == 0 {
+                0
+            } else {
+                (i as isize + d).clamp(0, n as isize - 1) as usize
+            }
+        };
+        match self.page() {
+            Some(Page::Rider(_)) => {
+                if let Some(p) = &mut self.rider {
+                    p.scroll = (p.scroll as isize + d).max(0) as u16;
+                }
+            }
+            Some(Page::Station(_)) => {
+                if let Some(p) = &mut self.station {
+                    let n = p.view.as_ref().map(|v| station_rows(v).len()).unwrap_or(0);
+                    p.selected = step(p.selected, n);
+                }
+            }
+            None => match self.view {
+                View::Stations => {
+                    let n = self.stations.visible.len();
+                    let i = self
+                        .stations
+                        .selected
+                        .and_then(|id| self.visible_index(id))
+                        .unwrap_or(0);
+                    let j = step(i, n);
+                    self.stations.selected = self
+                        .stations
+                        .visible
+                        .get(j)
+                        .map(|&k| self.stations.rows[k].id);
+                }
+                View::Map => self.map_move(if d < 0 { Action::Up } else { Action::Down }),
+                View::Riders => {
+                    self.riders.selected = step(self.riders.selected, self.riders.hits.len())
+                }
+                View::Alerts => self.alerts_sel = step(self.alerts_sel, self.alerts.len()),
+                View::Audit => self.audit_sel = step(self.audit_sel, self.audit.len()),
+                View::Rebalance => {
+                    let n = super::views::rebalance::ranked(self).len();
+                    self.rebalance_sel = step(self.rebalance_sel, n)
+                }
+            },
+        }
+    }
+
+    pub fn map_span(&self) -> f64 {
+        if self.map.span > 0.0 {
+            self.map.span
+        } else if self.map.fitted.get() > 0.0 {
+            self.map.fitted.get()
+        } else {
+            0.16
+        }
+    }
+
+    /// Move the map selection to the nearest station in a direction (within a 45° cone).
+    fn map_move(&mut self, a: Action) {
+        let Some(cur) = self.stations.selected.and_then(|id| self.station_by_id(id)) else {
+            return;
+        };
+        let (dx, dy): (f64, f64) = match a {
+            Action::Up => (0.0, 1.0),
+            Action::Down => (0.0, -1.0),
+            Action::Left => (-1.0, 0.0),
+            _ => (1.0, 0.0),
+        };
+        let k = cur.lat.to_radians().cos();
+        let best = self
+            .stations
+            .rows
+            .iter()
+            .filter(|s| s.id != cur.id)
+            .filter_map(|s| {
+                let (x, y) = ((s.lon - cur.lon) * k, s.lat - cur.lat);
+                let along = x * dx + y * dy;
+                let across = (x * dy - y * dx).abs();
+                (along > 0.0 && across <= along).then_some((along + 2.0 * across, s.id))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, id)) = best {
+            self.stations.selected = Some(id);
+        }
+    }
+
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) {
+        if self.dialog.is_some() || self.help || self.palette.is_some() {
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_sel(3),
+            MouseEventKind::ScrollUp => self.move_sel(-3),
+            MouseEventKind::Down(_) => {
+                let (top, height) = self.list_area.get();
+                if m.row >= top && m.row < top + height && self.view == View::Stations {
+                    let i = self.stations.offset.get() + usize::from(m.row - top);
+                    if let Some(&k) = self.stations.visible.get(i) {
+                        self.stations.selected = Some(self.stations.rows[k].id);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn run_command(&mut self, cmd: &str) {
+        let mut parts = cmd.trim().trim_start_matches(':').split_whitespace();
+        let word = parts.next().unwrap_or("");
+        let arg = parts.next();
+        let view = match word {
+            "stations" | "s" => Some(View::Stations),
+            "map" | "m" => Some(View::Map),
+            "riders" => Some(View::Riders),
+            "rebalance" => Some(View::Rebalance),
+            "alerts" | "a" => Some(View::Alerts),
+            "audit" => Some(View::Audit),
+            _ => None,
+        };
+        if let Some(v) = view {
+            self.go(v);
+            return;
+        }
+        match (word, arg.and_then(|a| a.parse::<i64>().ok())) {
+            ("q" | "quit" | "q!", _) => self.quit = true,
+            ("help" | "h", _) => self.help = true,
+            ("theme", _) => self.opts.theme = self.opts.theme.toggled(),
+            ("rider" | "r", Some(id)) => self.open_rider(RiderId(id)),
+            ("station" | "st", Some(id)) => self.open_station(StationId(id)),
+            _ => {
+                let text = fill(self.t(T::UnknownCommand), &[&cmd]);
+                self.set_status(text, Severity::Error);
+            }
+        }
+    }
+}
+
+/// Feed a key to a text box; whether the text changed.
+pub fn edit(input: &mut Input, k: KeyEvent) -> bool {
+    let req = match k.code {
+        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+            InputRequest::InsertChar(c)
+        }
+        KeyCode::Char('u') => InputRequest::DeleteLine,
+        KeyCode::Char('w') => InputRequest::DeletePrevWord,
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        _ => return false,
+    };
+    input.handle(req).is_some_and(|r| r.value)
+}
