@@ -495,3 +495,80 @@ fn riders_are_found_by_name_in_any_case_phone_email_card_id_and_bike() {
     assert_eq!(ids(&mut e, "1"), vec![1]);
     assert!(ids(&mut e, "").is_empty());
 }
+
+fn refusal<T: std::fmt::Debug>(r: Result<T, EngineError>) -> Refusal {
+    match r {
+        Err(EngineError::Refused { kind, .. }) => kind,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// R10, R11 at the desk: an agent releases a bike for a rider whose own unlock failed — no
+/// PIN, every other rental rule, a reason in the audit — and the rider's pull starts the
+/// rental. Depot staff may not; a blocked rider is refused as at the dock (R24).
+#[test]
+fn r10_a_manual_unlock_releases_the_bike_for_the_rider_with_an_audited_reason() {
+    let mut e = astana();
+    city(&mut e, 2);
+    e.add_staff("dina", Role::Depot, None).unwrap();
+    assert_eq!(
+        refusal(e.manual_unlock(RiderId(1), BikeId(1), "card reader broken", "dina")),
+        Refusal::Forbidden
+    );
+    assert_eq!(
+        refusal(e.manual_unlock(RiderId(1), BikeId(1), " ", "ali")),
+        Refusal::Invalid,
+        "a reason is required"
+    );
+    e.manual_unlock(RiderId(1), BikeId(1), "card reader broken", "ali")
+        .unwrap();
+    let rental = e.pull(BikeId(1)).unwrap();
+    let v = e.rider_view(RiderId(1)).unwrap();
+    assert_eq!(v.open_rental.unwrap().rental.id, rental);
+    let log = e
+        .audit_log(&velodesk::store::audit::AuditFilter {
+            action: Some("manual-unlock".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].staff.as_str(), log[0].reason.as_str()),
+        ("ali", "card reader broken")
+    );
+    e.block(RiderId(2), "fraud", "ali").unwrap();
+    assert_eq!(
+        refusal(e.manual_unlock(RiderId(2), BikeId(2), "app down", "ali")),
+        Refusal::Restricted,
+        "R24: the desk cannot unlock for a blocked rider"
+    );
+}
+
+/// Personal data comes unmasked only with a reason, to a role that may see it, and every
+/// look is in the audit.
+#[test]
+fn personal_data_is_revealed_only_with_a_reason_and_audited() {
+    let mut e = astana();
+    city(&mut e, 1);
+    e.add_staff("dina", Role::Depot, None).unwrap();
+    assert_eq!(
+        refusal(e.reveal_personal(RiderId(1), "caller asks", "dina")),
+        Refusal::Forbidden
+    );
+    assert_eq!(
+        refusal(e.reveal_personal(RiderId(1), "", "ali")),
+        Refusal::Invalid
+    );
+    let p = e
+        .reveal_personal(RiderId(1), "identity check on the phone", "ali")
+        .unwrap();
+    assert_eq!(p.phone, e.rider_view(RiderId(1)).unwrap().rider.phone);
+    let log = e
+        .audit_log(&velodesk::store::audit::AuditFilter {
+            action: Some("reveal-personal-data".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].reason, "identity check on the phone");
+}
