@@ -5,6 +5,9 @@
 pub mod args;
 mod bench;
 pub mod config;
+mod demo;
+pub mod demo_args;
+mod fleet_check;
 mod quote;
 mod scenario;
 mod system;
@@ -64,11 +67,14 @@ impl From<std::io::Error> for CliError {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Quote(a) => quote::run(&a, out),
+        Command::Init(a) if a.demo.demo.is_some() => demo::init(&a, out),
         Command::Init(a) => system::init(&a, out),
         Command::Settle(a) => system::settle(&a, out),
         Command::Check(a) => system::check(&a, out),
         Command::Scenario(a) => scenario::run(&a, out),
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
+        Command::Bench(BenchCommand::Day(a)) => bench::day::run(&a, out),
+        Command::Demo(a) => demo::run(&a, out),
     }
 }
