@@ -31,7 +31,11 @@ pub fn check_fleet(engine: &mut Engine, db: &Path, out: &mut dyn Write) -> Resul
         )?;
         Ok(true)
     } else {
-        writeln!(out, "FAILED: {} fleet invariants broken", problems.len())?;
+        writeln!(
+            out,
+            "FAILED: {} fleet problems: a bike must be in one place, and a station's free docks its working docks less its bikes",
+            problems.len()
+        )?;
         Ok(false)
     }
 }

@@ -189,7 +189,9 @@ pub async fn build(
     }
 
     let today = local_date(chrono_tz::Asia::Almaty, history_start);
-    let gap = (3 * 3600 / i64::from(opts.riders.max(1))).max(1);
+    // Registrations spread over the history's first hours (none without a history).
+    let spread = (opts.start - history_start).num_seconds().min(3 * 3600);
+    let gap = spread / i64::from(opts.riders.max(1));
     for i in 1..=i64::from(opts.riders) {
         if i % 25 == 1 {
             b.advance_clock(history_start + Duration::seconds(gap * i))

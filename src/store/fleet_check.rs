@@ -62,8 +62,8 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     (
         "free-docks",
-        "SELECT 'station ' || s.id, f.free || ' free docks, but ' || w.working || ' working docks hold '
-                || k.docked || ' bikes'
+        "SELECT 'station ' || s.id, f.free || ' free docks, but ' || w.working || ' working docks less '
+                || COALESCE(k.docked, 0) || ' bikes docked here leave ' || (w.working - COALESCE(k.docked, 0))
          FROM stations s
          JOIN (SELECT station_id, COUNT(*) free FROM docks WHERE in_service = 1 AND bike_id IS NULL
                GROUP BY station_id) f ON f.station_id = s.id
