@@ -7,5 +7,6 @@ pub mod domain;
 pub mod engine;
 pub mod gbfs;
 pub mod scenario;
+pub mod sim;
 pub mod store;
 pub mod tui;

@@ -232,6 +232,12 @@ impl Backend for LocalBackend {
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.call(|e| e.verify()).await
     }
+    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+        self.call(|e| e.open_rentals()).await
+    }
+    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+        self.call(|e| e.verify_fleet()).await
+    }
 
     async fn pay(
         &self,

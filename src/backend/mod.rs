@@ -124,6 +124,21 @@ pub trait Backend: Send + Sync {
     async fn desk_info(&self) -> BResult<DeskInfo>;
     /// A rider's personal data unmasked, with the staff member's reason (audited).
     async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal>;
+    /// Every open rental, oldest first: who has which bike now (the simulator resumes
+    /// them; the Transport Control asks). A backend without it refuses `invalid`.
+    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+        Err(BackendError::Refused {
+            kind: Refusal::Invalid,
+            message: "this backend does not list open rentals".into(),
+        })
+    }
+    /// The fleet invariants (a bike in one place, dock counts): each broken one, in words.
+    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+        Err(BackendError::Refused {
+            kind: Refusal::Invalid,
+            message: "this backend does not check the fleet".into(),
+        })
+    }
 
     // --- riders and stations (the hardware's side) ---
     async fn pay(

@@ -78,6 +78,12 @@ pub enum Command {
     /// Bring data in from elsewhere: `import gbfs` seeds or updates stations from a GBFS feed.
     #[command(subcommand)]
     Import(super::gbfs_args::ImportCommand),
+    /// The offline demo: a demo city with simulated riders, and a live summary.
+    #[command(
+        after_help = "Examples:\n  velodesk demo\n  velodesk demo --speed 60 --hours 3\n  \
+        velodesk demo --db almaty.db --speed max --hours 24"
+    )]
+    Demo(super::demo_args::DemoArgs),
 }
 
 /// `velodesk quote`.
@@ -107,8 +113,15 @@ pub struct InitArgs {
     #[arg(long, value_name = "PATH")]
     pub db: PathBuf,
     /// The tariff: a bundled city (`astana`, `almaty`) or the path of a tariff TOML file.
-    #[arg(long, value_name = "astana|almaty|PATH.toml")]
-    pub tariff: String,
+    #[arg(
+        long,
+        value_name = "astana|almaty|PATH.toml",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
+    pub tariff: Option<String>,
+    #[command(flatten)]
+    pub demo: super::demo_args::DemoCityArgs,
 }
 
 /// `velodesk settle`.
@@ -148,6 +161,9 @@ pub enum BenchCommand {
     /// Time rider search by ID, phone, surname prefix, e-mail and card, and a raw primary-key lookup.
     #[command(after_help = "Example:\n  cargo run --release -- bench search --riders 1000000")]
     Search(BenchSearchArgs),
+    /// Build the demo city and simulate a day as fast as it goes, beside as many bare SQLite transactions.
+    #[command(after_help = "Example:\n  cargo run --release -- bench day --riders 3000 --fill 50")]
+    Day(super::demo_args::BenchDayArgs),
     /// Time the console's frames (live update + render + diff) for the stations table and the map.
     #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
     Console(BenchConsoleArgs),

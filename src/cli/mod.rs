@@ -6,6 +6,9 @@ pub mod args;
 mod bench;
 pub mod config;
 pub(crate) mod console;
+mod demo;
+pub mod demo_args;
+mod fleet_check;
 mod gbfs;
 pub mod gbfs_args;
 mod quote;
@@ -71,6 +74,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match command {
         Command::Console(a) => console::run(&a),
         Command::Quote(a) => quote::run(&a, out),
+        Command::Init(a) if a.demo.demo.is_some() => demo::init(&a, out),
         Command::Init(a) => system::init(&a, out),
         Command::Settle(a) => system::settle(&a, out),
         Command::Check(a) => system::check(&a, out),
@@ -80,6 +84,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Bench(BenchCommand::Console(a)) => bench::console::run(&a, out),
         Command::Gbfs(gbfs_args::GbfsCommand::Export(a)) => gbfs::export(&a, out),
         Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
+        Command::Bench(BenchCommand::Day(a)) => bench::day::run(&a, out),
+        Command::Demo(a) => demo::run(&a, out),
     }
 }
 

@@ -41,7 +41,7 @@ pub fn open_system(db: &Path, settings: Settings) -> Result<Engine, CliError> {
 }
 
 pub fn init(a: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let source = tariff_source::load(&a.tariff)?;
+    let source = tariff_source::load(a.tariff.as_deref().unwrap_or_default())?;
     let shown = a.db.display();
     let existed = a.db.exists();
     let store = Store::open(&a.db).map_err(|e| {
@@ -81,7 +81,7 @@ pub fn init(a: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
 }
 
 /// Remove a database file this command created and could not finish.
-fn remove_database(db: &Path) {
+pub fn remove_database(db: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut p = db.as_os_str().to_owned();
         p.push(suffix);
@@ -138,7 +138,12 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     if mismatches.is_empty() {
         let noun = if riders == 1 { "rider" } else { "riders" };
         writeln!(out, "OK: {riders} {noun} verified")?;
-        return Ok(ExitCode::SUCCESS);
+        let fleet_ok = super::fleet_check::check_fleet(&mut engine, &a.db, out)?;
+        return Ok(if fleet_ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
     }
     let mut who: Vec<_> = mismatches.iter().map(|m| m.rider).collect();
     who.dedup();
@@ -159,5 +164,6 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         "FAILED: {} of {riders} riders disagree with their ledger (D9)",
         who.len()
     )?;
+    super::fleet_check::check_fleet(&mut engine, &a.db, out)?;
     Ok(ExitCode::FAILURE)
 }

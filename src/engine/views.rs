@@ -174,6 +174,16 @@ impl Engine {
         self.read(|_, c| Ok(fleet::open_rental_of_bike(c, bike)?.map(|r| r.rider)))
     }
 
+    /// Every open rental, oldest first.
+    pub fn open_rentals(&mut self) -> Result<Vec<Rental>> {
+        self.read(|_, c| Ok(fleet::open_rentals(c)?))
+    }
+
+    /// The fleet invariants, one store query each (`velodesk check`).
+    pub fn verify_fleet(&mut self) -> Result<Vec<crate::store::fleet_check::FleetProblem>> {
+        self.read(|_, c| Ok(crate::store::fleet_check::verify(c)?))
+    }
+
     /// Alerts: overdue rentals, lock errors, cable-lock calls, empty and full stations,
     /// restricted riders in debt, fines waiting for approval.
     pub fn alerts(&mut self) -> Result<Vec<Alert>> {

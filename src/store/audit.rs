@@ -142,6 +142,12 @@ pub fn add_event(c: &Connection, at: DateTime<Utc>, kind: &str, payload: &str) -
     Ok(c.last_insert_rowid())
 }
 
+/// When the last event happened (where a simulated clock resumes).
+pub fn last_event_at(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let t: Option<i64> = c.query_row("SELECT MAX(at) FROM events", [], |r| r.get(0))?;
+    Ok(t.map(super::from_ts))
+}
+
 /// Events after `after`, oldest first: `(id, kind, payload)`.
 pub fn events_after(
     c: &Connection,

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod fleet;
+pub mod fleet_check;
 pub mod ledger;
 pub mod passes;
 pub mod people;

@@ -2,6 +2,7 @@
 //! figure measured beside it in the same run (STYLE: benchmarks are commands, not tests).
 
 pub mod console;
+pub mod day;
 pub mod names;
 pub mod search;
 pub mod settle;

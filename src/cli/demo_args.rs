@@ -1,0 +1,84 @@
+//! The demo's command-line options: `init --demo`, `demo`, `bench day`. Parsed into
+//! `sim` types at the boundary (a bad `--fill` or `--speed` is refused with what it takes).
+
+use crate::sim::Speed;
+use crate::sim::city::Fill;
+use clap::Args;
+use std::path::PathBuf;
+
+fn fill(text: &str) -> Result<Fill, String> {
+    Fill::parse(text)
+}
+
+fn speed(text: &str) -> Result<Speed, String> {
+    Speed::parse(text)
+}
+
+fn hours(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(h) if h.is_finite() && h > 0.0 && h <= 24.0 * 366.0 => Ok(h),
+        _ => Err(format!(
+            "{text:?}: expected simulated hours, more than 0 (e.g. 1, 0.5, 24)"
+        )),
+    }
+}
+
+/// `velodesk init --demo almaty`: the options of the demo city.
+#[derive(Debug, Args)]
+pub struct DemoCityArgs {
+    /// Build the demo city instead of an empty system (its own tariff, stations, bikes, riders and history).
+    #[arg(long, value_name = "almaty")]
+    pub demo: Option<String>,
+    /// The seed: the same seed builds the same database.
+    #[arg(long, default_value_t = 1, requires = "demo")]
+    pub seed: u64,
+    /// Riders in the demo city.
+    #[arg(long, default_value_t = 3000, requires = "demo", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub riders: u32,
+    /// Bikes in the docks at the start: the real snapshot's counts, or a percentage of each station's working docks.
+    #[arg(long, default_value = "snapshot", value_name = "snapshot|PCT", value_parser = fill, requires = "demo")]
+    pub fill: Fill,
+    /// Days of history ridden before the demo day starts.
+    #[arg(long, default_value_t = 2, requires = "demo", value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub history_days: u32,
+}
+
+/// `velodesk demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The database: built there if the file does not exist, continued if it does [default: a temporary file, removed at the end].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The seed of the city and of the riders' day.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Simulated seconds per second (`1` is real time), or `max`: as fast as it goes.
+    #[arg(long, default_value = "60", value_name = "N|max", value_parser = speed)]
+    pub speed: Speed,
+    /// Stop after this many simulated hours [default: at Ctrl-C].
+    #[arg(long, value_name = "H", value_parser = hours)]
+    pub hours: Option<f64>,
+    /// Riders in a new demo city.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub riders: u32,
+    /// Bikes in the docks of a new demo city: `snapshot` or a percentage.
+    #[arg(long, default_value = "snapshot", value_name = "snapshot|PCT", value_parser = fill)]
+    pub fill: Fill,
+}
+
+/// `velodesk bench day`.
+#[derive(Debug, Args)]
+pub struct BenchDayArgs {
+    /// Riders in the demo city.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub riders: u32,
+    /// Bikes in the docks: `snapshot` or a percentage.
+    #[arg(long, default_value = "50", value_name = "snapshot|PCT", value_parser = fill)]
+    pub fill: Fill,
+    /// Simulated hours.
+    #[arg(long, default_value = "24", value_name = "H", value_parser = hours)]
+    pub hours: f64,
+    /// Directory for the throw-away databases [default: the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,505 @@
+//! What riders and the desk do, event by event: come to a station, rent (paying or buying
+//! a pass when refused for money), ride, return, and the trouble of a real city at realistic
+//! rates: lock errors (R12), full stations and cable-lock calls (R14), faulty bikes (R13),
+//! bikes kept past 24 hours (R15).
+
+use super::SimError;
+use super::demand::{self, Purpose};
+use super::names::demo_pin;
+use super::world::{Ev, World};
+use crate::domain::{BikeId, Refusal, RiderId, Tenge};
+use crate::engine::PayMethod;
+use crate::store::fleet::BikeState;
+
+/// The demo agent who answers cable-lock calls and ends stuck rentals.
+pub const DESK: &str = "aigerim";
+
+// ASSUMPTIONS: the rates of trouble, per trip.
+const LOCK_ERROR: f64 = 0.02;
+const FAULTY_AT_START: f64 = 0.01;
+const FAULTY_AT_END: f64 = 0.006;
+const KEPT_OVER_24H: f64 = 0.003;
+/// Of riders with a lock error, those who walk away believing the bike returned.
+const WALK_AWAY: f64 = 0.3;
+
+impl World {
+    pub async fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
+        match ev {
+            Ev::Arrival => {
+                self.schedule_next_arrival();
+                if self.rng.chance(demand::relative_demand(self.hour())) {
+                    self.arrival().await?;
+                }
+            }
+            Ev::Return {
+                rider,
+                bike,
+                at,
+                tries,
+                faulty_early,
+            } => self.ret(rider, bike, at, tries, faulty_early).await?,
+            Ev::DeskAuthorise { rider, bike, at } => self.desk_authorise(rider, bike, at).await?,
+            Ev::CableTry {
+                rider,
+                bike,
+                at,
+                waited_min,
+            } => self.cable_try(rider, bike, at, waited_min).await?,
+            Ev::DeskEnd { rider, at, since } => self.desk_end(rider, at, since).await?,
+            Ev::Refresh => {
+                self.refresh().await?;
+                self.push_in(300, Ev::Refresh);
+            }
+            Ev::Depot => {
+                self.depot().await?;
+                let next = self.next_local(3);
+                self.push_at(next, Ev::Depot);
+            }
+            Ev::Tick => self.push_in(15, Ev::Tick),
+        }
+        Ok(())
+    }
+
+    /// A rider wants a bike: walks to the nearest station with one, rents, rides off.
+    async fn arrival(&mut self) -> Result<(), SimError> {
+        self.stats.arrivals += 1;
+        // Some riders ride far more often than others.
+        let u = self.rng.unit();
+        let rider = RiderId(1 + ((u * u) * self.riders as f64) as i64 % self.riders);
+        if self.on_bike.contains_key(&rider) {
+            return Ok(());
+        }
+        let (home, work) = self.home_and_work(rider);
+        let purpose = demand::purpose(self.hour(), &mut self.rng);
+        let (from, to) = match purpose {
+            Purpose::ToWork => (home, Some(work)),
+            Purpose::ToHome => (work, Some(home)),
+            Purpose::Errand if self.rng.chance(0.5) => (home, None),
+            Purpose::Errand => (work, None),
+        };
+        let candidates: Vec<usize> = self.near[from].iter().take(4).copied().collect();
+        for origin in candidates {
+            if self.spots[origin].bikes == 0 {
+                continue;
+            }
+            let r = self.b.station(self.spots[origin].id).await;
+            let Ok(view) = self.refusal(r, "looking at a station")? else {
+                continue;
+            };
+            let bikes: Vec<BikeId> = view
+                .bikes
+                .iter()
+                .filter(|b| b.state == BikeState::Docked && !b.faulty)
+                .map(|b| b.id)
+                .collect();
+            self.spots[origin].bikes = view.station.bikes;
+            self.spots[origin].free = view.station.free_docks;
+            let Some(&bike) = self.rng.pick(&bikes) else {
+                continue;
+            };
+            let dest = match to {
+                Some(d) if d != origin => d,
+                _ => {
+                    let near: Vec<usize> =
+                        self.near[origin].iter().skip(1).take(15).copied().collect();
+                    self.rng.pick(&near).copied().unwrap_or(origin)
+                }
+            };
+            if self.rent(rider, bike).await? {
+                self.ride_off(rider, bike, origin, dest);
+            }
+            return Ok(());
+        }
+        self.stats.no_bike += 1;
+        Ok(())
+    }
+
+    /// Rent, paying or buying a pass once when refused for money. True when the bike is out.
+    async fn rent(&mut self, rider: RiderId, bike: BikeId) -> Result<bool, SimError> {
+        let pin = demo_pin(rider);
+        for attempt in 0..2 {
+            let r = self.b.rent(rider, bike, &pin).await;
+            let refusal = match self.refusal(r, "renting")? {
+                Ok(_) => return Ok(true),
+                Err(kind) => kind,
+            };
+            if attempt == 1 {
+                return Ok(false);
+            }
+            let retry = match refusal {
+                Refusal::LowBalance => {
+                    self.stats.low_money += 1;
+                    let amount = 1000 * self.rng.between(2, 5);
+                    self.rng.chance(0.6) && self.top_up(rider, amount).await?
+                }
+                Refusal::NoPass => {
+                    self.stats.no_pass += 1;
+                    self.rng.chance(0.8) && self.buy_pass(rider).await?
+                }
+                Refusal::NoDeposit => {
+                    let r = self.b.hold_deposit(rider, Tenge(37_500), None).await;
+                    self.refusal(r, "holding a deposit")?.is_ok()
+                }
+                Refusal::Restricted => {
+                    self.stats.restricted += 1;
+                    if self.rng.chance(0.25) {
+                        let debt = self.rider_debt(rider).await?;
+                        let extra = 1000 * self.rng.between(1, 5);
+                        self.top_up(rider, debt + extra).await?;
+                    }
+                    false
+                }
+                Refusal::AlreadyRenting => {
+                    self.adopt(rider).await?;
+                    false
+                }
+                Refusal::BikeUnavailable | Refusal::NotEligible | Refusal::NotResident => false,
+                _ => {
+                    self.stats.unexpected += 1;
+                    false
+                }
+            };
+            if !retry {
+                return Ok(false);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn top_up(&mut self, rider: RiderId, amount: i64) -> Result<bool, SimError> {
+        if amount <= 0 {
+            return Ok(false);
+        }
+        let method = if self.rng.chance(0.8) {
+            PayMethod::Card
+        } else {
+            PayMethod::Bank
+        };
+        let r = self.b.pay(rider, Tenge(amount), method, None).await;
+        let ok = self.refusal(r, "paying")?.is_ok();
+        if ok {
+            self.stats.payments += 1;
+        }
+        Ok(ok)
+    }
+
+    async fn rider_debt(&mut self, rider: RiderId) -> Result<i64, SimError> {
+        let r = self.b.rider(rider).await;
+        Ok(match self.refusal(r, "looking a rider up")? {
+            Ok(v) => v.debt.0.max(0),
+            Err(_) => 0,
+        })
+    }
+
+    /// A resident buys the yearly pass (concession price where they hold one); a visitor a
+    /// 24-hour pass with its deposit (R2, R5). Pays what is missing first, by card.
+    async fn buy_pass(&mut self, rider: RiderId) -> Result<bool, SimError> {
+        let r = self.b.rider(rider).await;
+        let Ok(view) = self.refusal(r, "looking a rider up")? else {
+            return Ok(false);
+        };
+        let (pass, price) = if view.rider.resident {
+            (
+                "seasonal",
+                if view.rider.concession.is_some() {
+                    5000
+                } else {
+                    10_000
+                },
+            )
+        } else {
+            ("day1", 3500)
+        };
+        let missing = price + 1000 - view.available.0;
+        if missing > 0 {
+            let round = (missing + 999) / 1000 * 1000;
+            if !self.top_up(rider, round).await? {
+                return Ok(false);
+            }
+        }
+        if !view.rider.resident && view.rider.deposit.0 < 37_500 {
+            let r = self
+                .b
+                .hold_deposit(rider, Tenge(37_500 - view.rider.deposit.0), None)
+                .await;
+            self.refusal(r, "holding a deposit")?.ok();
+        }
+        let r = self.b.buy(rider, pass, None).await;
+        let ok = self.refusal(r, "buying a pass")?.is_ok();
+        if ok {
+            self.stats.passes_bought += 1;
+        }
+        Ok(ok)
+    }
+
+    /// A rider the simulator did not know was out: find the bike and bring it back.
+    async fn adopt(&mut self, rider: RiderId) -> Result<(), SimError> {
+        let r = self.b.rider(rider).await;
+        if let Ok(view) = self.refusal(r, "looking a rider up")?
+            && let Some(open) = view.open_rental
+        {
+            let r = open.rental;
+            self.resume(r.rider, r.bike, r.start_at, r.start_station);
+        }
+        Ok(())
+    }
+
+    fn ride_off(&mut self, rider: RiderId, bike: BikeId, origin: usize, dest: usize) {
+        self.stats.trips_started += 1;
+        self.on_bike.insert(rider, bike);
+        self.stats.riding = self.on_bike.len() as u64;
+        self.spots[origin].bikes = self.spots[origin].bikes.saturating_sub(1);
+        self.spots[origin].free += 1;
+        if self.rng.chance(FAULTY_AT_START) {
+            // R13: the rider finds it faulty right away and pushes it back.
+            let s = self.rng.between(40, 150);
+            self.push_in(
+                s,
+                Ev::Return {
+                    rider,
+                    bike,
+                    at: origin,
+                    tries: 0,
+                    faulty_early: true,
+                },
+            );
+            return;
+        }
+        let seconds = if self.rng.chance(KEPT_OVER_24H) {
+            self.stats.kept_over_24h += 1;
+            self.rng.between(25 * 3600, 40 * 3600)
+        } else {
+            let km = demand::km(self.spots[origin].pos, self.spots[dest].pos);
+            let mut s = demand::ride_seconds(km, &mut self.rng);
+            if self.rng.chance(0.15) {
+                // A leisurely ride: a stop on the way, a loop in the park.
+                s += self.rng.lognormal(1200.0, 0.6) as i64;
+            }
+            s
+        };
+        self.push_in(
+            seconds,
+            Ev::Return {
+                rider,
+                bike,
+                at: dest,
+                tries: 0,
+                faulty_early: false,
+            },
+        );
+    }
+
+    fn off_bike(&mut self, rider: RiderId, at: Option<usize>) {
+        self.on_bike.remove(&rider);
+        self.stats.riding = self.on_bike.len() as u64;
+        if let Some(i) = at {
+            self.spots[i].bikes += 1;
+            self.spots[i].free = self.spots[i].free.saturating_sub(1);
+        }
+    }
+
+    /// The rider pushes the bike into a dock at station `at`.
+    async fn ret(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+        tries: u8,
+        faulty_early: bool,
+    ) -> Result<(), SimError> {
+        let station = self.spots[at].id;
+        let lock_error = !faulty_early && tries == 0 && self.rng.chance(LOCK_ERROR);
+        let faulty = faulty_early || self.rng.chance(FAULTY_AT_END);
+        let r = self.b.return_bike(bike, station, lock_error, faulty).await;
+        match self.refusal(r, "returning a bike")? {
+            Ok(_) if lock_error => {
+                // R12: a triple beep; the rental goes on.
+                self.stats.lock_errors += 1;
+                if self.rng.chance(WALK_AWAY) {
+                    let since = self.now;
+                    let s = self.rng.between(20 * 60, 90 * 60);
+                    self.push_in(s, Ev::DeskEnd { rider, at, since });
+                } else {
+                    let s = self.rng.between(20, 120);
+                    self.push_in(
+                        s,
+                        Ev::Return {
+                            rider,
+                            bike,
+                            at,
+                            tries: 1,
+                            faulty_early: false,
+                        },
+                    );
+                }
+            }
+            Ok(_) => {
+                if faulty {
+                    self.stats.faulty += 1;
+                }
+                self.stats.trips_ended += 1;
+                self.off_bike(rider, Some(at));
+            }
+            Err(Refusal::StationFull) => {
+                self.stats.station_full += 1;
+                self.spots[at].free = 0;
+                self.full_station(rider, bike, at, tries).await?;
+            }
+            Err(Refusal::NotRenting | Refusal::NotFound) => self.off_bike(rider, None),
+            Err(_) => {
+                self.stats.unexpected += 1;
+                self.off_bike(rider, None);
+            }
+        }
+        Ok(())
+    }
+
+    /// A full station: ride on to the next one with room, or call for a cable lock (R14).
+    async fn full_station(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+        tries: u8,
+    ) -> Result<(), SimError> {
+        if tries < 3 && (tries >= 2 || self.rng.chance(0.5)) {
+            let r = self.b.call_cable_lock(rider, self.spots[at].id).await;
+            if self.refusal(r, "calling for a cable lock")?.is_ok() {
+                self.stats.cable_calls += 1;
+                if self.rng.chance(self.desk_share) {
+                    let s = self.rng.between(45, 300);
+                    self.push_in(s, Ev::DeskAuthorise { rider, bike, at });
+                } else {
+                    self.stats.calls_for_console += 1;
+                    self.push_in(
+                        300,
+                        Ev::CableTry {
+                            rider,
+                            bike,
+                            at,
+                            waited_min: 5,
+                        },
+                    );
+                }
+                return Ok(());
+            }
+        }
+        self.ride_on(rider, bike, at, tries.saturating_add(1));
+        Ok(())
+    }
+
+    /// Ride to the nearest station that had room when last seen.
+    fn ride_on(&mut self, rider: RiderId, bike: BikeId, at: usize, tries: u8) {
+        let next = self.near[at]
+            .iter()
+            .skip(1)
+            .find(|&&i| self.spots[i].free > 0)
+            .or_else(|| self.near[at].get(1))
+            .copied()
+            .unwrap_or(at);
+        let km = demand::km(self.spots[at].pos, self.spots[next].pos);
+        let s = demand::ride_seconds(km, &mut self.rng);
+        self.push_in(
+            s,
+            Ev::Return {
+                rider,
+                bike,
+                at: next,
+                tries,
+                faulty_early: false,
+            },
+        );
+    }
+
+    async fn desk_authorise(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+    ) -> Result<(), SimError> {
+        let r = self
+            .b
+            .authorise_cable_lock(rider, self.spots[at].id, DESK)
+            .await;
+        match self.refusal(r, "authorising a cable lock")? {
+            Ok(()) => {
+                self.stats.desk_authorisations += 1;
+                let s = self.rng.between(30, 120);
+                self.push_in(
+                    s,
+                    Ev::CableTry {
+                        rider,
+                        bike,
+                        at,
+                        waited_min: 0,
+                    },
+                );
+            }
+            Err(Refusal::NotRenting) => self.off_bike(rider, None),
+            Err(_) => {
+                self.stats.unexpected += 1;
+                self.ride_on(rider, bike, at, 3);
+            }
+        }
+        Ok(())
+    }
+
+    /// The cable procedure: it ends the rental only with a permission (R14).
+    async fn cable_try(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+        waited_min: u32,
+    ) -> Result<(), SimError> {
+        let pin = demo_pin(rider);
+        let r = self.b.cable_lock(bike, self.spots[at].id, &pin).await;
+        match self.refusal(r, "cable-locking a bike")? {
+            Ok(_) => {
+                self.stats.cable_locks += 1;
+                self.stats.trips_ended += 1;
+                self.off_bike(rider, None);
+            }
+            Err(Refusal::NotAuthorised) if waited_min < 45 => {
+                self.push_in(
+                    300,
+                    Ev::CableTry {
+                        rider,
+                        bike,
+                        at,
+                        waited_min: waited_min + 5,
+                    },
+                );
+            }
+            Err(Refusal::NotAuthorised) => {
+                self.stats.gave_up_waiting += 1;
+                self.ride_on(rider, bike, at, 3);
+            }
+            Err(_) => self.off_bike(rider, None),
+        }
+        Ok(())
+    }
+
+    /// The desk ends a rental left in a dock after a lock error, at the time it was left.
+    async fn desk_end(
+        &mut self,
+        rider: RiderId,
+        at: usize,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), SimError> {
+        let reason = "bike left in the dock after a lock error (R12)";
+        let r = self
+            .b
+            .end_rental(rider, self.spots[at].id, since, reason, DESK)
+            .await;
+        match self.refusal(r, "ending a rental by hand")? {
+            Ok(_) => {
+                self.stats.ended_by_desk += 1;
+                self.stats.trips_ended += 1;
+                self.off_bike(rider, Some(at));
+            }
+            Err(_) => self.off_bike(rider, None),
+        }
+        Ok(())
+    }
+}

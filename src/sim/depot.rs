@@ -1,0 +1,77 @@
+//! The depot's night shift at 03:00 (DOMAIN §5): faulty bikes to repair, cable-locked bikes
+//! collected, and bikes moved from full stations to empty ones, with the demo depot account.
+
+use super::SimError;
+use super::world::World;
+use crate::domain::{BikeId, StationId};
+use crate::store::fleet::BikeState;
+
+/// The demo depot worker.
+pub const DEPOT: &str = "nurlan";
+/// Bikes one van moves in a night (ASSUMPTION).
+const MOVES_PER_NIGHT: usize = 60;
+
+impl World {
+    pub async fn depot(&mut self) -> Result<(), SimError> {
+        self.refresh().await?;
+        let r = self.b.stations().await;
+        let stations = self
+            .counted(r)
+            .map_err(SimError::backend("listing stations"))?;
+        let mut van: Vec<BikeId> = Vec::new();
+        for s in &stations {
+            let crowded = s.active && s.free_docks == 0 && s.docks > 2;
+            if s.faulty == 0 && s.cable_locked == 0 && !crowded {
+                continue;
+            }
+            let r = self.b.station(s.id).await;
+            let Ok(view) = self.refusal(r, "looking at a station")? else {
+                continue;
+            };
+            let mut keep = s.docks / 2;
+            for bike in &view.bikes {
+                if bike.faulty {
+                    let r = self.b.to_repair(bike.id, DEPOT).await;
+                    if self.refusal(r, "taking a bike to repair")?.is_ok() {
+                        self.stats.to_repair += 1;
+                    }
+                } else if bike.state == BikeState::CableLocked
+                    || (crowded
+                        && bike.state == BikeState::Docked
+                        && van.len() < MOVES_PER_NIGHT
+                        && keep == 0)
+                {
+                    let r = self.b.service_release(bike.id, DEPOT).await;
+                    if self.refusal(r, "releasing a bike")?.is_ok() {
+                        van.push(bike.id);
+                    }
+                } else if bike.state == BikeState::Docked {
+                    keep = keep.saturating_sub(1);
+                }
+            }
+        }
+        // Empty stations first, the biggest first; then wherever there is most room.
+        let mut targets: Vec<(u32, u32, StationId)> = stations
+            .iter()
+            .filter(|s| s.active && s.free_docks > 1)
+            .map(|s| (s.bikes, u32::MAX - s.docks, s.id))
+            .collect();
+        targets.sort();
+        let mut i = 0;
+        while let Some(bike) = van.pop() {
+            let Some(&(_, _, station)) = targets.get(i % targets.len().max(1)) else {
+                break;
+            };
+            let r = self.b.service_dock(bike, station, DEPOT).await;
+            if self.refusal(r, "docking a bike")?.is_ok() {
+                self.stats.rebalanced += 1;
+            } else if i > targets.len() * 3 {
+                break;
+            } else {
+                van.push(bike);
+            }
+            i += 1;
+        }
+        self.refresh().await
+    }
+}

@@ -1,0 +1,74 @@
+//! The demo city and its riders: `velodesk init --demo` and `velodesk demo`.
+//!
+//! - [`city::build`] creates Almaty Bike's real stations (`assets/cities/almaty/`), bikes
+//!   placed to the real snapshot's counts or to a fill, a few thousand riders with passes,
+//!   balances, debts, restrictions, concessions and a history of trips and payments, and the
+//!   demo staff [`city::DEMO_STAFF`] — all through the engine (each change an engine
+//!   operation, so every ledger balance checks and every staff action is audited), from a
+//!   seed, on a simulated clock: the same seed gives the same database, byte for byte in
+//!   content.
+//! - [`Simulator`] drives any [`crate::backend::Backend`] (never the engine directly):
+//!   riders arrive with the time of day, walk to a station, rent, ride and return; lock
+//!   errors, full stations and cable-lock calls, faulty bikes, bikes kept past 24 h and
+//!   riders short of money happen at realistic rates. It moves the clock with
+//!   `Backend::advance_clock`, at real time, accelerated or as fast as it goes, and
+//!   publishes live [`SimStats`] on a `watch` channel.
+//! - [`demo::start`] builds or opens a city, starts the simulator in a tokio task and hands
+//!   back the backend, the live figures and a stop handle: the console goes on top of it.
+//!
+//! Decisions where the issue is silent:
+//! - The demo day starts on Monday 2 June 2025 at 06:00 in Almaty ([`city::default_start`]),
+//!   after two days of history; the tariff is Almaty's (`assets/tariffs/almaty.toml`).
+//! - Station names: Kazakh and English where they could be given honestly (see
+//!   `assets/cities/almaty/README.md`), the Russian otherwise. Inactive stations and those
+//!   without docks are kept, inactive; the sales office is not a station.
+//! - The fleet: the snapshot's 197 docked bikes (or the fill), plus 8% spare bikes that end
+//!   in the repair depot; the snapshot's broken docks are put out of service.
+//! - Demo riders are numbered 1..N; their PINs are [`names::demo_pin`] of their id (demo
+//!   data, no secret), which is how the simulator rents as them.
+//! - Cable-lock calls: the simulated desk (`aigerim`) answers 75% after 1–5 minutes; the
+//!   rest wait for the human at the console, and the rider rides on after 45 minutes.
+
+mod act;
+pub mod city;
+mod demand;
+pub mod demo;
+mod depot;
+pub mod names;
+pub mod rng;
+mod run;
+pub mod stations;
+mod world;
+
+pub use run::{SimConfig, SimStats, Simulator, Speed};
+
+use crate::backend::BackendError;
+
+/// Why building a city or running the simulation stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// Bad options or data (an unknown city, an existing file): the user's to fix.
+    #[error("{0}")]
+    Setup(String),
+    /// The backend failed (not a refusal by the rules: those the simulation handles).
+    #[error("{doing}: {source}")]
+    Backend {
+        doing: String,
+        #[source]
+        source: BackendError,
+    },
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl SimError {
+    /// Wrap a backend error with what was being done.
+    pub fn backend(doing: &str) -> impl FnOnce(BackendError) -> SimError + '_ {
+        move |source| SimError::Backend {
+            doing: doing.to_string(),
+            source,
+        }
+    }
+}

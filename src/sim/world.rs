@@ -1,0 +1,370 @@
+//! What the simulator knows of the city: the stations on the map with the counts it last
+//! saw, who is out on which bike, riders' homes and workplaces, and the queue of what
+//! happens next. It learns only through the `Backend`, like a remote client would.
+
+use super::SimError;
+use super::demand;
+use super::rng::SimRng;
+use super::run::{SimConfig, SimStats};
+use crate::backend::{BResult, Backend, BackendError};
+use crate::domain::{BikeId, Refusal, RiderId, StationId};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
+
+/// Something that will happen.
+#[derive(Debug, Clone)]
+pub enum Ev {
+    /// A rider comes to a station wanting a bike.
+    Arrival,
+    /// A rider reaches `at` and pushes the bike into a dock.
+    Return {
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+        tries: u8,
+        faulty_early: bool,
+    },
+    /// The simulated desk answers a cable-lock call (R14).
+    DeskAuthorise {
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+    },
+    /// The rider tries the cable-lock procedure (with or without a permission yet).
+    CableTry {
+        rider: RiderId,
+        bike: BikeId,
+        at: usize,
+        waited_min: u32,
+    },
+    /// The desk ends by hand a rental left in a dock after a lock error.
+    DeskEnd {
+        rider: RiderId,
+        at: usize,
+        since: DateTime<Utc>,
+    },
+    /// Re-read the station counts.
+    Refresh,
+    /// The depot's night shift.
+    Depot,
+    /// Keeps a paced clock moving.
+    Tick,
+}
+
+/// A station as the simulator last saw it.
+#[derive(Debug, Clone)]
+pub struct Spot {
+    pub id: StationId,
+    pub pos: (f64, f64),
+    pub active: bool,
+    pub docks: u32,
+    pub bikes: u32,
+    pub free: u32,
+}
+
+pub struct World {
+    pub b: Arc<dyn Backend>,
+    pub rng: SimRng,
+    seed: u64,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+    queue: BinaryHeap<Reverse<(i64, u64)>>,
+    events: BTreeMap<u64, Ev>,
+    seq: u64,
+    pub spots: Vec<Spot>,
+    /// For each station, the active stations by distance (itself first), up to 20.
+    pub near: Vec<Vec<usize>>,
+    pub riders: i64,
+    /// Riders out on a bike (or in a call about one).
+    pub on_bike: BTreeMap<RiderId, BikeId>,
+    /// Mean seconds between candidate arrivals at the busiest hour.
+    arrival_gap_s: f64,
+    pub desk_share: f64,
+    pub paced: bool,
+    pub stats: SimStats,
+}
+
+impl World {
+    pub async fn load(b: Arc<dyn Backend>, cfg: &SimConfig) -> Result<World, SimError> {
+        let info = b.info();
+        let tz: Tz = info
+            .time_zone
+            .parse()
+            .map_err(|_| SimError::Setup(format!("unknown time zone {:?}", info.time_zone)))?;
+        let now = b
+            .now()
+            .await
+            .map_err(SimError::backend("reading the clock"))?;
+        let stations = b
+            .stations()
+            .await
+            .map_err(SimError::backend("listing stations"))?;
+        let spots: Vec<Spot> = stations
+            .iter()
+            .map(|s| Spot {
+                id: s.id,
+                pos: (s.lat, s.lon),
+                active: s.active && s.docks > 0,
+                docks: s.docks,
+                bikes: s.bikes,
+                free: s.free_docks,
+            })
+            .collect();
+        if !spots.iter().any(|s| s.active) {
+            return Err(SimError::Setup(
+                "the system has no active station to ride from".into(),
+            ));
+        }
+        let near = spots
+            .iter()
+            .map(|a| {
+                let mut by: Vec<(f64, usize)> = spots
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.active)
+                    .map(|(i, s)| (demand::km(a.pos, s.pos), i))
+                    .collect();
+                by.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                by.into_iter().take(20).map(|(_, i)| i).collect()
+            })
+            .collect();
+        let riders = count_riders(&*b).await?;
+        if riders == 0 {
+            return Err(SimError::Setup(
+                "the system has no riders (numbered from 1)".into(),
+            ));
+        }
+        let bikes: u32 = stations.iter().map(|s| s.bikes).sum();
+        let daily = (f64::from(bikes.max(25)) * cfg.trips_per_bike).max(50.0);
+        let peak_per_s = daily * demand::peak_share() / 3600.0;
+        Ok(World {
+            b,
+            rng: SimRng::new(cfg.seed)
+                .fork("day")
+                .fork(&now.timestamp().to_string()),
+            seed: cfg.seed,
+            tz,
+            now,
+            queue: BinaryHeap::new(),
+            events: BTreeMap::new(),
+            seq: 0,
+            spots,
+            near,
+            riders,
+            on_bike: BTreeMap::new(),
+            arrival_gap_s: 1.0 / peak_per_s,
+            desk_share: cfg.desk_share.clamp(0.0, 1.0),
+            paced: !matches!(cfg.speed, super::run::Speed::Max),
+            stats: SimStats::default(),
+        })
+    }
+
+    pub fn push_at(&mut self, t: DateTime<Utc>, ev: Ev) {
+        self.seq += 1;
+        self.queue.push(Reverse((t.timestamp(), self.seq)));
+        self.events.insert(self.seq, ev);
+    }
+
+    pub fn push_in(&mut self, seconds: i64, ev: Ev) {
+        self.push_at(self.now + Duration::seconds(seconds.max(1)), ev);
+    }
+
+    pub fn pop(&mut self) -> Option<(DateTime<Utc>, Ev)> {
+        let Reverse((t, seq)) = self.queue.pop()?;
+        let ev = self.events.remove(&seq)?;
+        Some((crate::store::from_ts(t).max(self.now), ev))
+    }
+
+    /// Move the backend's clock (and ours) to `t`.
+    pub async fn advance(&mut self, t: DateTime<Utc>) -> Result<(), SimError> {
+        if t > self.now {
+            self.stats.backend_calls += 1;
+            self.b
+                .advance_clock(t)
+                .await
+                .map_err(SimError::backend("moving the simulated clock"))?;
+            self.now = t;
+        }
+        Ok(())
+    }
+
+    /// The local hour of day now (0.0–24.0).
+    pub fn hour(&self) -> f64 {
+        use chrono::Timelike;
+        let local = self.now.with_timezone(&self.tz);
+        f64::from(local.hour()) + f64::from(local.minute()) / 60.0
+    }
+
+    /// The next time it is `hour`:00 local.
+    pub fn next_local(&self, hour: u32) -> DateTime<Utc> {
+        let today = crate::domain::time::local_date(self.tz, self.now);
+        let mut t =
+            crate::domain::time::local_midnight(self.tz, today) + Duration::hours(i64::from(hour));
+        while t <= self.now {
+            t += Duration::days(1);
+        }
+        t
+    }
+
+    /// Candidate arrivals at the peak rate; [`World::arrival`] keeps each with the
+    /// hour's share of the peak (thinning), which gives the day's shape.
+    pub fn schedule_next_arrival(&mut self) {
+        let gap = self.rng.exponential(self.arrival_gap_s).ceil() as i64;
+        self.push_in(gap.max(1), Ev::Arrival);
+    }
+
+    /// A rider's home and workplace: fixed per rider and seed.
+    pub fn home_and_work(&self, rider: RiderId) -> (usize, usize) {
+        let mut r = SimRng::new(self.seed ^ (rider.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .fork("home");
+        let active: Vec<usize> = (0..self.spots.len())
+            .filter(|&i| self.spots[i].active)
+            .collect();
+        let home = r.pick(&active).copied().unwrap_or(0);
+        // Workplaces gather where the big stations are (business centres, universities).
+        let total: u64 = active.iter().map(|&i| u64::from(self.spots[i].docks)).sum();
+        let mut x = r.below(total.max(1));
+        let mut work = home;
+        for &i in &active {
+            let d = u64::from(self.spots[i].docks);
+            if x < d {
+                work = i;
+                break;
+            }
+            x -= d;
+        }
+        (home, work)
+    }
+
+    /// Count one backend call and pass its answer on.
+    pub fn counted<T>(&mut self, r: BResult<T>) -> BResult<T> {
+        self.stats.backend_calls += 1;
+        r
+    }
+
+    /// A refusal is the rules speaking (the simulation goes on); anything else stops it.
+    pub fn refusal<T>(
+        &mut self,
+        r: BResult<T>,
+        doing: &str,
+    ) -> Result<Result<T, Refusal>, SimError> {
+        match self.counted(r) {
+            Ok(v) => Ok(Ok(v)),
+            Err(BackendError::Refused { kind, .. }) => Ok(Err(kind)),
+            Err(BackendError::Conflict { .. }) => Ok(Err(Refusal::BikeUnavailable)),
+            Err(e) => Err(SimError::Backend {
+                doing: doing.to_string(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Re-read the station counts (others move bikes too: the console, the depot).
+    pub async fn refresh(&mut self) -> Result<(), SimError> {
+        let r = self.b.stations().await;
+        let stations = self
+            .counted(r)
+            .map_err(SimError::backend("listing stations"))?;
+        for s in stations {
+            if let Some(spot) = self.spots.iter_mut().find(|p| p.id == s.id) {
+                spot.bikes = s.bikes;
+                spot.free = s.free_docks;
+                spot.active = s.active && s.docks > 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pick up rentals already open (a history's stragglers, bikes kept long): each is
+    /// brought back within a realistic time.
+    pub async fn resume_open_rentals(&mut self) -> Result<(), SimError> {
+        let r = self.b.open_rentals().await;
+        let open = match self.counted(r) {
+            Ok(open) => open,
+            Err(BackendError::Refused { .. }) => return Ok(()),
+            Err(e) => return Err(SimError::backend("listing open rentals")(e)),
+        };
+        for rental in open {
+            self.resume(
+                rental.rider,
+                rental.bike,
+                rental.start_at,
+                rental.start_station,
+            );
+        }
+        Ok(())
+    }
+
+    /// Bring back a rental the simulator did not start.
+    pub fn resume(
+        &mut self,
+        rider: RiderId,
+        bike: BikeId,
+        since: DateTime<Utc>,
+        from: Option<StationId>,
+    ) {
+        if self.on_bike.contains_key(&rider) {
+            return;
+        }
+        self.on_bike.insert(rider, bike);
+        let out_h = (self.now - since).num_hours();
+        let wait = if out_h >= 20 {
+            self.rng.between(600, 6 * 3600)
+        } else {
+            self.rng.between(120, 2400)
+        };
+        let from = from
+            .and_then(|id| self.spots.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        let near = self.near.get(from).cloned().unwrap_or_default();
+        let at = self.rng.pick(&near).copied().unwrap_or(from);
+        self.push_in(
+            wait,
+            Ev::Return {
+                rider,
+                bike,
+                at,
+                tries: 0,
+                faulty_early: false,
+            },
+        );
+    }
+}
+
+/// Demo riders are numbered 1..=N without gaps: find N by doubling, then halving.
+async fn count_riders(b: &dyn Backend) -> Result<i64, SimError> {
+    async fn exists(b: &dyn Backend, id: i64) -> Result<bool, SimError> {
+        match b.rider(RiderId(id)).await {
+            Ok(_) => Ok(true),
+            Err(BackendError::Refused {
+                kind: Refusal::NotFound,
+                ..
+            }) => Ok(false),
+            Err(e) => Err(SimError::backend("looking riders up")(e)),
+        }
+    }
+    if !exists(b, 1).await? {
+        return Ok(0);
+    }
+    let mut lo = 1i64;
+    let mut hi = 2i64;
+    while exists(b, hi).await? {
+        lo = hi;
+        hi *= 2;
+        if hi > 1 << 40 {
+            break;
+        }
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if exists(b, mid).await? {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(lo)
+}
