@@ -7,6 +7,9 @@ use super::args::ConsoleArgs;
 use super::config::{Config, Language};
 use crate::backend::{Backend, LocalBackend};
 use crate::clock::SystemClock;
+use crate::sim::Speed;
+use crate::sim::city::Fill;
+use crate::sim::demo::DemoOptions;
 use crate::tui::app::Options;
 use crate::tui::text::Lang;
 use crate::tui::theme::Theme;
@@ -79,12 +82,7 @@ pub fn run_on(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
+pub use super::demo::runtime;
 
 /// The console draws on a terminal; in a pipe it says so (and points at the commands).
 pub fn needs_terminal() -> Result<(), CliError> {
@@ -106,7 +104,16 @@ pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
             .or_else(|| config.as_ref().map(|c| c.database.clone()));
     needs_terminal()?;
     let Some(db) = db else {
-        return super::demo_console(a);
+        // Nothing configured: a fresh demo city, and the console says so.
+        let opts = DemoOptions {
+            db: None,
+            seed: 1,
+            speed: Speed::Times(60.0),
+            hours: None,
+            riders: 3000,
+            fill: Fill::Snapshot,
+        };
+        return demo(&opts, a);
     };
     let settings = config.as_ref().map(|c| c.settings()).unwrap_or_default();
     let engine = super::system::open_system(&db, settings)?;
@@ -119,4 +126,34 @@ pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
         &format!("local file {}", db.display()),
     );
     run_on(Arc::new(backend), opts, &rt)
+}
+
+/// The console on a running demo: build (or open) the city, start the simulator, open the
+/// console on it; when the console closes, stop the riders and wait for them.
+pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
+    needs_terminal()?;
+    let rt = runtime()?;
+    let bar = super::demo::Bar::new();
+    let progress = |s: &str, d: u64, t: u64| bar.update(s, d, t);
+    let started = rt.block_on(crate::sim::demo::start(opts, &progress));
+    bar.finish();
+    let d = started.map_err(super::demo::sim_error("starting the demo"))?;
+    let desk = crate::sim::city::DEMO_STAFF
+        .iter()
+        .find(|(_, role)| *role == crate::domain::roles::Role::Agent)
+        .map(|(name, _)| *name);
+    let mut console = options(a, None, desk)?;
+    console.note = Some(match &opts.db {
+        None => crate::tui::text::T::DemoNote.get(console.lang).to_string(),
+        Some(p) => format!(
+            "{} — {}",
+            crate::tui::text::T::DemoNote.get(console.lang),
+            p.display()
+        ),
+    });
+    let result = rt.block_on(crate::tui::run(d.backend.clone(), console));
+    let _ = d.stop.send(true);
+    let _ = rt.block_on(d.task);
+    result?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -162,6 +162,14 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         fill: a.fill,
     };
     let terminal = std::io::stdout().is_terminal();
+    if terminal && std::io::stdin().is_terminal() && !a.plain {
+        let console = super::args::ConsoleArgs {
+            staff: Some(a.staff.clone()),
+            lang: a.lang.clone(),
+            ..Default::default()
+        };
+        return super::console::demo(&opts, &console);
+    }
     let rt = runtime()?;
     let bar = Bar::new();
     let progress = |s: &str, d: u64, t: u64| bar.update(s, d, t);

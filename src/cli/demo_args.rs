@@ -64,6 +64,15 @@ pub struct DemoArgs {
     /// Bikes in the docks of a new demo city: `snapshot` or a percentage.
     #[arg(long, default_value = "snapshot", value_name = "snapshot|PCT", value_parser = fill)]
     pub fill: Fill,
+    /// Print a plain-text live summary instead of opening the console (always so in a pipe).
+    #[arg(long)]
+    pub plain: bool,
+    /// The demo staff member at the console: aigerim (agent), saule (supervisor), nurlan (depot), admin.
+    #[arg(long, value_name = "NAME", default_value = "aigerim")]
+    pub staff: String,
+    /// Language of the console: en, ru or kk [default: LANG].
+    #[arg(long, value_name = "en|ru|kk")]
+    pub lang: Option<String>,
 }
 
 /// `velodesk bench day`.

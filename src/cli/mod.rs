@@ -88,10 +88,3 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Demo(a) => demo::run(&a, out),
     }
 }
-
-/// The console on a fresh demo city (nothing configured).
-fn demo_console(_a: &args::ConsoleArgs) -> Result<ExitCode, CliError> {
-    Err(CliError::input(
-        "no database: pass --db PATH (create one with `velodesk init`) or a configuration",
-    ))
-}
