@@ -6,4 +6,5 @@ pub mod clock;
 pub mod domain;
 pub mod engine;
 pub mod scenario;
+pub mod server;
 pub mod store;

@@ -1,9 +1,13 @@
 //! The one door: the console, the simulator and the server speak to a [`Backend`].
 //! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
 
+mod connection;
 mod local;
+pub mod remote;
 
+pub use connection::ConnectionState;
 pub use local::LocalBackend;
+pub use remote::RemoteBackend;
 
 use crate::domain::pricing::Quote;
 use crate::domain::roles::Role;
@@ -20,7 +24,7 @@ use crate::store::people::{NewRider, RiderHit};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// What went wrong, in the kinds a caller decides on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -79,6 +83,10 @@ pub trait Backend: Send + Sync {
     fn info(&self) -> BackendInfo;
     /// Live events (station changed, rental started/ended, alert, ledger posted).
     fn subscribe(&self) -> broadcast::Receiver<(i64, Event)>;
+    /// Whether the events are current (a remote backend may be reconnecting).
+    fn connection(&self) -> watch::Receiver<ConnectionState> {
+        watch::channel(ConnectionState::Live).1
+    }
     async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>>;
     async fn now(&self) -> BResult<DateTime<Utc>>;
     /// Move a simulated clock (refused `invalid` on the system clock).
@@ -91,6 +99,9 @@ pub trait Backend: Send + Sync {
     async fn bike(&self, id: BikeId) -> BResult<Bike>;
     async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>>;
     async fn rider(&self, id: RiderId) -> BResult<RiderView>;
+    /// The rider with personal data shown, for a role that may, with a reason (audited).
+    /// A remote backend's `rider` and `search_riders` mask personal data.
+    async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView>;
     async fn alerts(&self) -> BResult<Vec<Alert>>;
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>>;
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote>;

@@ -3,10 +3,14 @@
 //! here (2 for bad arguments and bad files, 1 for a failed check or run), never deeper.
 
 pub mod args;
+mod backup;
 mod bench;
 pub mod config;
 mod quote;
 mod scenario;
+mod serve;
+pub mod server_args;
+mod staff;
 mod system;
 mod tariff_source;
 
@@ -70,5 +74,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Scenario(a) => scenario::run(&a, out),
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
+        Command::Bench(BenchCommand::Load(a)) => bench::load::run(&a, out),
+        Command::Serve(a) => serve::run(&a, out),
+        Command::Staff(server_args::StaffCommand::Add(a)) => staff::add(&a, out),
+        Command::Staff(server_args::StaffCommand::List(a)) => staff::list(&a, out),
+        Command::Staff(server_args::StaffCommand::Disable(a)) => staff::disable(&a, out),
+        Command::Station(server_args::StationCommand::Key(a)) => staff::station_key(&a, out),
+        Command::Backup(a) => backup::run(&a, out),
     }
 }

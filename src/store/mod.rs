@@ -3,7 +3,9 @@
 //! velodesk lives under this module.
 
 pub mod audit;
+pub mod auth;
 pub mod fleet;
+pub mod idempotency;
 pub mod ledger;
 pub mod passes;
 pub mod people;
@@ -40,7 +42,10 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_init.sql")),
+        M::up(include_str!("migrations/002_server.sql")),
+    ])
 }
 
 /// The database of one velodesk system.

@@ -1,6 +1,7 @@
 //! `velodesk bench …`: measurements on throw-away databases, each with the raw SQLite
 //! figure measured beside it in the same run (STYLE: benchmarks are commands, not tests).
 
+pub mod load;
 pub mod names;
 pub mod search;
 pub mod settle;

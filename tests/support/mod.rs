@@ -1,0 +1,181 @@
+//! Shared set-up for the server tests: a small Astana city in a temp database, staff with
+//! passwords, and an in-process server on 127.0.0.1:0 with a simulated clock.
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use velodesk::clock::SimClock;
+use velodesk::domain::roles::Role;
+use velodesk::domain::tariff::bundled;
+use velodesk::domain::time::parse_local;
+use velodesk::domain::{BikeId, RiderId, StationId, Tenge};
+use velodesk::engine::{Engine, PayMethod, Settings};
+use velodesk::server::{self, RunningServer, ServerOptions, secret};
+use velodesk::store::Store;
+use velodesk::store::fleet::NewStation;
+use velodesk::store::people::NewRider;
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    parse_local(chrono_tz::Asia::Almaty, s).unwrap()
+}
+
+pub const START: &str = "2025-06-01 08:00";
+
+/// Staff of the test city: (name, role). Each one's password is `password-NAME`.
+pub const STAFF: [(&str, Role); 5] = [
+    ("ada", Role::Admin),
+    ("aigerim", Role::Agent),
+    ("bolat", Role::Agent),
+    ("dana", Role::Depot),
+    ("sergey", Role::Supervisor),
+];
+
+pub fn password(name: &str) -> String {
+    format!("password-{name}")
+}
+
+pub fn new_rider(id: i64) -> NewRider {
+    NewRider {
+        id: Some(RiderId(id)),
+        surname: format!("Rider{id}"),
+        name: "Test".into(),
+        phone: Some(format!("+7701000{id:04}")),
+        email: Some(format!("rider{id}@mail.kz")),
+        born: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        resident: true,
+        lang: "kk".into(),
+        pin: "1234".into(),
+        ..NewRider::default()
+    }
+}
+
+/// Stations 1 (10 docks, bikes 1–6) and 2 (4 docks, bikes 7–10: full); riders 1–4 with
+/// 20 000 ₸ and a monthly pass; the staff of [`STAFF`].
+pub fn city(path: &Path) {
+    let store = Store::open(path).unwrap();
+    let mut e = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(at(START)).unwrap();
+    for (id, docks) in [(1, 10), (2, 4)] {
+        e.add_station(&NewStation {
+            id: StationId(id),
+            name: format!("Station {id}"),
+            docks,
+            active: true,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    for b in 1..=10 {
+        let st = if b <= 6 { 1 } else { 2 };
+        e.add_bike(BikeId(b), Some(StationId(st))).unwrap();
+    }
+    for r in 1..=4 {
+        e.add_rider(&new_rider(r)).unwrap();
+        e.pay(RiderId(r), Tenge(20_000), PayMethod::Cash, None)
+            .unwrap();
+        e.buy(RiderId(r), "monthly", None).unwrap();
+    }
+    for (name, role) in STAFF {
+        let hash = secret::hash_password(&password(name)).unwrap();
+        e.add_staff(name, role, Some(&hash)).unwrap();
+    }
+}
+
+pub struct TestServer {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub server: Option<RunningServer>,
+    pub url: String,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("city.db");
+        city(&db);
+        let server = serve(&db).await;
+        TestServer {
+            url: server.url(),
+            dir,
+            db,
+            server: Some(server),
+        }
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await.unwrap();
+        }
+    }
+}
+
+/// Serve `db` on a free port with a simulated clock at [`START`].
+pub async fn serve(db: &Path) -> RunningServer {
+    let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
+    server::start(
+        engine,
+        ServerOptions {
+            db: db.to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            clock: Arc::new(SimClock::new(at(START))),
+            session: chrono::Duration::hours(12),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// An HTTP client (rustls provider installed once).
+pub fn client() -> reqwest::Client {
+    velodesk::backend::remote::install_crypto();
+    reqwest::Client::new()
+}
+
+pub async fn login(url: &str, name: &str) -> String {
+    let r = client()
+        .post(format!("{url}/auth/login"))
+        .json(&serde_json::json!({"username": name, "password": password(name)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {name}");
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// A station key for `station`, written as `velodesk station key` would.
+pub fn station_key(db: &Path, station: i64) -> String {
+    let key = secret::new_token();
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    velodesk::store::auth::set_station_key(
+        &c,
+        StationId(station),
+        &secret::token_hash(&key),
+        Utc::now(),
+    )
+    .unwrap();
+    key
+}
+
+/// SQLite's data version as seen from a connection of our own: it changes when any other
+/// connection commits, so equal values before and after mean nothing was written.
+pub struct Watch(rusqlite::Connection);
+
+impl Watch {
+    pub fn new(db: &Path) -> Watch {
+        Watch(rusqlite::Connection::open(db).unwrap())
+    }
+    pub fn version(&self) -> i64 {
+        self.0
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .unwrap()
+    }
+}
