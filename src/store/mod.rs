@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod event_log;
 pub mod fleet;
 pub mod idempotency;
 pub mod ledger;

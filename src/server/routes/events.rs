@@ -1,7 +1,9 @@
 //! `GET /events`: the engine's events as Server-Sent Events (`id:` the event's log id,
 //! `event:` its kind, `data:` its JSON). A client resumes with `Last-Event-ID` (or
 //! `?after=`): first the events it missed, from the log, then the live ones, none twice,
-//! none skipped (the live stream is subscribed before the log is read; ids dedupe).
+//! none skipped (the live stream is subscribed before the log is read; ids dedupe). A
+//! client that gives no position gets a first `event: hello` whose `id:` is the head of the
+//! log, its resume point should the connection break before any event.
 
 use crate::backend::Backend;
 use crate::engine::Event;
@@ -51,12 +53,26 @@ pub async fn stream(
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(q.after);
     let mut live = st.backend.subscribe();
+    // Read after subscribing: anything newer arrives live.
+    let head = match after {
+        Some(_) => None,
+        None => st.db.run(crate::store::event_log::last_event_id).await.ok(),
+    };
     let (tx, rx) = mpsc::channel(256);
     let backend = st.backend.clone();
     let mut stopping = st.stopping.clone();
     tokio::spawn(async move {
         // Without a position, the live events only; with one, the log first.
-        let mut last: Option<i64> = after;
+        let mut last: Option<i64> = after.or(head);
+        if let Some(h) = head {
+            let hello = sse::Event::default()
+                .id(h.to_string())
+                .event("hello")
+                .data("{}");
+            if tx.send(Ok(hello)).await.is_err() {
+                return;
+            }
+        }
         let send = |id: i64, e: &Event| tx.send(Ok(frame(id, e)));
         loop {
             // Catch up from the log (at the start, and after falling behind).
