@@ -110,19 +110,26 @@ impl LocalBackend {
                 engine.set_commit_hook(hook);
             }
             let out = f(engine).map_err(BackendError::from);
-            if hooked {
-                engine.set_commit_hook(None);
-            }
+            // A hook no write took (a read) goes back to the caller for its next call.
+            let left = if hooked {
+                engine.set_commit_hook(None)
+            } else {
+                None
+            };
             Box::new(move || {
-                let _ = tx.send(out);
+                let _ = tx.send((out, left));
             })
         });
         self.jobs.send(job).map_err(|_| BackendError::Unavailable {
             message: "the engine has stopped".into(),
         })?;
-        rx.await.map_err(|_| BackendError::Unavailable {
+        let (out, left) = rx.await.map_err(|_| BackendError::Unavailable {
             message: "the engine dropped the request".into(),
-        })?
+        })?;
+        if left.is_some() {
+            let _ = COMMIT_HOOK.try_with(|h| *h.borrow_mut() = left);
+        }
+        out
     }
 }
 

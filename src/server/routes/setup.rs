@@ -11,7 +11,7 @@ use crate::engine::PostingReport;
 use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate;
+use crate::server::idempotent::{REPLAYED, mutate};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Problems, secret};
@@ -24,6 +24,21 @@ use axum::response::Response;
 use chrono::Utc;
 
 type Answer = Result<Response, ApiError>;
+
+/// Record a set-up action in the audit log (the engine's set-up operations take no staff),
+/// unless `resp` is a replay of one already recorded; then answer `resp`.
+async fn audited_unless_replayed(
+    st: &AppState,
+    who: &AuthStaff,
+    resp: Response,
+    action: &'static str,
+    target: String,
+) -> Answer {
+    if !resp.headers().contains_key(REPLAYED) {
+        audited(st, who, action, target).await;
+    }
+    Ok(resp)
+}
 
 /// Record a set-up action in the audit log (the engine's set-up operations take no staff).
 async fn audited(st: &AppState, who: &AuthStaff, action: &'static str, target: String) {
@@ -60,8 +75,7 @@ pub async fn add_station(
         st.backend.add_station(body),
     )
     .await?;
-    audited(&st, &who, "add-station", target).await;
-    Ok(resp)
+    audited_unless_replayed(&st, &who, resp, "add-station", target).await
 }
 
 /// Add a bike, docked at a station or not.
@@ -77,8 +91,7 @@ pub async fn add_bike(
     let b = call.parse()?;
     let op = st.backend.add_bike(b.id, b.station);
     let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited(&st, &who, "add-bike", format!("bike {}", b.id)).await;
-    Ok(resp)
+    audited_unless_replayed(&st, &who, resp, "add-bike", format!("bike {}", b.id)).await
 }
 
 /// Register a rider.
@@ -90,8 +103,7 @@ pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<Ne
     let body = call.parse()?;
     let op = st.backend.add_rider(body);
     let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited(&st, &who, "add-rider", String::new()).await;
-    Ok(resp)
+    audited_unless_replayed(&st, &who, resp, "add-rider", String::new()).await
 }
 
 /// Add a staff account (or change its role, and its password when one is given).
@@ -127,8 +139,14 @@ pub async fn add_staff(
         .backend
         .call(move |e| e.add_staff(&n, role, hash.as_deref()));
     let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited(&st, &who, "manage-staff", format!("add {name} as {role}")).await;
-    Ok(resp)
+    audited_unless_replayed(
+        &st,
+        &who,
+        resp,
+        "manage-staff",
+        format!("add {name} as {role}"),
+    )
+    .await
 }
 
 /// Disable a staff account: its sessions end at once.
@@ -201,6 +219,5 @@ pub async fn advance_clock(
     let body = call.parse()?;
     let op = st.backend.advance_clock(body.to);
     let resp = mutate::<PostingReport, _>(&st, who.principal(), call.idem, op).await?;
-    audited(&st, &who, "advance-clock", body.to.to_rfc3339()).await;
-    Ok(resp)
+    audited_unless_replayed(&st, &who, resp, "advance-clock", body.to.to_rfc3339()).await
 }

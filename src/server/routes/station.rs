@@ -4,7 +4,7 @@
 //! (R12, R13), the rider's call for a cable lock and the cable lock itself (R14).
 
 use crate::backend::Backend;
-use crate::backend::BackendError;
+use crate::backend::{BResult, BackendError};
 use crate::domain::{BikeId, Refusal, StationId};
 use crate::server::api::*;
 use crate::server::auth::AuthStation;
@@ -18,8 +18,10 @@ use axum::response::Response;
 
 type Answer = Result<Response, ApiError>;
 
-/// Refused unless `bike` stands at `station` (a dock speaks only for its own bikes).
-async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> Result<(), ApiError> {
+/// Refused unless `bike` stands at `station` (a dock speaks only for its own bikes). Runs
+/// inside the idempotent operation, after the replay check: a retried pull is answered
+/// from the record though the bike has left.
+async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
     let b = st.backend.bike(bike).await?;
     if b.station == Some(station) {
         Ok(())
@@ -27,8 +29,7 @@ async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> Result<(), 
         Err(BackendError::Refused {
             kind: Refusal::BikeUnavailable,
             message: format!("bike {bike} is not at station {station}"),
-        }
-        .into())
+        })
     }
 }
 
@@ -45,8 +46,10 @@ pub async fn unlock(
 ) -> Answer {
     who.is(StationId(station))?;
     let b = call.parse()?;
-    bike_at(&st, b.bike, who.station).await?;
-    let op = st.backend.unlock(b.rider, b.bike, &b.pin);
+    let op = async {
+        bike_at(&st, b.bike, who.station).await?;
+        st.backend.unlock(b.rider, b.bike, &b.pin).await
+    };
     mutate(&st, who.principal(), call.idem, op).await
 }
 
@@ -63,8 +66,10 @@ pub async fn pull(
 ) -> Answer {
     who.is(StationId(station))?;
     let body = call.parse()?;
-    bike_at(&st, body.bike, who.station).await?;
-    let op = st.backend.pull(body.bike);
+    let op = async {
+        bike_at(&st, body.bike, who.station).await?;
+        st.backend.pull(body.bike).await
+    };
     mutate(&st, who.principal(), call.idem, op).await
 }
 
