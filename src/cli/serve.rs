@@ -30,19 +30,20 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
             other => CliError::Failed(eyre::Report::new(other)),
         })?;
-        writeln!(
+        // Best effort from here on: a server does not stop because its output went away.
+        let _ = writeln!(
             out,
             "velodesk serving {city} ({}) on {}",
             a.db.display(),
             running.url()
-        )?;
-        writeln!(out, "API description: {}/openapi.json", running.url())?;
-        out.flush()?;
+        );
+        let _ = writeln!(out, "API description: {}/openapi.json", running.url());
+        let _ = out.flush();
         tokio::select! {
             r = running.wait() => r.map_err(|e| CliError::Failed(eyre::Report::new(e)))?,
             _ = stop_signal() => {
-                writeln!(out, "stopping…")?;
-                out.flush()?;
+                let _ = writeln!(out, "stopping…");
+                let _ = out.flush();
                 running.stop().await.map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
             }
         }
