@@ -21,8 +21,20 @@ type Answer = Result<Response, ApiError>;
 /// Refused unless `bike` stands at `station` (a dock speaks only for its own bikes). Runs
 /// inside the idempotent operation, after the replay check: a retried pull is answered
 /// from the record though the bike has left.
+/// Read on the server's own connection, not the engine's writer thread, which stays free
+/// for the writes.
 async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
-    let b = st.backend.bike(bike).await?;
+    let found = st
+        .db
+        .run(move |c| crate::store::fleet::bike(c, bike))
+        .await
+        .map_err(|e| BackendError::Internal { message: e.detail })?;
+    let Some(b) = found else {
+        return Err(BackendError::Refused {
+            kind: Refusal::NotFound,
+            message: format!("no bike {bike}"),
+        });
+    };
     if b.station == Some(station) {
         Ok(())
     } else {
