@@ -7,6 +7,7 @@ pub mod domain;
 pub mod engine;
 pub mod gbfs;
 pub mod scenario;
+pub mod server;
 pub mod sim;
 pub mod store;
 pub mod tui;

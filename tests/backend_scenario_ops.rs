@@ -2,7 +2,7 @@
 //! override, a staff member's own audit records) and the runner's entry point for any
 //! backend (`run_on`, `run_str_on`), on `LocalBackend`.
 
-mod support;
+mod wrappers;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
@@ -178,7 +178,7 @@ fn a_backend_without_the_season_override_fails_the_season_line_with_why() {
     );
     let r = run_str_on("season", &text, |setup| async move {
         let inner = local_backend(setup).await?;
-        Ok(Arc::new(support::Older(inner)) as Arc<dyn Backend>)
+        Ok(Arc::new(wrappers::Older(inner)) as Arc<dyn Backend>)
     });
     match r {
         ScenarioResult::Fail {
@@ -197,7 +197,7 @@ fn a_backend_without_the_season_override_fails_the_season_line_with_why() {
 fn a_staff_action_the_backend_shows_no_audit_record_for_fails_the_file() {
     let r = run_str_on("unaudited", STORY, |setup| async move {
         let inner = local_backend(setup).await?;
-        Ok(Arc::new(support::Unaudited(inner)) as Arc<dyn Backend>)
+        Ok(Arc::new(wrappers::Unaudited(inner)) as Arc<dyn Backend>)
     });
     assert_eq!(
         r,

@@ -552,17 +552,17 @@ fn personal_data_is_revealed_only_with_a_reason_and_audited() {
     city(&mut e, 1);
     e.add_staff("dina", Role::Depot, None).unwrap();
     assert_eq!(
-        refusal(e.reveal_personal(RiderId(1), "caller asks", "dina")),
+        refusal(e.reveal_rider(RiderId(1), "caller asks", "dina")),
         Refusal::Forbidden
     );
     assert_eq!(
-        refusal(e.reveal_personal(RiderId(1), "", "ali")),
+        refusal(e.reveal_rider(RiderId(1), "", "ali")),
         Refusal::Invalid
     );
-    let p = e
-        .reveal_personal(RiderId(1), "identity check on the phone", "ali")
+    let v = e
+        .reveal_rider(RiderId(1), "identity check on the phone", "ali")
         .unwrap();
-    assert_eq!(p.phone, e.rider_view(RiderId(1)).unwrap().rider.phone);
+    assert_eq!(v.rider.phone, e.rider_view(RiderId(1)).unwrap().rider.phone);
     let log = e
         .audit_log(&velodesk::store::audit::AuditFilter {
             action: Some("reveal-personal-data".into()),

@@ -5,7 +5,8 @@
 
 use super::*;
 use crate::clock::Clock;
-use crate::engine::Engine;
+use crate::engine::{CommitHook, Engine};
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -96,25 +97,59 @@ impl LocalBackend {
         Ok(LocalBackend::start(engine, clock, "in-memory"))
     }
 
-    /// Run `f` on the writer thread and await its answer.
-    async fn call<T: Send + 'static>(
+    /// Run `fut` (calls on this backend) with `hook` run inside the transaction of the
+    /// first write whose result it accepts: the server's idempotency record commits with
+    /// the effect or not at all. The hook lives for one engine call of this task.
+    pub async fn with_commit_hook<F: std::future::Future>(
+        &self,
+        hook: CommitHook,
+        fut: F,
+    ) -> F::Output {
+        COMMIT_HOOK.scope(RefCell::new(Some(hook)), fut).await
+    }
+
+    /// Run `f` on the writer thread and await its answer (the server's own engine calls).
+    pub async fn call<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Engine) -> crate::engine::Result<T> + Send + 'static,
     ) -> BResult<T> {
         let (tx, rx) = oneshot::channel();
+        let hook = COMMIT_HOOK
+            .try_with(|h| h.borrow_mut().take())
+            .ok()
+            .flatten();
         let job: Job = Box::new(move |engine| {
+            let hooked = hook.is_some();
+            if hooked {
+                engine.set_commit_hook(hook);
+            }
             let out = f(engine).map_err(BackendError::from);
+            // A hook no write took (a read) goes back to the caller for its next call.
+            let left = if hooked {
+                engine.set_commit_hook(None)
+            } else {
+                None
+            };
             Box::new(move || {
-                let _ = tx.send(out);
+                let _ = tx.send((out, left));
             })
         });
         self.jobs.send(job).map_err(|_| BackendError::Unavailable {
             message: "the engine has stopped".into(),
         })?;
-        rx.await.map_err(|_| BackendError::Unavailable {
+        let (out, left) = rx.await.map_err(|_| BackendError::Unavailable {
             message: "the engine dropped the request".into(),
-        })?
+        })?;
+        if left.is_some() {
+            let _ = COMMIT_HOOK.try_with(|h| *h.borrow_mut() = left);
+        }
+        out
     }
+}
+
+tokio::task_local! {
+    /// The commit hook for the next engine call of this task ([`LocalBackend::with_commit_hook`]).
+    static COMMIT_HOOK: RefCell<Option<CommitHook>>;
 }
 
 fn s(x: &str) -> String {
@@ -189,6 +224,10 @@ impl Backend for LocalBackend {
     }
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {
         self.call(move |e| e.rider_view(id)).await
+    }
+    async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.reveal_rider(id, &reason, &by)).await
     }
     async fn alerts(&self) -> BResult<Vec<Alert>> {
         self.call(|e| e.alerts()).await
@@ -309,11 +348,6 @@ impl Backend for LocalBackend {
     }
     async fn desk_info(&self) -> BResult<DeskInfo> {
         self.call(|e| e.desk_info()).await
-    }
-    async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.reveal_personal(rider, &reason, &by))
-            .await
     }
 
     async fn authorise_cable_lock(

@@ -1,17 +1,21 @@
 //! The one door: the console, the simulator and the server speak to a [`Backend`].
 //! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
 
+mod connection;
 mod local;
+pub mod remote;
 
+pub use connection::ConnectionState;
 pub use local::LocalBackend;
+pub use remote::RemoteBackend;
 
 use crate::domain::pricing::Quote;
 use crate::domain::roles::Role;
 use crate::domain::tariff::FineKind;
 use crate::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
 use crate::engine::{
-    Alert, DeskInfo, EngineError, Event, FineOutcome, PayMethod, Personal, PostingReport,
-    RiderView, StationView,
+    Alert, DeskInfo, EngineError, Event, FineOutcome, PayMethod, PostingReport, RiderView,
+    StationView,
 };
 use crate::store::audit::{AuditFilter, AuditRecord};
 use crate::store::fleet::{Bike, BikeState, NewStation, StationCounts};
@@ -21,7 +25,7 @@ use crate::store::people::{NewRider, RiderHit};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// What went wrong, in the kinds a caller decides on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -88,6 +92,10 @@ pub trait Backend: Send + Sync {
     fn info(&self) -> BackendInfo;
     /// Live events (station changed, rental started/ended, alert, ledger posted).
     fn subscribe(&self) -> broadcast::Receiver<(i64, Event)>;
+    /// Whether the events are current (a remote backend may be reconnecting).
+    fn connection(&self) -> watch::Receiver<ConnectionState> {
+        watch::channel(ConnectionState::Live).1
+    }
     async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>>;
     async fn now(&self) -> BResult<DateTime<Utc>>;
     /// Move a simulated clock (refused `invalid` on the system clock).
@@ -109,6 +117,9 @@ pub trait Backend: Send + Sync {
     async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>>;
     async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>>;
     async fn rider(&self, id: RiderId) -> BResult<RiderView>;
+    /// The rider with personal data shown, for a role that may, with a reason (audited).
+    /// A remote backend's `rider` and `search_riders` mask personal data.
+    async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView>;
     async fn alerts(&self) -> BResult<Vec<Alert>>;
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>>;
     /// `by`'s own latest audit records, newest first, at most `limit` (0: 200): the receipt
@@ -122,8 +133,6 @@ pub trait Backend: Send + Sync {
     async fn verify(&self) -> BResult<Vec<Mismatch>>;
     /// The tariff in force and the desk's thresholds (forms, previews).
     async fn desk_info(&self) -> BResult<DeskInfo>;
-    /// A rider's personal data unmasked, with the staff member's reason (audited).
-    async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal>;
     /// Every open rental, oldest first: who has which bike now (the simulator resumes
     /// them; the Transport Control asks). A backend without it refuses `invalid`.
     async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {

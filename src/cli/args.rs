@@ -84,6 +84,20 @@ pub enum Command {
         velodesk demo --db almaty.db --speed max --hours 24"
     )]
     Demo(super::demo_args::DemoArgs),
+    /// Serve the HTTP API (consoles, docks, simulator) over a system until Ctrl-C.
+    #[command(after_help = "Example:\n  velodesk serve --db velodesk.db --listen 127.0.0.1:8080")]
+    Serve(super::server_args::ServeArgs),
+    /// Staff accounts of a system: add (with a password), list, disable.
+    #[command(subcommand)]
+    Staff(super::server_args::StaffCommand),
+    /// Stations' keys for their docks.
+    #[command(subcommand)]
+    Station(super::server_args::StationCommand),
+    /// Copy a system's database while it is in use (SQLite online backup).
+    #[command(
+        after_help = "Example:\n  velodesk backup --db velodesk.db --out velodesk-2025-06-01.db"
+    )]
+    Backup(super::server_args::BackupArgs),
 }
 
 /// `velodesk quote`.
@@ -161,6 +175,12 @@ pub enum BenchCommand {
     /// Time rider search by ID, phone, surname prefix, e-mail and card, and a raw primary-key lookup.
     #[command(after_help = "Example:\n  cargo run --release -- bench search --riders 1000000")]
     Search(BenchSearchArgs),
+    /// Riders renting and returning through the station endpoints and agents searching,
+    /// concurrently, against a server; beside it the raw SQLite rate of the same transaction.
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench load --clients 32 --seconds 20"
+    )]
+    Load(super::server_args::BenchLoadArgs),
     /// Build the demo city and simulate a day as fast as it goes, beside as many bare SQLite transactions.
     #[command(after_help = "Example:\n  cargo run --release -- bench day --riders 3000 --fill 50")]
     Day(super::demo_args::BenchDayArgs),

@@ -3,6 +3,7 @@
 //! here (2 for bad arguments and bad files, 1 for a failed check or run), never deeper.
 
 pub mod args;
+mod backup;
 mod bench;
 pub mod config;
 pub(crate) mod console;
@@ -13,6 +14,9 @@ mod gbfs;
 pub mod gbfs_args;
 mod quote;
 mod scenario;
+mod serve;
+pub mod server_args;
+mod staff;
 mod system;
 mod tariff_source;
 
@@ -86,5 +90,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
         Command::Bench(BenchCommand::Day(a)) => bench::day::run(&a, out),
         Command::Demo(a) => demo::run(&a, out),
+        Command::Bench(BenchCommand::Load(a)) => bench::load::run(&a, out),
+        Command::Serve(a) => serve::run(&a, out),
+        Command::Staff(server_args::StaffCommand::Add(a)) => staff::add(&a, out),
+        Command::Staff(server_args::StaffCommand::List(a)) => staff::list(&a, out),
+        Command::Staff(server_args::StaffCommand::Disable(a)) => staff::disable(&a, out),
+        Command::Station(server_args::StationCommand::Key(a)) => staff::station_key(&a, out),
+        Command::Backup(a) => backup::run(&a, out),
     }
 }

@@ -47,7 +47,7 @@ pub fn run(a: &QuoteArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
                     kind: i.kind,
                     label: &i.label,
                     amount: i.amount.get(),
-                    rules: i.rules,
+                    rules: &i.rules,
                 })
                 .collect(),
             total: quote.total.get(),

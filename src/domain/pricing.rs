@@ -3,7 +3,8 @@
 
 use super::money::Tenge;
 use super::tariff::{PassDef, Tariff};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// D1: a trip's duration counts started minutes: 30:00 is 30, 30:01 is 31.
 pub fn started_minutes(seconds: i64) -> i64 {
@@ -42,7 +43,7 @@ pub fn overuse_days(seconds_past_window: i64) -> i64 {
 }
 
 /// What an item of a breakdown is, so the engine knows where it goes in the ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// Time charge, accrued and posted at the next local midnight (R17).
@@ -54,17 +55,17 @@ pub enum ItemKind {
 }
 
 /// One line of a price breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceItem {
     pub kind: ItemKind,
     pub label: String,
     pub amount: Tenge,
     /// The rules that make this line (`R3, D2`).
-    pub rules: &'static str,
+    pub rules: Cow<'static, str>,
 }
 
 /// An itemised price for one (possibly chained) trip.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub seconds: i64,
     pub minutes: i64,
@@ -93,7 +94,7 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window:
             kind: ItemKind::TripCharge,
             label: format!("{minutes} min on the all-inclusive {} pass", pass.label),
             amount: Tenge::ZERO,
-            rules: "R5",
+            rules: Cow::Borrowed("R5"),
         });
         let days = overuse_days(seconds_past_window);
         if days > 0 {
@@ -104,7 +105,7 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window:
                     pass.overuse_per_day
                 ),
                 amount: pass.overuse_per_day.times(days),
-                rules: "R5, D4",
+                rules: Cow::Borrowed("R5, D4"),
             });
         }
     } else {
@@ -113,7 +114,7 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window:
             kind: ItemKind::TripCharge,
             label: bracket_label(tariff, minutes),
             amount: charge,
-            rules: "R3, D1, D2",
+            rules: Cow::Borrowed("R3, D1, D2"),
         });
         let days = late_days(tariff, seconds);
         if days > 0 {
@@ -124,7 +125,7 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window:
                     tariff.late_after_hours, tariff.fines.late_per_day
                 ),
                 amount: tariff.fines.late_per_day.times(days),
-                rules: "R7, R15, D4",
+                rules: Cow::Borrowed("R7, R15, D4"),
             });
         }
     }

@@ -6,6 +6,7 @@ mod import;
 mod money;
 mod posting;
 mod rentals;
+mod reveal;
 mod staff_ops;
 pub mod views;
 
@@ -138,7 +139,13 @@ pub struct Engine {
     now: Option<DateTime<Utc>>,
     settings: Settings,
     events: Vec<(i64, Event)>,
+    commit_hook: Option<CommitHook>,
 }
+
+/// Written in the same transaction as an operation's effect, given the operation's result
+/// (the server's idempotency records). Returns `false` to wait for a later write (the
+/// result was not of the type it expects).
+pub type CommitHook = Box<dyn FnMut(&Connection, &dyn std::any::Any) -> Result<bool> + Send>;
 
 const POSTED_THROUGH: &str = "posted_through";
 
@@ -167,6 +174,7 @@ impl Engine {
             now: None,
             settings,
             events: Vec::new(),
+            commit_hook: None,
         })
     }
 
@@ -234,8 +242,17 @@ impl Engine {
         &mut self.store
     }
 
+    /// Set (or clear) the hook the next write runs inside its transaction; returns the one
+    /// that was waiting.
+    pub fn set_commit_hook(&mut self, hook: Option<CommitHook>) -> Option<CommitHook> {
+        std::mem::replace(&mut self.commit_hook, hook)
+    }
+
     /// Run `f` in one write transaction, keeping its events only if it commits.
-    fn write<T>(&mut self, f: impl FnOnce(&Ctx<'_>, &Connection) -> Result<T>) -> Result<T> {
+    fn write<T: 'static>(
+        &mut self,
+        f: impl FnOnce(&Ctx<'_>, &Connection) -> Result<T>,
+    ) -> Result<T> {
         let now = self.now();
         let tariff = self.tariff_at(now).clone();
         let ctx = Ctx {
@@ -246,6 +263,11 @@ impl Engine {
         };
         self.store.write(|c| -> Result<T> {
             let out = f(&ctx, c)?;
+            if let Some(mut hook) = self.commit_hook.take()
+                && !hook(c, &out)?
+            {
+                self.commit_hook = Some(hook);
+            }
             let mut logged = Vec::new();
             for e in ctx.events.borrow().iter() {
                 let payload = serde_json::to_string(e).unwrap_or_default();

@@ -363,13 +363,25 @@ impl Engine {
     }
 }
 
-/// A rider's personal data, shown unmasked only on a staff member's reasoned request.
+/// A rider's personal data, shown unmasked only on a staff member's reasoned request
+/// (`Backend::reveal_rider`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Personal {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub document: Option<String>,
     pub address: Option<String>,
+}
+
+impl Personal {
+    pub fn of(r: &crate::store::people::Rider) -> Personal {
+        Personal {
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            document: r.document.clone(),
+            address: r.address.clone(),
+        }
+    }
 }
 
 /// What a desk needs to know about the system to fill its forms: the tariff in force (its
@@ -391,32 +403,6 @@ impl DeskInfo {
 }
 
 impl Engine {
-    /// Personal data unmasked, for a role that may see it and with a reason; audited.
-    pub fn reveal_personal(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<Personal> {
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, crate::domain::roles::StaffAction::RevealPersonalData)?;
-            if reason.trim().is_empty() {
-                return refuse(Refusal::Invalid, "revealing personal data needs a reason");
-            }
-            let r = ctx.rider(c, rider)?;
-            ctx.audit(
-                c,
-                &s,
-                crate::domain::roles::StaffAction::RevealPersonalData,
-                Some(rider),
-                "phone, e-mail, document, address",
-                reason,
-                "",
-            )?;
-            Ok(Personal {
-                phone: r.phone,
-                email: r.email,
-                document: r.document,
-                address: r.address,
-            })
-        })
-    }
-
     pub fn desk_info(&mut self) -> Result<DeskInfo> {
         let current = self.tariff().effective_from;
         let sources = self.read(|_, c| Ok(crate::store::tariffs(c)?))?;

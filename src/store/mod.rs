@@ -3,8 +3,11 @@
 //! velodesk lives under this module.
 
 pub mod audit;
+pub mod auth;
+pub mod event_log;
 pub mod fleet;
 pub mod fleet_check;
+pub mod idempotency;
 pub mod ledger;
 pub mod passes;
 pub mod people;
@@ -41,7 +44,10 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_init.sql")),
+        M::up(include_str!("migrations/002_server.sql")),
+    ])
 }
 
 /// The database of one velodesk system.

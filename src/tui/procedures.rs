@@ -509,7 +509,8 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
         }),
         Proc::Reveal(r) => Box::pin(async move {
             // The revealed data comes back through the rider page (see `App`).
-            let p = b.reveal_personal(r, &reason, &by).await?;
+            let v = b.reveal_rider(r, &reason, &by).await?;
+            let p = crate::engine::Personal::of(&v.rider);
             Ok(Done {
                 text: format!("personal data of rider {r} shown (audited)"),
                 personal: Some(p),

@@ -1,96 +1,194 @@
-//! Test backends that wrap a real one and change one thing, to show that the scenario
-//! runner notices what a faulty backend would get wrong (they delegate everything else).
+//! Shared set-up for the server tests: a small Astana city in a temp database, staff with
+//! passwords, and an in-process server on 127.0.0.1:0 with a simulated clock.
+#![allow(dead_code)]
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::sync::broadcast;
-use velodesk::backend::{BResult, Backend, BackendInfo};
-use velodesk::domain::pricing::Quote;
+use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
-use velodesk::domain::tariff::FineKind;
-use velodesk::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
-use velodesk::engine::{
-    Alert, DeskInfo, Event, FineOutcome, PayMethod, Personal, PostingReport, RiderView, StationView,
-};
-use velodesk::store::audit::{AuditFilter, AuditRecord};
-use velodesk::store::fleet::{Bike, BikeState, NewStation, StationCounts};
-use velodesk::store::ledger::Mismatch;
-use velodesk::store::passes::Pass;
-use velodesk::store::people::{NewRider, RiderHit};
+use velodesk::domain::tariff::bundled;
+use velodesk::domain::time::parse_local;
+use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
+use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
+use velodesk::server::{self, RunningServer, ServerOptions, secret};
+use velodesk::store::Store;
+use velodesk::store::fleet::NewStation;
+use velodesk::store::people::NewRider;
 
-/// `impl Backend for $name` (a tuple struct around an `Arc<dyn Backend>`) delegating every
-/// operation the trait requires, plus the items given.
-macro_rules! wrapper {
-    ($name:ident { $($extra:tt)* }) => {
-        #[async_trait::async_trait]
-        impl Backend for $name {
-            $($extra)*
-            fn info(&self) -> BackendInfo { self.0.info() }
-            fn subscribe(&self) -> broadcast::Receiver<(i64, Event)> { self.0.subscribe() }
-            async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>> { self.0.events_after(after, limit).await }
-            async fn now(&self) -> BResult<DateTime<Utc>> { self.0.now().await }
-            async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> { self.0.advance_clock(to).await }
-            async fn staff_role(&self, name: &str) -> BResult<Role> { self.0.staff_role(name).await }
-            async fn stations(&self) -> BResult<Vec<StationCounts>> { self.0.stations().await }
-            async fn station(&self, id: StationId) -> BResult<StationView> { self.0.station(id).await }
-            async fn bike(&self, id: BikeId) -> BResult<Bike> { self.0.bike(id).await }
-            async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>> { self.0.search_riders(query, limit).await }
-            async fn rider(&self, id: RiderId) -> BResult<RiderView> { self.0.rider(id).await }
-            async fn alerts(&self) -> BResult<Vec<Alert>> { self.0.alerts().await }
-            async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> { self.0.audit(by, filter).await }
-            async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> { self.0.preview_end(rider, at).await }
-            async fn verify(&self) -> BResult<Vec<Mismatch>> { self.0.verify().await }
-            async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>> { self.0.bikes_in(state, limit).await }
-            async fn desk_info(&self) -> BResult<DeskInfo> { self.0.desk_info().await }
-            async fn reveal_personal(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Personal> { self.0.reveal_personal(rider, reason, by).await }
-            async fn manual_unlock(&self, rider: RiderId, bike: BikeId, reason: &str, by: &str) -> BResult<()> { self.0.manual_unlock(rider, bike, reason, by).await }
-            async fn pay(&self, rider: RiderId, amount: Tenge, method: PayMethod, by: Option<&str>) -> BResult<EntryId> { self.0.pay(rider, amount, method, by).await }
-            async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass> { self.0.buy(rider, pass, by).await }
-            async fn hold_deposit(&self, rider: RiderId, amount: Tenge, by: Option<&str>) -> BResult<EntryId> { self.0.hold_deposit(rider, amount, by).await }
-            async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> { self.0.unlock(rider, bike, pin).await }
-            async fn pull(&self, bike: BikeId) -> BResult<RentalId> { self.0.pull(bike).await }
-            async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> { self.0.rent(rider, bike, pin).await }
-            async fn return_bike(&self, bike: BikeId, station: StationId, lock_error: bool, faulty: bool) -> BResult<Option<Quote>> { self.0.return_bike(bike, station, lock_error, faulty).await }
-            async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> { self.0.call_cable_lock(rider, station).await }
-            async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> { self.0.cable_lock(bike, station, pin).await }
-            async fn authorise_cable_lock(&self, rider: RiderId, station: StationId, by: &str) -> BResult<()> { self.0.authorise_cable_lock(rider, station, by).await }
-            async fn end_rental(&self, rider: RiderId, station: StationId, at: DateTime<Utc>, reason: &str, by: &str) -> BResult<Quote> { self.0.end_rental(rider, station, at, reason, by).await }
-            async fn fine(&self, rider: RiderId, kind: FineKind, amount: Option<Tenge>, rental: Option<RentalId>, note: &str, by: &str) -> BResult<FineOutcome> { self.0.fine(rider, kind, amount, rental, note, by).await }
-            async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> { self.0.approve_fine(rider, by).await }
-            async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> { self.0.refund(rider, by).await }
-            async fn credit_claim(&self, rider: RiderId, amount: Tenge, reason: &str, by: &str) -> BResult<EntryId> { self.0.credit_claim(rider, amount, reason, by).await }
-            async fn give_bonus(&self, rider: RiderId, amount: Tenge, reason: &str, by: &str) -> BResult<EntryId> { self.0.give_bonus(rider, amount, reason, by).await }
-            async fn correct(&self, rider: RiderId, entry: EntryId, amount: Tenge, reason: &str, by: &str) -> BResult<EntryId> { self.0.correct(rider, entry, amount, reason, by).await }
-            async fn block(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> { self.0.block(rider, reason, by).await }
-            async fn unblock(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> { self.0.unblock(rider, reason, by).await }
-            async fn set_restriction(&self, rider: RiderId, reason: Option<&str>, note: &str, by: &str) -> BResult<()> { self.0.set_restriction(rider, reason, note, by).await }
-            async fn reset_pin(&self, rider: RiderId, pin: &str, by: &str) -> BResult<()> { self.0.reset_pin(rider, pin, by).await }
-            async fn block_lost_card(&self, rider: RiderId, by: &str) -> BResult<()> { self.0.block_lost_card(rider, by).await }
-            async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> { self.0.service_release(bike, by).await }
-            async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()> { self.0.service_dock(bike, station, by).await }
-            async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> { self.0.to_repair(bike, by).await }
-            async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> { self.0.dock_out_of_service(station, by).await }
-            async fn dock_in_service(&self, station: StationId, number: Option<u32>, by: &str) -> BResult<u32> { self.0.dock_in_service(station, number, by).await }
-            async fn add_station(&self, station: NewStation) -> BResult<()> { self.0.add_station(station).await }
-            async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> { self.0.add_bike(bike, station).await }
-            async fn add_rider(&self, rider: NewRider) -> BResult<RiderId> { self.0.add_rider(rider).await }
-            async fn add_staff(&self, name: &str, role: Role) -> BResult<()> { self.0.add_staff(name, role).await }
-        }
-    };
+pub fn at(s: &str) -> DateTime<Utc> {
+    parse_local(chrono_tz::Asia::Almaty, s).unwrap()
 }
 
-/// A backend written before `set_season` and `own_audit` were added to the trait: it
-/// answers them with the trait's defaults.
-pub struct Older(pub Arc<dyn Backend>);
-wrapper!(Older {});
+pub const START: &str = "2025-06-01 08:00";
 
-/// A backend whose staff actions leave no audit record it can show.
-pub struct Unaudited(pub Arc<dyn Backend>);
-wrapper!(Unaudited {
-    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
-        self.0.set_season(from, to).await
+/// Staff of the test city: (name, role). Each one's password is `password-NAME`.
+pub const STAFF: [(&str, Role); 5] = [
+    ("ada", Role::Admin),
+    ("aigerim", Role::Agent),
+    ("bolat", Role::Agent),
+    ("dana", Role::Depot),
+    ("sergey", Role::Supervisor),
+];
+
+pub fn password(name: &str) -> String {
+    format!("password-{name}")
+}
+
+pub fn new_rider(id: i64) -> NewRider {
+    NewRider {
+        id: Some(RiderId(id)),
+        surname: format!("Rider{id}"),
+        name: "Test".into(),
+        phone: Some(format!("+7701000{id:04}")),
+        email: Some(format!("rider{id}@mail.kz")),
+        born: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        resident: true,
+        lang: "kk".into(),
+        pin: "1234".into(),
+        ..NewRider::default()
     }
-    async fn own_audit(&self, _by: &str, _limit: usize) -> BResult<Vec<AuditRecord>> {
-        Ok(Vec::new())
+}
+
+/// Stations 1 (10 docks, bikes 1–6) and 2 (4 docks, bikes 7–10: full); riders 1–4 with
+/// 20 000 ₸ and a monthly pass; the staff of [`STAFF`].
+pub fn city(path: &Path) {
+    city_at(path, at(START));
+}
+
+/// [`city`], set up at `start`.
+pub fn city_at(path: &Path, start: DateTime<Utc>) {
+    let store = Store::open(path).unwrap();
+    let mut e = Engine::init(
+        store,
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(start).unwrap();
+    for (id, docks) in [(1, 10), (2, 4)] {
+        e.add_station(&NewStation {
+            id: StationId(id),
+            name: format!("Station {id}"),
+            docks,
+            active: true,
+            ..Default::default()
+        })
+        .unwrap();
     }
-});
+    for b in 1..=10 {
+        let st = if b <= 6 { 1 } else { 2 };
+        e.add_bike(BikeId(b), Some(StationId(st))).unwrap();
+    }
+    for r in 1..=4 {
+        e.add_rider(&new_rider(r)).unwrap();
+        e.pay(RiderId(r), Tenge(20_000), PayMethod::Cash, None)
+            .unwrap();
+        // Out of season (a city set up at the real date) there is no pass to sell.
+        match e.buy(RiderId(r), "monthly", None) {
+            Ok(_) => {}
+            Err(EngineError::Refused {
+                kind: Refusal::OutOfSeason,
+                ..
+            }) => {}
+            Err(other) => panic!("{other}"),
+        }
+    }
+    for (name, role) in STAFF {
+        let hash = secret::hash_password(&password(name)).unwrap();
+        e.add_staff(name, role, Some(&hash)).unwrap();
+    }
+}
+
+pub struct TestServer {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub server: Option<RunningServer>,
+    pub url: String,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("city.db");
+        city(&db);
+        let server = serve(&db).await;
+        TestServer {
+            url: server.url(),
+            dir,
+            db,
+            server: Some(server),
+        }
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await.unwrap();
+        }
+    }
+}
+
+/// Serve `db` on a free port with a simulated clock at [`START`].
+pub async fn serve(db: &Path) -> RunningServer {
+    let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
+    server::start(
+        engine,
+        ServerOptions {
+            db: db.to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            clock: Arc::new(SimClock::new(at(START))),
+            session: chrono::Duration::hours(12),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// An HTTP client (rustls provider installed once).
+pub fn client() -> reqwest::Client {
+    velodesk::backend::remote::install_crypto();
+    reqwest::Client::new()
+}
+
+pub async fn login(url: &str, name: &str) -> String {
+    let r = client()
+        .post(format!("{url}/auth/login"))
+        .json(&serde_json::json!({"username": name, "password": password(name)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {name}");
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// A station key for `station`, written as `velodesk station key` would.
+pub fn station_key(db: &Path, station: i64) -> String {
+    let key = secret::new_token();
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    velodesk::store::auth::set_station_key(
+        &c,
+        StationId(station),
+        &secret::token_hash(&key),
+        Utc::now(),
+    )
+    .unwrap();
+    key
+}
+
+/// SQLite's data version as seen from a connection of our own: it changes when any other
+/// connection commits, so equal values before and after mean nothing was written.
+pub struct Watch(rusqlite::Connection);
+
+impl Watch {
+    pub fn new(db: &Path) -> Watch {
+        Watch(rusqlite::Connection::open(db).unwrap())
+    }
+    pub fn version(&self) -> i64 {
+        self.0
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .unwrap()
+    }
+}

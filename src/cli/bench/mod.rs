@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod day;
+pub mod load;
 pub mod names;
 pub mod search;
 pub mod settle;

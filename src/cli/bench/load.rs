@@ -1,0 +1,482 @@
+//! `velodesk bench load`: concurrent clients against a server — riders renting and
+//! returning through the station endpoints (unlock, pull, dock, each with an
+//! Idempotency-Key, as docks send them), agents searching and opening riders — for a fixed
+//! time; requests per second, p50/p99 latency, and beside it, measured in the same run,
+//! raw SQLite doing the same writes (one durable transaction per request, one thread).
+//! Without `--server` it starts an in-process server on a throw-away city with a frozen
+//! summer clock (in season, so rentals are allowed).
+
+use super::{BenchDir, failed, group, human, median_p99, rate};
+use crate::cli::CliError;
+use crate::cli::server_args::BenchLoadArgs;
+use crate::clock::SimClock;
+use crate::domain::roles::Role;
+use crate::domain::time::parse_local;
+use crate::domain::{BikeId, RiderId, StationId, Tenge};
+use crate::engine::PayMethod;
+use crate::server::{self, SESSION_HOURS, ServerOptions, secret};
+use crate::store::Store;
+use crate::store::fleet::NewStation;
+use color_eyre::eyre;
+use rusqlite::params;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const STATIONS: i64 = 20;
+const DOCKS: u32 = 20;
+const BIKES_PER_STATION: i64 = 12;
+const RIDERS: u64 = 5_000;
+const PIN: &str = "1234";
+const BENCH_PASSWORD: &str = "bench-load-admin";
+
+/// A rider client's loop: its rider, its bike, its station.
+#[derive(Clone)]
+struct Cycle {
+    rider: i64,
+    bike: i64,
+    station: i64,
+    key: String,
+}
+
+/// What one client measured.
+#[derive(Default)]
+struct Sample {
+    station: Vec<Duration>,
+    agent: Vec<Duration>,
+    errors: Vec<String>,
+}
+
+pub fn run(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(failed("starting the runtime"))?;
+    rt.block_on(run_async(a, out))
+}
+
+async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    crate::backend::remote::install_crypto();
+    let dir = BenchDir::new(a.dir.as_deref())?;
+    let (url, password, local) = match &a.server {
+        Some(url) => {
+            let pw = std::env::var("VELODESK_PASSWORD").map_err(|_| {
+                CliError::input("--server: give the password of --username in VELODESK_PASSWORD")
+            })?;
+            (url.trim_end_matches('/').to_string(), pw, None)
+        }
+        None => {
+            let built = Instant::now();
+            let db = dir.path().join("velodesk.db");
+            build_city(&dir)?;
+            writeln!(
+                out,
+                "bench load: built a throw-away city ({STATIONS} stations × {DOCKS} docks, {} bikes, {} riders) in {}",
+                STATIONS * BIKES_PER_STATION,
+                group(RIDERS),
+                human(built.elapsed())
+            )?;
+            let store = Store::open(&db).map_err(failed("opening the bench database"))?;
+            let engine = crate::engine::Engine::new(store, crate::engine::Settings::default())
+                .map_err(failed("opening the bench system"))?;
+            let running = server::start(
+                engine,
+                ServerOptions {
+                    db,
+                    listen: "127.0.0.1:0"
+                        .parse()
+                        .map_err(|_| CliError::input("address"))?,
+                    clock: Arc::new(SimClock::new(summer())),
+                    session: chrono::Duration::hours(SESSION_HOURS),
+                },
+            )
+            .await
+            .map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+            (running.url(), BENCH_PASSWORD.to_string(), Some(running))
+        }
+    };
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.clients as usize * 2)
+        .build()
+        .map_err(failed("building the HTTP client"))?;
+    let token = login(&http, &url, &a.username, &password).await?;
+    let cycles = plan(&http, &url, &token, a.clients).await?;
+    let agents = a.clients as usize - cycles.len();
+    writeln!(
+        out,
+        "bench load: {} clients ({} riders at docks, {agents} agents searching) for {} s against {}{}",
+        a.clients,
+        cycles.len(),
+        a.seconds,
+        url,
+        if local.is_some() {
+            format!(" (in-process, database in {})", dir.path().display())
+        } else {
+            String::new()
+        }
+    )?;
+
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, c) in cycles.into_iter().enumerate() {
+        let (http, url) = (http.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            rider_client(&http, &url, c, i, deadline).await
+        }));
+    }
+    for i in 0..agents {
+        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            agent_client(&http, &url, &token, i as u64, deadline).await
+        }));
+    }
+    let mut all = Sample::default();
+    for t in tasks {
+        let s = t.await.map_err(failed("a client"))?;
+        all.station.extend(s.station);
+        all.agent.extend(s.agent);
+        all.errors.extend(s.errors);
+    }
+    let elapsed = started.elapsed();
+    if let Some(running) = local {
+        running
+            .stop()
+            .await
+            .map_err(failed("stopping the server"))?;
+    }
+
+    let station_n = all.station.len() as u64;
+    let agent_n = all.agent.len() as u64;
+    let mut every: Vec<Duration> = all.station.iter().chain(&all.agent).copied().collect();
+    let (sp50, sp99) = median_p99(&mut all.station);
+    let (ap50, ap99) = median_p99(&mut all.agent);
+    let (p50, p99) = median_p99(&mut every);
+    writeln!(
+        out,
+        "  station requests (unlock, pull, dock): {} in {} ({}), p50 {}, p99 {}",
+        group(station_n),
+        human(elapsed),
+        rate(station_n, elapsed),
+        human(sp50),
+        human(sp99)
+    )?;
+    writeln!(
+        out,
+        "  agent requests (search, rider view):   {} ({}), p50 {}, p99 {}",
+        group(agent_n),
+        rate(agent_n, elapsed),
+        human(ap50),
+        human(ap99)
+    )?;
+    writeln!(
+        out,
+        "  all requests: {} ({}), p50 {}, p99 {}; refused or failed: {}",
+        group(station_n + agent_n),
+        rate(station_n + agent_n, elapsed),
+        human(p50),
+        human(p99),
+        all.errors.len()
+    )?;
+    let mut kinds: Vec<String> = all.errors.clone();
+    kinds.sort();
+    kinds.dedup();
+    for k in kinds.iter().take(5) {
+        let n = all.errors.iter().filter(|e| *e == k).count();
+        writeln!(out, "    {n} × {k}")?;
+    }
+
+    let (raw_n, raw_time) = raw_baseline(dir.path(), Duration::from_secs(a.seconds.min(10)))?;
+    writeln!(
+        out,
+        "  raw SQLite (synchronous=FULL, WAL, one thread): the writes of a station request (bike, dock, 2 events, idempotency record), one transaction each: {} in {} ({})",
+        group(raw_n),
+        human(raw_time),
+        rate(raw_n, raw_time)
+    )?;
+    let served = station_n as f64 / elapsed.as_secs_f64().max(1e-9);
+    let raw = raw_n as f64 / raw_time.as_secs_f64().max(1e-9);
+    writeln!(
+        out,
+        "  ratio: station requests at {:.2}× the raw rate (aim ≥ 0.5×); p99 of all requests {} (aim < 20 ms)",
+        served / raw.max(1e-9),
+        human(p99)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A day in season, for a frozen bench clock.
+fn summer() -> chrono::DateTime<chrono::Utc> {
+    parse_local(chrono_tz::Asia::Almaty, "2025-07-01 12:00").unwrap_or_default()
+}
+
+/// The throw-away city: stations, bikes, riders with money and a monthly pass, an admin,
+/// and a key for every station.
+fn build_city(dir: &BenchDir) -> Result<(), CliError> {
+    let mut engine = dir.engine()?;
+    engine
+        .store()
+        .set_bulk_mode(true)
+        .map_err(failed("bulk mode"))?;
+    engine
+        .advance_to(summer())
+        .map_err(failed("setting the clock"))?;
+    let mut bike = 0;
+    for s in 1..=STATIONS {
+        engine
+            .add_station(&NewStation {
+                id: StationId(s),
+                name: format!("Bench {s}"),
+                address: format!("Street {s}"),
+                lat: 51.1 + s as f64 / 1000.0,
+                lon: 71.4,
+                docks: DOCKS,
+                active: true,
+                ..Default::default()
+            })
+            .map_err(failed("adding a station"))?;
+        for _ in 0..BIKES_PER_STATION {
+            bike += 1;
+            engine
+                .add_bike(BikeId(bike), Some(StationId(s)))
+                .map_err(failed("adding a bike"))?;
+        }
+    }
+    for id in 1..=RIDERS {
+        let mut r = super::names::rider(id);
+        r.id = Some(RiderId(id as i64));
+        r.pin = PIN.into();
+        r.resident = true;
+        r.born = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default();
+        r.concession = None;
+        let id = engine.add_rider(&r).map_err(failed("adding a rider"))?;
+        engine
+            .pay(id, Tenge(50_000), PayMethod::Cash, None)
+            .map_err(failed("a payment"))?;
+        engine.buy(id, "monthly", None).map_err(failed("a pass"))?;
+    }
+    let hash =
+        secret::hash_password(BENCH_PASSWORD).map_err(|e| CliError::Failed(eyre::eyre!(e)))?;
+    engine
+        .add_staff("admin", Role::Admin, Some(&hash))
+        .map_err(failed("adding the admin"))?;
+    engine
+        .store()
+        .set_bulk_mode(false)
+        .map_err(failed("durable mode"))?;
+    Ok(())
+}
+
+async fn login(
+    http: &reqwest::Client,
+    url: &str,
+    user: &str,
+    pw: &str,
+) -> Result<String, CliError> {
+    let r = http
+        .post(format!("{url}/auth/login"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .map_err(failed("logging in"))?;
+    if !r.status().is_success() {
+        return Err(CliError::input(format!(
+            "--server {url}: login as {user} refused ({})",
+            r.status()
+        )));
+    }
+    let v: Value = r.json().await.map_err(failed("reading the login"))?;
+    Ok(v["token"].as_str().unwrap_or_default().to_string())
+}
+
+/// Give each rider client a rider, a docked bike and its station's key (new keys: a bench
+/// is for a test system).
+async fn plan(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    clients: u64,
+) -> Result<Vec<Cycle>, CliError> {
+    let riders = (clients - clients / 4).max(1);
+    let stations: Vec<Value> = get(http, url, token, "/stations").await?;
+    let mut cycles = Vec::new();
+    'stations: for s in &stations {
+        let id = s["id"].as_i64().unwrap_or_default();
+        let view: Value = get(http, url, token, &format!("/stations/{id}")).await?;
+        let key: Value = http
+            .post(format!("{url}/stations/{id}/key"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(failed("making a station key"))?
+            .json()
+            .await
+            .map_err(failed("reading a station key"))?;
+        let key = key["key"].as_str().unwrap_or_default().to_string();
+        let docked: Vec<i64> = view["docks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["bike"].as_i64())
+            .collect();
+        // Half the bikes of a station at most, so each rider finds a free dock.
+        for bike in docked.iter().take(docked.len() / 2) {
+            if cycles.len() as u64 >= riders {
+                break 'stations;
+            }
+            cycles.push(Cycle {
+                rider: cycles.len() as i64 + 1,
+                bike: *bike,
+                station: id,
+                key: key.clone(),
+            });
+        }
+    }
+    Ok(cycles)
+}
+
+async fn get<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    path: &str,
+) -> Result<T, CliError> {
+    http.get(format!("{url}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(failed("a lookup"))?
+        .json()
+        .await
+        .map_err(failed("reading a lookup"))
+}
+
+/// Send one request, timing it; a refusal or failure is noted by kind.
+async fn timed(req: reqwest::RequestBuilder, times: &mut Vec<Duration>, errors: &mut Vec<String>) {
+    let t = Instant::now();
+    match req.send().await {
+        Ok(r) => {
+            let status = r.status();
+            let body = r.bytes().await.unwrap_or_default();
+            times.push(t.elapsed());
+            if !status.is_success() {
+                let kind = serde_json::from_slice::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| status.to_string());
+                errors.push(kind);
+            }
+        }
+        Err(e) => errors.push(format!("transport: {e}")),
+    }
+}
+
+async fn rider_client(
+    http: &reqwest::Client,
+    url: &str,
+    c: Cycle,
+    n: usize,
+    deadline: Instant,
+) -> Sample {
+    let mut s = Sample::default();
+    let auth = format!("Station {}", c.key);
+    let mut i = 0u64;
+    while Instant::now() < deadline {
+        for (action, body) in [
+            (
+                "unlock",
+                json!({"rider": c.rider, "bike": c.bike, "pin": PIN}),
+            ),
+            ("pull", json!({"bike": c.bike})),
+            ("dock", json!({"bike": c.bike})),
+        ] {
+            i += 1;
+            let req = http
+                .post(format!("{url}/station/{}/{action}", c.station))
+                .header("authorization", &auth)
+                .header("idempotency-key", format!("bench-{n}-{i}"))
+                .json(&body);
+            timed(req, &mut s.station, &mut s.errors).await;
+        }
+    }
+    s
+}
+
+async fn agent_client(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    seed: u64,
+    deadline: Instant,
+) -> Sample {
+    let mut s = Sample::default();
+    let mut rng = super::names::Rng::new(seed + 17);
+    while Instant::now() < deadline {
+        let id = rng.below(RIDERS) + 1;
+        let surname: String = super::names::rider(id).surname.chars().take(3).collect();
+        let req = http
+            .get(format!("{url}/riders"))
+            .bearer_auth(token)
+            .query(&[("q", surname.as_str()), ("limit", "20")]);
+        timed(req, &mut s.agent, &mut s.errors).await;
+        let req = http.get(format!("{url}/riders/{id}")).bearer_auth(token);
+        timed(req, &mut s.agent, &mut s.errors).await;
+    }
+    s
+}
+
+/// Raw SQLite: per request, one durable transaction with the rows a station request
+/// writes (its bike, its dock, two events, the idempotency record), on velodesk's schema.
+fn raw_baseline(dir: &Path, run: Duration) -> Result<(u64, Duration), CliError> {
+    let path = dir.join("raw.db");
+    let mut store = Store::open(&path).map_err(failed("creating the raw database"))?;
+    let c = store.connection();
+    c.execute_batch(
+        "INSERT INTO stations (id, name, address, lat, lon, active, updated_at)
+             VALUES (1, 'raw', '', 0, 0, 1, 0);
+         INSERT INTO docks (station_id, number) VALUES (1, 1);
+         INSERT INTO bikes (id, state, station_id, updated_at) VALUES (1, 'docked', 1, 0);",
+    )
+    .map_err(failed("preparing the raw database"))?;
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < run {
+        n += 1;
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(failed("raw transaction"))?;
+        let docked = n.is_multiple_of(2);
+        tx.prepare_cached(
+            "UPDATE bikes SET state = ?2, station_id = ?3, updated_at = ?4 WHERE id = ?1",
+        )
+        .and_then(|mut st| {
+            let (state, station) = if docked {
+                ("docked", Some(1))
+            } else {
+                ("rental", None)
+            };
+            st.execute(params![1, state, station, n as i64])
+        })
+        .map_err(failed("raw update"))?;
+        tx.prepare_cached("UPDATE docks SET bike_id = ?1 WHERE station_id = 1 AND number = 1")
+            .and_then(|mut st| st.execute(params![docked.then_some(1)]))
+            .map_err(failed("raw update"))?;
+        for kind in ["station-changed", "rental-started"] {
+            tx.prepare_cached("INSERT INTO events (at, kind, payload) VALUES (?1, ?2, ?3)")
+                .and_then(|mut st| st.execute(params![n as i64, kind, "{\"station\":1}"]))
+                .map_err(failed("raw insert"))?;
+        }
+        let key = format!("raw-{n}");
+        tx.prepare_cached(
+            "INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at)
+             VALUES ('station:1', ?1, ?2, 200, 'null', ?3)",
+        )
+        .and_then(|mut st| st.execute(params![key, secret::token_hash(&key), n as i64]))
+        .map_err(failed("raw insert"))?;
+        tx.commit().map_err(failed("raw commit"))?;
+    }
+    Ok((n, started.elapsed()))
+}

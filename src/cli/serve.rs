@@ -1,0 +1,67 @@
+//! `velodesk serve`: run the HTTP API over a system until Ctrl-C or SIGTERM, then stop
+//! gracefully (requests in flight finish, event streams end).
+
+use super::CliError;
+use super::server_args::ServeArgs;
+use super::system::open_system;
+use crate::clock::SystemClock;
+use crate::engine::Settings;
+use crate::server::{self, SESSION_HOURS, ServerError, ServerOptions};
+use color_eyre::eyre;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let engine = open_system(&a.db, Settings::default())?;
+    let city = engine.tariff().city.clone();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("starting the runtime")))?;
+    rt.block_on(async {
+        let opts = ServerOptions {
+            db: a.db.clone(),
+            listen: a.listen,
+            clock: Arc::new(SystemClock),
+            session: chrono::Duration::hours(SESSION_HOURS),
+        };
+        let mut running = server::start(engine, opts).await.map_err(|e| match e {
+            ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
+            other => CliError::Failed(eyre::Report::new(other)),
+        })?;
+        // Best effort from here on: a server does not stop because its output went away.
+        let _ = writeln!(
+            out,
+            "velodesk serving {city} ({}) on {}",
+            a.db.display(),
+            running.url()
+        );
+        let _ = writeln!(out, "API description: {}/openapi.json", running.url());
+        let _ = out.flush();
+        tokio::select! {
+            r = running.wait() => r.map_err(|e| CliError::Failed(eyre::Report::new(e)))?,
+            _ = stop_signal() => {
+                let _ = writeln!(out, "stopping…");
+                let _ = out.flush();
+                running.stop().await.map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

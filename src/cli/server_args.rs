@@ -1,0 +1,103 @@
+//! The arguments of the server's commands: `serve`, `staff`, `station key`, `backup`,
+//! `bench load` (kept apart from `args.rs` so each command's options live in one place).
+
+use clap::{Args, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// `velodesk serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The system's database file.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// Address and port to listen on (port 0 picks a free one; the address is printed).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff account (or change its role and password). The password is asked for,
+    /// or read from the first line of standard input when that is not a terminal.
+    #[command(
+        after_help = "Examples:\n  velodesk staff add aigerim --role agent --db velodesk.db\n  \
+        echo 's3cret-passw0rd' | velodesk staff add bolat --role supervisor --db velodesk.db"
+    )]
+    Add(StaffAddArgs),
+    /// List staff accounts: name, role, whether they can log in.
+    List(StaffDbArgs),
+    /// Disable an account: it cannot log in, and its sessions end at once.
+    Disable(StaffNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StaffAddArgs {
+    /// The login name (one word).
+    pub name: String,
+    /// agent, depot, supervisor or admin.
+    #[arg(long, value_name = "ROLE")]
+    pub role: String,
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StaffDbArgs {
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StaffNameArgs {
+    pub name: String,
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Print a new key for a station's docks; the old key stops working (rotation).
+    #[command(after_help = "Example:\n  velodesk station key 1001 --db velodesk.db")]
+    Key(StationKeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StationKeyArgs {
+    /// The station code.
+    pub station: i64,
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+/// `velodesk backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The system's database file (may be in use by a running server).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// The backup file to write (must not exist).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `velodesk bench load`.
+#[derive(Debug, Args)]
+pub struct BenchLoadArgs {
+    /// A running server to load (`http://HOST:PORT`); without it an in-process server on a
+    /// throw-away city is started.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Concurrent clients (riders at docks, and agents searching).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub clients: u64,
+    /// How long to load.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub seconds: u64,
+    /// Admin login for `--server` (the password from VELODESK_PASSWORD).
+    #[arg(long, value_name = "NAME", default_value = "admin")]
+    pub username: String,
+    /// Directory for the throw-away databases [default: the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}

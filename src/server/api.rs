@@ -1,0 +1,234 @@
+//! The JSON shapes of the HTTP API: request bodies and the answers that are not engine
+//! types. The server parses them, the remote backend builds them: one definition, no drift.
+//! Money is whole tenge (`i64`), ids are integers, times RFC 3339.
+
+use crate::domain::roles::Role;
+use crate::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
+use crate::engine::PayMethod;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    /// Opaque bearer token (`Authorization: Bearer …`), valid until `expires_at`.
+    pub token: String,
+    pub staff: String,
+    #[schema(value_type = String, example = "agent")]
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who the token belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub staff: String,
+    #[schema(value_type = String, example = "agent")]
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayRequest {
+    #[schema(value_type = i64, example = 5000)]
+    pub amount: Tenge,
+    #[schema(value_type = String, example = "cash")]
+    pub method: PayMethod,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyRequest {
+    /// A pass id of the tariff (`monthly`, `daily`, …).
+    pub pass: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountRequest {
+    #[schema(value_type = i64)]
+    pub amount: Tenge,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountReasonRequest {
+    #[schema(value_type = i64)]
+    pub amount: Tenge,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StationRequest {
+    #[schema(value_type = i64)]
+    pub station: StationId,
+}
+
+/// Release a bike for a rider whose own unlock failed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualUnlockRequest {
+    #[schema(value_type = i64)]
+    pub bike: BikeId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRentalRequest {
+    #[schema(value_type = i64)]
+    pub station: StationId,
+    /// When the rider left the bike (the end of the charge).
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FineRequest {
+    /// `late`, `damage`, `accident`, `no-explanation`, `parts`, `access-sharing`.
+    pub kind: String,
+    #[schema(value_type = Option<i64>)]
+    #[serde(default)]
+    pub amount: Option<Tenge>,
+    #[schema(value_type = Option<i64>)]
+    #[serde(default)]
+    pub rental: Option<RentalId>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectRequest {
+    #[schema(value_type = i64)]
+    pub entry: EntryId,
+    #[schema(value_type = i64)]
+    pub amount: Tenge,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestrictionRequest {
+    /// A reason imposes a restriction by hand; `null` lifts it (D12).
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PinRequest {
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DockNumberRequest {
+    /// The dock to put back in service; any one out of service when absent.
+    #[serde(default)]
+    pub number: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBikeRequest {
+    #[schema(value_type = i64)]
+    pub id: BikeId,
+    #[schema(value_type = Option<i64>)]
+    #[serde(default)]
+    pub station: Option<StationId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffRequest {
+    pub name: String,
+    #[schema(value_type = String, example = "agent")]
+    pub role: Role,
+    /// Sets the password (Argon2id); without one the account cannot log in yet.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockRequest {
+    pub to: DateTime<Utc>,
+}
+
+/// An empty body (or `{}`) for actions that need nothing more than their path.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+// --- the station side (docks and bikes, authenticated by the station's key) ---
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockRequest {
+    #[schema(value_type = i64)]
+    pub rider: RiderId,
+    #[schema(value_type = i64)]
+    pub bike: BikeId,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BikeRequest {
+    #[schema(value_type = i64)]
+    pub bike: BikeId,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DockRequest {
+    #[schema(value_type = i64)]
+    pub bike: BikeId,
+    /// The dock reported a lock error: the rental goes on (R12).
+    #[serde(default)]
+    pub lock_error: bool,
+    /// The rider reported the bike faulty (R13).
+    #[serde(default)]
+    pub faulty: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CableLockRequest {
+    #[schema(value_type = i64)]
+    pub bike: BikeId,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiderRequest {
+    #[schema(value_type = i64)]
+    pub rider: RiderId,
+}
+
+/// A new station key, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StationKey {
+    #[schema(value_type = i64)]
+    pub station: StationId,
+    pub key: String,
+}

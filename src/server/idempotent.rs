@@ -1,0 +1,136 @@
+//! Running a mutating request once. Without an `Idempotency-Key` the operation just runs.
+//! With one: a key seen before with the same request replays the first answer (header
+//! `Idempotent-Replayed: true`) and applies nothing; with another request it is refused
+//! 422 `idempotency-key-reused`. The record is written by an engine commit hook in the
+//! same transaction as the effect, so an acknowledged effect always has its record and a
+//! record never exists without its effect. Two copies in flight at once: the second loses
+//! on the record's primary key, its transaction rolls back, and it replays the first.
+//! Only successes are remembered: a refused request changed nothing and may be retried.
+
+use super::extract::Idem;
+use super::problem::ApiError;
+use super::state::AppState;
+use crate::backend::{BResult, BackendError};
+use crate::engine::{CommitHook, EngineError};
+use crate::store::{StoreError, idempotency};
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::Utc;
+use serde::Serialize;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub const REPLAYED: &str = "idempotent-replayed";
+
+/// A `200 application/json` answer.
+pub fn json_response(status: u16, body: String) -> Response {
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn encode<T: Serialize>(v: &T) -> Result<String, ApiError> {
+    serde_json::to_string(v).map_err(|e| ApiError::internal(format!("encoding the answer: {e}")))
+}
+
+/// Run `op` for `principal`, at most once per idempotency key.
+pub async fn mutate<T, F>(
+    st: &AppState,
+    principal: String,
+    idem: Option<Idem>,
+    op: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = BResult<T>>,
+{
+    let Some(idem) = idem else {
+        return Ok(json_response(200, encode(&op.await?)?));
+    };
+    if let Some(r) = lookup(st, &principal, &idem.key).await? {
+        return replay(r, &idem);
+    }
+    let record = idempotency::Record {
+        principal: principal.clone(),
+        key: idem.key.clone(),
+        fingerprint: idem.fingerprint.clone(),
+        status: 200,
+        body: String::new(),
+    };
+    let written = Arc::new(AtomicBool::new(false));
+    let flag = written.clone();
+    let now = Utc::now();
+    let hook: CommitHook = Box::new(move |c, out| {
+        let Some(v) = out.downcast_ref::<T>() else {
+            return Ok(false);
+        };
+        let body = serde_json::to_string(v)
+            .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))?;
+        idempotency::purge(c, now)?;
+        idempotency::put(
+            c,
+            &idempotency::Record {
+                body,
+                ..record.clone()
+            },
+            now,
+        )?;
+        flag.store(true, Ordering::SeqCst);
+        Ok(true)
+    });
+    match st.backend.with_commit_hook(hook, op).await {
+        Ok(v) => {
+            let body = encode(&v)?;
+            if !written.load(Ordering::SeqCst) {
+                // An operation whose transaction returns another type than its answer:
+                // remember the answer right after (the effect is already committed).
+                let r = idempotency::Record {
+                    principal,
+                    key: idem.key,
+                    fingerprint: idem.fingerprint,
+                    status: 200,
+                    body: body.clone(),
+                };
+                st.db.run(move |c| idempotency::put(c, &r, now)).await?;
+            }
+            Ok(json_response(200, body))
+        }
+        Err(BackendError::Conflict { message }) => match lookup(st, &principal, &idem.key).await? {
+            Some(r) => replay(r, &idem),
+            None => Err(BackendError::Conflict { message }.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn lookup(
+    st: &AppState,
+    principal: &str,
+    key: &str,
+) -> Result<Option<idempotency::Record>, ApiError> {
+    let (p, k) = (principal.to_string(), key.to_string());
+    st.db.run(move |c| idempotency::get(c, &p, &k)).await
+}
+
+fn replay(r: idempotency::Record, idem: &Idem) -> Result<Response, ApiError> {
+    if r.fingerprint != idem.fingerprint {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            format!(
+                "Idempotency-Key {:?} was used for another request; use a new key",
+                idem.key
+            ),
+        ));
+    }
+    let mut resp = json_response(r.status, r.body);
+    resp.headers_mut()
+        .insert(REPLAYED, HeaderValue::from_static("true"));
+    Ok(resp)
+}

@@ -1,0 +1,64 @@
+//! Personal data masked in answers (phone, e-mail, document, address, card): the desk sees
+//! enough to recognise a rider (`+*******4567`), and the full data only through
+//! `?reveal=REASON`, for a role that may, audited.
+
+use crate::engine::RiderView;
+use crate::store::people::{Rider, RiderHit};
+
+/// Keep the last `keep` characters, stars for the rest (spaces kept).
+fn tail(s: &str, keep: usize) -> String {
+    let n = s.chars().count();
+    s.chars()
+        .enumerate()
+        .map(|(i, ch)| {
+            if i + keep >= n || ch == ' ' || (i == 0 && ch == '+') {
+                ch
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+pub fn phone(p: &str) -> String {
+    tail(p, 4)
+}
+
+pub fn email(e: &str) -> String {
+    match e.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => tail(e, 2),
+    }
+}
+
+pub fn rider(r: &mut Rider) {
+    r.phone = r.phone.as_deref().map(phone);
+    r.email = r.email.as_deref().map(email);
+    r.document = r.document.as_deref().map(|d| tail(d, 2));
+    r.address = r.address.as_ref().map(|_| "***".to_string());
+    r.card = r.card.as_deref().map(|c| tail(c, 4));
+}
+
+pub fn view(v: &mut RiderView) {
+    rider(&mut v.rider);
+}
+
+pub fn hit(h: &mut RiderHit) {
+    h.phone = h.phone.as_deref().map(phone);
+    h.email = h.email.as_deref().map(email);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_what_recognises_a_rider() {
+        assert_eq!(phone("+77011234567"), "+*******4567");
+        assert_eq!(email("aigerim.s@mail.kz"), "a***@mail.kz");
+        assert_eq!(tail("0123456789", 2), "********89");
+    }
+}

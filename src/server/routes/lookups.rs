@@ -1,0 +1,270 @@
+//! Read-only routes: the system, stations, bikes, riders (personal data masked unless
+//! revealed with a reason), alerts, the audit log, balance verification, the event log.
+
+use crate::backend::{Backend, BackendInfo};
+use crate::domain::roles::StaffAction;
+use crate::domain::{BikeId, RiderId, StationId};
+use crate::server::Problems;
+use crate::server::auth::AuthStaff;
+use crate::server::mask;
+use crate::server::problem::ApiError;
+use crate::server::state::AppState;
+use crate::store::audit::AuditFilter;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+type Answer<T> = Result<Json<T>, ApiError>;
+
+/// The system behind the server: city, time zone, whether its clock is simulated.
+#[utoipa::path(get, path = "/info", tag = "lookups", security(()),
+    responses((status = 200, body = Object)))]
+pub async fn info(State(st): State<AppState>) -> Json<BackendInfo> {
+    Json(st.backend.info())
+}
+
+/// The time the system has reached.
+#[utoipa::path(get, path = "/clock", tag = "lookups",
+    responses((status = 200, body = String, description = "RFC 3339"), Problems))]
+pub async fn now(State(st): State<AppState>, _who: AuthStaff) -> Answer<DateTime<Utc>> {
+    Ok(Json(st.backend.now().await?))
+}
+
+/// A staff member's role.
+#[utoipa::path(get, path = "/staff/{name}/role", tag = "lookups",
+    params(("name" = String, Path)),
+    responses((status = 200, body = String, example = "agent"), Problems))]
+pub async fn staff_role(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Path(name): Path<String>,
+) -> Answer<crate::domain::roles::Role> {
+    Ok(Json(st.backend.staff_role(&name).await?))
+}
+
+/// Every station with its live counts.
+#[utoipa::path(get, path = "/stations", tag = "lookups",
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn stations(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+) -> Answer<Vec<crate::store::fleet::StationCounts>> {
+    Ok(Json(st.backend.stations().await?))
+}
+
+/// A station: counts, docks, the bikes there.
+#[utoipa::path(get, path = "/stations/{id}", tag = "lookups",
+    params(("id" = i64, Path, description = "station code")),
+    responses((status = 200, body = Object), Problems))]
+pub async fn station(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Path(id): Path<i64>,
+) -> Answer<crate::engine::StationView> {
+    Ok(Json(st.backend.station(StationId(id)).await?))
+}
+
+/// A bike: state, station, dock, faulty.
+#[utoipa::path(get, path = "/bikes/{id}", tag = "lookups",
+    params(("id" = i64, Path, description = "bike number")),
+    responses((status = 200, body = Object), Problems))]
+pub async fn bike(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Path(id): Path<i64>,
+) -> Answer<crate::store::fleet::Bike> {
+    Ok(Json(st.backend.bike(BikeId(id)).await?))
+}
+
+#[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct SearchQuery {
+    /// ID, phone, e-mail, card, surname or name prefix, or the bike being ridden.
+    pub q: String,
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+}
+
+fn default_limit() -> usize {
+    20
+}
+
+/// Find riders (personal data masked).
+#[utoipa::path(get, path = "/riders", tag = "lookups", params(SearchQuery),
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn search_riders(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Query(q): Query<SearchQuery>,
+) -> Answer<Vec<crate::store::people::RiderHit>> {
+    let mut hits = st.backend.search_riders(&q.q, q.limit.min(200)).await?;
+    hits.iter_mut().for_each(mask::hit);
+    Ok(Json(hits))
+}
+
+#[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct RevealQuery {
+    /// Why the personal data is needed: shows it unmasked, for a role that may (audited).
+    pub reveal: Option<String>,
+}
+
+/// A rider's account view; personal data masked unless `?reveal=REASON`.
+#[utoipa::path(get, path = "/riders/{id}", tag = "lookups",
+    params(("id" = i64, Path, description = "rider ID"), RevealQuery),
+    responses((status = 200, body = Object), Problems))]
+pub async fn rider(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Path(id): Path<i64>,
+    Query(q): Query<RevealQuery>,
+) -> Answer<crate::engine::RiderView> {
+    let id = RiderId(id);
+    match q.reveal {
+        Some(reason) => {
+            who.may(StaffAction::RevealPersonalData)?;
+            Ok(Json(st.backend.reveal_rider(id, &reason, &who.name).await?))
+        }
+        None => {
+            let mut v = st.backend.rider(id).await?;
+            mask::view(&mut v);
+            Ok(Json(v))
+        }
+    }
+}
+
+/// What needs an operator now.
+#[utoipa::path(get, path = "/alerts", tag = "lookups",
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn alerts(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+) -> Answer<Vec<crate::engine::Alert>> {
+    Ok(Json(st.backend.alerts().await?))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct AuditQuery {
+    pub staff: Option<String>,
+    pub rider: Option<i64>,
+    pub action: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// The audit log (supervisors, admins).
+#[utoipa::path(get, path = "/audit", tag = "lookups", params(AuditQuery),
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn audit(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Query(q): Query<AuditQuery>,
+) -> Answer<Vec<crate::store::audit::AuditRecord>> {
+    who.may(StaffAction::ViewAudit)?;
+    let filter = AuditFilter {
+        staff: q.staff,
+        rider: q.rider.map(RiderId),
+        action: q.action,
+        limit: q.limit.unwrap_or(200).min(10_000),
+    };
+    Ok(Json(st.backend.audit(&who.name, filter).await?))
+}
+
+#[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct AtQuery {
+    /// RFC 3339.
+    pub at: DateTime<Utc>,
+}
+
+/// What ending the rider's rental at a time would charge (nothing changes).
+#[utoipa::path(get, path = "/riders/{id}/rental/end-preview", tag = "lookups",
+    params(("id" = i64, Path, description = "rider ID"), AtQuery),
+    responses((status = 200, body = Object), Problems))]
+pub async fn preview_end(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Path(id): Path<i64>,
+    Query(q): Query<AtQuery>,
+) -> Answer<crate::domain::pricing::Quote> {
+    who.may(StaffAction::EndRental)?;
+    Ok(Json(st.backend.preview_end(RiderId(id), q.at).await?))
+}
+
+/// Every rider's balances re-verified from the ledger (D9): the mismatches.
+#[utoipa::path(get, path = "/verify", tag = "lookups",
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn verify(
+    State(st): State<AppState>,
+    who: AuthStaff,
+) -> Answer<Vec<crate::store::ledger::Mismatch>> {
+    who.may(StaffAction::ViewAudit)?;
+    Ok(Json(st.backend.verify().await?))
+}
+
+#[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct AfterQuery {
+    #[serde(default)]
+    pub after: i64,
+    #[serde(default = "default_page")]
+    pub limit: usize,
+}
+
+fn default_page() -> usize {
+    500
+}
+
+/// Events after an id, oldest first (the live stream is `GET /events`).
+#[utoipa::path(get, path = "/events/log", tag = "events", params(AfterQuery),
+    responses((status = 200, body = Vec<Object>, description = "[[id, event], …]"), Problems))]
+pub async fn events_after(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Query(q): Query<AfterQuery>,
+) -> Answer<Vec<(i64, crate::engine::Event)>> {
+    Ok(Json(
+        st.backend.events_after(q.after, q.limit.min(5000)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct BikesQuery {
+    /// `van`, `repair`, `docked`, `rental`, `cable-locked`, `lost`.
+    pub state: String,
+    #[serde(default = "default_bikes_limit")]
+    pub limit: usize,
+}
+
+fn default_bikes_limit() -> usize {
+    500
+}
+
+/// The bikes in one state (the depot's van, the repair shop).
+#[utoipa::path(get, path = "/bikes", tag = "lookups", params(BikesQuery),
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn bikes_in(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+    Query(q): Query<BikesQuery>,
+) -> Answer<Vec<crate::store::fleet::Bike>> {
+    let Some(state) = crate::store::fleet::BikeState::parse(&q.state) else {
+        return Err(crate::backend::BackendError::Refused {
+            kind: crate::domain::Refusal::Invalid,
+            message: format!(
+                "state {:?}: use van, repair, docked, rental, cable-locked or lost",
+                q.state
+            ),
+        }
+        .into());
+    };
+    Ok(Json(st.backend.bikes_in(state, q.limit.min(5000)).await?))
+}
+
+/// What a desk needs for its forms: the tariff in force (TOML), the fine approval threshold
+/// (D14), how long a cable-lock permission lasts (R14).
+#[utoipa::path(get, path = "/desk", tag = "lookups",
+    responses((status = 200, body = Object), Problems))]
+pub async fn desk_info(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+) -> Answer<crate::engine::DeskInfo> {
+    Ok(Json(st.backend.desk_info().await?))
+}

@@ -1,0 +1,8 @@
+//! The route handlers, by who calls them.
+
+pub mod depot;
+pub mod desk;
+pub mod events;
+pub mod lookups;
+pub mod setup;
+pub mod station;

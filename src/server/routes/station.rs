@@ -1,0 +1,139 @@
+//! The station side: what docks and bikes call, authenticated by their station's key
+//! (`Authorization: Station KEY`), only for their own station. Unlock with rider ID and PIN
+//! (R9, R10), the bike leaving the dock (`pull`, R11), a dock with success or a lock error
+//! (R12, R13), the rider's call for a cable lock and the cable lock itself (R14).
+
+use crate::backend::Backend;
+use crate::backend::{BResult, BackendError};
+use crate::domain::{BikeId, Refusal, StationId};
+use crate::server::api::*;
+use crate::server::auth::AuthStation;
+use crate::server::extract::Call;
+use crate::server::idempotent::mutate;
+use crate::server::problem::ApiError;
+use crate::server::state::AppState;
+use crate::server::{IdempotencyKey, Problems};
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+type Answer = Result<Response, ApiError>;
+
+/// Refused unless `bike` stands at `station` (a dock speaks only for its own bikes). Runs
+/// inside the idempotent operation, after the replay check: a retried pull is answered
+/// from the record though the bike has left.
+/// Read on the server's own connection, not the engine's writer thread, which stays free
+/// for the writes.
+async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
+    let found = st
+        .db
+        .run(move |c| crate::store::fleet::bike(c, bike))
+        .await
+        .map_err(|e| BackendError::Internal { message: e.detail })?;
+    let Some(b) = found else {
+        return Err(BackendError::Refused {
+            kind: Refusal::NotFound,
+            message: format!("no bike {bike}"),
+        });
+    };
+    if b.station == Some(station) {
+        Ok(())
+    } else {
+        Err(BackendError::Refused {
+            kind: Refusal::BikeUnavailable,
+            message: format!("bike {bike} is not at station {station}"),
+        })
+    }
+}
+
+/// A rider unlocks a bike with ID and PIN: 30 s to pull it out (R9, R10).
+#[utoipa::path(post, path = "/station/{station}/unlock", tag = "station",
+    params(("station" = i64, Path, description = "station code"), IdempotencyKey),
+    request_body = UnlockRequest, security(("station_key" = [])),
+    responses((status = 200, body = Object, description = "null"), Problems))]
+pub async fn unlock(
+    State(st): State<AppState>,
+    who: AuthStation,
+    Path(station): Path<i64>,
+    call: Call<UnlockRequest>,
+) -> Answer {
+    who.is(StationId(station))?;
+    let b = call.parse()?;
+    let op = async {
+        bike_at(&st, b.bike, who.station).await?;
+        st.backend.unlock(b.rider, b.bike, &b.pin).await
+    };
+    mutate(&st, who.principal(), call.idem, op).await
+}
+
+/// The bike left the dock: the rental starts (R11).
+#[utoipa::path(post, path = "/station/{station}/pull", tag = "station",
+    params(("station" = i64, Path, description = "station code"), IdempotencyKey),
+    request_body = BikeRequest, security(("station_key" = [])),
+    responses((status = 200, body = i64, description = "the rental"), Problems))]
+pub async fn pull(
+    State(st): State<AppState>,
+    who: AuthStation,
+    Path(station): Path<i64>,
+    call: Call<BikeRequest>,
+) -> Answer {
+    who.is(StationId(station))?;
+    let body = call.parse()?;
+    let op = async {
+        bike_at(&st, body.bike, who.station).await?;
+        st.backend.pull(body.bike).await
+    };
+    mutate(&st, who.principal(), call.idem, op).await
+}
+
+/// A bike pushed into a dock: locked (the rental ends) or a lock error (R12, R13).
+#[utoipa::path(post, path = "/station/{station}/dock", tag = "station",
+    params(("station" = i64, Path, description = "station code"), IdempotencyKey),
+    request_body = DockRequest, security(("station_key" = [])),
+    responses((status = 200, body = Object, description = "the trip's price, or null"), Problems))]
+pub async fn dock(
+    State(st): State<AppState>,
+    who: AuthStation,
+    Path(station): Path<i64>,
+    call: Call<DockRequest>,
+) -> Answer {
+    who.is(StationId(station))?;
+    let b = call.parse()?;
+    let op = st
+        .backend
+        .return_bike(b.bike, who.station, b.lock_error, b.faulty);
+    mutate(&st, who.principal(), call.idem, op).await
+}
+
+/// The rider calls for a cable lock at a full station (R14).
+#[utoipa::path(post, path = "/station/{station}/cable-lock-call", tag = "station",
+    params(("station" = i64, Path, description = "station code"), IdempotencyKey),
+    request_body = RiderRequest, security(("station_key" = [])),
+    responses((status = 200, body = Object, description = "null"), Problems))]
+pub async fn cable_lock_call(
+    State(st): State<AppState>,
+    who: AuthStation,
+    Path(station): Path<i64>,
+    call: Call<RiderRequest>,
+) -> Answer {
+    who.is(StationId(station))?;
+    let body = call.parse()?;
+    let op = st.backend.call_cable_lock(body.rider, who.station);
+    mutate(&st, who.principal(), call.idem, op).await
+}
+
+/// The bike locked with its cable at the station, with the permission and the PIN (R14).
+#[utoipa::path(post, path = "/station/{station}/cable-lock", tag = "station",
+    params(("station" = i64, Path, description = "station code"), IdempotencyKey),
+    request_body = CableLockRequest, security(("station_key" = [])),
+    responses((status = 200, body = Object, description = "the trip's price"), Problems))]
+pub async fn cable_lock(
+    State(st): State<AppState>,
+    who: AuthStation,
+    Path(station): Path<i64>,
+    call: Call<CableLockRequest>,
+) -> Answer {
+    who.is(StationId(station))?;
+    let b = call.parse()?;
+    let op = st.backend.cable_lock(b.bike, who.station, &b.pin);
+    mutate(&st, who.principal(), call.idem, op).await
+}

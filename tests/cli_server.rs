@@ -1,0 +1,232 @@
+//! The server's commands from a shell: `staff add` (password from stdin), `staff list`,
+//! `staff disable`, `station key`, and `backup` of a database a running server is writing.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_velodesk");
+
+fn run(args: &[&str], db: &std::path::Path, stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn staff_accounts_from_the_shell_log_in_and_are_disabled_with_their_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    city(&db);
+    let (code, out, err) = run(
+        &["staff", "add", "zhanna", "--role", "supervisor"],
+        &db,
+        Some("zhanna-secret-1\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("zhanna is a supervisor"), "{out}");
+    let (code, _, err) = run(
+        &["staff", "add", "x", "--role", "boss"],
+        &db,
+        Some("long-enough-1\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--role \"boss\""), "{err}");
+    let (code, _, err) = run(
+        &["staff", "add", "y", "--role", "agent"],
+        &db,
+        Some("short\n"),
+    );
+    assert_eq!(code, 2, "a short password is refused: {err}");
+    let (_, list, _) = run(&["staff", "list"], &db, None);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("zhanna") && l.contains("supervisor") && l.ends_with("yes")),
+        "{list}"
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let server = serve(&db).await;
+        let url = server.url();
+        let login = |pw: &'static str| {
+            let url = url.clone();
+            async move {
+                client()
+                    .post(format!("{url}/auth/login"))
+                    .json(&serde_json::json!({"username": "zhanna", "password": pw}))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let r = login("zhanna-secret-1").await;
+        assert_eq!(r.status(), 200);
+        let token = r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (code, out, _) = run(&["staff", "disable", "zhanna"], &db, None);
+        assert_eq!(code, 0);
+        assert!(out.contains("1 session(s) ended"), "{out}");
+        let me = client()
+            .get(format!("{url}/auth/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            me.status(),
+            401,
+            "the running server sees the disable at once"
+        );
+        assert_eq!(login("zhanna-secret-1").await.status(), 401);
+        server.stop().await.unwrap();
+    });
+    let (_, list, _) = run(&["staff", "list"], &db, None);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("zhanna") && l.ends_with("disabled")),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_station_key_from_the_shell_opens_that_stations_docks_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    city(&db);
+    let (code, key, _) = run(&["station", "key", "1"], &db, None);
+    assert_eq!(code, 0);
+    let key = key.trim().to_string();
+    assert_eq!(key.len(), 64);
+    let (code, _, err) = run(&["station", "key", "77"], &db, None);
+    assert_eq!((code, err.contains("no station 77")), (2, true), "{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let server = serve(&db).await;
+        let post = |path: String, body: serde_json::Value| {
+            let (url, key) = (server.url(), key.clone());
+            async move {
+                let r = client()
+                    .post(format!("{url}{path}"))
+                    .header("authorization", format!("Station {key}"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    r.status().as_u16(),
+                    r.json::<serde_json::Value>().await.unwrap(),
+                )
+            }
+        };
+        let (st, v) = post(
+            "/station/1/unlock".into(),
+            serde_json::json!({"rider": 1, "bike": 7, "pin": "1234"}),
+        )
+        .await;
+        assert_eq!(
+            (st, v["kind"].as_str()),
+            (422, Some("bike-unavailable")),
+            "bike 7 stands at station 2: {v}"
+        );
+        let (st, v) = post(
+            "/station/1/unlock".into(),
+            serde_json::json!({"rider": 1, "bike": 1, "pin": "9999"}),
+        )
+        .await;
+        assert_eq!((st, v["kind"].as_str()), (422, Some("bad-pin")), "{v}");
+        let (st, _) = post("/station/2/pull".into(), serde_json::json!({"bike": 7})).await;
+        assert_eq!(st, 403, "not this key's station");
+        server.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn backup_copies_a_database_a_running_server_is_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let out = dir.path().join("copy.db");
+    city(&db);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let server = serve(&db).await;
+        let token = login(&server.url(), "aigerim").await;
+        let writer = {
+            let url = server.url();
+            tokio::spawn(async move {
+                for i in 0..40 {
+                    client()
+                        .post(format!("{url}/riders/1/payments"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({"amount": 10 + i, "method": "cash"}))
+                        .send()
+                        .await
+                        .unwrap();
+                }
+            })
+        };
+        let o = out.clone();
+        let db2 = db.clone();
+        let (code, text, err) = tokio::task::spawn_blocking(move || {
+            let out = Command::new(BIN)
+                .args(["backup", "--db"])
+                .arg(&db2)
+                .arg("--out")
+                .arg(&o)
+                .output()
+                .unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).to_string(),
+                String::from_utf8_lossy(&out.stderr).to_string(),
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 0, "{err}");
+        assert!(text.contains("integrity check ok"), "{text}");
+        writer.await.unwrap();
+        server.stop().await.unwrap();
+    });
+    let (code, text, _) = run(&["check"], &out, None);
+    assert_eq!(code, 0);
+    assert!(text.starts_with("OK: 4 riders verified"), "{text}");
+    let again = Command::new(BIN)
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing backup is never overwritten"
+    );
+}

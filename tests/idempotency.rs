@@ -1,0 +1,153 @@
+//! `Idempotency-Key`: a retry replays the first answer and applies nothing twice (also
+//! when the copies race), a key reused for another request is refused 422, keys are per
+//! sender, and only what happened is remembered (a refusal is evaluated again).
+
+mod support;
+
+use serde_json::{Value, json};
+use support::*;
+
+struct Sent {
+    status: u16,
+    replayed: bool,
+    body: Value,
+}
+
+async fn send(url: &str, path: &str, auth: &str, key: &str, body: &Value) -> Sent {
+    let r = client()
+        .post(format!("{url}{path}"))
+        .header("authorization", auth)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    Sent {
+        status: r.status().as_u16(),
+        replayed: r.headers().get("idempotent-replayed").is_some(),
+        body: r.json().await.unwrap_or(Value::Null),
+    }
+}
+
+fn count(db: &std::path::Path, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_payment_is_taken_once_and_answered_the_same() {
+    let mut s = TestServer::start().await;
+    let agent = format!("Bearer {}", login(&s.url, "aigerim").await);
+    let pay = json!({"amount": 500, "method": "cash"});
+    let entries = || count(&s.db, "SELECT COUNT(*) FROM ledger WHERE rider_id = 1");
+    let before = entries();
+    let first = send(&s.url, "/riders/1/payments", &agent, "k-1", &pay).await;
+    assert_eq!((first.status, first.replayed), (200, false));
+    let again = send(&s.url, "/riders/1/payments", &agent, "k-1", &pay).await;
+    assert_eq!((again.status, again.replayed), (200, true));
+    assert_eq!(again.body, first.body, "the same ledger entry");
+    assert_eq!(entries(), before + 1, "taken once");
+
+    let other = send(
+        &s.url,
+        "/riders/1/payments",
+        &agent,
+        "k-1",
+        &json!({"amount": 900, "method": "cash"}),
+    )
+    .await;
+    assert_eq!(other.status, 422);
+    assert_eq!(other.body["kind"], "idempotency-key-reused");
+    assert_eq!(entries(), before + 1);
+
+    // Keys are per sender: another agent's "k-1" is another request.
+    let bolat = format!("Bearer {}", login(&s.url, "bolat").await);
+    let theirs = send(&s.url, "/riders/1/payments", &bolat, "k-1", &pay).await;
+    assert_eq!((theirs.status, theirs.replayed), (200, false));
+    assert_eq!(entries(), before + 2);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copies_racing_with_one_key_apply_once() {
+    let mut s = TestServer::start().await;
+    let agent = format!("Bearer {}", login(&s.url, "aigerim").await);
+    let before = count(&s.db, "SELECT COUNT(*) FROM ledger WHERE rider_id = 2");
+    let body = json!({"amount": 300, "method": "card"});
+    let sends = (0..8).map(|_| send(&s.url, "/riders/2/payments", &agent, "race", &body));
+    let answers = futures_util::future::join_all(sends).await;
+    assert!(
+        answers.iter().all(|a| a.status == 200),
+        "every copy is answered 200"
+    );
+    assert!(
+        answers.iter().all(|a| a.body == answers[0].body),
+        "with the same entry"
+    );
+    assert_eq!(
+        answers.iter().filter(|a| !a.replayed).count(),
+        1,
+        "one applied, the rest replayed"
+    );
+    assert_eq!(
+        count(&s.db, "SELECT COUNT(*) FROM ledger WHERE rider_id = 2"),
+        before + 1
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_record_commits_with_the_effect_and_a_refusal_is_not_remembered() {
+    let mut s = TestServer::start().await;
+    let agent = format!("Bearer {}", login(&s.url, "aigerim").await);
+    let records = || count(&s.db, "SELECT COUNT(*) FROM idempotency");
+    // A refusal (no such rider) writes nothing, so the same request is judged again.
+    let body = json!({"amount": 100, "method": "cash"});
+    for _ in 0..2 {
+        let r = send(&s.url, "/riders/99/payments", &agent, "k-x", &body).await;
+        assert_eq!((r.status, r.replayed), (404, false));
+    }
+    assert_eq!(records(), 0);
+    // Each kind of answer crosses: a pass, a fine outcome, a unit, a quote-or-null.
+    let key1 = format!("Station {}", station_key(&s.db, 1));
+    let calls = [
+        (
+            "/riders/3/passes",
+            agent.clone(),
+            json!({"pass": "monthly"}),
+        ),
+        (
+            "/riders/3/fines",
+            agent.clone(),
+            json!({"kind": "damage", "amount": 1000, "note": "bell"}),
+        ),
+        (
+            "/riders/3/block",
+            agent.clone(),
+            json!({"reason": "card stolen"}),
+        ),
+        (
+            "/station/1/unlock",
+            key1.clone(),
+            json!({"rider": 1, "bike": 4, "pin": "1234"}),
+        ),
+        ("/station/1/pull", key1.clone(), json!({"bike": 4})),
+        ("/station/1/dock", key1.clone(), json!({"bike": 4})),
+    ];
+    for (i, (path, auth, body)) in calls.iter().enumerate() {
+        let key = format!("k-{i}");
+        let first = send(&s.url, path, auth, &key, body).await;
+        assert_eq!(first.status, 200, "{path}: {}", first.body);
+        assert_eq!(
+            records(),
+            i as i64 + 1,
+            "{path}: remembered with its effect"
+        );
+        let again = send(&s.url, path, auth, &key, body).await;
+        assert_eq!((again.status, again.replayed), (200, true), "{path}");
+        assert_eq!(again.body, first.body, "{path}");
+    }
+    let rentals = count(&s.db, "SELECT COUNT(*) FROM rentals WHERE bike_id = 4");
+    assert_eq!(rentals, 1, "the retried pull started no second rental");
+    s.stop().await;
+}

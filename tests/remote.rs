@@ -1,0 +1,167 @@
+//! The remote backend's live side: two consoles on one server see each other's changes
+//! within a second; a console whose server restarts shows `Stale`, reconnects, and resumes
+//! its events without a gap or a duplicate; calls while the server is down are
+//! `unavailable`, and a revoked session shows `LoggedOut`.
+
+mod support;
+
+use std::time::Duration;
+use support::*;
+use velodesk::backend::{Backend, BackendError, ConnectionState, LocalBackend, RemoteBackend};
+use velodesk::clock::SimClock;
+use velodesk::domain::{RiderId, Tenge};
+use velodesk::engine::{Engine, Event, PayMethod, Settings};
+use velodesk::store::Store;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_consoles_see_each_others_changes_within_a_second() {
+    let mut s = TestServer::start().await;
+    let a = RemoteBackend::connect(&s.url, "aigerim", &password("aigerim"))
+        .await
+        .unwrap();
+    let b = RemoteBackend::connect(&s.url, "bolat", &password("bolat"))
+        .await
+        .unwrap();
+    assert!(a.connection().borrow().is_live());
+    let mut seen_by_b = b.subscribe();
+    let mut seen_by_a = a.subscribe();
+    a.pay(RiderId(2), Tenge(700), PayMethod::Card, None)
+        .await
+        .unwrap();
+    let (_, e) = tokio::time::timeout(Duration::from_secs(1), seen_by_b.recv())
+        .await
+        .expect("B hears of A's payment within a second")
+        .unwrap();
+    assert!(
+        matches!(
+            e,
+            Event::LedgerPosted {
+                rider: Some(RiderId(2)),
+                ..
+            } | Event::RiderChanged { rider: RiderId(2) }
+        ),
+        "{e:?}"
+    );
+    b.block(RiderId(3), "lost phone", "bolat").await.unwrap();
+    let mut heard = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(Ok((_, e))) = tokio::time::timeout_at(deadline, seen_by_a.recv()).await {
+        if e == (Event::RiderChanged { rider: RiderId(3) }) {
+            heard = true;
+            break;
+        }
+    }
+    assert!(heard, "A hears of B's block within a second");
+    let v = a.rider(RiderId(3)).await.unwrap();
+    assert_eq!(v.rider.blocked_reason.as_deref(), Some("lost phone"));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_resumes_after_a_server_restart_without_gaps_or_duplicates() {
+    let mut s = TestServer::start().await;
+    let addr = s.server.as_ref().unwrap().addr;
+    let a = RemoteBackend::connect(&s.url, "aigerim", &password("aigerim"))
+        .await
+        .unwrap();
+    let mut rx = a.subscribe();
+    let mut state = a.connection();
+    a.pay(RiderId(1), Tenge(100), PayMethod::Cash, None)
+        .await
+        .unwrap();
+
+    // The server goes away: the console says so, and calls are `unavailable`.
+    s.stop().await;
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        state.wait_for(|s| matches!(s, ConnectionState::Stale { .. })),
+    )
+    .await
+    .expect("the console notices")
+    .unwrap();
+    let down = a.pay(RiderId(1), Tenge(100), PayMethod::Cash, None).await;
+    assert!(
+        matches!(down, Err(BackendError::Unavailable { .. })),
+        "{down:?}"
+    );
+
+    // Meanwhile the system moves on (another process on the same database).
+    {
+        let engine = Engine::new(Store::open(&s.db).unwrap(), Settings::default()).unwrap();
+        let local = LocalBackend::start(engine, std::sync::Arc::new(SimClock::new(at(START))), "x");
+        for i in 0..3 {
+            local
+                .pay(RiderId(2), Tenge(10 + i), PayMethod::Cash, None)
+                .await
+                .unwrap();
+        }
+    }
+    // The server comes back on the same address.
+    let engine = Engine::new(Store::open(&s.db).unwrap(), Settings::default()).unwrap();
+    let back = velodesk::server::start(
+        engine,
+        velodesk::server::ServerOptions {
+            db: s.db.clone(),
+            listen: addr,
+            clock: std::sync::Arc::new(SimClock::new(at(START))),
+            session: chrono::Duration::hours(12),
+        },
+    )
+    .await
+    .unwrap();
+    tokio::time::timeout(Duration::from_secs(15), state.wait_for(|s| s.is_live()))
+        .await
+        .expect("the console reconnects")
+        .unwrap();
+    a.pay(RiderId(3), Tenge(5), PayMethod::Cash, None)
+        .await
+        .unwrap();
+
+    let mut got = Vec::new();
+    while let Ok(Ok((id, _))) = tokio::time::timeout(Duration::from_millis(700), rx.recv()).await {
+        got.push(id);
+    }
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let first = got[0];
+    let all: Vec<i64> = c
+        .prepare("SELECT id FROM events WHERE id >= ?1 ORDER BY id")
+        .unwrap()
+        .query_map([first], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, all, "every event once, in order, across the restart");
+    assert!(
+        got.len() >= 5,
+        "one event per payment, the three made while it was away included: {got:?}"
+    );
+    back.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_staff_members_console_is_logged_out() {
+    let mut s = TestServer::start().await;
+    let a = RemoteBackend::connect(&s.url, "bolat", &password("bolat"))
+        .await
+        .unwrap();
+    let token = login(&s.url, "ada").await;
+    let disabled = client()
+        .post(format!("{}/staff/bolat/disable", s.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), 200);
+    let after = a.pay(RiderId(1), Tenge(1), PayMethod::Cash, None).await;
+    assert!(
+        matches!(after, Err(BackendError::Refused { .. })),
+        "{after:?}"
+    );
+    assert!(matches!(
+        *a.connection().borrow(),
+        ConnectionState::LoggedOut { .. }
+    ));
+    let wrong = RemoteBackend::connect(&s.url, "ada", "not-her-password").await;
+    assert!(wrong.is_err());
+    s.stop().await;
+}
