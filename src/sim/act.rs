@@ -25,12 +25,7 @@ const WALK_AWAY: f64 = 0.3;
 impl World {
     pub async fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
         match ev {
-            Ev::Arrival => {
-                self.schedule_next_arrival();
-                if self.rng.chance(demand::relative_demand(self.hour())) {
-                    self.arrival().await?;
-                }
-            }
+            Ev::Arrival => self.arrival().await?,
             Ev::Return {
                 rider,
                 bike,
@@ -48,7 +43,7 @@ impl World {
             Ev::DeskEnd { rider, at, since } => self.desk_end(rider, at, since).await?,
             Ev::Refresh => {
                 self.refresh().await?;
-                self.push_in(300, Ev::Refresh);
+                self.push_in(600, Ev::Refresh);
             }
             Ev::Depot => {
                 self.depot().await?;
