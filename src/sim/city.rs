@@ -160,7 +160,8 @@ pub async fn build(
             .map_err(call("adding a station"))?;
     }
     let placed: u32 = targets.iter().sum();
-    let spares = (placed * 8 / 100).max(5);
+    // Spares cover the bikes the history leaves in repair or out on a ride.
+    let spares = placed * 15 / 100 + 10;
     let mut next_bike = FIRST_BIKE;
     for (s, &n) in data.iter().zip(&targets) {
         for _ in 0..n {

@@ -22,8 +22,11 @@
 //! - Station names: Kazakh and English where they could be given honestly (see
 //!   `assets/cities/almaty/README.md`), the Russian otherwise. Inactive stations and those
 //!   without docks are kept, inactive; the sales office is not a station.
-//! - The fleet: the snapshot's 197 docked bikes (or the fill), plus 8% spare bikes that end
-//!   in the repair depot; the snapshot's broken docks are put out of service.
+//! - The fleet: the snapshot's 197 docked bikes (or the fill), plus 15% and 10 spare bikes
+//!   that make up for the history's losses and then wait in the repair depot; the
+//!   snapshot's broken docks are put out of service. `init --demo` places the snapshot by
+//!   default; `velodesk demo` fills 50% of the docks by default, so that the console sees
+//!   full stations and cable-lock calls (the snapshot's 10% rarely fills a station).
 //! - Demo riders are numbered 1..N; their PINs are [`names::demo_pin`] of their id (demo
 //!   data, no secret), which is how the simulator rents as them.
 //! - Cable-lock calls: the simulated desk (`aigerim`) answers 75% after 1–5 minutes; the
