@@ -16,6 +16,24 @@
 //! - [`demo::start`] builds or opens a city, starts the simulator in a tokio task and hands
 //!   back the backend, the live figures and a stop handle: the console goes on top of it.
 //!
+//! The interfaces, as a front end uses them:
+//!
+//! ```text
+//! city::build(path: &Path, &CityOptions { city, seed, riders, fill: Fill::Snapshot | Fill::Percent(u8),
+//!             start, history_days }, progress: &dyn Fn(stage, done, total)) -> Result<CitySummary, SimError>
+//! city::DEMO_STAFF: &[(&str, Role)]   // aigerim agent, nurlan depot, saule supervisor, admin admin
+//! Simulator::new(Arc<dyn Backend>, SimConfig { seed, speed: Speed::RealTime | Times(f64) | Max,
+//!                until: Option<DateTime<Utc>>, desk_share, trips_per_bike })
+//! Simulator::stats(&self) -> watch::Receiver<SimStats>        // live figures, after every event
+//! Simulator::run(self, stop: watch::Receiver<bool>) -> Result<SimStats, SimError>
+//! demo::start(&DemoOptions { db, seed, speed, hours, riders, fill }, progress)
+//!     -> Result<Demo { backend: Arc<dyn Backend>, stats, stop: watch::Sender<bool>, task, db, built }, SimError>
+//! demo::open(path) -> Arc<dyn Backend>                        // a demo database on a SimClock
+//! ```
+//!
+//! The simulator needs two lookups the `Backend` gained for it: `open_rentals` (who has which
+//! bike, to resume rentals already open) and `verify_fleet` (the fleet invariants).
+//!
 //! Decisions where the issue is silent:
 //! - The demo day starts on Monday 2 June 2025 at 06:00 in Almaty ([`city::default_start`]),
 //!   after two days of history; the tariff is Almaty's (`assets/tariffs/almaty.toml`).
