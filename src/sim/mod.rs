@@ -50,12 +50,15 @@
 //! - Cable-lock calls: the simulated desk (`aigerim`) answers 75% after 1–5 minutes; the
 //!   rest wait for the human at the console, and the rider rides on after 45 minutes.
 
+mod accounts;
 mod act;
+mod cable;
 pub mod city;
 mod demand;
 pub mod demo;
 mod depot;
 pub mod names;
+mod people;
 pub mod rng;
 mod run;
 pub mod stations;
