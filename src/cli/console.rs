@@ -111,7 +111,7 @@ pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
             speed: Speed::Times(60.0),
             hours: None,
             riders: 3000,
-            fill: Fill::Snapshot,
+            fill: Fill::Percent(50),
         };
         return demo(&opts, a);
     };

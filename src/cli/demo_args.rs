@@ -61,8 +61,8 @@ pub struct DemoArgs {
     /// Riders in a new demo city.
     #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub riders: u32,
-    /// Bikes in the docks of a new demo city: `snapshot` or a percentage.
-    #[arg(long, default_value = "snapshot", value_name = "snapshot|PCT", value_parser = fill)]
+    /// Bikes in the docks of a new demo city: `snapshot` (the real 197) or a percentage of the docks.
+    #[arg(long, default_value = "50", value_name = "snapshot|PCT", value_parser = fill)]
     pub fill: Fill,
     /// Print a plain-text live summary instead of opening the console (always so in a pipe).
     #[arg(long)]

@@ -25,12 +25,7 @@ const WALK_AWAY: f64 = 0.3;
 impl World {
     pub async fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
         match ev {
-            Ev::Arrival => {
-                self.schedule_next_arrival();
-                if self.rng.chance(demand::relative_demand(self.hour())) {
-                    self.arrival().await?;
-                }
-            }
+            Ev::Arrival => self.arrival().await?,
             Ev::Return {
                 rider,
                 bike,
@@ -48,7 +43,7 @@ impl World {
             Ev::DeskEnd { rider, at, since } => self.desk_end(rider, at, since).await?,
             Ev::Refresh => {
                 self.refresh().await?;
-                self.push_in(300, Ev::Refresh);
+                self.push_in(600, Ev::Refresh);
             }
             Ev::Depot => {
                 self.depot().await?;
@@ -289,7 +284,7 @@ impl World {
         );
     }
 
-    fn off_bike(&mut self, rider: RiderId, at: Option<usize>) {
+    pub(super) fn off_bike(&mut self, rider: RiderId, at: Option<usize>) {
         self.on_bike.remove(&rider);
         self.stats.riding = self.on_bike.len() as u64;
         if let Some(i) = at {
@@ -350,155 +345,6 @@ impl World {
                 self.stats.unexpected += 1;
                 self.off_bike(rider, None);
             }
-        }
-        Ok(())
-    }
-
-    /// A full station: ride on to the next one with room, or call for a cable lock (R14).
-    async fn full_station(
-        &mut self,
-        rider: RiderId,
-        bike: BikeId,
-        at: usize,
-        tries: u8,
-    ) -> Result<(), SimError> {
-        if tries < 3 && (tries >= 2 || self.rng.chance(0.5)) {
-            let r = self.b.call_cable_lock(rider, self.spots[at].id).await;
-            if self.refusal(r, "calling for a cable lock")?.is_ok() {
-                self.stats.cable_calls += 1;
-                if self.rng.chance(self.desk_share) {
-                    let s = self.rng.between(45, 300);
-                    self.push_in(s, Ev::DeskAuthorise { rider, bike, at });
-                } else {
-                    self.stats.calls_for_console += 1;
-                    self.push_in(
-                        300,
-                        Ev::CableTry {
-                            rider,
-                            bike,
-                            at,
-                            waited_min: 5,
-                        },
-                    );
-                }
-                return Ok(());
-            }
-        }
-        self.ride_on(rider, bike, at, tries.saturating_add(1));
-        Ok(())
-    }
-
-    /// Ride to the nearest station that had room when last seen.
-    fn ride_on(&mut self, rider: RiderId, bike: BikeId, at: usize, tries: u8) {
-        let next = self.near[at]
-            .iter()
-            .skip(1)
-            .find(|&&i| self.spots[i].free > 0)
-            .or_else(|| self.near[at].get(1))
-            .copied()
-            .unwrap_or(at);
-        let km = demand::km(self.spots[at].pos, self.spots[next].pos);
-        let s = demand::ride_seconds(km, &mut self.rng);
-        self.push_in(
-            s,
-            Ev::Return {
-                rider,
-                bike,
-                at: next,
-                tries,
-                faulty_early: false,
-            },
-        );
-    }
-
-    async fn desk_authorise(
-        &mut self,
-        rider: RiderId,
-        bike: BikeId,
-        at: usize,
-    ) -> Result<(), SimError> {
-        let r = self
-            .b
-            .authorise_cable_lock(rider, self.spots[at].id, DESK)
-            .await;
-        match self.refusal(r, "authorising a cable lock")? {
-            Ok(()) => {
-                self.stats.desk_authorisations += 1;
-                let s = self.rng.between(30, 120);
-                self.push_in(
-                    s,
-                    Ev::CableTry {
-                        rider,
-                        bike,
-                        at,
-                        waited_min: 0,
-                    },
-                );
-            }
-            Err(Refusal::NotRenting) => self.off_bike(rider, None),
-            Err(_) => {
-                self.stats.unexpected += 1;
-                self.ride_on(rider, bike, at, 3);
-            }
-        }
-        Ok(())
-    }
-
-    /// The cable procedure: it ends the rental only with a permission (R14).
-    async fn cable_try(
-        &mut self,
-        rider: RiderId,
-        bike: BikeId,
-        at: usize,
-        waited_min: u32,
-    ) -> Result<(), SimError> {
-        let pin = demo_pin(rider);
-        let r = self.b.cable_lock(bike, self.spots[at].id, &pin).await;
-        match self.refusal(r, "cable-locking a bike")? {
-            Ok(_) => {
-                self.stats.cable_locks += 1;
-                self.stats.trips_ended += 1;
-                self.off_bike(rider, None);
-            }
-            Err(Refusal::NotAuthorised) if waited_min < 45 => {
-                self.push_in(
-                    300,
-                    Ev::CableTry {
-                        rider,
-                        bike,
-                        at,
-                        waited_min: waited_min + 5,
-                    },
-                );
-            }
-            Err(Refusal::NotAuthorised) => {
-                self.stats.gave_up_waiting += 1;
-                self.ride_on(rider, bike, at, 3);
-            }
-            Err(_) => self.off_bike(rider, None),
-        }
-        Ok(())
-    }
-
-    /// The desk ends a rental left in a dock after a lock error, at the time it was left.
-    async fn desk_end(
-        &mut self,
-        rider: RiderId,
-        at: usize,
-        since: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), SimError> {
-        let reason = "bike left in the dock after a lock error (R12)";
-        let r = self
-            .b
-            .end_rental(rider, self.spots[at].id, since, reason, DESK)
-            .await;
-        match self.refusal(r, "ending a rental by hand")? {
-            Ok(_) => {
-                self.stats.ended_by_desk += 1;
-                self.stats.trips_ended += 1;
-                self.off_bike(rider, Some(at));
-            }
-            Err(_) => self.off_bike(rider, None),
         }
         Ok(())
     }

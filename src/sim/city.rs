@@ -10,10 +10,9 @@ use super::{SimConfig, SimError, SimStats, Simulator, Speed};
 use crate::backend::{Backend, LocalBackend};
 use crate::clock::SimClock;
 use crate::domain::roles::Role;
-use crate::domain::tariff::FineKind;
 use crate::domain::time::{local_date, local_to_utc};
-use crate::domain::{BikeId, RiderId, Tenge};
-use crate::engine::{Engine, PayMethod, Settings};
+use crate::domain::{BikeId, RiderId};
+use crate::engine::{Engine, Settings};
 use crate::store::Store;
 use crate::store::fleet::{BikeState, NewStation};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -29,9 +28,7 @@ pub const DEMO_STAFF: &[(&str, Role)] = &[
     ("admin", Role::Admin),
 ];
 
-const AGENT: &str = "aigerim";
 const DEPOT: &str = "nurlan";
-const SUPERVISOR: &str = "saule";
 /// Bike inventory numbers start here.
 const FIRST_BIKE: i64 = 10_001;
 
@@ -160,7 +157,8 @@ pub async fn build(
             .map_err(call("adding a station"))?;
     }
     let placed: u32 = targets.iter().sum();
-    let spares = (placed * 8 / 100).max(5);
+    // Spares cover the bikes the history leaves in repair or out on a ride.
+    let spares = placed * 15 / 100 + 10;
     let mut next_bike = FIRST_BIKE;
     for (s, &n) in data.iter().zip(&targets) {
         for _ in 0..n {
@@ -204,7 +202,7 @@ pub async fn build(
         b.add_rider(r.clone())
             .await
             .map_err(call("registering a rider"))?;
-        money(
+        super::accounts::money(
             &*b,
             &mut rng,
             id,
@@ -258,132 +256,6 @@ fn new_station(s: &CityStation) -> NewStation {
         docks: s.docks,
         active: s.active,
     }
-}
-
-/// A new rider's money and trouble: a payment (at the desk or online), a pass, and for a
-/// few a fine that leaves them in debt, a fine waiting for approval (D14), a restriction
-/// or block by hand, a lost card, a bonus, a claim credited.
-async fn money(
-    b: &dyn Backend,
-    rng: &mut SimRng,
-    id: RiderId,
-    resident: bool,
-    concession: bool,
-    card: bool,
-) -> Result<(), SimError> {
-    let call = |doing: &'static str| SimError::backend(doing);
-    let desk = rng.chance(0.3).then_some(AGENT);
-    let method = match (desk, rng.chance(0.85)) {
-        (Some(_), _) => PayMethod::Cash,
-        (None, true) => PayMethod::Card,
-        (None, false) => PayMethod::Bank,
-    };
-    let top_up = *rng
-        .pick(&[500, 1000, 2000, 3000, 5000, 10_000])
-        .unwrap_or(&1000);
-    let paid = if resident {
-        if rng.chance(0.06) {
-            return Ok(()); // registered, never paid: refused for no pass when they come (R9)
-        }
-        let price = if concession { 5000 } else { 10_000 };
-        let paid = price + 500 + top_up;
-        b.pay(id, Tenge(paid), method, desk)
-            .await
-            .map_err(call("taking a payment"))?;
-        b.buy(id, "seasonal", desk)
-            .await
-            .map_err(call("selling a pass"))?;
-        paid
-    } else {
-        let (pass, price) = *rng
-            .pick(&[
-                ("day1", 3500),
-                ("day1", 3500),
-                ("day3", 9000),
-                ("day7", 17_500),
-            ])
-            .unwrap_or(&("day1", 3500));
-        let paid = price + 500 + top_up;
-        b.pay(id, Tenge(paid), method, desk)
-            .await
-            .map_err(call("taking a payment"))?;
-        b.hold_deposit(id, Tenge(37_500), desk)
-            .await
-            .map_err(call("holding a deposit"))?;
-        b.buy(id, pass, desk)
-            .await
-            .map_err(call("selling a pass"))?;
-        paid
-    };
-    let roll = rng.below(1000);
-    match roll {
-        // A damaged basket, fined at the desk for more than the rider has: in debt, and
-        // restricted at the next nightly posting (R18, R21).
-        0..=24 => {
-            let amount = (paid + 1000 * rng.between(1, 8)) / 500 * 500;
-            b.fine(
-                id,
-                FineKind::Damage,
-                Some(Tenge(amount)),
-                None,
-                "damaged basket found at the return (R21)",
-                AGENT,
-            )
-            .await
-            .map_err(call("entering a fine"))?;
-        }
-        // A lost bike's value: above the threshold, it waits for a supervisor (D14).
-        25..=27 => {
-            b.fine(
-                id,
-                FineKind::Damage,
-                Some(Tenge(95_000)),
-                None,
-                "bike not returned; police report filed (R22)",
-                AGENT,
-            )
-            .await
-            .map_err(call("entering a fine"))?;
-        }
-        28..=32 => {
-            b.set_restriction(
-                id,
-                Some("ID and PIN shared with others (R24)"),
-                "reported by the Transport Control",
-                SUPERVISOR,
-            )
-            .await
-            .map_err(call("restricting a rider"))?;
-        }
-        33..=35 => {
-            b.block(id, "identity document reported stolen", AGENT)
-                .await
-                .map_err(call("blocking a rider"))?;
-        }
-        36..=45 if card => {
-            b.block_lost_card(id, AGENT)
-                .await
-                .map_err(call("blocking a lost card"))?;
-        }
-        46..=75 => {
-            let bonus = 500 * rng.between(1, 4);
-            b.give_bonus(id, Tenge(bonus), "Car-free day promotion", SUPERVISOR)
-                .await
-                .map_err(call("giving bonus"))?;
-        }
-        76..=80 => {
-            b.credit_claim(
-                id,
-                Tenge(1000),
-                "double charge at the payment terminal (R26)",
-                AGENT,
-            )
-            .await
-            .map_err(call("crediting a claim"))?;
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 /// The days before the start, ridden by the simulator as fast as it goes.

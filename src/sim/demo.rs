@@ -108,6 +108,9 @@ pub async fn start(opts: &DemoOptions, progress: Progress<'_>) -> Result<Demo, S
 /// Open a demo database on a simulated clock that resumes where its events stopped.
 pub async fn open(db: &Path) -> Result<Arc<dyn Backend>, SimError> {
     let mut store = Store::open(db)?;
+    // A demo's database is rebuilt from its seed, not kept: it runs without waiting for
+    // the disk (WAL, synchronous=OFF), as a build does. Production keeps synchronous=FULL.
+    store.set_bulk_mode(true)?;
     let last = store.read(|c| crate::store::audit::last_event_at(c))?;
     let start = last.unwrap_or_else(city::default_start);
     let engine = Engine::new(store, Settings::default())?;

@@ -16,25 +16,49 @@
 //! - [`demo::start`] builds or opens a city, starts the simulator in a tokio task and hands
 //!   back the backend, the live figures and a stop handle: the console goes on top of it.
 //!
+//! The interfaces, as a front end uses them:
+//!
+//! ```text
+//! city::build(path: &Path, &CityOptions { city, seed, riders, fill: Fill::Snapshot | Fill::Percent(u8),
+//!             start, history_days }, progress: &dyn Fn(stage, done, total)) -> Result<CitySummary, SimError>
+//! city::DEMO_STAFF: &[(&str, Role)]   // aigerim agent, nurlan depot, saule supervisor, admin admin
+//! Simulator::new(Arc<dyn Backend>, SimConfig { seed, speed: Speed::RealTime | Times(f64) | Max,
+//!                until: Option<DateTime<Utc>>, desk_share, trips_per_bike })
+//! Simulator::stats(&self) -> watch::Receiver<SimStats>        // live figures, after every event
+//! Simulator::run(self, stop: watch::Receiver<bool>) -> Result<SimStats, SimError>
+//! demo::start(&DemoOptions { db, seed, speed, hours, riders, fill }, progress)
+//!     -> Result<Demo { backend: Arc<dyn Backend>, stats, stop: watch::Sender<bool>, task, db, built }, SimError>
+//! demo::open(path) -> Arc<dyn Backend>                        // a demo database on a SimClock
+//! ```
+//!
+//! The simulator needs two lookups the `Backend` gained for it: `open_rentals` (who has which
+//! bike, to resume rentals already open) and `verify_fleet` (the fleet invariants).
+//!
 //! Decisions where the issue is silent:
 //! - The demo day starts on Monday 2 June 2025 at 06:00 in Almaty ([`city::default_start`]),
 //!   after two days of history; the tariff is Almaty's (`assets/tariffs/almaty.toml`).
 //! - Station names: Kazakh and English where they could be given honestly (see
 //!   `assets/cities/almaty/README.md`), the Russian otherwise. Inactive stations and those
 //!   without docks are kept, inactive; the sales office is not a station.
-//! - The fleet: the snapshot's 197 docked bikes (or the fill), plus 8% spare bikes that end
-//!   in the repair depot; the snapshot's broken docks are put out of service.
+//! - The fleet: the snapshot's 197 docked bikes (or the fill), plus 15% and 10 spare bikes
+//!   that make up for the history's losses and then wait in the repair depot; the
+//!   snapshot's broken docks are put out of service. `init --demo` places the snapshot by
+//!   default; `velodesk demo` fills 50% of the docks by default, so that the console sees
+//!   full stations and cable-lock calls (the snapshot's 10% rarely fills a station).
 //! - Demo riders are numbered 1..N; their PINs are [`names::demo_pin`] of their id (demo
 //!   data, no secret), which is how the simulator rents as them.
 //! - Cable-lock calls: the simulated desk (`aigerim`) answers 75% after 1–5 minutes; the
 //!   rest wait for the human at the console, and the rider rides on after 45 minutes.
 
+mod accounts;
 mod act;
+mod cable;
 pub mod city;
 mod demand;
 pub mod demo;
 mod depot;
 pub mod names;
+mod people;
 pub mod rng;
 mod run;
 pub mod stations;

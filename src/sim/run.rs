@@ -159,6 +159,9 @@ impl Simulator {
                 w.advance(until).await?;
                 break;
             }
+            if matches!(ev, Ev::Arrival) && !w.keep_arrival(t) {
+                continue;
+            }
             if let Some(f) = factor {
                 let offset = (t - sim0).num_milliseconds().max(0) as f64 / f;
                 let due = wall0 + std::time::Duration::from_millis(offset as u64);
@@ -192,8 +195,8 @@ impl World {
     /// paced) a tick that keeps the clock moving through quiet minutes.
     async fn start(&mut self) -> Result<(), SimError> {
         self.resume_open_rentals().await?;
-        self.schedule_next_arrival();
-        self.push_in(300, Ev::Refresh);
+        self.schedule_next_arrival(self.now);
+        self.push_in(600, Ev::Refresh);
         let depot = self.next_local(3);
         self.push_at(depot, Ev::Depot);
         if self.paced {

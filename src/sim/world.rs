@@ -209,11 +209,23 @@ impl World {
         t
     }
 
-    /// Candidate arrivals at the peak rate; [`World::arrival`] keeps each with the
-    /// hour's share of the peak (thinning), which gives the day's shape.
-    pub fn schedule_next_arrival(&mut self) {
+    /// Candidate arrivals come at the peak rate; [`World::keep_arrival`] keeps each with
+    /// the hour's share of the peak (thinning), which gives the day's shape.
+    pub fn schedule_next_arrival(&mut self, after: DateTime<Utc>) {
         let gap = self.rng.exponential(self.arrival_gap_s).ceil() as i64;
-        self.push_in(gap.max(1), Ev::Arrival);
+        self.push_at(after + Duration::seconds(gap.max(1)), Ev::Arrival);
+    }
+
+    /// Decide whether the candidate arrival at `t` happens (before the clock moves there,
+    /// so the quiet night costs no backend calls), and schedule the next candidate.
+    pub fn keep_arrival(&mut self, t: DateTime<Utc>) -> bool {
+        self.schedule_next_arrival(t);
+        let hour = {
+            use chrono::Timelike;
+            let local = t.with_timezone(&self.tz);
+            f64::from(local.hour()) + f64::from(local.minute()) / 60.0
+        };
+        self.rng.chance(demand::relative_demand(hour))
     }
 
     /// A rider's home and workplace: fixed per rider and seed.

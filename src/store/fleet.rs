@@ -153,7 +153,8 @@ pub fn set_bike_faulty(c: &Connection, id: BikeId, faulty: bool) -> Result<()> {
 /// The lowest-numbered free working dock of a station.
 pub fn free_dock(c: &Connection, station: StationId) -> Result<Option<u32>> {
     Ok(c.prepare_cached(
-        "SELECT number FROM docks WHERE station_id = ?1 AND in_service = 1 AND bike_id IS NULL
+        // `+bike_id`: look the station up by its key; the bike_id index would scan every free dock.
+        "SELECT number FROM docks WHERE station_id = ?1 AND in_service = 1 AND +bike_id IS NULL
              ORDER BY number LIMIT 1",
     )?
     .query_row([station.0], |r| r.get(0))
@@ -250,7 +251,7 @@ const STATION_SQL: &str = "
     SELECT s.id, s.name, s.name_kk, s.name_en, s.address, s.lat, s.lon, s.active, s.target_fill,
       (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id),
       (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.faulty = 0),
-      (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id AND d.in_service = 1 AND d.bike_id IS NULL),
+      (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id AND d.in_service = 1 AND +d.bike_id IS NULL),
       (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id AND d.in_service = 0),
       (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.state = 'cable-locked'),
       (SELECT COUNT(*) FROM bikes b WHERE b.station_id = s.id AND b.faulty = 1),

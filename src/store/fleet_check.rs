@@ -81,7 +81,7 @@ const CHECKS: &[(&str, &str)] = &[
          LEFT JOIN (SELECT station_id, COUNT(*) docked FROM bikes WHERE state = 'docked'
                GROUP BY station_id) k ON k.station_id = s.id
          WHERE NOT EXISTS (SELECT 1 FROM docks d WHERE d.station_id = s.id AND d.in_service = 1
-                           AND d.bike_id IS NULL)
+                           AND +d.bike_id IS NULL)
            AND COALESCE(k.docked, 0) != w.working",
     ),
 ];

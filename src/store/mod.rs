@@ -47,6 +47,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_server.sql")),
+        M::up(include_str!("migrations/003_rental_indexes.sql")),
     ])
 }
 
