@@ -3,6 +3,8 @@
 //! procedures end to end; snapshot tests (insta) pin every screen and dialog in English and
 //! in Russian.
 
+mod support;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -10,7 +12,7 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
-use velodesk::backend::{Backend, LocalBackend};
+use velodesk::backend::{Backend, ConnectionState, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
@@ -153,12 +155,14 @@ struct Desk {
     app: App,
     rx: mpsc::UnboundedReceiver<Msg>,
     events: broadcast::Receiver<(i64, Event)>,
+    link: tokio::sync::watch::Receiver<ConnectionState>,
 }
 
 impl Desk {
-    async fn open(b: Arc<LocalBackend>, staff: &str, lang: Lang) -> Desk {
+    async fn open(b: Arc<dyn Backend>, staff: &str, lang: Lang) -> Desk {
         let (tx, rx) = mpsc::unbounded_channel();
         let events = b.subscribe();
+        let link = b.connection();
         let opts = Options {
             staff: staff.into(),
             lang,
@@ -168,13 +172,22 @@ impl Desk {
         };
         let mut app = App::new(b, tx, opts);
         app.frozen = Some(Instant::now());
-        let mut d = Desk { app, rx, events };
+        let mut d = Desk {
+            app,
+            rx,
+            events,
+            link,
+        };
         d.settle().await;
         d
     }
 
     /// Let every request in flight come back, and every live event arrive.
     async fn settle(&mut self) {
+        if self.link.has_changed().unwrap_or(false) {
+            let state = self.link.borrow_and_update().clone();
+            self.app.update(Msg::Connection(state));
+        }
         loop {
             while let Ok((id, e)) = self.events.try_recv() {
                 self.app.update(Msg::Event(id, e));
@@ -529,4 +542,32 @@ fn the_readme_key_table_is_generated_from_the_keymap() {
         readme.contains(&table),
         "README.md's key table differs from the keymap; paste this:\n{table}"
     );
+}
+
+/// A console on a server shows where it is connected, and `STALE` with the reason as soon
+/// as the server goes away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_on_a_server_says_when_it_is_stale() {
+    let mut s = support::TestServer::start().await;
+    let remote = RemoteBackend::connect(&s.url, "aigerim", &support::password("aigerim"))
+        .await
+        .unwrap();
+    let mut d = Desk::open(Arc::new(remote), "aigerim", Lang::En).await;
+    let screen = d.screen();
+    assert!(screen.contains("[LIVE]"), "{screen}");
+    assert!(screen.contains(&s.url), "the header names the server: {screen}");
+    assert!(screen.contains("aigerim (agent)"), "{screen}");
+    s.stop().await;
+    let mut link = d.link.clone();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        link.wait_for(|c| !c.is_live()),
+    )
+    .await
+    .expect("the console notices")
+    .unwrap();
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains("[STALE]"), "{screen}");
+    assert!(screen.contains("Disconnected from the system"), "{screen}");
 }

@@ -39,6 +39,15 @@ pub struct ConsoleArgs {
     /// The light theme (the dark one is the default; NO_COLOR is respected).
     #[arg(long)]
     pub light: bool,
+    /// Connect to a velodesk server instead of a database file (log in as --staff; the
+    /// password is asked for, or taken from VELODESK_PASSWORD).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VELODESK_SERVER",
+        conflicts_with = "db"
+    )]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -99,6 +99,9 @@ pub fn needs_terminal() -> Result<(), CliError> {
 /// The console on a database file (from `--db` or the configuration).
 pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     let config = load_config(a.config.as_deref())?;
+    if let Some(url) = &a.server {
+        return remote(url, a, config.as_ref());
+    }
     let db =
         a.db.clone()
             .or_else(|| config.as_ref().map(|c| c.database.clone()));
@@ -156,4 +159,54 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     let _ = rt.block_on(d.task);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The console on a server: log in as the staff member, then the same console over HTTP.
+fn remote(url: &str, a: &ConsoleArgs, config: Option<&Config>) -> Result<ExitCode, CliError> {
+    needs_terminal()?;
+    let opts = options(a, config, None)?;
+    let password = match std::env::var("VELODESK_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => ask_password(&format!("Password for {} at {url}: ", opts.staff))?,
+    };
+    let rt = runtime()?;
+    let backend = rt
+        .block_on(crate::backend::RemoteBackend::connect(
+            url,
+            &opts.staff,
+            &password,
+        ))
+        .map_err(|e| CliError::input(format!("--server {url}: {e}")))?;
+    run_on(Arc::new(backend), opts, &rt)
+}
+
+/// Read a password from the terminal without echoing it.
+fn ask_password(prompt: &str) -> Result<String, CliError> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    use std::io::Write;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    crossterm::terminal::enable_raw_mode()?;
+    let mut password = String::new();
+    let outcome = loop {
+        match read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(CliError::input("cancelled"));
+                }
+                KeyCode::Esc => break Err(CliError::input("cancelled")),
+                KeyCode::Backspace => {
+                    password.pop();
+                }
+                KeyCode::Char(c) => password.push(c),
+                _ => {}
+            },
+            Ok(_) => {}
+            Err(e) => break Err(e.into()),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    outcome.map(|()| password)
 }

@@ -77,6 +77,8 @@ pub struct Options {
 #[allow(clippy::large_enum_variant)] // one message at a time; boxing buys nothing here
 pub enum Msg {
     Key(KeyEvent),
+    /// The backend's link changed (a remote one lost or regained its server).
+    Connection(crate::backend::ConnectionState),
     Mouse(MouseEvent),
     Tick,
     Event(i64, Event),
@@ -225,6 +227,8 @@ pub struct App {
     pub now: Option<DateTime<Utc>>,
     pub last_update: Option<Instant>,
     pub disconnected: Option<String>,
+    /// The link behind the live updates (always live for an in-process backend).
+    pub connection: crate::backend::ConnectionState,
     pub view: View,
     pub stack: Vec<Page>,
     pub stations: StationsState,
@@ -270,6 +274,7 @@ impl App {
             now: None,
             last_update: None,
             disconnected: None,
+            connection: crate::backend::ConnectionState::Live,
             view: View::Stations,
             stack: Vec::new(),
             stations: StationsState {
@@ -451,6 +456,14 @@ impl App {
             Msg::Key(k) => self.on_key(k),
             Msg::Mouse(m) => self.on_mouse(m),
             Msg::Tick => self.on_tick(),
+            Msg::Connection(c) => {
+                let was_live = self.connection.is_live();
+                self.connection = c;
+                if self.connection.is_live() && !was_live {
+                    // Back online: whatever was missed comes with a fresh look.
+                    self.refresh_all();
+                }
+            }
             Msg::Event(_, e) => self.on_event(e),
             Msg::Reply(r) => {
                 self.pending = self.pending.saturating_sub(1);

@@ -141,6 +141,16 @@ async fn event_loop(
             }
         }
     });
+    let mut link = backend.connection();
+    let link_tx = tx.clone();
+    tokio::spawn(async move {
+        while link.changed().await.is_ok() {
+            let state = link.borrow_and_update().clone();
+            if link_tx.send(Msg::Connection(state)).is_err() {
+                break;
+            }
+        }
+    });
     let mut app = App::new(backend, tx, opts);
     loop {
         terminal.draw(|f| views::render(f, &app))?;

@@ -217,6 +217,7 @@ texts! {
     UnknownCommand => "Unknown command: {} (try :help)", "Неизвестная команда: {} (см. :help)", "Белгісіз команда: {} (:help қараңыз)";
     PaletteHint => ":stations :map :riders :rebalance :alerts :audit :rider ID :station CODE :theme :q", ":stations :map :riders :rebalance :alerts :audit :rider ID :station КОД :theme :q", ":stations :map :riders :rebalance :alerts :audit :rider ID :station КОД :theme :q";
     Keys => "Keys", "Клавиши", "Пернелер";
+    LoggedOut => "the session ended (expired or revoked): restart the console to log in again", "сеанс завершён (истёк или отозван): перезапустите консоль, чтобы войти снова", "сеанс аяқталды (мерзімі өтті немесе қайтарылды): қайта кіру үшін консольді қайта іске қосыңыз";
     Disconnected => "Disconnected from the system: {}", "Нет связи с системой: {}", "Жүйемен байланыс жоқ: {}";
     // Key descriptions
     KQuit => "quit", "выход", "шығу";

@@ -90,15 +90,23 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
     let age = app
         .last_update
         .map(|t| app.wall().saturating_duration_since(t).as_secs());
-    let stale = app.disconnected.is_some() || age.is_none_or(|a| a > 30);
+    let stale =
+        app.disconnected.is_some() || !app.connection.is_live() || age.is_none_or(|a| a > 30);
     let (word, meaning) = if stale {
         (T::Stale, Meaning::Danger)
     } else {
         (T::Live, Meaning::Ok)
     };
-    let age_text = age
-        .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
-        .unwrap_or_default();
+    let age_text = match &app.connection {
+        crate::backend::ConnectionState::Stale { since, .. }
+        | crate::backend::ConnectionState::LoggedOut { since } => {
+            let secs = app.now.map(|n| (n - *since).num_seconds()).unwrap_or(0);
+            fill(app.t(T::Updated), &[&duration(secs)])
+        }
+        crate::backend::ConnectionState::Live => age
+            .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
+            .unwrap_or_default(),
+    };
     let mut spans = vec![
         Span::styled(" velodesk ", th.style(Meaning::Key)),
         Span::styled(format!(" {} ", app.info.city), th.style(Meaning::Title)),
@@ -178,7 +186,12 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
 
 fn render_status(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
-    let (text, m) = match (&app.disconnected, &app.status) {
+    let link = match &app.connection {
+        crate::backend::ConnectionState::Live => None,
+        crate::backend::ConnectionState::Stale { reason, .. } => Some(reason.clone()),
+        crate::backend::ConnectionState::LoggedOut { .. } => Some(app.t(T::LoggedOut).to_string()),
+    };
+    let (text, m) = match (link.as_ref().or(app.disconnected.as_ref()), &app.status) {
         (Some(d), _) => (fill(app.t(T::Disconnected), &[d]), Meaning::Danger),
         (None, Some((t, sev))) => (
             t.clone(),
