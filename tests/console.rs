@@ -555,7 +555,10 @@ async fn a_console_on_a_server_says_when_it_is_stale() {
     let mut d = Desk::open(Arc::new(remote), "aigerim", Lang::En).await;
     let screen = d.screen();
     assert!(screen.contains("[LIVE]"), "{screen}");
-    assert!(screen.contains(&s.url), "the header names the server: {screen}");
+    assert!(
+        screen.contains(&s.url),
+        "the header names the server: {screen}"
+    );
     assert!(screen.contains("aigerim (agent)"), "{screen}");
     s.stop().await;
     let mut link = d.link.clone();

@@ -171,6 +171,7 @@ pub struct Form {
     pub seq: u64,
     /// The local time zone and the rider as they were when the form opened.
     pub(super) tz: chrono_tz::Tz,
+    pub(super) lang: Lang,
     pub(super) rider: Option<RiderView>,
     pub(super) valid_until: Option<String>,
     /// The console's wall clock at the last tick (the wait's duration).
@@ -407,8 +408,12 @@ impl Form {
         {
             let st = station.map(|s| s.to_string()).unwrap_or_default();
             self.result = vec![
-                format!("bike {bike} · station {st}"),
-                format!("price {}", Tenge(*charge)),
+                format!(
+                    "{} {bike} · {} {st}",
+                    T::Bike.get(self.lang),
+                    T::Station.get(self.lang)
+                ),
+                fill(T::PreviewTotal.get(self.lang), &[&Tenge(*charge)]),
             ];
             self.stage = Stage::Done;
         }

@@ -143,7 +143,12 @@ pub fn open(app: &App, proc: Proc) -> Form {
                         0,
                         (
                             o.rental.id.to_string(),
-                            format!("{} · bike {}", o.rental.id, o.rental.bike),
+                            format!(
+                                "{} · {} {}",
+                                o.rental.id,
+                                T::Bike.get(lang).to_lowercase(),
+                                o.rental.bike
+                            ),
                         ),
                     );
                 }
@@ -276,6 +281,7 @@ pub fn open(app: &App, proc: Proc) -> Form {
         error: None,
         seq: 0,
         tz,
+        lang,
         rider: rv,
         valid_until,
         clock: app.wall(),
@@ -413,6 +419,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
     let s = |k: &str| f.value(k).to_string();
     let n = |k: &str| f.num(k);
     let proc = f.proc;
+    let lang = app.opts.lang;
     let (reason, bike, station) = (
         s("reason"),
         n("bike").map(BikeId),
@@ -423,12 +430,12 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
         Proc::CableLock(r, _) => Box::pin(async move {
             let st = station.ok_or_else(|| invalid("no station chosen"))?;
             b.authorise_cable_lock(r, st, &by).await?;
-            Ok(format!("cable lock authorised for rider {r} at station {st}").into())
+            Ok(fill(T::DoneCable.get(lang), &[&r, &st]).into())
         }),
         Proc::ManualUnlock(r) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
             b.manual_unlock(r, bike, &reason, &by).await?;
-            Ok(format!("bike {bike} released for rider {r}: they have 30 s to pull it").into())
+            Ok(fill(T::DoneUnlock.get(lang), &[&bike, &r]).into())
         }),
         Proc::EndRental(r) => {
             let at = parse_local(tz, f.value("at"));
@@ -436,7 +443,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
                 let at = at.ok_or_else(|| invalid("bad time"))?;
                 let st = station.ok_or_else(|| invalid("no station"))?;
                 let q = b.end_rental(r, st, at, &reason, &by).await?;
-                Ok(format!("rental of rider {r} ended at station {st}: {}", q.total).into())
+                Ok(fill(T::DoneEnd.get(lang), &[&r, &st, &q.total]).into())
             })
         }
         Proc::Fine(r) => {
@@ -448,12 +455,10 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
                 Ok(Done::from(
                     match b.fine(r, kind, amount, rental, &note, &by).await? {
                         FineOutcome::Posted { amount, .. } => {
-                            format!("{kind} fine {amount} posted for rider {r}")
+                            fill(T::DoneFine.get(lang), &[&kind, &amount, &r])
                         }
                         FineOutcome::AwaitingApproval { amount, .. } => {
-                            format!(
-                                "{kind} fine {amount} for rider {r} waits for a supervisor (D14)"
-                            )
+                            fill(T::DoneFineWaits.get(lang), &[&kind, &amount, &r])
                         }
                     },
                 ))
@@ -464,55 +469,55 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             Box::pin(async move {
                 let a = amount.ok_or_else(|| invalid("no amount"))?;
                 b.pay(r, a, method, Some(&by)).await?;
-                Ok(format!("{a} taken ({}) for rider {r}", method.as_str()).into())
+                Ok(fill(T::DonePay.get(lang), &[&a, &method.as_str(), &r]).into())
             })
         }
         Proc::SellPass(r) => {
             let pass = s("pass");
             Box::pin(async move {
                 let p = b.buy(r, &pass, Some(&by)).await?;
-                Ok(format!("{} sold to rider {r} for {}", p.label, p.price).into())
+                Ok(fill(T::DonePass.get(lang), &[&p.label, &r, &p.price]).into())
             })
         }
         Proc::Deposit(r) => Box::pin(async move {
             let a = amount.ok_or_else(|| invalid("no amount"))?;
             b.hold_deposit(r, a, Some(&by)).await?;
-            Ok(format!("deposit {a} held for rider {r}").into())
+            Ok(fill(T::DoneDeposit.get(lang), &[&a, &r]).into())
         }),
         Proc::Refund(r) => Box::pin(async move {
             let paid = b.refund(r, &by).await?;
-            Ok(format!("rider {r} refunded {paid}; contract ended").into())
+            Ok(fill(T::DoneRefund.get(lang), &[&r, &paid]).into())
         }),
         Proc::Claim(r) => Box::pin(async move {
             let a = amount.ok_or_else(|| invalid("no amount"))?;
             b.credit_claim(r, a, &reason, &by).await?;
-            Ok(format!("claim {a} credited to rider {r}").into())
+            Ok(fill(T::DoneClaim.get(lang), &[&a, &r]).into())
         }),
         Proc::Block(r) => Box::pin(async move {
             b.block(r, &reason, &by).await?;
-            Ok(format!("rider {r} blocked").into())
+            Ok(fill(T::DoneBlock.get(lang), &[&r]).into())
         }),
         Proc::Unblock(r) => Box::pin(async move {
             b.unblock(r, &reason, &by).await?;
-            Ok(format!("rider {r} unblocked").into())
+            Ok(fill(T::DoneUnblock.get(lang), &[&r]).into())
         }),
         Proc::ResetPin(r) => {
             let pin = s("pin");
             Box::pin(async move {
                 b.reset_pin(r, &pin, &by).await?;
-                Ok(format!("PIN of rider {r} reset").into())
+                Ok(fill(T::DonePin.get(lang), &[&r]).into())
             })
         }
         Proc::LostCard(r) => Box::pin(async move {
             b.block_lost_card(r, &by).await?;
-            Ok(format!("card of rider {r} blocked").into())
+            Ok(fill(T::DoneCard.get(lang), &[&r]).into())
         }),
         Proc::Reveal(r) => Box::pin(async move {
             // The revealed data comes back through the rider page (see `App`).
             let v = b.reveal_rider(r, &reason, &by).await?;
             let p = crate::engine::Personal::of(&v.rider);
             Ok(Done {
-                text: format!("personal data of rider {r} shown (audited)"),
+                text: fill(T::DoneReveal.get(lang), &[&r]),
                 personal: Some(p),
             })
         }),
@@ -520,34 +525,34 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             Ok(Done::from(match b.approve_fine(r, &by).await? {
                 FineOutcome::Posted { amount, .. }
                 | FineOutcome::AwaitingApproval { amount, .. } => {
-                    format!("fine {amount} of rider {r} approved and posted")
+                    fill(T::DoneApprove.get(lang), &[&amount, &r])
                 }
             }))
         }),
         Proc::Release(_, _) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
             b.service_release(bike, &by).await?;
-            Ok(format!("bike {bike} released into the van").into())
+            Ok(fill(T::DoneRelease.get(lang), &[&bike]).into())
         }),
         Proc::ServiceDock(st) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
             b.service_dock(bike, st, &by).await?;
-            Ok(format!("bike {bike} docked at station {st}").into())
+            Ok(fill(T::DoneDock.get(lang), &[&bike, &st]).into())
         }),
         Proc::Repair(_, _) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
             b.to_repair(bike, &by).await?;
-            Ok(format!("bike {bike} sent to repair").into())
+            Ok(fill(T::DoneRepair.get(lang), &[&bike]).into())
         }),
         Proc::DockOut(st) => Box::pin(async move {
             let d = b.dock_out_of_service(st, &by).await?;
-            Ok(format!("dock {d} of station {st} out of service").into())
+            Ok(fill(T::DoneDockOut.get(lang), &[&d, &st]).into())
         }),
         Proc::DockIn(st) => {
             let dock = n("dock").and_then(|d| u32::try_from(d).ok());
             Box::pin(async move {
                 let k = b.dock_in_service(st, dock, &by).await?;
-                Ok(format!("{k} dock(s) of station {st} back in service").into())
+                Ok(fill(T::DoneDockIn.get(lang), &[&k, &st]).into())
             })
         }
     }

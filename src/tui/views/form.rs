@@ -76,10 +76,7 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
     match &form.stage {
         Stage::Edit => {
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "Tab/↑↓ field · ←→ choice · Enter preview · Esc close",
-                th.style(Meaning::Muted),
-            ));
+            lines.push(Line::styled(app.t(T::FormKeys), th.style(Meaning::Muted)));
         }
         Stage::Previewing | Stage::Busy => {
             lines.push(Line::raw(""));
