@@ -57,6 +57,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/riders/{id}/card/block"),
     ("get", "/alerts"),
     ("get", "/audit"),
+    ("get", "/audit/own"),
+    ("post", "/season"),
     ("get", "/verify"),
     ("get", "/events"),
     ("get", "/events/log"),

@@ -165,3 +165,53 @@ async fn a_disabled_staff_members_console_is_logged_out() {
     assert!(wrong.is_err());
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_reads_their_own_audit_over_http_and_only_an_admin_sets_the_season() {
+    let mut s = TestServer::start().await;
+    let agent = RemoteBackend::connect(&s.url, "aigerim", &password("aigerim"))
+        .await
+        .unwrap();
+    agent
+        .block(RiderId(3), "lost card", "aigerim")
+        .await
+        .unwrap();
+    let mine = agent.own_audit("aigerim", 5).await.unwrap();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(
+        (mine[0].staff.as_str(), mine[0].reason.as_str()),
+        ("aigerim", "lost card")
+    );
+    // Logged in as aigerim: another's receipt is not hers to read, nor is the whole log.
+    let err = agent.own_audit("bolat", 5).await.unwrap_err();
+    assert_eq!(err.refusal(), Some(velodesk::domain::Refusal::Forbidden));
+    let day = |d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let err = agent
+        .set_season(day("2025-05-01"), day("2025-09-30"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.refusal(), Some(velodesk::domain::Refusal::Forbidden));
+    // R8: the admin's override holds on the server (refused `invalid` backwards).
+    let admin = RemoteBackend::connect(&s.url, "ada", &password("ada"))
+        .await
+        .unwrap();
+    let err = admin
+        .set_season(day("2025-09-30"), day("2025-05-01"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.refusal(), Some(velodesk::domain::Refusal::Invalid));
+    admin
+        .set_season(day("2025-06-02"), day("2025-09-30"))
+        .await
+        .unwrap();
+    admin.provision_station_keys().await.unwrap();
+    let err = admin
+        .rent(RiderId(1), velodesk::domain::BikeId(1), "1234")
+        .await;
+    assert_eq!(
+        err.unwrap_err().refusal(),
+        Some(velodesk::domain::Refusal::OutOfSeason),
+        "the city's clock is at 2025-06-01, before the season"
+    );
+    s.stop().await;
+}

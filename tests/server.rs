@@ -106,6 +106,11 @@ fn staff_routes() -> Vec<Route> {
             json!({"to": "2025-06-02T04:00:00Z"}),
             Some("sergey"),
         ),
+        r(
+            "/season",
+            json!({"from": "2025-04-15", "to": "2025-11-15"}),
+            Some("sergey"),
+        ),
         r("/auth/logout", json!({}), None),
     ]
 }
@@ -218,7 +223,7 @@ async fn every_mutating_route_refuses_no_token_wrong_role_and_bad_bodies_and_cha
         before,
         "a refused request wrote to the database"
     );
-    assert_eq!(checked, 34);
+    assert_eq!(checked, 35);
     s.stop().await;
 }
 

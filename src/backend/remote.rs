@@ -153,6 +153,31 @@ impl RemoteBackend {
         Ok(stations.len())
     }
 
+    /// As an admin: a new key for one station's docks, kept (its old key stops working).
+    pub async fn provision_station_key(&self, station: StationId) -> BResult<()> {
+        let k: StationKey = self
+            .post(&format!("/stations/{station}/key"), &serde_json::json!({}))
+            .await?;
+        self.set_station_key(k.station, &k.key);
+        Ok(())
+    }
+
+    /// With `manage-staff`: add a staff account (or change its role) with a password, so
+    /// that it can log in ([`crate::backend::Backend::add_staff`] sets none).
+    pub async fn add_staff_with_password(
+        &self,
+        name: &str,
+        role: crate::domain::roles::Role,
+        password: &str,
+    ) -> BResult<()> {
+        let body = crate::server::api::NewStaffRequest {
+            name: name.into(),
+            role,
+            password: Some(password.into()),
+        };
+        self.post("/staff", &body).await
+    }
+
     /// End the session on the server (the token stops working).
     pub async fn logout(&self) -> BResult<()> {
         let r = self

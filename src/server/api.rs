@@ -173,6 +173,16 @@ pub struct ClockRequest {
     pub to: DateTime<Utc>,
 }
 
+/// An operator's override of the rental season (R8): local dates, both inclusive.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeasonRequest {
+    #[schema(value_type = String, example = "2025-04-15")]
+    pub from: chrono::NaiveDate,
+    #[schema(value_type = String, example = "2025-11-15")]
+    pub to: chrono::NaiveDate,
+}
+
 /// An empty body (or `{}`) for actions that need nothing more than their path.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

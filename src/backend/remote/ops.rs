@@ -30,6 +30,9 @@ impl Backend for RemoteBackend {
     async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> {
         self.post("/clock", &ClockRequest { to }).await
     }
+    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
+        self.post("/season", &SeasonRequest { from, to }).await
+    }
 
     async fn staff_role(&self, name: &str) -> BResult<Role> {
         self.get(&format!("/staff/{name}/role"), &[]).await
@@ -85,6 +88,20 @@ impl Backend for RemoteBackend {
             q.push(("action", a));
         }
         self.get("/audit", &q).await
+    }
+    /// The server answers for the logged-in staff member: `by` must be them.
+    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
+        if by != self.staff() {
+            return Err(BackendError::Refused {
+                kind: Refusal::Forbidden,
+                message: format!(
+                    "logged in as {}: cannot read the own audit records of {by}",
+                    self.staff()
+                ),
+            });
+        }
+        self.get("/audit/own", &[("limit", limit.to_string())])
+            .await
     }
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.get(

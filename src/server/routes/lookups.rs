@@ -169,6 +169,25 @@ pub async fn audit(
     Ok(Json(st.backend.audit(&who.name, filter).await?))
 }
 
+#[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct OwnAuditQuery {
+    /// At most this many records, newest first (default and 0: 200).
+    pub limit: Option<usize>,
+}
+
+/// The caller's own latest audit records, newest first: the receipt of what they just did.
+/// Every staff member may read their own; the whole log is `GET /audit`.
+#[utoipa::path(get, path = "/audit/own", tag = "lookups", params(OwnAuditQuery),
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn own_audit(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Query(q): Query<OwnAuditQuery>,
+) -> Answer<Vec<crate::store::audit::AuditRecord>> {
+    let limit = q.limit.unwrap_or(200).min(10_000);
+    Ok(Json(st.backend.own_audit(&who.name, limit).await?))
+}
+
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
 pub struct AtQuery {
     /// RFC 3339.

@@ -1,5 +1,5 @@
 //! Setting up a system over HTTP: stations, bikes, riders, staff accounts, station keys and
-//! (simulated systems only) the clock. Stations, bikes, keys and the clock are for admins;
+//! (simulated systems only) the clock, and the season override. Stations, bikes, keys and the clock are for admins;
 //! registering a rider is the desk's (it enters personal data); staff accounts need
 //! `manage-staff`. Each is audited under the caller's name.
 
@@ -204,6 +204,25 @@ pub async fn station_key(
         .await?;
     audited(&st, &who, "station-key", format!("station {id}")).await;
     Ok(Json(StationKey { station, key }))
+}
+
+/// Override the rental season (R8): renting and passes only from `from` to `to`, local
+/// dates, inclusive. The override is held in memory by the running engine: it lasts until
+/// the server stops (a restart goes back to the tariff's season). Refused `invalid` when
+/// `to` comes before `from`.
+#[utoipa::path(post, path = "/season", tag = "setup", params(IdempotencyKey),
+    request_body = SeasonRequest,
+    responses((status = 200, body = Object, description = "null"), Problems))]
+pub async fn set_season(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    call: Call<SeasonRequest>,
+) -> Answer {
+    who.admin()?;
+    let SeasonRequest { from, to } = call.parse()?;
+    let op = st.backend.set_season(from, to);
+    let resp = mutate(&st, who.principal(), call.idem, op).await?;
+    audited_unless_replayed(&st, &who, resp, "set-season", format!("{from} to {to}")).await
 }
 
 /// Move a simulated clock forward, running what falls due (refused on the real clock).
