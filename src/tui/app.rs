@@ -184,6 +184,9 @@ pub struct MapState {
     pub span: f64,
     /// The span that fitted the city at the last draw (zooming starts from it).
     pub fitted: Cell<f64>,
+    /// The view's offset from the selected station, in degrees (east, north); a new
+    /// selection brings the view back onto it.
+    pub pan: (f64, f64),
 }
 
 #[derive(Default)]

@@ -144,6 +144,11 @@ impl App {
             }
             Action::ZoomIn => self.map.span = (self.map_span() / 1.6).max(0.004),
             Action::ZoomOut => self.map.span = (self.map_span() * 1.6).min(2.0),
+            Action::Pan(east, north) => {
+                let step = self.map_span() / 10.0;
+                self.map.pan.0 += f64::from(east) * step;
+                self.map.pan.1 += f64::from(north) * step;
+            }
             Action::Theme => self.opts.theme = self.opts.theme.toggled(),
             Action::Refresh => self.refresh_all(),
             Action::Reveal => {
@@ -409,6 +414,7 @@ impl App {
             .min_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, id)) = best {
             self.stations.selected = Some(id);
+            self.map.pan = (0.0, 0.0);
         }
     }
 

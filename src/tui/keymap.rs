@@ -40,6 +40,8 @@ pub enum Action {
     SortReverse,
     ZoomIn,
     ZoomOut,
+    /// Move the map's view (east, north) in tenths of its span.
+    Pan(i8, i8),
     Theme,
     Refresh,
     // Procedures at the desk (rider view)
@@ -224,6 +226,10 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('S')], A::SortReverse, S::Stations, T::KSortRev, T::GroupMove, false),
     b(&[k('+'), k('=')], A::ZoomIn, S::Map, T::KZoomIn, T::GroupMove, true),
     b(&[k('-')], A::ZoomOut, S::Map, T::KZoomOut, T::GroupMove, true),
+    b(&[k('H')], A::Pan(-1, 0), S::Map, T::KPan, T::GroupMove, false),
+    b(&[k('L')], A::Pan(1, 0), S::Map, T::KPan, T::GroupMove, false),
+    b(&[k('K')], A::Pan(0, 1), S::Map, T::KPan, T::GroupMove, false),
+    b(&[k('J')], A::Pan(0, -1), S::Map, T::KPan, T::GroupMove, false),
     b(&[k('c')], A::CableLock, S::Rider, T::KCableLock, T::GroupRider, true),
     b(&[k('u')], A::ManualUnlock, S::Rider, T::KUnlock, T::GroupRider, false),
     b(&[k('e')], A::EndRental, S::Rider, T::KEndRental, T::GroupRider, true),

@@ -46,6 +46,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     // cos(latitude).
     let aspect = f64::from(canvas_area.width.max(1)) / f64::from(canvas_area.height.max(1)) / 2.0;
     let lon_span = span * aspect / clat.to_radians().cos();
+    let (clon, clat) = (
+        clon + app.map.pan.0 / clat.to_radians().cos(),
+        clat + app.map.pan.1,
+    );
     let (x0, x1) = (clon - lon_span / 2.0, clon + lon_span / 2.0);
     let (y0, y1) = (clat - span / 2.0, clat + span / 2.0);
     let now = app.wall();
