@@ -22,13 +22,6 @@ fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()
 }
 
-fn schemas() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/gbfs-json-schema"
-    ))
-}
-
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gbfs"))
 }
@@ -184,5 +177,7 @@ fn write_feeds(dir: &Path, all: &[Feed]) {
 mod cli;
 #[path = "gbfs/export.rs"]
 mod export;
+#[path = "support/gbfs_schema.rs"]
+mod gbfs_schema;
 #[path = "gbfs/import.rs"]
 mod import;

@@ -67,6 +67,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/station/{station}/dock"),
     ("post", "/station/{station}/cable-lock-call"),
     ("post", "/station/{station}/cable-lock"),
+    ("get", "/gbfs/{feed}"),
+    ("get", "/gbfs/v3/{feed}"),
 ];
 
 /// Mutating routes that are not retried blindly and so take no key.
@@ -130,7 +132,8 @@ async fn the_document_lists_exactly_the_routes_served() {
         let concrete = path
             .replace("{id}", "1")
             .replace("{station}", "1")
-            .replace("{name}", "ada");
+            .replace("{name}", "ada")
+            .replace("{feed}", "gbfs.json");
         let req = match method.as_str() {
             "get" => client().get(format!("{}{concrete}", s.url)),
             _ => client()
@@ -138,8 +141,10 @@ async fn the_document_lists_exactly_the_routes_served() {
                 .json(&serde_json::json!({})),
         };
         let status = req.send().await.unwrap().status().as_u16();
+        // GBFS 3.0 is refused (503) until the system has a feed contact e-mail.
+        let unset = path == "/gbfs/v3/{feed}" && status == 503;
         assert!(
-            matches!(status, 200 | 400 | 401),
+            matches!(status, 200 | 400 | 401) || unset,
             "{method} {path}: {status}"
         );
     }

@@ -79,7 +79,7 @@ fn settings(a: &GbfsExportArgs) -> Result<Vec<(&'static str, String)>, CliError>
     Ok(out)
 }
 
-fn web_url(url: &str, flag: &str) -> Result<Url, CliError> {
+pub(super) fn web_url(url: &str, flag: &str) -> Result<Url, CliError> {
     match Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
         Ok(u) => Err(CliError::input(format!(

@@ -6,13 +6,16 @@ use super::server_args::ServeArgs;
 use super::system::open_system;
 use crate::clock::SystemClock;
 use crate::engine::Settings;
-use crate::server::{self, SESSION_HOURS, ServerError, ServerOptions};
+use crate::server::{self, GbfsOptions, SESSION_HOURS, ServerError, ServerOptions};
 use color_eyre::eyre;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    if let Some(url) = &a.gbfs_base_url {
+        super::gbfs::web_url(url, "--gbfs-base-url")?;
+    }
     let engine = open_system(&a.db, Settings::default())?;
     let city = engine.tariff().city.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -25,6 +28,10 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             listen: a.listen,
             clock: Arc::new(SystemClock),
             session: chrono::Duration::hours(SESSION_HOURS),
+            gbfs: GbfsOptions {
+                base_url: a.gbfs_base_url.clone(),
+                ttl: a.gbfs_ttl,
+            },
         };
         let mut running = server::start(engine, opts).await.map_err(|e| match e {
             ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
@@ -38,6 +45,7 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             running.url()
         );
         let _ = writeln!(out, "API description: {}/openapi.json", running.url());
+        let _ = writeln!(out, "GBFS feeds: {}/gbfs/gbfs.json", running.url());
         let _ = out.flush();
         tokio::select! {
             r = running.wait() => r.map_err(|e| CliError::Failed(eyre::Report::new(e)))?,

@@ -14,6 +14,13 @@ pub struct ServeArgs {
     /// Address and port to listen on (port 0 picks a free one; the address is printed).
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The public URL of the server's `/gbfs` (behind a proxy, e.g.
+    /// https://bike.example.kz/gbfs); the feeds link to each other under it [default: http://HOST/gbfs of each request].
+    #[arg(long, value_name = "URL")]
+    pub gbfs_base_url: Option<String>,
+    /// The GBFS feeds' ttl: seconds readers may keep a feed (0: always refresh; they are read live).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub gbfs_ttl: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -193,6 +193,18 @@ impl Tariff {
         self.fines.fixed.get(&kind).copied()
     }
 
+    /// D8: of tariffs sorted by `effective_from`, the one in force for something starting
+    /// at `at` (the first when none has started yet); `None` only when there are none.
+    pub fn in_force(sorted: &[Tariff], at: chrono::DateTime<chrono::Utc>) -> Option<&Tariff> {
+        let first = sorted.first()?;
+        let day = super::time::local_date(first.time_zone, at);
+        sorted
+            .iter()
+            .rev()
+            .find(|t| t.effective_from <= day)
+            .or(Some(first))
+    }
+
     /// Parse and validate a tariff file. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Tariff, TariffError> {
         let raw: RawTariff = toml::from_str(text).map_err(|e| TariffError {

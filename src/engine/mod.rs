@@ -200,12 +200,7 @@ impl Engine {
 
     /// The tariff in force for something starting at `at` (D8).
     pub fn tariff_at(&self, at: DateTime<Utc>) -> &Tariff {
-        let day = local_date(self.tariffs[0].time_zone, at);
-        self.tariffs
-            .iter()
-            .rev()
-            .find(|t| t.effective_from <= day)
-            .unwrap_or(&self.tariffs[0])
+        Tariff::in_force(&self.tariffs, at).unwrap_or(&self.tariffs[0])
     }
 
     /// The tariff in force now.

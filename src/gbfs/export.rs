@@ -90,6 +90,16 @@ const LISTED: [&str; 6] = [
     "system_pricing_plans",
 ];
 
+/// The names of every feed of version `v` (what [`feeds`] builds).
+pub fn feed_names(v: Version) -> Vec<&'static str> {
+    let mut out = vec!["gbfs"];
+    if v == Version::V3_0 {
+        out.push("manifest");
+    }
+    out.extend(LISTED);
+    out
+}
+
 /// The common header of every feed.
 struct Head {
     v: Version,

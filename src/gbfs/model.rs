@@ -3,6 +3,7 @@
 //! published ([`Publish`]). The system's GBFS settings live in the `meta` table under
 //! `gbfs.*` keys; what is not set is derived from the tariff.
 
+use super::GbfsError;
 use crate::domain::tariff::{Season, Tariff};
 use crate::engine::{self, Engine};
 use crate::store::fleet::{self, StationCounts};
@@ -201,6 +202,27 @@ impl Snapshot {
             stations: fleet::stations(c)?,
             now,
         })
+    }
+
+    /// Read a snapshot from the database alone, in one read transaction on `c` (the
+    /// server's own connection, never the engine's writer): the tariff in force at `now`
+    /// (D8) comes from the stored tariffs.
+    pub fn read_stored(c: &Connection, now: DateTime<Utc>) -> Result<Snapshot, GbfsError> {
+        let failed = |message: String| GbfsError::Source {
+            source_name: "the system's database".into(),
+            message,
+        };
+        let tx = c
+            .unchecked_transaction()
+            .map_err(|e| failed(e.to_string()))?;
+        let mut tariffs = Vec::new();
+        for (name, source) in store::tariffs(&tx).map_err(|e| failed(e.to_string()))? {
+            tariffs.push(Tariff::parse(&name, &source).map_err(|e| failed(e.to_string()))?);
+        }
+        tariffs.sort_by_key(|t| t.effective_from);
+        let tariff =
+            Tariff::in_force(&tariffs, now).ok_or_else(|| failed("it has no tariff".into()))?;
+        Snapshot::read(&tx, tariff, now).map_err(|e| failed(e.to_string()))
     }
 
     /// The engine's system as it is at `now`.

@@ -3,7 +3,7 @@
 //! station side for docks (per-station keys), idempotent retries, live events as SSE, and
 //! an OpenAPI document (`/openapi.json`) generated from the handlers themselves. The
 //! engine runs in a `LocalBackend` (its writer thread also runs the nightly postings and
-//! other due jobs on the system clock).
+//! other due jobs on the system clock). The public GBFS feeds are served live under `/gbfs`.
 
 pub mod api;
 pub mod auth;
@@ -21,11 +21,12 @@ use crate::backend::LocalBackend;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::map_response;
 use axum::routing::get;
 use problem::{Problem, problem_everywhere};
-use routes::{depot, desk, events, lookups, setup, station};
+pub use routes::gbfs::GbfsOptions;
+use routes::{depot, desk, events, gbfs, lookups, setup, station};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -138,6 +140,7 @@ impl Modify for Security {
         (name = "setup", description = "stations, bikes, riders, staff, keys, clock"),
         (name = "station", description = "what docks and bikes call (station key)"),
         (name = "events", description = "the live stream and the event log"),
+        (name = "gbfs", description = "the public GBFS feeds, 2.3 and 3.0 (no login, any origin)"),
     )
 )]
 struct ApiDoc;
@@ -205,6 +208,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(station::dock))
         .routes(routes!(station::cable_lock_call))
         .routes(routes!(station::cable_lock))
+        .merge(gbfs_routes())
         // The event stream is long-lived: no request timeout for it.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -222,6 +226,17 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .layer(map_response(problem_everywhere))
         .with_state(state);
     (router, doc)
+}
+
+/// The GBFS feeds: public, and readable from any web page.
+fn gbfs_routes() -> OpenApiRouter<AppState> {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD]);
+    OpenApiRouter::new()
+        .routes(routes!(gbfs::v2))
+        .routes(routes!(gbfs::v3))
+        .layer(cors)
 }
 
 /// `/openapi.json` describes itself too.
@@ -262,6 +277,8 @@ pub struct ServerOptions {
     pub listen: SocketAddr,
     pub clock: Arc<dyn Clock>,
     pub session: chrono::Duration,
+    /// Where GBFS is published and its `ttl` (`GbfsOptions::default()`: the request's host, 0).
+    pub gbfs: GbfsOptions,
 }
 
 /// A server that runs until [`RunningServer::stop`].
@@ -305,6 +322,8 @@ pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer,
     let (stop, stopping) = watch::channel(false);
     let state = AppState(Arc::new(Shared {
         backend: backend.clone(),
+        clock: opts.clock.clone(),
+        gbfs: opts.gbfs,
         db,
         limiter: Default::default(),
         session: opts.session,

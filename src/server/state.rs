@@ -1,15 +1,21 @@
-//! What every handler shares: the engine (a `LocalBackend`), the server's own database
-//! connection, the login limiter, and the shutdown signal long-lived streams listen to.
+//! What every handler shares: the engine (a `LocalBackend`) and its clock, the server's
+//! own database connection, the GBFS options, the login limiter, and the shutdown signal long-lived streams listen to.
 
 use super::ratelimit::LoginLimiter;
+use super::routes::gbfs::GbfsOptions;
 use super::sidedb::SideDb;
 use crate::backend::LocalBackend;
+use crate::clock::Clock;
 use std::ops::Deref;
 use std::sync::Arc;
 use tokio::sync::watch;
 
 pub struct Shared {
     pub backend: Arc<LocalBackend>,
+    /// The system's clock, read without the engine (GBFS `last_updated`).
+    pub clock: Arc<dyn Clock>,
+    /// Where GBFS is published and its `ttl`.
+    pub gbfs: GbfsOptions,
     pub db: SideDb,
     pub limiter: LoginLimiter,
     /// How long a session lasts: a shift.

@@ -122,6 +122,8 @@ pub fn bike(c: &Connection, id: BikeId) -> Result<Option<Bike>> {
 }
 
 /// Move a bike: out of any dock it holds, then to its new state (and dock, if docking).
+/// The station it leaves and the one it comes to are both updated at `now` (GBFS
+/// `last_reported`: a rental changes the counts of the station it starts from).
 pub fn set_bike_state(
     c: &Connection,
     id: BikeId,
@@ -129,6 +131,11 @@ pub fn set_bike_state(
     station: Option<StationId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE stations SET updated_at = ?2
+         WHERE id = (SELECT station_id FROM bikes WHERE id = ?1)",
+    )?
+    .execute(params![id.0, ts(now)])?;
     c.prepare_cached("UPDATE docks SET bike_id = NULL WHERE bike_id = ?1")?
         .execute([id.0])?;
     c.prepare_cached(

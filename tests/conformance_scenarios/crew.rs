@@ -89,6 +89,7 @@ impl Crew {
                 listen: ([127, 0, 0, 1], 0).into(),
                 clock: Arc::new(SimClock::new(setup.start)),
                 session: chrono::Duration::hours(12),
+                gbfs: Default::default(),
             },
         )
         .await

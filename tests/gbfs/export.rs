@@ -1,55 +1,8 @@
 //! The feeds out: valid against the official schemas (resolved from the local folder,
 //! never the network), R14's full stations, no personal data, localised names.
 
+use super::gbfs_schema::*;
 use super::*;
-
-/// Resolves the official schema URLs (`…/v3.0/station_status.json`) from the local copy;
-/// anything else would need the network, and is refused.
-struct LocalSchemas(PathBuf);
-
-impl jsonschema::Retrieve for LocalSchemas {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let path = uri.path().as_str();
-        let mut parts = path.rsplit('/');
-        let (Some(file), Some(version)) = (parts.next(), parts.next()) else {
-            return Err(format!("{uri}: not a GBFS schema, and the network is off").into());
-        };
-        let local = self.0.join(version).join(file);
-        if !(version.starts_with('v') && local.is_file()) {
-            return Err(format!("{uri}: not in the local schemas, and the network is off").into());
-        }
-        Ok(serde_json::from_str(&std::fs::read_to_string(local)?)?)
-    }
-}
-
-fn validator(schema: &Value) -> jsonschema::Validator {
-    jsonschema::options()
-        .with_retriever(LocalSchemas(schemas()))
-        .should_validate_formats(true)
-        .build(schema)
-        .unwrap()
-}
-
-/// The official schema `version/name.json`, when the folder has one.
-fn schema(version: Version, name: &str) -> Option<Value> {
-    let path = schemas()
-        .join(format!("v{}", version.as_str()))
-        .join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).ok()?;
-    Some(serde_json::from_str(&text).unwrap())
-}
-
-/// Every error of `json` against the official schema `version/name.json`.
-fn schema_errors(version: Version, name: &str, json: &Value) -> Vec<String> {
-    let schema = schema(version, name).unwrap_or_else(|| panic!("no schema for {name}"));
-    validator(&schema)
-        .iter_errors(json)
-        .map(|e| format!("{name} {}: {e}", e.instance_path()))
-        .collect()
-}
 
 #[test]
 fn every_exported_feed_validates_against_the_official_schemas() {
@@ -71,6 +24,12 @@ fn every_exported_feed_validates_against_the_official_schemas() {
         for name in &want {
             assert!(names.contains(name), "{v}: {name} missing from {names:?}");
         }
+        // What the server routes (`export::feed_names`) is what is built.
+        let mut routed = velodesk::gbfs::export::feed_names(v);
+        let mut made = names.clone();
+        routed.sort();
+        made.sort();
+        assert_eq!(routed, made, "{v}");
         // Each feed is validated against the schema of the same name the folder has; the
         // shared folder holds one for every feed of both versions (3.0's
         // `vehicle_types.json` included), and the feeds every reader needs must have one.

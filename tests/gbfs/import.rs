@@ -34,6 +34,35 @@ fn importing_its_own_3_0_feed_into_an_empty_system_reproduces_the_stations_exact
     assert_round_trip(&mut source);
 }
 
+/// The demo city: Almaty Bike's real stations (every name, address and coordinate of the
+/// bundled map) survive a round trip through GBFS 3.0.
+#[test]
+fn the_almaty_demo_city_survives_a_round_trip() {
+    use velodesk::sim::city::{self, CityOptions, Fill};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let mut opts = CityOptions::almaty(1);
+    opts.riders = 10;
+    opts.fill = Fill::Percent(10);
+    opts.history_days = 0;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let built = rt.block_on(city::build(&db, &opts, &|_, _, _| {})).unwrap();
+    assert!(built.stations > 100, "{built:?}");
+    let mut source = Engine::new(Store::open(&db).unwrap(), Settings::default()).unwrap();
+    store_contact(&mut source);
+    assert_round_trip(&mut source);
+}
+
+/// GBFS 3.0 needs a feed contact e-mail.
+fn store_contact(e: &mut Engine) {
+    e.store()
+        .write(|c| store::set_meta(c, "gbfs.feed_contact_email", "gbfs@almatybike.kz"))
+        .unwrap();
+}
+
 #[test]
 fn importing_its_own_2_3_feed_carries_the_russian_names() {
     let mut source = almaty();

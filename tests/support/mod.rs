@@ -139,6 +139,7 @@ pub async fn serve(db: &Path) -> RunningServer {
             listen: "127.0.0.1:0".parse().unwrap(),
             clock: Arc::new(SimClock::new(at(START))),
             session: chrono::Duration::hours(12),
+            gbfs: Default::default(),
         },
     )
     .await

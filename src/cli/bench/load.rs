@@ -91,6 +91,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                         .map_err(|_| CliError::input("address"))?,
                     clock: Arc::new(SimClock::new(summer())),
                     session: chrono::Duration::hours(SESSION_HOURS),
+                    gbfs: Default::default(),
                 },
             )
             .await

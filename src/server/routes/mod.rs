@@ -3,6 +3,7 @@
 pub mod depot;
 pub mod desk;
 pub mod events;
+pub mod gbfs;
 pub mod lookups;
 pub mod setup;
 pub mod station;
