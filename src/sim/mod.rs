@@ -58,7 +58,7 @@ mod demand;
 pub mod demo;
 mod depot;
 pub mod names;
-mod people;
+pub mod people;
 pub mod rng;
 mod run;
 pub mod stations;

@@ -27,7 +27,7 @@ pub fn card_of(id: RiderId) -> String {
     format!("04{x:012X}")
 }
 
-fn feminine(surname: &str) -> String {
+pub fn feminine(surname: &str) -> String {
     if ["ов", "ев", "ёв", "ин"]
         .iter()
         .any(|s| surname.ends_with(s))
@@ -39,7 +39,7 @@ fn feminine(surname: &str) -> String {
 }
 
 /// A patronymic from the father's name: Сергей → Сергеевич / Сергеевна.
-fn patronymic(father: &str, woman: bool) -> String {
+pub fn patronymic(father: &str, woman: bool) -> String {
     let (stem, m, f) = if let Some(stem) = father.strip_suffix("ий") {
         (format!("{stem}и"), "евич", "евна")
     } else if let Some(stem) = father.strip_suffix('й') {
@@ -51,7 +51,7 @@ fn patronymic(father: &str, woman: bool) -> String {
 }
 
 /// Latin letters for an e-mail address.
-fn latin(s: &str) -> String {
+pub fn latin(s: &str) -> String {
     let mut out = String::new();
     for ch in s.to_lowercase().chars() {
         let t = match ch {

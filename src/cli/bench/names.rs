@@ -1,8 +1,10 @@
 //! Realistic riders for benchmarks: Kazakh and Russian names, patronymics, +7 phones,
-//! e-mails and contactless cards. Deterministic: rider N is the same in every run, so a
+//! e-mails and contactless cards, from the demo city's name lists (`sim::people`). Deterministic: rider N is the same in every run, so a
 //! bench can ask for rider N's phone without reading it back.
 
 use crate::domain::RiderId;
+use crate::sim::names::{self, feminine, latin as translit, patronymic};
+use crate::sim::people::{KAZAKH, KOREAN, MAIL_DOMAINS, MOBILE_CODES, RUSSIAN, STREETS};
 use crate::store::people::NewRider;
 use chrono::NaiveDate;
 
@@ -37,265 +39,9 @@ impl Rng {
     }
 }
 
-const KAZAKH_SURNAMES: &[&str] = &[
-    "Ахметов",
-    "Нурланов",
-    "Сериков",
-    "Жумабаев",
-    "Касымов",
-    "Абдрахманов",
-    "Искаков",
-    "Оспанов",
-    "Ермеков",
-    "Садыков",
-    "Мухамедов",
-    "Турсунов",
-    "Байжанов",
-    "Есенов",
-    "Кенжебеков",
-    "Муратов",
-    "Сатпаев",
-    "Нургалиев",
-    "Ибраев",
-    "Омаров",
-    "Жаксыбеков",
-    "Амангельдиев",
-    "Дюсенов",
-    "Сулейменов",
-    "Тулегенов",
-    "Утегенов",
-    "Калиев",
-    "Смагулов",
-    "Бейсенов",
-    "Абенов",
-    "Жакупов",
-    "Рахимов",
-    "Шарипов",
-    "Токтаров",
-    "Бекмухамбетов",
-    "Алимжанов",
-    "Куанышев",
-    "Маратов",
-    "Ержанов",
-    "Сарсенбаев",
-];
-const RUSSIAN_SURNAMES: &[&str] = &[
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-    "Орлов",
-    "Андреев",
-    "Макаров",
-    "Никитин",
-    "Захаров",
-    "Зайцев",
-    "Борисов",
-    "Яковлев",
-    "Григорьев",
-    "Романов",
-];
-/// Korean-Kazakh surnames: the same for men and women.
-const KOREAN_SURNAMES: &[&str] = &["Ким", "Пак", "Цой", "Ли", "Тен", "Хван"];
-
-const KAZAKH_MEN: &[&str] = &[
-    "Нурлан",
-    "Ерлан",
-    "Асхат",
-    "Данияр",
-    "Бауыржан",
-    "Айдос",
-    "Арман",
-    "Ержан",
-    "Марат",
-    "Серик",
-    "Тимур",
-    "Алихан",
-    "Дамир",
-    "Санжар",
-    "Еркебулан",
-    "Жандос",
-    "Канат",
-    "Мирас",
-    "Абылай",
-    "Нурсултан",
-    "Ельдар",
-    "Руслан",
-];
-const KAZAKH_WOMEN: &[&str] = &[
-    "Айгерим",
-    "Динара",
-    "Гульнара",
-    "Асель",
-    "Жанар",
-    "Аружан",
-    "Камила",
-    "Мадина",
-    "Сауле",
-    "Айжан",
-    "Томирис",
-    "Дана",
-    "Алия",
-    "Жулдыз",
-    "Меруерт",
-    "Индира",
-    "Гаухар",
-    "Назерке",
-];
-const RUSSIAN_MEN: &[&str] = &[
-    "Александр",
-    "Дмитрий",
-    "Сергей",
-    "Андрей",
-    "Алексей",
-    "Максим",
-    "Евгений",
-    "Иван",
-    "Владимир",
-    "Николай",
-    "Артём",
-    "Роман",
-    "Олег",
-    "Виктор",
-];
-const RUSSIAN_WOMEN: &[&str] = &[
-    "Анна",
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Татьяна",
-    "Екатерина",
-    "Мария",
-    "Ирина",
-    "Светлана",
-    "Юлия",
-    "Анастасия",
-    "Дарья",
-    "Виктория",
-    "Ксения",
-];
-const MAIL_DOMAINS: &[&str] = &[
-    "mail.ru",
-    "gmail.com",
-    "inbox.kz",
-    "yandex.kz",
-    "bk.ru",
-    "list.ru",
-    "icloud.com",
-];
-/// Kazakhstan's mobile prefixes after +7.
-const MOBILE_CODES: &[&str] = &[
-    "700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778",
-];
-const STREETS: &[&str] = &[
-    "пр. Абая",
-    "ул. Кенесары",
-    "пр. Республики",
-    "ул. Сарыарка",
-    "пр. Мангилик Ел",
-    "ул. Достык",
-    "пр. Аль-Фараби",
-    "ул. Толе би",
-    "ул. Жибек жолы",
-    "ул. Панфилова",
-];
-
-/// The feminine form of a surname: Ахметов → Ахметова; Ким stays Ким.
-fn feminine(surname: &str) -> String {
-    if ["ов", "ев", "ёв", "ин"]
-        .iter()
-        .any(|s| surname.ends_with(s))
-    {
-        format!("{surname}а")
-    } else {
-        surname.to_string()
-    }
-}
-
-/// A Russian-style patronymic from the father's name: Сергей → Сергеевич / Сергеевна.
-fn patronymic(father: &str, woman: bool) -> String {
-    let (stem, m, f) = if let Some(stem) = father.strip_suffix("ий") {
-        (format!("{stem}и"), "евич", "евна")
-    } else if let Some(stem) = father.strip_suffix('й') {
-        (stem.to_string(), "евич", "евна")
-    } else {
-        (father.to_string(), "ович", "овна")
-    };
-    format!("{stem}{}", if woman { f } else { m })
-}
-
-/// Latin letters for an e-mail address (Kazakh and Russian Cyrillic).
-pub fn translit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.to_lowercase().chars() {
-        let t = match ch {
-            'а' | 'ә' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' | 'ғ' => "g",
-            'д' => "d",
-            'е' | 'э' => "e",
-            'ё' => "yo",
-            'ж' => "zh",
-            'з' => "z",
-            'и' | 'й' | 'і' => "i",
-            'к' | 'қ' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' | 'ң' => "n",
-            'о' | 'ө' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' | 'ұ' | 'ү' => "u",
-            'ф' => "f",
-            'х' | 'һ' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ы' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            'ъ' | 'ь' => "",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "",
-        };
-        out.push_str(t);
-    }
-    out
-}
-
-/// A contactless card number (a 7-byte RFID UID in hex), unique per rider: a bijection of
-/// the rider id on 48 bits behind a fixed `04` manufacturer byte.
+/// A contactless card number for rider `id` (the demo city's scheme: unique per rider).
 pub fn card_of(id: u64) -> String {
-    const MASK: u64 = (1 << 48) - 1;
-    let mut x = id & MASK;
-    for _ in 0..3 {
-        x = x.wrapping_mul(0x5851_F42D_4C95_7F2D) & MASK; // odd multiplier: a bijection mod 2^48
-        x ^= x >> 24;
-    }
-    format!("04{x:012X}")
+    names::card_of(RiderId(id as i64))
 }
 
 /// Rider `id` of the bench population, always the same.
@@ -305,11 +51,11 @@ pub fn rider(id: u64) -> NewRider {
     let kazakh = rng.chance(65);
     let korean = !kazakh && rng.chance(8);
     let surname_m = if kazakh {
-        *rng.pick(KAZAKH_SURNAMES)
+        *rng.pick(KAZAKH.surnames)
     } else if korean {
-        *rng.pick(KOREAN_SURNAMES)
+        *rng.pick(KOREAN.surnames)
     } else {
-        *rng.pick(RUSSIAN_SURNAMES)
+        *rng.pick(RUSSIAN.surnames)
     };
     let surname = if woman {
         feminine(surname_m)
@@ -317,15 +63,15 @@ pub fn rider(id: u64) -> NewRider {
         surname_m.to_string()
     };
     let given = match (kazakh, woman) {
-        (true, false) => *rng.pick(KAZAKH_MEN),
-        (true, true) => *rng.pick(KAZAKH_WOMEN),
-        (false, false) => *rng.pick(RUSSIAN_MEN),
-        (false, true) => *rng.pick(RUSSIAN_WOMEN),
+        (true, false) => *rng.pick(KAZAKH.men),
+        (true, true) => *rng.pick(KAZAKH.women),
+        (false, false) => *rng.pick(RUSSIAN.men),
+        (false, true) => *rng.pick(RUSSIAN.women),
     };
     let father = if kazakh {
-        *rng.pick(KAZAKH_MEN)
+        *rng.pick(KAZAKH.men)
     } else {
-        *rng.pick(RUSSIAN_MEN)
+        *rng.pick(RUSSIAN.men)
     };
     let patronymic = if kazakh && rng.chance(40) {
         format!("{father} {}", if woman { "қызы" } else { "ұлы" })
