@@ -8,6 +8,7 @@ pub mod dialog;
 mod input;
 pub mod keymap;
 pub mod procedures;
+mod replies;
 pub mod text;
 pub mod theme;
 pub mod views;
