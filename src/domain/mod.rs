@@ -1,6 +1,7 @@
 //! The pure domain: tariffs, pricing, ledger rules, rental rules, roles. No IO, no clock,
 //! no SQL: time comes in as an argument, decisions come out.
 
+pub mod geo;
 pub mod ids;
 pub mod ledger;
 pub mod messages;

@@ -50,18 +50,7 @@ pub fn purpose(hour: f64, rng: &mut SimRng) -> Purpose {
     }
 }
 
-/// Great-circle distance in kilometres.
-pub fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
+pub use crate::domain::geo::km;
 
 /// Seconds to ride `km` on a three-speed city bike: about 11 km/h on the road network
 /// (streets are 1.3× the straight line), with riders faster and slower, at least 3 min.

@@ -5,6 +5,7 @@ use super::app::App;
 use super::dialog::{Done, Field, Form, Proc, Stage, rider_of};
 use super::text::{T, fill};
 use crate::backend::{Backend, BackendError};
+use crate::domain::geo::km;
 use crate::domain::tariff::FineKind;
 use crate::domain::time::{format_local, parse_local};
 use crate::domain::{BikeId, RentalId, StationId, Tenge};
@@ -73,7 +74,7 @@ pub fn open(app: &App, proc: Proc) -> Form {
                 .collect();
             if let Some((lat, lon)) = reference {
                 options.sort_by(|a, b| {
-                    km(lat, lon, a.lat, a.lon).total_cmp(&km(lat, lon, b.lat, b.lon))
+                    km((lat, lon), (a.lat, a.lon)).total_cmp(&km((lat, lon), (b.lat, b.lon)))
                 });
             }
             if let Some(c) = call_station
@@ -563,11 +564,4 @@ fn invalid(message: &str) -> BackendError {
         kind: crate::domain::Refusal::Invalid,
         message: message.into(),
     }
-}
-
-/// Distance in km between two points (equirectangular; fine at city scale).
-pub fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let x = (lon2 - lon1).to_radians() * ((lat1 + lat2) / 2.0).to_radians().cos();
-    let y = (lat2 - lat1).to_radians();
-    (x * x + y * y).sqrt() * 6371.0
 }

@@ -3,9 +3,9 @@
 //! opens a station, where the service release / dock / to-repair actions are.
 
 use super::titled;
+use crate::domain::geo::km;
 use crate::store::fleet::StationCounts;
 use crate::tui::app::App;
-use crate::tui::procedures::km;
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
@@ -61,7 +61,7 @@ pub fn moves(stations: &[StationCounts], limit: usize) -> Vec<Move> {
         let a = active[si];
         need.sort_by(|x, y| {
             let (bx, by) = (active[x.0], active[y.0]);
-            km(a.lat, a.lon, bx.lat, bx.lon).total_cmp(&km(a.lat, a.lon, by.lat, by.lon))
+            km((a.lat, a.lon), (bx.lat, bx.lon)).total_cmp(&km((a.lat, a.lon), (by.lat, by.lon)))
         });
         for (ni, want) in need.iter_mut() {
             if have == 0 || out.len() >= limit {
@@ -76,7 +76,7 @@ pub fn moves(stations: &[StationCounts], limit: usize) -> Vec<Move> {
                 from: a.id.0,
                 to: b.id.0,
                 n,
-                km: km(a.lat, a.lon, b.lat, b.lon),
+                km: km((a.lat, a.lon), (b.lat, b.lon)),
             });
             have -= n;
             *want -= n;
