@@ -103,6 +103,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
 /// `+7 701 ••• •• 67`: enough to confirm with the caller, not enough to copy.
 pub fn mask_phone(p: Option<&str>) -> String {
     let Some(p) = p else { return "—".into() };
+    if already_masked(p) {
+        return p.to_string();
+    }
     let digits: Vec<char> = p.chars().filter(|c| c.is_ascii_digit()).collect();
     if digits.len() < 6 {
         return "•••".into();
@@ -115,6 +118,9 @@ pub fn mask_phone(p: Option<&str>) -> String {
 /// `a•••@mail.kz`.
 pub fn mask_email(e: Option<&str>) -> String {
     let Some(e) = e else { return "—".into() };
+    if already_masked(e) {
+        return e.to_string();
+    }
     match e.split_once('@') {
         Some((user, domain)) => {
             let first: String = user.chars().take(1).collect();
@@ -127,9 +133,18 @@ pub fn mask_email(e: Option<&str>) -> String {
 /// A document number: only its last three characters.
 pub fn mask_tail(d: Option<&str>) -> String {
     let Some(d) = d else { return "—".into() };
+    if already_masked(d) {
+        return d.to_string();
+    }
     let n = d.chars().count();
     let tail: String = d.chars().skip(n.saturating_sub(3)).collect();
     format!("•••••{tail}")
+}
+
+/// A server masks personal data before it leaves (`server::mask`, stars): shown as it came,
+/// not masked a second time into nothing.
+fn already_masked(s: &str) -> bool {
+    s.contains('*')
 }
 
 #[cfg(test)]
@@ -142,5 +157,6 @@ mod tests {
         assert_eq!(mask_email(Some("aigerim@mail.kz")), "a•••@mail.kz");
         assert_eq!(mask_tail(Some("N12345678")), "•••••678");
         assert_eq!(mask_phone(None), "—");
+        assert_eq!(mask_phone(Some("+*******4567")), "+*******4567");
     }
 }
