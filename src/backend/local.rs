@@ -1,7 +1,10 @@
 //! `LocalBackend`: the engine in-process. One writer thread owns the engine (and its SQLite
 //! connection); requests arrive as jobs and answer through a oneshot, so SQLite never
-//! blocks the async runtime. With the system clock the thread also wakes every second to
-//! run what has fallen due (midnight postings, overdue marks).
+//! blocks the async runtime. Jobs that arrive together are group-committed: they run one
+//! after another inside one transaction (each write in a savepoint of its own, so one
+//! refusal undoes only itself), the batch commits once — one fsync for all — and only then
+//! do events go out and callers hear back. With the system clock the thread also wakes
+//! every second to run what has fallen due (midnight postings, overdue marks).
 
 use super::*;
 use crate::clock::Clock;
@@ -12,9 +15,15 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-/// A job runs on the engine and returns its reply, sent after the job's events are out, so
-/// a caller that hears back has every event of its change already in the stream.
-type Job = Box<dyn FnOnce(&mut Engine) -> Box<dyn FnOnce() + Send> + Send>;
+/// A job runs on the engine and returns its reply. The reply is sent after the batch the
+/// job ran in has committed and its events are out, so a caller that hears back has its
+/// change on disk and every event of it in the stream; if the commit failed the reply is
+/// given that failure instead of the job's result.
+type Job = Box<dyn FnOnce(&mut Engine) -> Reply + Send>;
+type Reply = Box<dyn FnOnce(Option<&BackendError>) + Send>;
+
+/// Jobs taken into one group commit at most (bounds the wait of the first in line).
+const MAX_BATCH: usize = 64;
 
 pub struct LocalBackend {
     jobs: mpsc::Sender<Job>,
@@ -53,24 +62,35 @@ impl LocalBackend {
             .name("velodesk-writer".into())
             .spawn(move || {
                 loop {
-                    let job = rx.recv_timeout(Duration::from_secs(1));
+                    let first = rx.recv_timeout(Duration::from_secs(1));
                     if !simulated {
                         // Due jobs first, as production: the clock moved since the last job.
                         let _ = engine.advance_to(thread_clock.now());
                     }
-                    let reply = match job {
-                        Ok(job) => Some(job(&mut engine)),
-                        Err(mpsc::RecvTimeoutError::Timeout) => None,
+                    let mut batch = match first {
+                        Ok(job) => vec![job],
+                        Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
                         Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     };
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    let (replies, failed) = run_batch(&mut engine, batch);
+                    if failed.is_some() {
+                        // Nothing of the batch is on disk: neither are its events.
+                        engine.take_events();
+                    }
                     if let Some(sender) = sender.as_deref_mut() {
                         let _ = engine.deliver_outbox(sender, 100);
                     }
                     for e in engine.take_events() {
                         let _ = tx.send(e);
                     }
-                    if let Some(reply) = reply {
-                        reply();
+                    for reply in replies {
+                        reply(failed.as_ref());
                     }
                 }
             })
@@ -130,7 +150,11 @@ impl LocalBackend {
             } else {
                 None
             };
-            Box::new(move || {
+            Box::new(move |failed: Option<&BackendError>| {
+                let out = match failed {
+                    Some(e) => Err(e.clone()),
+                    None => out,
+                };
                 let _ = tx.send((out, left));
             })
         });
@@ -145,6 +169,24 @@ impl LocalBackend {
         }
         out
     }
+}
+
+/// Run `batch` on the engine: one job alone as it is (its writes commit on their own), more
+/// in one group commit. Returns the replies and, when the group's commit failed, why.
+fn run_batch(engine: &mut Engine, batch: Vec<Job>) -> (Vec<Reply>, Option<BackendError>) {
+    let grouped = batch.len() > 1 && engine.store().begin_batch().is_ok();
+    let replies: Vec<Reply> = batch.into_iter().map(|job| job(engine)).collect();
+    if !grouped {
+        return (replies, None);
+    }
+    let failed = engine
+        .store()
+        .commit_batch()
+        .err()
+        .map(|e| BackendError::Unavailable {
+            message: format!("the change could not be saved, nothing of it was applied: {e}"),
+        });
+    (replies, failed)
 }
 
 tokio::task_local! {
@@ -496,3 +538,7 @@ impl Backend for LocalBackend {
         self.call(move |e| e.add_staff(&name, role, None)).await
     }
 }
+
+#[cfg(test)]
+#[path = "local_batch_tests.rs"]
+mod batch_tests;

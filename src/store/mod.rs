@@ -13,7 +13,7 @@ pub mod passes;
 pub mod people;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 
@@ -28,6 +28,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("the database is not a velodesk system: {0}")]
     NotASystem(String),
+    #[error("nothing was saved: {0}")]
+    Aborted(String),
 }
 
 impl StoreError {
@@ -54,6 +56,8 @@ fn migrations() -> Migrations<'static> {
 /// The database of one velodesk system.
 pub struct Store {
     conn: Connection,
+    /// A group commit is open ([`Store::begin_batch`]): writes join it in savepoints.
+    batch: bool,
 }
 
 impl Store {
@@ -78,14 +82,22 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, batch: false })
     }
 
-    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all of it commits or none.
+    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all of it commits or none. In a
+    /// group commit it runs in a savepoint of the batch's transaction instead: all of it
+    /// stays or none, and it is durable when the batch commits.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        if self.batch {
+            let sp = self.conn.savepoint().map_err(StoreError::from)?;
+            let out = f(&sp)?;
+            sp.commit().map_err(StoreError::from)?;
+            return Ok(out);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -95,16 +107,45 @@ impl Store {
         Ok(out)
     }
 
-    /// Run `f` over a read snapshot.
+    /// Run `f` over a read snapshot (in a group commit: over the batch's own view).
     pub fn read<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        if self.batch {
+            return f(&self.conn);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(StoreError::from)?;
         f(&tx)
+    }
+
+    /// Group commit: open one transaction that the writes until [`Store::commit_batch`]
+    /// join, each in a savepoint of its own, so many requests share one fsync.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.batch = true;
+        Ok(())
+    }
+
+    /// Commit the group opened by [`Store::begin_batch`]. On an error nothing of the
+    /// batch is kept (the transaction is rolled back), and the caller must say so to
+    /// everyone whose write was in it.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        self.batch = false;
+        if self.conn.is_autocommit() {
+            return Err(StoreError::Aborted(
+                "the database rolled the batch back on its own (disk full or an I/O error?)"
+                    .into(),
+            ));
+        }
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(())
     }
 
     /// Relax durability for a bulk build that is thrown away on failure (demo city, bench).
