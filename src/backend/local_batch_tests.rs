@@ -72,7 +72,10 @@ fn a_refused_job_in_a_batch_undoes_only_itself() {
     ];
     let (replies, failed) = run_batch(&mut e, batch);
     assert!(failed.is_none(), "the batch commits: {failed:?}");
-    assert!(heard.lock().expect("lock").is_empty(), "nobody hears before the commit");
+    assert!(
+        heard.lock().expect("lock").is_empty(),
+        "nobody hears before the commit"
+    );
     for r in replies {
         r(failed.as_ref());
     }
@@ -85,9 +88,17 @@ fn a_refused_job_in_a_batch_undoes_only_itself() {
     assert_eq!(available(&mut e, 1), Tenge(500));
     assert_eq!(available(&mut e, 2), Tenge(700));
     let half = e.store().read(|c| crate::store::get_meta(c, "half-done"));
-    assert_eq!(half.expect("read"), None, "a failed write leaves nothing behind");
+    assert_eq!(
+        half.expect("read"),
+        None,
+        "a failed write leaves nothing behind"
+    );
     let events = e.take_events();
-    assert_eq!(events.len(), 2, "one ledger event per kept payment: {events:?}");
+    assert_eq!(
+        events.len(),
+        2,
+        "one ledger event per kept payment: {events:?}"
+    );
 }
 
 #[test]
@@ -110,7 +121,10 @@ fn a_batch_the_database_lost_is_reported_to_everyone_in_it_and_keeps_nothing() {
     for (n, out) in heard.iter() {
         match out {
             Err(BackendError::Unavailable { message }) => {
-                assert!(message.contains("nothing of it was applied"), "{n}: {message}")
+                assert!(
+                    message.contains("nothing of it was applied"),
+                    "{n}: {message}"
+                )
             }
             other => panic!("job {n} heard {other:?} for a change that was not saved"),
         }

@@ -152,7 +152,7 @@ const POSTED_THROUGH: &str = "posted_through";
 impl Engine {
     /// Wrap a migrated store; the tariffs come from the database (D8).
     pub fn new(mut store: Store, settings: Settings) -> Result<Engine> {
-        let sources = store.read(|c| store::tariffs(c))?;
+        let sources = store.read(store::tariffs)?;
         let mut tariffs = Vec::new();
         for (name, source) in sources {
             tariffs.push(
@@ -300,7 +300,7 @@ impl Engine {
             self.now = Some(to);
             if posted.is_none() {
                 let today = local_midnight(tz, local_date(tz, to));
-                let oldest = self.store.read(|c| crate::store::ledger::next_due(c))?;
+                let oldest = self.store.read(crate::store::ledger::next_due)?;
                 let start = match oldest {
                     Some(due) if due <= today => due - chrono::Duration::seconds(1),
                     _ => today - chrono::Duration::seconds(1),

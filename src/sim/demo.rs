@@ -111,7 +111,7 @@ pub async fn open(db: &Path) -> Result<Arc<dyn Backend>, SimError> {
     // A demo's database is rebuilt from its seed, not kept: it runs without waiting for
     // the disk (WAL, synchronous=OFF), as a build does. Production keeps synchronous=FULL.
     store.set_bulk_mode(true)?;
-    let last = store.read(|c| crate::store::audit::last_event_at(c))?;
+    let last = store.read(crate::store::audit::last_event_at)?;
     let start = last.unwrap_or_else(city::default_start);
     let engine = Engine::new(store, Settings::default())?;
     let clock = Arc::new(SimClock::new(start));

@@ -137,8 +137,7 @@ impl Store {
         self.batch = false;
         if self.conn.is_autocommit() {
             return Err(StoreError::Aborted(
-                "the database rolled the batch back on its own (disk full or an I/O error?)"
-                    .into(),
+                "the database rolled the batch back on its own (disk full or an I/O error?)".into(),
             ));
         }
         if let Err(e) = self.conn.execute_batch("COMMIT") {
