@@ -81,6 +81,9 @@ impl Store {
         // 64 MiB of page cache: a nightly posting of a city's charges stays in memory.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every statement velodesk runs stays prepared (rusqlite keeps 16 by default, fewer
+        // than one rental's path uses, so they were parsed again on every request).
+        conn.set_prepared_statement_cache_capacity(256);
         migrations().to_latest(&mut conn)?;
         Ok(Store { conn, batch: false })
     }
