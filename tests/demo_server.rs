@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
-use velodesk::backend::{Backend, LocalBackend, RemoteBackend};
+use velodesk::backend::{Backend, BackendError, LocalBackend, RemoteBackend};
 use velodesk::clock::SystemClock;
 use velodesk::domain::roles::Role;
 use velodesk::engine::{Engine, Settings};
@@ -131,8 +131,28 @@ fn riders_ride_a_real_server_through_its_docks_and_the_books_stay_right() {
             vec![],
             "every bike in one place"
         );
-        drop(backend);
+
+        // The server goes away mid-run: the riders stop with the reason, not a panic or a
+        // run that goes on refusing everything.
+        let mut cfg = SimConfig::new(12, Speed::RealTime);
+        cfg.trips_per_bike = 10_000.0;
+        cfg.rush = true;
+        let run = demo::attach(backend.clone(), cfg, Some(60.0 / 3600.0))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(2)).await;
         server.stop().await.unwrap();
+        let ended = tokio::time::timeout(Duration::from_secs(15), run.task)
+            .await
+            .expect("the riders stop soon after the server does")
+            .unwrap();
+        match ended {
+            Err(SimError::Backend {
+                source: BackendError::Unavailable { .. },
+                ..
+            }) => {}
+            other => panic!("after the server stopped: {other:?}"),
+        }
     });
 }
 
