@@ -206,7 +206,12 @@ fn ask_password(prompt: &str) -> Result<String, CliError> {
     use std::io::Write;
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    crossterm::terminal::enable_raw_mode()?;
+    crossterm::terminal::enable_raw_mode().map_err(|e| {
+        eprintln!();
+        CliError::input(format!(
+            "no terminal to ask for the password on ({e}): set VELODESK_PASSWORD"
+        ))
+    })?;
     let mut password = String::new();
     let outcome = loop {
         match read() {
