@@ -90,7 +90,8 @@ pub enum Command {
     /// The offline demo: a demo city with simulated riders, and a live summary.
     #[command(
         after_help = "Examples:\n  velodesk demo\n  velodesk demo --speed 60 --hours 3\n  \
-        velodesk demo --db almaty.db --speed max --hours 24"
+        velodesk demo --db almaty.db --speed max --hours 24\n  \
+        velodesk demo --server http://127.0.0.1:8080 --staff admin"
     )]
     Demo(super::demo_args::DemoArgs),
     /// Serve the HTTP API (consoles, docks, simulator) over a system until Ctrl-C.

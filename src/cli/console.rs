@@ -154,9 +154,22 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
             p.display()
         ),
     });
-    let result = rt.block_on(crate::tui::run(d.backend.clone(), console));
-    let _ = d.stop.send(true);
-    let _ = rt.block_on(d.task);
+    beside(d.backend.clone(), d.run, console, &rt)
+}
+
+/// The console on a backend the simulator is driving; when it closes, stop the riders and
+/// wait for them (an error that stopped them is told once the terminal is restored).
+pub fn beside(
+    backend: Arc<dyn Backend>,
+    run: crate::sim::demo::Running,
+    console: Options,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ExitCode, CliError> {
+    let result = rt.block_on(crate::tui::run(backend, console));
+    let _ = run.stop.send(true);
+    if let Ok(Err(e)) = rt.block_on(run.task) {
+        eprintln!("The simulated riders stopped: {e}");
+    }
     result?;
     Ok(ExitCode::SUCCESS)
 }
@@ -165,19 +178,26 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
 fn remote(url: &str, a: &ConsoleArgs, config: Option<&Config>) -> Result<ExitCode, CliError> {
     needs_terminal()?;
     let opts = options(a, config, None)?;
+    let rt = runtime()?;
+    let backend = log_in(url, &opts.staff, &rt)?;
+    run_on(Arc::new(backend), opts, &rt)
+}
+
+/// Log in to the server at `url` as `staff`: the password from `VELODESK_PASSWORD`, else
+/// asked for without echo. A refusal (a wrong password, an unknown name) is the user's.
+pub fn log_in(
+    url: &str,
+    staff: &str,
+    rt: &tokio::runtime::Runtime,
+) -> Result<crate::backend::RemoteBackend, CliError> {
     let password = match std::env::var("VELODESK_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
-        _ => ask_password(&format!("Password for {} at {url}: ", opts.staff))?,
+        _ => ask_password(&format!("Password for {staff} at {url}: "))?,
     };
-    let rt = runtime()?;
-    let backend = rt
-        .block_on(crate::backend::RemoteBackend::connect(
-            url,
-            &opts.staff,
-            &password,
-        ))
-        .map_err(|e| CliError::input(format!("--server {url}: {e}")))?;
-    run_on(Arc::new(backend), opts, &rt)
+    rt.block_on(crate::backend::RemoteBackend::connect(
+        url, staff, &password,
+    ))
+    .map_err(|e| CliError::input(format!("--server {url}: {e}")))
 }
 
 /// Read a password from the terminal without echoing it.
@@ -186,7 +206,12 @@ fn ask_password(prompt: &str) -> Result<String, CliError> {
     use std::io::Write;
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    crossterm::terminal::enable_raw_mode()?;
+    crossterm::terminal::enable_raw_mode().map_err(|e| {
+        eprintln!();
+        CliError::input(format!(
+            "no terminal to ask for the password on ({e}): set VELODESK_PASSWORD"
+        ))
+    })?;
     let mut password = String::new();
     let outcome = loop {
         match read() {

@@ -1,21 +1,25 @@
 //! `velodesk init --demo` and `velodesk demo`: build the demo city; run it with simulated
 //! riders and print a live summary (a line every few seconds on a terminal; in a pipe only
 //! the start and the end), until `--hours` or Ctrl-C. Progress bars go to stderr, and only
-//! on a terminal.
+//! on a terminal. `velodesk demo --server URL` runs the riders on a server ([`server`]).
 
 use super::args::InitArgs;
 use super::demo_args::DemoArgs;
 use super::{CliError, system};
+use crate::backend::{Backend, BackendError};
+use crate::domain::Refusal;
 use crate::domain::time::format_local;
 use crate::sim::city::{self, CityOptions, CitySummary};
-use crate::sim::demo::{self, DemoOptions};
-use crate::sim::{SimError, SimStats};
+use crate::sim::demo::{self, DemoOptions, Running};
+use crate::sim::{SimError, SimStats, Speed};
 use color_eyre::eyre;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Duration;
+
+mod server;
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
 pub struct Bar {
@@ -131,8 +135,7 @@ fn write_built(out: &mut dyn Write, b: &CitySummary, db: &str) -> std::io::Resul
     Ok(())
 }
 
-fn line(s: &SimStats) -> String {
-    let tz = chrono_tz::Asia::Almaty;
+fn line(s: &SimStats, tz: chrono_tz::Tz) -> String {
     let at = s.now.map(|t| format_local(tz, t)).unwrap_or_default();
     format!(
         "{at}  riding {:>3}  trips {:>5}  no bike {:>4}  full {:>3}  cable calls {:>3} (console {:>2}, locked {:>3})  lock errors {:>3}  faulty {:>3}  >24h {:>2}  refused: money {:>3}, pass {:>3}, restricted {:>3}",
@@ -153,18 +156,20 @@ fn line(s: &SimStats) -> String {
 }
 
 pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    if let Some(url) = &a.server {
+        return server::run(url, a, out);
+    }
     let opts = DemoOptions {
         db: a.db.clone(),
         seed: a.seed,
-        speed: a.speed,
+        speed: a.speed.unwrap_or(Speed::Times(60.0)),
         hours: a.hours,
         riders: a.riders,
         fill: a.fill,
     };
-    let terminal = std::io::stdout().is_terminal();
-    if terminal && std::io::stdin().is_terminal() && !a.plain {
+    if use_console(a) {
         let console = super::args::ConsoleArgs {
-            staff: Some(a.staff.clone()),
+            staff: a.staff.clone(),
             lang: a.lang.clone(),
             ..Default::default()
         };
@@ -175,7 +180,7 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let progress = |s: &str, d: u64, t: u64| bar.update(s, d, t);
     let started = rt.block_on(demo::start(&opts, &progress));
     bar.finish();
-    let mut d = started.map_err(sim_error("starting the demo"))?;
+    let d = started.map_err(sim_error("starting the demo"))?;
     if let Some(b) = &d.built {
         write_built(out, b, &d.db.display().to_string())?;
     }
@@ -184,44 +189,105 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         out,
         "Demo running on {} (simulated clock, speed {}); Ctrl-C stops it.",
         info.location,
-        a.speed_text()
+        speed_text(opts.speed)
     )?;
     out.flush()?;
     let wall = std::time::Instant::now();
+    let stats =
+        follow(&rt, d.run, zone(&*d.backend), out)?.map_err(sim_error("running the simulation"))?;
+    finish(&rt, &*d.backend, &stats, wall, out)
+}
+
+/// The console when both ends are a terminal and `--plain` was not asked for.
+fn use_console(a: &DemoArgs) -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal() && !a.plain
+}
+
+/// Follow a run until it ends (`--hours`) or Ctrl-C stops it: a summary line every 2 s on
+/// a terminal. When the run failed, its last figures are printed before the error returns.
+fn follow(
+    rt: &tokio::runtime::Runtime,
+    mut run: Running,
+    tz: chrono_tz::Tz,
+    out: &mut dyn Write,
+) -> Result<Result<SimStats, SimError>, CliError> {
+    let terminal = std::io::stdout().is_terminal();
     let result = rt.block_on(async {
         let mut ticker = tokio::time::interval(Duration::from_secs(2));
         ticker.tick().await;
         loop {
             tokio::select! {
-                done = &mut d.task => return done,
-                _ = tokio::signal::ctrl_c() => { let _ = d.stop.send(true); }
+                done = &mut run.task => return done,
+                _ = tokio::signal::ctrl_c() => { let _ = run.stop.send(true); }
                 _ = ticker.tick(), if terminal => {
-                    let s = d.stats.borrow().clone();
-                    let _ = writeln!(out, "{}", line(&s));
+                    let s = run.stats.borrow().clone();
+                    let _ = writeln!(out, "{}", line(&s, tz));
                     let _ = out.flush();
                 }
             }
         }
     });
-    let stats = result
-        .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("the simulator task")))?
-        .map_err(sim_error("running the simulation"))?;
-    writeln!(out, "{}", line(&stats))?;
+    let result = result
+        .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("the simulator task")))?;
+    match &result {
+        Ok(stats) => writeln!(out, "{}", line(stats, tz))?,
+        Err(_) => writeln!(out, "{}", line(&run.stats.borrow(), tz))?,
+    }
+    Ok(result)
+}
+
+/// The system's time zone, for the summary's times.
+fn zone(backend: &dyn Backend) -> chrono_tz::Tz {
+    backend
+        .info()
+        .time_zone
+        .parse()
+        .unwrap_or(chrono_tz::Asia::Almaty)
+}
+
+/// The closing line: the run's size and the ledger and fleet checks (the fleet check where
+/// the backend offers it); a failed check fails the command.
+fn finish(
+    rt: &tokio::runtime::Runtime,
+    backend: &dyn Backend,
+    stats: &SimStats,
+    wall: std::time::Instant,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
     let ledger = rt
-        .block_on(d.backend.verify())
+        .block_on(backend.verify())
         .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("verifying the ledger")))?;
-    let fleet = rt
-        .block_on(d.backend.verify_fleet())
-        .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("checking the fleet")))?;
+    let fleet = match rt.block_on(backend.verify_fleet()) {
+        Ok(f) => Some(f),
+        Err(BackendError::Refused {
+            kind: Refusal::Invalid,
+            ..
+        }) => None,
+        Err(e) => {
+            return Err(CliError::Failed(
+                eyre::Report::new(e).wrap_err("checking the fleet"),
+            ));
+        }
+    };
+    let checks = match &fleet {
+        Some(f) => format!(
+            "{} ledger mismatches, {} fleet problems",
+            ledger.len(),
+            f.len()
+        ),
+        None => format!(
+            "{} ledger mismatches (the fleet check runs on the server's machine: `velodesk check --db PATH`)",
+            ledger.len()
+        ),
+    };
     writeln!(
         out,
-        "Stopped after {:.1} s: {} events, {} backend calls; check: {} ledger mismatches, {} fleet problems.",
+        "Stopped after {:.1} s: {} events, {} backend calls; check: {checks}.",
         wall.elapsed().as_secs_f64(),
         stats.events,
         stats.backend_calls,
-        ledger.len(),
-        fleet.len()
     )?;
+    let fleet = fleet.unwrap_or_default();
     for p in &fleet {
         writeln!(out, "FLEET {p}")?;
     }
@@ -232,12 +298,10 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     })
 }
 
-impl DemoArgs {
-    fn speed_text(&self) -> String {
-        match self.speed {
-            crate::sim::Speed::Max => "max".into(),
-            crate::sim::Speed::RealTime => "1×".into(),
-            crate::sim::Speed::Times(x) => format!("{x}×"),
-        }
+fn speed_text(speed: Speed) -> String {
+    match speed {
+        Speed::Max => "max".into(),
+        Speed::RealTime => "1×".into(),
+        Speed::Times(x) => format!("{x}×"),
     }
 }

@@ -46,30 +46,33 @@ pub struct DemoCityArgs {
 /// `velodesk demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Run the riders on the server at URL instead (real time; logs in as an admin, who gives every station a new key: for a demo or test server).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
     /// The database: built there if the file does not exist, continued if it does [default: a temporary file, removed at the end].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "server")]
     pub db: Option<PathBuf>,
     /// The seed of the city and of the riders' day.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, conflicts_with = "server")]
     pub seed: u64,
-    /// Simulated seconds per second (`1` is real time), or `max`: as fast as it goes.
-    #[arg(long, default_value = "60", value_name = "N|max", value_parser = speed)]
-    pub speed: Speed,
-    /// Stop after this many simulated hours [default: at Ctrl-C].
+    /// Simulated seconds per second (`1` is real time), or `max`: as fast as it goes [default: 60; with --server: 1, the only speed there].
+    #[arg(long, value_name = "N|max", value_parser = speed)]
+    pub speed: Option<Speed>,
+    /// Stop after this many simulated hours (real hours with --server) [default: at Ctrl-C].
     #[arg(long, value_name = "H", value_parser = hours)]
     pub hours: Option<f64>,
     /// Riders in a new demo city.
-    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..=1_000_000), conflicts_with = "server")]
     pub riders: u32,
     /// Bikes in the docks of a new demo city: `snapshot` (the real 197) or a percentage of the docks.
-    #[arg(long, default_value = "50", value_name = "snapshot|PCT", value_parser = fill)]
+    #[arg(long, default_value = "50", value_name = "snapshot|PCT", value_parser = fill, conflicts_with = "server")]
     pub fill: Fill,
     /// Print a plain-text live summary instead of opening the console (always so in a pipe).
     #[arg(long)]
     pub plain: bool,
-    /// The demo staff member at the console: aigerim (agent), saule (supervisor), nurlan (depot), admin.
-    #[arg(long, value_name = "NAME", default_value = "aigerim")]
-    pub staff: String,
+    /// The staff member: at the console aigerim (agent, the default), saule (supervisor), nurlan (depot), admin; with --server the one logged in, an admin [default there: admin].
+    #[arg(long, value_name = "NAME")]
+    pub staff: Option<String>,
     /// Language of the console: en, ru or kk [default: LANG].
     #[arg(long, value_name = "en|ru|kk")]
     pub lang: Option<String>,

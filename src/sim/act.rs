@@ -149,6 +149,11 @@ impl World {
                     false
                 }
                 Refusal::BikeUnavailable | Refusal::NotEligible | Refusal::NotResident => false,
+                Refusal::OutOfSeason => {
+                    return Err(SimError::Setup(
+                        "the system is out of its rental season (R8): no rider can rent now".into(),
+                    ));
+                }
                 _ => {
                     self.stats.unexpected += 1;
                     false
@@ -248,6 +253,7 @@ impl World {
         if self.rng.chance(FAULTY_AT_START) {
             // R13: the rider finds it faulty right away and pushes it back.
             let s = self.rng.between(40, 150);
+            let s = self.ride_time(s);
             self.push_in(
                 s,
                 Ev::Return {
@@ -272,6 +278,7 @@ impl World {
             }
             s
         };
+        let seconds = self.ride_time(seconds);
         self.push_in(
             seconds,
             Ev::Return {

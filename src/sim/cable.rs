@@ -55,6 +55,7 @@ impl World {
             .unwrap_or(at);
         let km = demand::km(self.spots[at].pos, self.spots[next].pos);
         let s = demand::ride_seconds(km, &mut self.rng);
+        let s = self.ride_time(s);
         self.push_in(
             s,
             Ev::Return {

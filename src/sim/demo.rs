@@ -1,6 +1,7 @@
 //! `velodesk demo`, the engine room: build a fresh demo city (in a temporary database, or
 //! `--db`) or open one, start the simulator in a tokio task on a simulated clock, and hand
-//! back what a front end needs: the backend, the live figures and a stop handle.
+//! back what a front end needs: the backend, the live figures and a stop handle. Or
+//! ([`attach`]) start the simulator on a backend already open, such as a server's.
 
 use super::city::{self, CityOptions, CitySummary, Fill, Progress};
 use super::{SimConfig, SimError, SimStats, Simulator, Speed};
@@ -28,13 +29,18 @@ pub struct DemoOptions {
     pub fill: Fill,
 }
 
-/// A running demo. Dropping it stops nothing by itself: send `true` on `stop`, then await
-/// `task` for the final figures.
-pub struct Demo {
-    pub backend: Arc<dyn Backend>,
+/// A simulator running in a task. Dropping it stops nothing by itself: send `true` on
+/// `stop`, then await `task` for the final figures.
+pub struct Running {
     pub stats: watch::Receiver<SimStats>,
     pub stop: watch::Sender<bool>,
     pub task: JoinHandle<Result<SimStats, SimError>>,
+}
+
+/// A running demo on its own database.
+pub struct Demo {
+    pub backend: Arc<dyn Backend>,
+    pub run: Running,
     pub db: PathBuf,
     /// What was built, when the city was new.
     pub built: Option<CitySummary>,
@@ -82,27 +88,38 @@ pub async fn start(opts: &DemoOptions, progress: Progress<'_>) -> Result<Demo, S
         Some(city::build(&db, &c, progress).await?)
     };
     let backend = open(&db).await?;
-    let now = backend
-        .now()
-        .await
-        .map_err(SimError::backend("reading the clock"))?;
-    let mut cfg = SimConfig::new(opts.seed, opts.speed);
-    cfg.until = opts
-        .hours
-        .map(|h| now + Duration::seconds((h * 3600.0).round() as i64));
-    let sim = Simulator::new(backend.clone(), cfg);
-    let stats = sim.stats();
-    let (stop, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(sim.run(stop_rx));
+    let run = attach(
+        backend.clone(),
+        SimConfig::new(opts.seed, opts.speed),
+        opts.hours,
+    )
+    .await?;
     Ok(Demo {
         backend,
-        stats,
-        stop,
-        task,
+        run,
         db,
         built,
         _temp: temp,
     })
+}
+
+/// Start the simulator on `backend` for `hours` from its clock's now (`None`: until
+/// stopped); returns at once with it running.
+pub async fn attach(
+    backend: Arc<dyn Backend>,
+    mut cfg: SimConfig,
+    hours: Option<f64>,
+) -> Result<Running, SimError> {
+    let now = backend
+        .now()
+        .await
+        .map_err(SimError::backend("reading the clock"))?;
+    cfg.until = hours.map(|h| now + Duration::seconds((h * 3600.0).round() as i64));
+    let sim = Simulator::new(backend, cfg);
+    let stats = sim.stats();
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(sim.run(stop_rx));
+    Ok(Running { stats, stop, task })
 }
 
 /// Open a demo database on a simulated clock that resumes where its events stopped.

@@ -12,9 +12,15 @@
 //!   errors, full stations and cable-lock calls, faulty bikes, bikes kept past 24 h and
 //!   riders short of money happen at realistic rates. It moves the clock with
 //!   `Backend::advance_clock`, at real time, accelerated or as fast as it goes, and
-//!   publishes live [`SimStats`] on a `watch` channel.
+//!   publishes live [`SimStats`] on a `watch` channel. On a backend whose clock is real
+//!   (`BackendInfo::simulated_clock` false: a server) it runs at real time only, never
+//!   moves the clock and reads the time from the wall (the server runs its due jobs).
+//!   Everything it needs of the riders comes through the backend: their count (ids 1..N,
+//!   found by lookups) and their PINs ([`names::demo_pin`] of the id), so a server built
+//!   with `init --demo` needs no local file.
 //! - [`demo::start`] builds or opens a city, starts the simulator in a tokio task and hands
 //!   back the backend, the live figures and a stop handle: the console goes on top of it.
+//!   [`demo::attach`] starts it on a backend already open (`velodesk demo --server`).
 //!
 //! The interfaces, as a front end uses them:
 //!
@@ -23,11 +29,13 @@
 //!             start, history_days }, progress: &dyn Fn(stage, done, total)) -> Result<CitySummary, SimError>
 //! city::DEMO_STAFF: &[(&str, Role)]   // aigerim agent, nurlan depot, saule supervisor, admin admin
 //! Simulator::new(Arc<dyn Backend>, SimConfig { seed, speed: Speed::RealTime | Times(f64) | Max,
-//!                until: Option<DateTime<Utc>>, desk_share, trips_per_bike })
+//!                until: Option<DateTime<Utc>>, desk_share, trips_per_bike, rush /* tests */ })
 //! Simulator::stats(&self) -> watch::Receiver<SimStats>        // live figures, after every event
 //! Simulator::run(self, stop: watch::Receiver<bool>) -> Result<SimStats, SimError>
 //! demo::start(&DemoOptions { db, seed, speed, hours, riders, fill }, progress)
-//!     -> Result<Demo { backend: Arc<dyn Backend>, stats, stop: watch::Sender<bool>, task, db, built }, SimError>
+//!     -> Result<Demo { backend: Arc<dyn Backend>, run: Running, db, built }, SimError>
+//! demo::attach(Arc<dyn Backend>, SimConfig, hours: Option<f64>)
+//!     -> Result<Running { stats, stop: watch::Sender<bool>, task }, SimError>
 //! demo::open(path) -> Arc<dyn Backend>                        // a demo database on a SimClock
 //! ```
 //!

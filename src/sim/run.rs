@@ -1,6 +1,8 @@
 //! The simulator's loop: take the next event in time order, let the simulated clock catch
 //! up (paced to real time, accelerated, or as fast as it goes), move the backend's clock
 //! there through [`Backend::advance_clock`], handle the event, publish the live figures.
+//! On a backend with a real clock (a server) only real time is offered: the loop paces
+//! events to the wall clock and never moves the backend's clock.
 
 use super::SimError;
 use super::world::{Ev, World};
@@ -58,6 +60,10 @@ pub struct SimConfig {
     pub desk_share: f64,
     /// Trips a day per bike on the street (ASSUMPTION: 4, a busy city share's turnover).
     pub trips_per_bike: f64,
+    /// A test's knob, not an option: every candidate arrival comes whatever the hour, and
+    /// rides last a few seconds, so that a short run on a real clock (a server) sees trips
+    /// start and end. Arrivals come at most one a second (with a large `trips_per_bike`).
+    pub rush: bool,
 }
 
 impl SimConfig {
@@ -68,6 +74,7 @@ impl SimConfig {
             until: None,
             desk_share: 0.75,
             trips_per_bike: 4.0,
+            rush: false,
         }
     }
 }
@@ -153,17 +160,13 @@ impl Simulator {
                 break;
             }
             let Some((t, ev)) = w.pop() else { break };
-            if let Some(until) = self.cfg.until
-                && t > until
-            {
-                w.advance(until).await?;
-                break;
-            }
-            if matches!(ev, Ev::Arrival) && !w.keep_arrival(t) {
+            // The next event comes after the end: wait for the end (when paced), stop there.
+            let end = self.cfg.until.filter(|until| t > *until);
+            if end.is_none() && matches!(ev, Ev::Arrival) && !w.keep_arrival(t) {
                 continue;
             }
             if let Some(f) = factor {
-                let offset = (t - sim0).num_milliseconds().max(0) as f64 / f;
+                let offset = (end.unwrap_or(t) - sim0).num_milliseconds().max(0) as f64 / f;
                 let due = wall0 + std::time::Duration::from_millis(offset as u64);
                 if watching {
                     tokio::select! {
@@ -177,6 +180,10 @@ impl Simulator {
                 } else {
                     tokio::time::sleep_until(due).await;
                 }
+            }
+            if let Some(until) = end {
+                w.advance(until).await?;
+                break;
             }
             w.advance(t).await?;
             w.handle(ev).await?;

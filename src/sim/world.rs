@@ -84,8 +84,16 @@ pub struct World {
     arrival_gap_s: f64,
     pub desk_share: f64,
     pub paced: bool,
+    /// On a real clock (a server): the backend's time at the start and the wall clock then.
+    /// The simulator never moves such a clock; it reads the time from the wall.
+    real_clock: Option<(DateTime<Utc>, tokio::time::Instant)>,
+    /// The test knob [`SimConfig::rush`].
+    pub rush: bool,
     pub stats: SimStats,
 }
+
+/// Under [`SimConfig::rush`], no ride or wait for a bike's return lasts longer (seconds).
+const RUSH_RIDE_S: i64 = 3;
 
 impl World {
     pub async fn load(b: Arc<dyn Backend>, cfg: &SimConfig) -> Result<World, SimError> {
@@ -94,10 +102,17 @@ impl World {
             .time_zone
             .parse()
             .map_err(|_| SimError::Setup(format!("unknown time zone {:?}", info.time_zone)))?;
+        if !info.simulated_clock && cfg.speed != super::run::Speed::RealTime {
+            return Err(SimError::Setup(format!(
+                "{} runs on its real clock: the simulation there runs at real time (speed 1)",
+                info.location
+            )));
+        }
         let now = b
             .now()
             .await
             .map_err(SimError::backend("reading the clock"))?;
+        let real_clock = (!info.simulated_clock).then(|| (now, tokio::time::Instant::now()));
         let stations = b
             .stations()
             .await
@@ -158,6 +173,8 @@ impl World {
             arrival_gap_s: 1.0 / peak_per_s,
             desk_share: cfg.desk_share.clamp(0.0, 1.0),
             paced: !matches!(cfg.speed, super::run::Speed::Max),
+            real_clock,
+            rush: cfg.rush,
             stats: SimStats::default(),
         })
     }
@@ -178,8 +195,14 @@ impl World {
         Some((crate::store::from_ts(t).max(self.now), ev))
     }
 
-    /// Move the backend's clock (and ours) to `t`.
+    /// Move the backend's clock (and ours) to `t`. On a real clock only ours moves, to the
+    /// wall clock's time (the run paces events at real time; the server runs due jobs).
     pub async fn advance(&mut self, t: DateTime<Utc>) -> Result<(), SimError> {
+        if let Some((at0, wall0)) = self.real_clock {
+            let elapsed = Duration::from_std(wall0.elapsed()).unwrap_or(Duration::zero());
+            self.now = self.now.max(at0 + elapsed);
+            return Ok(());
+        }
         if t > self.now {
             self.stats.backend_calls += 1;
             self.b
@@ -225,7 +248,17 @@ impl World {
             let local = t.with_timezone(&self.tz);
             f64::from(local.hour()) + f64::from(local.minute()) / 60.0
         };
-        self.rng.chance(demand::relative_demand(hour))
+        self.rush || self.rng.chance(demand::relative_demand(hour))
+    }
+
+    /// How long a ride (or a wait for a bike's return) of `seconds` lasts: as given, or
+    /// at most [`RUSH_RIDE_S`] under [`SimConfig::rush`].
+    pub fn ride_time(&self, seconds: i64) -> i64 {
+        if self.rush {
+            seconds.min(RUSH_RIDE_S)
+        } else {
+            seconds
+        }
     }
 
     /// A rider's home and workplace: fixed per rider and seed.
@@ -265,6 +298,17 @@ impl World {
     ) -> Result<Result<T, Refusal>, SimError> {
         match self.counted(r) {
             Ok(v) => Ok(Ok(v)),
+            // No rule refuses a rider `forbidden`: the staff session ended or lacks the
+            // role (a server's 401/403), and every call after would be refused the same.
+            Err(
+                e @ BackendError::Refused {
+                    kind: Refusal::Forbidden,
+                    ..
+                },
+            ) => Err(SimError::Backend {
+                doing: doing.to_string(),
+                source: e,
+            }),
             Err(BackendError::Refused { kind, .. }) => Ok(Err(kind)),
             Err(BackendError::Conflict { .. }) => Ok(Err(Refusal::BikeUnavailable)),
             Err(e) => Err(SimError::Backend {
@@ -328,6 +372,7 @@ impl World {
         } else {
             self.rng.between(120, 2400)
         };
+        let wait = self.ride_time(wait);
         let from = from
             .and_then(|id| self.spots.iter().position(|s| s.id == id))
             .unwrap_or(0);
