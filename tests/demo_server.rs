@@ -131,6 +131,18 @@ fn riders_ride_a_real_server_through_its_docks_and_the_books_stay_right() {
             vec![],
             "every bike in one place"
         );
+        assert_eq!(backend.verify_fleet().await.unwrap(), vec![], "over HTTP");
+        // The riders still out are listed alike on both sides (a next run resumes them).
+        let open = |r: Vec<velodesk::store::fleet::Rental>| {
+            r.into_iter().map(|r| (r.rider, r.bike)).collect::<Vec<_>>()
+        };
+        let out_now = open(backend.open_rentals().await.unwrap());
+        assert_eq!(out_now, open(local.open_rentals().await.unwrap()));
+        assert_eq!(
+            out_now.len() as u64,
+            s.trips_started - s.trips_ended,
+            "{s:?}"
+        );
 
         // The server goes away mid-run: the riders stop with the reason, not a panic or a
         // run that goes on refusing everything.

@@ -60,6 +60,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/audit/own"),
     ("post", "/season"),
     ("get", "/verify"),
+    ("get", "/verify/fleet"),
+    ("get", "/rentals/open"),
     ("get", "/events"),
     ("get", "/events/log"),
     ("post", "/station/{station}/unlock"),

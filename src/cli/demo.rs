@@ -276,7 +276,7 @@ fn finish(
             f.len()
         ),
         None => format!(
-            "{} ledger mismatches (the fleet check runs on the server's machine: `velodesk check --db PATH`)",
+            "{} ledger mismatches (this backend offers no fleet check: `velodesk check --db PATH` beside the database)",
             ledger.len()
         ),
     };

@@ -175,6 +175,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(lookups::own_audit))
         .routes(routes!(lookups::preview_end))
         .routes(routes!(lookups::verify))
+        .routes(routes!(lookups::verify_fleet))
+        .routes(routes!(lookups::open_rentals))
         .routes(routes!(lookups::events_after))
         .routes(routes!(desk::pay))
         .routes(routes!(desk::buy))

@@ -113,6 +113,12 @@ impl Backend for RemoteBackend {
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.get("/verify", &[]).await
     }
+    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+        self.get("/verify/fleet", &[]).await
+    }
+    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+        self.get("/rentals/open", &[]).await
+    }
 
     async fn pay(
         &self,

@@ -219,6 +219,28 @@ pub async fn verify(
     Ok(Json(st.backend.verify().await?))
 }
 
+/// The fleet invariants (each bike in one place, dock counts that add up): what is broken.
+#[utoipa::path(get, path = "/verify/fleet", tag = "lookups",
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn verify_fleet(
+    State(st): State<AppState>,
+    who: AuthStaff,
+) -> Answer<Vec<crate::store::fleet_check::FleetProblem>> {
+    who.may(StaffAction::ViewAudit)?;
+    Ok(Json(st.backend.verify_fleet().await?))
+}
+
+/// Every open rental, oldest first: which rider has which bike since when (no personal data
+/// beyond the rider's ID).
+#[utoipa::path(get, path = "/rentals/open", tag = "lookups",
+    responses((status = 200, body = Vec<Object>), Problems))]
+pub async fn open_rentals(
+    State(st): State<AppState>,
+    _who: AuthStaff,
+) -> Answer<Vec<crate::store::fleet::Rental>> {
+    Ok(Json(st.backend.open_rentals().await?))
+}
+
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
 pub struct AfterQuery {
     #[serde(default)]
