@@ -27,6 +27,8 @@ const MAX_BATCH: usize = 64;
 
 pub struct LocalBackend {
     jobs: mpsc::Sender<Job>,
+    /// Look-ups on their own connections (file databases only).
+    readers: Option<super::readers::Readers>,
     events: broadcast::Sender<(i64, Event)>,
     info: BackendInfo,
     clock: Arc<dyn Clock>,
@@ -58,6 +60,8 @@ impl LocalBackend {
         let tx = events.clone();
         let thread_clock = clock.clone();
         let _ = engine.advance_to(thread_clock.now());
+        let readers = super::readers::Readers::beside(&mut engine);
+        let reached = readers.as_ref().map(|r| r.clock());
         std::thread::Builder::new()
             .name("velodesk-writer".into())
             .spawn(move || {
@@ -83,6 +87,9 @@ impl LocalBackend {
                         // Nothing of the batch is on disk: neither are its events.
                         engine.take_events();
                     }
+                    if let Some(reached) = &reached {
+                        *reached.lock().unwrap_or_else(|e| e.into_inner()) = engine.now();
+                    }
                     if let Some(sender) = sender.as_deref_mut() {
                         let _ = engine.deliver_outbox(sender, 100);
                     }
@@ -97,6 +104,7 @@ impl LocalBackend {
             .expect("the writer thread starts");
         LocalBackend {
             jobs,
+            readers,
             events,
             info,
             clock,
@@ -189,6 +197,24 @@ fn run_batch(engine: &mut Engine, batch: Vec<Job>) -> (Vec<Reply>, Option<Backen
     (replies, failed)
 }
 
+impl LocalBackend {
+    /// Run the look-up `f` on a reader beside the writer, or on the writer when there is
+    /// none (an in-memory system) or none could be opened.
+    async fn look<T: Send + 'static>(
+        &self,
+        f: impl Fn(&mut Engine) -> crate::engine::Result<T> + Send + Sync + 'static,
+    ) -> BResult<T> {
+        let f = Arc::new(f);
+        if let Some(readers) = &self.readers {
+            let g = f.clone();
+            if let Some(out) = readers.read(move |e| g(e)).await {
+                return out;
+            }
+        }
+        self.call(move |e| f(e)).await
+    }
+}
+
 tokio::task_local! {
     /// The commit hook for the next engine call of this task ([`LocalBackend::with_commit_hook`]).
     static COMMIT_HOOK: RefCell<Option<CommitHook>>;
@@ -252,27 +278,27 @@ impl Backend for LocalBackend {
         self.call(move |e| e.staff_role(&name)).await
     }
     async fn stations(&self) -> BResult<Vec<StationCounts>> {
-        self.call(|e| e.stations()).await
+        self.look(|e| e.stations()).await
     }
     async fn station(&self, id: StationId) -> BResult<StationView> {
-        self.call(move |e| e.station_view(id)).await
+        self.look(move |e| e.station_view(id)).await
     }
     async fn bike(&self, id: BikeId) -> BResult<Bike> {
-        self.call(move |e| e.bike(id)).await
+        self.look(move |e| e.bike(id)).await
     }
     async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>> {
         let q = s(query);
-        self.call(move |e| e.search_riders(&q, limit)).await
+        self.look(move |e| e.search_riders(&q, limit)).await
     }
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {
-        self.call(move |e| e.rider_view(id)).await
+        self.look(move |e| e.rider_view(id)).await
     }
     async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView> {
         let (reason, by) = (s(reason), s(by));
         self.call(move |e| e.reveal_rider(id, &reason, &by)).await
     }
     async fn alerts(&self) -> BResult<Vec<Alert>> {
-        self.call(|e| e.alerts()).await
+        self.look(|e| e.alerts()).await
     }
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
         let by = s(by);
@@ -308,13 +334,13 @@ impl Backend for LocalBackend {
         .await
     }
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
-        self.call(move |e| e.preview_end(rider, at)).await
+        self.look(move |e| e.preview_end(rider, at)).await
     }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.call(|e| e.verify()).await
     }
     async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
-        self.call(|e| e.open_rentals()).await
+        self.look(|e| e.open_rentals()).await
     }
     async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
         self.call(|e| e.verify_fleet()).await
@@ -386,10 +412,10 @@ impl Backend for LocalBackend {
             .await
     }
     async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>> {
-        self.call(move |e| e.bikes_in(state, limit)).await
+        self.look(move |e| e.bikes_in(state, limit)).await
     }
     async fn desk_info(&self) -> BResult<DeskInfo> {
-        self.call(|e| e.desk_info()).await
+        self.look(|e| e.desk_info()).await
     }
 
     async fn authorise_cable_lock(

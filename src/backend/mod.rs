@@ -3,6 +3,7 @@
 
 mod connection;
 mod local;
+mod readers;
 pub mod remote;
 
 pub use connection::ConnectionState;

@@ -228,6 +228,12 @@ impl Engine {
         self.now.unwrap_or_default()
     }
 
+    /// Set the time of a read-only engine beside the writer (its look-ups price and age
+    /// things at the writer's time); runs nothing that falls due — that is the writer's.
+    pub fn look_at(&mut self, now: DateTime<Utc>) {
+        self.now = Some(now);
+    }
+
     /// Events produced since the last call, with their log ids.
     pub fn take_events(&mut self) -> Vec<(i64, Event)> {
         std::mem::take(&mut self.events)
