@@ -230,3 +230,45 @@ fn backup_copies_a_database_a_running_server_is_writing() {
         "an existing backup is never overwritten"
     );
 }
+
+/// `bench load` runs its whole workload on an in-process server: riders through the
+/// station endpoints, agents searching, none refused (each client's riders take turns on
+/// its bike, so nobody is refused as already renting or out of season), and the raw
+/// baseline beside it.
+#[test]
+fn the_load_benchmark_runs_its_riders_and_agents_without_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["bench", "load", "--clients", "4", "--seconds", "2", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("3 riders at docks, 1 agents searching"),
+        "{text}"
+    );
+    assert!(text.contains("refused or failed: 0"), "{text}");
+    let count = |label: &str| -> u64 {
+        let line = text.lines().find(|l| l.contains(label)).unwrap_or_default();
+        let after = line.split(':').nth(1).unwrap_or_default();
+        let n: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ' ' || *c == '\u{a0}')
+            .filter(char::is_ascii_digit)
+            .collect();
+        n.parse().unwrap_or(0)
+    };
+    assert!(count("station requests") >= 30, "{text}");
+    assert!(count("agent requests") >= 10, "{text}");
+    assert!(
+        text.contains("raw SQLite") && text.contains("ratio:"),
+        "{text}"
+    );
+}

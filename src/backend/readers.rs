@@ -14,8 +14,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
-/// Read connections at most (the machine's cores are what reads run on).
-const READERS: usize = 4;
+/// Reads at once: one core fewer than the machine has (at least one), so the writer —
+/// whose commits everyone waits for — keeps a core of its own under a flood of look-ups.
+fn readers_at_once() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
+}
 
 pub struct Readers {
     path: PathBuf,
@@ -38,7 +44,7 @@ impl Readers {
             path: PathBuf::from(path),
             settings: engine.settings().clone(),
             idle: Mutex::new(Vec::new()),
-            permits: Semaphore::new(READERS),
+            permits: Semaphore::new(readers_at_once()),
             now: Arc::new(Mutex::new(engine.now())),
         })
     }

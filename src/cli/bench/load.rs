@@ -3,13 +3,15 @@
 //! Idempotency-Key, as docks send them), agents searching and opening riders — for a fixed
 //! time; requests per second, p50/p99 latency, and beside it, measured in the same run,
 //! raw SQLite doing the same writes (one durable transaction per request, one thread).
-//! Without `--server` it starts an in-process server on a throw-away city with a frozen
-//! summer clock (in season, so rentals are allowed).
+//! Without `--server` it starts an in-process server on a throw-away city whose clock runs
+//! by itself, as production's does, at 60× from a summer noon (in season, so rentals are
+//! allowed; each client's riders take turns, so a rider's trips are minutes apart and not
+//! one endless D3 chain).
 
 use super::{BenchDir, failed, group, human, median_p99, rate};
 use crate::cli::CliError;
 use crate::cli::server_args::BenchLoadArgs;
-use crate::clock::SimClock;
+use crate::clock::RunningClock;
 use crate::domain::roles::Role;
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
@@ -33,10 +35,10 @@ const RIDERS: u64 = 5_000;
 const PIN: &str = "1234";
 const BENCH_PASSWORD: &str = "bench-load-admin";
 
-/// A rider client's loop: its rider, its bike, its station.
+/// A rider client's loop: its riders (taking turns), its bike, its station.
 #[derive(Clone)]
 struct Cycle {
-    rider: i64,
+    riders: Vec<i64>,
     bike: i64,
     station: i64,
     key: String,
@@ -89,7 +91,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                     listen: "127.0.0.1:0"
                         .parse()
                         .map_err(|_| CliError::input("address"))?,
-                    clock: Arc::new(SimClock::new(summer())),
+                    clock: Arc::new(RunningClock::new(summer(), 60.0)),
                     session: chrono::Duration::hours(SESSION_HOURS),
                     gbfs: Default::default(),
                 },
@@ -104,7 +106,9 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
         .build()
         .map_err(failed("building the HTTP client"))?;
     let token = login(&http, &url, &a.username, &password).await?;
-    let cycles = plan(&http, &url, &token, a.clients).await?;
+    // The riders the clients share: the throw-away city's all, or on a server one each.
+    let pool = if local.is_some() { RIDERS } else { a.clients };
+    let cycles = plan(&http, &url, &token, a.clients, pool).await?;
     let agents = a.clients as usize - cycles.len();
     writeln!(
         out,
@@ -209,7 +213,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
     Ok(ExitCode::SUCCESS)
 }
 
-/// A day in season, for a frozen bench clock.
+/// A day in season, where the bench clock starts.
 fn summer() -> chrono::DateTime<chrono::Utc> {
     parse_local(chrono_tz::Asia::Almaty, "2025-07-01 12:00").unwrap_or_default()
 }
@@ -293,13 +297,14 @@ async fn login(
     Ok(v["token"].as_str().unwrap_or_default().to_string())
 }
 
-/// Give each rider client a rider, a docked bike and its station's key (new keys: a bench
-/// is for a test system).
+/// Give each rider client its riders (of riders 1..=`pool`), a docked bike and its
+/// station's key (new keys: a bench is for a test system).
 async fn plan(
     http: &reqwest::Client,
     url: &str,
     token: &str,
     clients: u64,
+    pool: u64,
 ) -> Result<Vec<Cycle>, CliError> {
     let riders = (clients - clients / 4).max(1);
     let stations: Vec<Value> = get(http, url, token, "/stations").await?;
@@ -328,8 +333,12 @@ async fn plan(
             if cycles.len() as u64 >= riders {
                 break 'stations;
             }
+            let first = cycles.len() as u64 + 1;
             cycles.push(Cycle {
-                rider: cycles.len() as i64 + 1,
+                riders: (first..=pool.max(first))
+                    .step_by(riders as usize)
+                    .map(|r| r as i64)
+                    .collect(),
                 bike: *bike,
                 station: id,
                 key: key.clone(),
@@ -385,11 +394,14 @@ async fn rider_client(
     let mut s = Sample::default();
     let auth = format!("Station {}", c.key);
     let mut i = 0u64;
-    while Instant::now() < deadline {
+    for rider in c.riders.iter().cycle() {
+        if Instant::now() >= deadline {
+            break;
+        }
         for (action, body) in [
             (
                 "unlock",
-                json!({"rider": c.rider, "bike": c.bike, "pin": PIN}),
+                json!({"rider": rider, "bike": c.bike, "pin": PIN}),
             ),
             ("pull", json!({"bike": c.bike})),
             ("dock", json!({"bike": c.bike})),
