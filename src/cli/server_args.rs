@@ -107,4 +107,8 @@ pub struct BenchLoadArgs {
     /// Directory for the throw-away databases [default: the system's temporary directory].
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Write every station request the server acknowledged to FILE, one JSON line each
+    /// (station, action, Idempotency-Key, body, status, answer): what a crash must not lose.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
 }

@@ -50,6 +50,10 @@ struct Sample {
     station: Vec<Duration>,
     agent: Vec<Duration>,
     errors: Vec<String>,
+    /// The station requests the server acknowledged, as journal lines (with `--journal`).
+    acknowledged: Vec<Value>,
+    /// Why the client stopped early: the server stopped answering.
+    gone: Option<String>,
 }
 
 pub fn run(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
@@ -127,10 +131,11 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
+    let journal = a.journal.is_some();
     for (i, c) in cycles.into_iter().enumerate() {
         let (http, url) = (http.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
-            rider_client(&http, &url, c, i, deadline).await
+            rider_client(&http, &url, c, i, deadline, journal).await
         }));
     }
     for i in 0..agents {
@@ -145,6 +150,8 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
         all.station.extend(s.station);
         all.agent.extend(s.agent);
         all.errors.extend(s.errors);
+        all.acknowledged.extend(s.acknowledged);
+        all.gone = all.gone.or(s.gone);
     }
     let elapsed = started.elapsed();
     if let Some(running) = local {
@@ -192,6 +199,22 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
     for k in kinds.iter().take(5) {
         let n = all.errors.iter().filter(|e| *e == k).count();
         writeln!(out, "    {n} × {k}")?;
+    }
+    if let Some(path) = &a.journal {
+        write_journal(path, &all.acknowledged)?;
+        writeln!(
+            out,
+            "  journal: {} acknowledged station requests in {}",
+            group(all.acknowledged.len() as u64),
+            path.display()
+        )?;
+    }
+    if let Some(why) = &all.gone {
+        writeln!(
+            out,
+            "  the server stopped answering ({why}): the clients stopped, no ratio"
+        )?;
+        return Ok(ExitCode::FAILURE);
     }
 
     let (raw_n, raw_time) = raw_baseline(dir.path(), Duration::from_secs(a.seconds.min(10)))?;
@@ -364,23 +387,51 @@ async fn get<T: serde::de::DeserializeOwned>(
         .map_err(failed("reading a lookup"))
 }
 
-/// Send one request, timing it; a refusal or failure is noted by kind.
-async fn timed(req: reqwest::RequestBuilder, times: &mut Vec<Duration>, errors: &mut Vec<String>) {
+/// Write the acknowledged requests to `path`, one JSON line each.
+fn write_journal(path: &Path, lines: &[Value]) -> Result<(), CliError> {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(|e| {
+        CliError::Failed(eyre::Report::new(e).wrap_err(format!("writing {}", path.display())))
+    })
+}
+
+/// Send one request, timing it; a refusal is noted by kind. Returns the status and the
+/// answer, or `None` when the server did not answer (noted in `s.gone`: the client stops).
+async fn timed(
+    req: reqwest::RequestBuilder,
+    times: &mut Vec<Duration>,
+    s: &mut Sample,
+) -> Option<(u16, Value)> {
     let t = Instant::now();
-    match req.send().await {
+    let answered = match req.send().await {
         Ok(r) => {
             let status = r.status();
-            let body = r.bytes().await.unwrap_or_default();
-            times.push(t.elapsed());
-            if !status.is_success() {
-                let kind = serde_json::from_slice::<Value>(&body)
-                    .ok()
-                    .and_then(|v| v["kind"].as_str().map(str::to_string))
-                    .unwrap_or_else(|| status.to_string());
-                errors.push(kind);
-            }
+            r.bytes().await.map(|body| (status, body))
         }
-        Err(e) => errors.push(format!("transport: {e}")),
+        Err(e) => Err(e),
+    };
+    match answered {
+        Ok((status, body)) => {
+            times.push(t.elapsed());
+            let value = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+            if !status.is_success() {
+                let kind = value["kind"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| status.to_string());
+                s.errors.push(kind);
+            }
+            Some((status.as_u16(), value))
+        }
+        Err(e) => {
+            s.errors.push(format!("transport: {e}"));
+            s.gone = Some(e.to_string());
+            None
+        }
     }
 }
 
@@ -390,12 +441,14 @@ async fn rider_client(
     c: Cycle,
     n: usize,
     deadline: Instant,
+    journal: bool,
 ) -> Sample {
     let mut s = Sample::default();
+    let mut times = Vec::new();
     let auth = format!("Station {}", c.key);
     let mut i = 0u64;
     for rider in c.riders.iter().cycle() {
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || s.gone.is_some() {
             break;
         }
         for (action, body) in [
@@ -407,14 +460,25 @@ async fn rider_client(
             ("dock", json!({"bike": c.bike})),
         ] {
             i += 1;
+            let key = format!("bench-{n}-{i}");
             let req = http
                 .post(format!("{url}/station/{}/{action}", c.station))
                 .header("authorization", &auth)
-                .header("idempotency-key", format!("bench-{n}-{i}"))
+                .header("idempotency-key", &key)
                 .json(&body);
-            timed(req, &mut s.station, &mut s.errors).await;
+            match timed(req, &mut times, &mut s).await {
+                Some((status, answer)) if journal && (200..300).contains(&status) => {
+                    s.acknowledged.push(json!({
+                        "station": c.station, "action": action, "key": key,
+                        "body": body, "status": status, "answer": answer,
+                    }));
+                }
+                Some(_) => {}
+                None => break,
+            }
         }
     }
+    s.station = times;
     s
 }
 
@@ -426,18 +490,22 @@ async fn agent_client(
     deadline: Instant,
 ) -> Sample {
     let mut s = Sample::default();
+    let mut times = Vec::new();
     let mut rng = super::names::Rng::new(seed + 17);
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && s.gone.is_none() {
         let id = rng.below(RIDERS) + 1;
         let surname: String = super::names::rider(id).surname.chars().take(3).collect();
         let req = http
             .get(format!("{url}/riders"))
             .bearer_auth(token)
             .query(&[("q", surname.as_str()), ("limit", "20")]);
-        timed(req, &mut s.agent, &mut s.errors).await;
+        if timed(req, &mut times, &mut s).await.is_none() {
+            break;
+        }
         let req = http.get(format!("{url}/riders/{id}")).bearer_auth(token);
-        timed(req, &mut s.agent, &mut s.errors).await;
+        timed(req, &mut times, &mut s).await;
     }
+    s.agent = times;
     s
 }
 
