@@ -151,3 +151,111 @@ async fn the_record_commits_with_the_effect_and_a_refusal_is_not_remembered() {
     assert_eq!(rentals, 1, "the retried pull started no second rental");
     s.stop().await;
 }
+
+/// Set-up actions (station keys, staff accounts, riders, bikes, the clock) take a key like
+/// every other change: a retry answers the first time's answer — the same station key,
+/// which still opens the docks — and is not applied or audited again. Each is audited
+/// once under the admin's name, with what it was done to; a refused one not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_up_actions_replay_with_their_key_and_are_audited_once() {
+    let mut s = TestServer::start().await;
+    let admin = format!("Bearer {}", login(&s.url, "ada").await);
+    let audited = |action: &str, target: &str| {
+        count(
+            &s.db,
+            &format!(
+                "SELECT COUNT(*) FROM audit WHERE staff = 'ada' AND action = '{action}' AND target = '{target}'"
+            ),
+        )
+    };
+    // A station key, twice with one Idempotency-Key: the same key, still the one in force.
+    let first = send(&s.url, "/stations/1/key", &admin, "key-1", &json!({})).await;
+    let again = send(&s.url, "/stations/1/key", &admin, "key-1", &json!({})).await;
+    assert_eq!(
+        (first.status, again.status, again.replayed),
+        (200, 200, true)
+    );
+    assert_eq!(again.body, first.body, "the retry is told the same key");
+    let key = format!("Station {}", first.body["key"].as_str().unwrap());
+    let unlock = json!({"rider": 1, "bike": 1, "pin": "1234"});
+    let r = send(&s.url, "/station/1/unlock", &key, "u-1", &unlock).await;
+    assert_eq!(
+        r.status, 200,
+        "the key shown opens station 1's docks: {}",
+        r.body
+    );
+    assert_eq!(audited("station-key", "station 1"), 1);
+
+    // A rider registered: audited with the new rider's ID.
+    let rider = serde_json::to_value(new_rider(60)).unwrap();
+    let first = send(&s.url, "/riders", &admin, "rider-60", &rider).await;
+    let again = send(&s.url, "/riders", &admin, "rider-60", &rider).await;
+    assert_eq!(
+        (first.status, again.body.clone()),
+        (200, first.body.clone())
+    );
+    assert_eq!(count(&s.db, "SELECT COUNT(*) FROM riders WHERE id = 60"), 1);
+    assert_eq!(audited("add-rider", "rider 60"), 1);
+
+    // Disabling an account: its sessions end; the retry replays and is not audited again.
+    let bolat = format!("Bearer {}", login(&s.url, "bolat").await);
+    let first = send(&s.url, "/staff/bolat/disable", &admin, "off-1", &json!({})).await;
+    let again = send(&s.url, "/staff/bolat/disable", &admin, "off-1", &json!({})).await;
+    assert_eq!(
+        (first.status, again.status, again.replayed),
+        (200, 200, true)
+    );
+    let r = send(
+        &s.url,
+        "/riders/1/payments",
+        &bolat,
+        "p-1",
+        &json!({"amount": 1, "method": "cash"}),
+    )
+    .await;
+    assert_eq!(r.status, 401, "a disabled account's session is over");
+    assert_eq!(audited("manage-staff", "disable bolat"), 1);
+    let r = send(&s.url, "/staff/nobody/disable", &admin, "off-2", &json!({})).await;
+    assert_eq!(
+        (r.status, r.body["kind"].as_str()),
+        (404, Some("not-found"))
+    );
+    assert_eq!(
+        audited("manage-staff", "disable nobody"),
+        0,
+        "nothing happened"
+    );
+
+    // A new password given over HTTP ends the account's sessions, as from the shell.
+    let dana = format!("Bearer {}", login(&s.url, "dana").await);
+    let body = json!({"name": "dana", "role": "depot", "password": "a-new-password"});
+    let r = send(&s.url, "/staff", &admin, "pw-1", &body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = send(&s.url, "/bikes/1/repair", &dana, "rep-1", &json!({})).await;
+    assert_eq!(r.status, 401, "the old password's session is over");
+    assert_eq!(
+        audited("manage-staff", "add dana as depot, with a new password"),
+        1
+    );
+
+    // The clock: the retry is told the first call's postings, not an empty report.
+    let to = json!({"to": "2025-06-03T04:00:00Z"});
+    let first = send(&s.url, "/clock", &admin, "clock-1", &to).await;
+    let again = send(&s.url, "/clock", &admin, "clock-1", &to).await;
+    assert_eq!((first.status, again.replayed), (200, true));
+    assert_eq!(again.body, first.body);
+    assert_eq!(audited("advance-clock", "2025-06-03T04:00:00+00:00"), 1);
+
+    // A bike for a station that does not exist: refused, and not audited.
+    let r = send(
+        &s.url,
+        "/bikes",
+        &admin,
+        "bike-1",
+        &json!({"id": 77, "station": 42}),
+    )
+    .await;
+    assert!(r.status >= 400, "{}", r.body);
+    assert_eq!(audited("add-bike", "bike 77"), 0);
+    s.stop().await;
+}

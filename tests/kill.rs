@@ -223,3 +223,167 @@ fn sigkill_while_catching_up_on_postings_neither_skips_nor_repeats_one() {
     let (ok, text) = check(&db);
     assert!(ok, "velodesk check: {text}");
 }
+
+/// Whether `rental` has ended, as the database says.
+fn rental_ended(db: &Path, rental: i64) -> bool {
+    query(
+        db,
+        &format!("SELECT end_at IS NOT NULL FROM rentals WHERE id = {rental}"),
+    ) == 1
+}
+
+/// The load benchmark itself (`velodesk bench load --server`, riders renting and returning
+/// through the station endpoints with Idempotency-Keys, agents searching) against the real
+/// server binary, which is killed with SIGKILL mid-run. Every station request the bench
+/// heard acknowledged is on disk (its idempotency record and its effect: a pull's rental
+/// exists, a dock's ended it), the restarted server replays each with the same answer and
+/// applies none twice, and `velodesk check` is green.
+#[test]
+fn sigkill_during_the_load_benchmark_loses_no_acknowledged_station_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    // Almaty rents all year: the real clock's date is always in season.
+    city_in(&db, "almaty", "seasonal", chrono::Utc::now());
+    let (mut server, url) = serve(&db);
+    let journal = dir.path().join("journal.jsonl");
+    let bench = Command::new(BIN)
+        .args(["bench", "load", "--server", &url, "--username", "ada"])
+        .args(["--clients", "4", "--seconds", "60", "--journal"])
+        .arg(&journal)
+        .env("VELODESK_PASSWORD", password("ada"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill the server once the riders are well under way.
+    let started = std::time::Instant::now();
+    while query(&db, "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL") < 30 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the bench's riders never got going"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let out = bench.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the bench says the server went: {text}"
+    );
+    assert!(text.contains("the server stopped answering"), "{text}");
+
+    let acknowledged: Vec<serde_json::Value> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(acknowledged.len() >= 60, "{text}");
+    eprintln!(
+        "{} acknowledged station requests before the kill",
+        acknowledged.len()
+    );
+    // On disk, before any restart: each acknowledged request's record and its effect.
+    let mut rental_of_bike = std::collections::HashMap::new();
+    for a in &acknowledged {
+        let (station, key) = (a["station"].as_i64().unwrap(), a["key"].as_str().unwrap());
+        assert_eq!(
+            query(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM idempotency WHERE principal = 'station:{station}' AND key = '{key}'"
+                )
+            ),
+            1,
+            "the record of acknowledged {a}"
+        );
+        let bike = a["body"]["bike"].as_i64().unwrap();
+        match a["action"].as_str().unwrap() {
+            "pull" => {
+                let rental = a["answer"].as_i64().unwrap();
+                assert_eq!(
+                    query(
+                        &db,
+                        &format!("SELECT bike_id FROM rentals WHERE id = {rental}")
+                    ),
+                    bike,
+                    "acknowledged {a} started its rental"
+                );
+                rental_of_bike.insert(bike, rental);
+            }
+            "dock" => {
+                if let Some(rental) = rental_of_bike.get(&bike) {
+                    assert!(
+                        rental_ended(&db, *rental),
+                        "acknowledged {a} ended rental {rental}"
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let rentals_before = query(&db, "SELECT COUNT(*) FROM rentals");
+    let ended_before = query(&db, "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL");
+
+    // Restarted, the server answers every acknowledged request's retry as the first time.
+    let (mut server, url) = serve(&db);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let admin = login(&url, "ada").await;
+        let mut keys = std::collections::HashMap::new();
+        for a in &acknowledged {
+            let station = a["station"].as_i64().unwrap();
+            if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(station) {
+                let k: serde_json::Value = client()
+                    .post(format!("{url}/stations/{station}/key"))
+                    .bearer_auth(&admin)
+                    .json(&serde_json::json!({}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                slot.insert(k["key"].as_str().unwrap().to_string());
+            }
+            let r = client()
+                .post(format!(
+                    "{url}/station/{station}/{}",
+                    a["action"].as_str().unwrap()
+                ))
+                .header("authorization", format!("Station {}", keys[&station]))
+                .header("idempotency-key", a["key"].as_str().unwrap())
+                .json(&a["body"])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status().as_u16() as i64,
+                a["status"].as_i64().unwrap(),
+                "{a}"
+            );
+            assert!(
+                r.headers().contains_key("idempotent-replayed"),
+                "{a} replayed"
+            );
+            let answer: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(answer, a["answer"], "the retry of {a} answers the same");
+        }
+    });
+    assert_eq!(
+        query(&db, "SELECT COUNT(*) FROM rentals"),
+        rentals_before,
+        "no rental twice"
+    );
+    assert_eq!(
+        query(&db, "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL"),
+        ended_before,
+        "no return twice"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let (ok, text) = check(&db);
+    assert!(ok, "velodesk check: {text}");
+}

@@ -125,9 +125,9 @@ impl LocalBackend {
         Ok(LocalBackend::start(engine, clock, "in-memory"))
     }
 
-    /// Run `fut` (calls on this backend) with `hook` run inside the transaction of the
-    /// first write whose result it accepts: the server's idempotency record commits with
-    /// the effect or not at all. The hook lives for one engine call of this task.
+    /// Run `fut` (calls on this backend) with `hook` run after the first engine call whose
+    /// result it accepts, in one unit with it ([`Engine::atomically`]): the server's
+    /// idempotency and audit records commit with the whole effect or not at all.
     pub async fn with_commit_hook<F: std::future::Future>(
         &self,
         hook: CommitHook,
@@ -147,17 +147,17 @@ impl LocalBackend {
             .ok()
             .flatten();
         let job: Job = Box::new(move |engine| {
-            let hooked = hook.is_some();
-            if hooked {
-                engine.set_commit_hook(hook);
-            }
-            let out = f(engine).map_err(BackendError::from);
-            // A hook no write took (a read) goes back to the caller for its next call.
-            let left = if hooked {
-                engine.set_commit_hook(None)
-            } else {
-                None
+            // With a hook, the operation and what the hook writes are one unit; a hook
+            // that did not take the result (a look-up) goes back for the next call.
+            let (out, left) = match hook {
+                Some(mut hook) => match engine.atomically(f, &mut hook) {
+                    Ok((v, true)) => (Ok(v), None),
+                    Ok((v, false)) => (Ok(v), Some(hook)),
+                    Err(e) => (Err(e), Some(hook)),
+                },
+                None => (f(engine), None),
             };
+            let out = out.map_err(BackendError::from);
             Box::new(move |failed: Option<&BackendError>| {
                 let out = match failed {
                     Some(e) => Err(e.clone()),

@@ -139,13 +139,14 @@ pub struct Engine {
     now: Option<DateTime<Utc>>,
     settings: Settings,
     events: Vec<(i64, Event)>,
-    commit_hook: Option<CommitHook>,
 }
 
 /// Written in the same transaction as an operation's effect, given the operation's result
-/// (the server's idempotency records). Returns `false` to wait for a later write (the
-/// result was not of the type it expects).
-pub type CommitHook = Box<dyn FnMut(&Connection, &dyn std::any::Any) -> Result<bool> + Send>;
+/// and the time it runs at (the server's idempotency records, and the audit records of
+/// its set-up actions): see [`Engine::atomically`]. Returns `false` when the result was
+/// not of the type it expects (a look-up before the change): it is kept for a later one.
+pub type CommitHook =
+    Box<dyn FnMut(&Ctx<'_>, &Connection, &dyn std::any::Any) -> Result<bool> + Send>;
 
 const POSTED_THROUGH: &str = "posted_through";
 
@@ -174,7 +175,6 @@ impl Engine {
             now: None,
             settings,
             events: Vec::new(),
-            commit_hook: None,
         })
     }
 
@@ -243,10 +243,28 @@ impl Engine {
         &mut self.store
     }
 
-    /// Set (or clear) the hook the next write runs inside its transaction; returns the one
-    /// that was waiting.
-    pub fn set_commit_hook(&mut self, hook: Option<CommitHook>) -> Option<CommitHook> {
-        std::mem::replace(&mut self.commit_hook, hook)
+    /// Run `f` (any engine operations) and then `hook`, given `f`'s result, as one unit:
+    /// all of it commits or none, events included. Returns `f`'s result and whether the
+    /// hook took it ([`CommitHook`]).
+    pub fn atomically<T: 'static>(
+        &mut self,
+        f: impl FnOnce(&mut Engine) -> Result<T>,
+        hook: &mut CommitHook,
+    ) -> Result<(T, bool)> {
+        let mark = self.events.len();
+        let grouped = self.store.begin_unit()?;
+        let out = f(self).and_then(|v| {
+            let taken = self.write(|ctx, c| hook(ctx, c, &v))?;
+            Ok((v, taken))
+        });
+        let ended = self
+            .store
+            .end_unit(grouped, out.is_ok())
+            .map_err(EngineError::from);
+        if out.is_err() || ended.is_err() {
+            self.events.truncate(mark);
+        }
+        ended.and(out)
     }
 
     /// Run `f` in one write transaction, keeping its events only if it commits.
@@ -264,11 +282,6 @@ impl Engine {
         };
         self.store.write(|c| -> Result<T> {
             let out = f(&ctx, c)?;
-            if let Some(mut hook) = self.commit_hook.take()
-                && !hook(c, &out)?
-            {
-                self.commit_hook = Some(hook);
-            }
             let mut logged = Vec::new();
             for e in ctx.events.borrow().iter() {
                 let payload = serde_json::to_string(e).unwrap_or_default();
@@ -278,6 +291,15 @@ impl Engine {
             self.events.extend(logged);
             Ok(out)
         })
+    }
+
+    /// Run `f` in one write transaction of the engine's (the server's own tables: sessions,
+    /// station keys), so a commit hook and a group commit take it like any operation.
+    pub fn write_with<T: 'static>(
+        &mut self,
+        f: impl FnOnce(&Ctx<'_>, &Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.write(f)
     }
 
     /// Run `f` over a read snapshot.

@@ -7,16 +7,18 @@
 //! on the record's primary key, its transaction rolls back, and it replays the first.
 //! Only successes are remembered: a refused request changed nothing and may be retried.
 
+use super::auth::AuthStaff;
 use super::extract::Idem;
 use super::problem::ApiError;
 use super::state::AppState;
 use crate::backend::{BResult, BackendError};
-use crate::engine::{CommitHook, EngineError};
-use crate::store::{StoreError, idempotency};
+use crate::engine::{CommitHook, Ctx, EngineError};
+use crate::store::{StoreError, audit, idempotency};
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::Utc;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::future::Future;
 use std::sync::Arc;
@@ -39,6 +41,44 @@ fn encode<T: Serialize>(v: &T) -> Result<String, ApiError> {
     serde_json::to_string(v).map_err(|e| ApiError::internal(format!("encoding the answer: {e}")))
 }
 
+/// A set-up action's audit record (the engine's set-up operations take no staff): written
+/// by the same commit hook as the idempotency record, so it commits with the effect.
+pub struct Audit<T> {
+    pub staff: String,
+    pub role: &'static str,
+    pub action: &'static str,
+    /// What the action was done to, given its answer (a new rider's ID).
+    pub target: Arc<dyn Fn(&T) -> String + Send + Sync>,
+}
+
+impl<T> Clone for Audit<T> {
+    fn clone(&self) -> Self {
+        Audit {
+            staff: self.staff.clone(),
+            role: self.role,
+            action: self.action,
+            target: self.target.clone(),
+        }
+    }
+}
+
+impl<T> Audit<T> {
+    fn record(&self, c: &Connection, ctx: &Ctx<'_>, answer: &T) -> crate::store::Result<()> {
+        audit::record(
+            c,
+            ctx.now,
+            &ctx.local(ctx.now),
+            &self.staff,
+            self.role,
+            self.action,
+            None,
+            &(self.target)(answer),
+            "",
+            "",
+        )
+    }
+}
+
 /// Run `op` for `principal`, at most once per idempotency key.
 pub async fn mutate<T, F>(
     st: &AppState,
@@ -50,37 +90,82 @@ where
     T: Serialize + Send + 'static,
     F: Future<Output = BResult<T>>,
 {
-    let Some(idem) = idem else {
-        return Ok(json_response(200, encode(&op.await?)?));
+    once(st, principal, idem, None, op).await
+}
+
+/// [`mutate`] for a set-up action by `who`, audited as `action` on `target(answer)` in the
+/// transaction of its effect (a replay is not audited again: nothing happened).
+pub async fn mutate_audited<T, F>(
+    st: &AppState,
+    who: &AuthStaff,
+    idem: Option<Idem>,
+    action: &'static str,
+    target: impl Fn(&T) -> String + Send + Sync + 'static,
+    op: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = BResult<T>>,
+{
+    let audit = Audit {
+        staff: who.name.clone(),
+        role: who.role.as_str(),
+        action,
+        target: Arc::new(target),
     };
-    if let Some(r) = lookup(st, &principal, &idem.key).await? {
-        return replay(r, &idem);
+    once(st, who.principal(), idem, Some(audit), op).await
+}
+
+async fn once<T, F>(
+    st: &AppState,
+    principal: String,
+    idem: Option<Idem>,
+    audit: Option<Audit<T>>,
+    op: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = BResult<T>>,
+{
+    if idem.is_none() && audit.is_none() {
+        return Ok(json_response(200, encode(&op.await?)?));
     }
-    let record = idempotency::Record {
+    if let Some(idem) = &idem
+        && let Some(r) = lookup(st, &principal, &idem.key).await?
+    {
+        return replay(r, idem);
+    }
+    let record = idem.as_ref().map(|idem| idempotency::Record {
         principal: principal.clone(),
         key: idem.key.clone(),
         fingerprint: idem.fingerprint.clone(),
         status: 200,
         body: String::new(),
-    };
+    });
     let written = Arc::new(AtomicBool::new(false));
     let flag = written.clone();
     let now = Utc::now();
-    let hook: CommitHook = Box::new(move |c, out| {
+    let (hook_record, hook_audit) = (record.clone(), audit.clone());
+    let hook: CommitHook = Box::new(move |ctx, c, out| {
         let Some(v) = out.downcast_ref::<T>() else {
             return Ok(false);
         };
-        let body = serde_json::to_string(v)
-            .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))?;
-        idempotency::purge(c, now)?;
-        idempotency::put(
-            c,
-            &idempotency::Record {
-                body,
-                ..record.clone()
-            },
-            now,
-        )?;
+        if let Some(record) = &hook_record {
+            let body = serde_json::to_string(v)
+                .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))?;
+            idempotency::purge(c, now)?;
+            idempotency::put(
+                c,
+                &idempotency::Record {
+                    body,
+                    ..record.clone()
+                },
+                now,
+            )?;
+        }
+        if let Some(a) = &hook_audit {
+            a.record(c, ctx, v)?;
+        }
         flag.store(true, Ordering::SeqCst);
         Ok(true)
     });
@@ -88,23 +173,36 @@ where
         Ok(v) => {
             let body = encode(&v)?;
             if !written.load(Ordering::SeqCst) {
-                // An operation whose transaction returns another type than its answer:
-                // remember the answer right after (the effect is already committed).
-                let r = idempotency::Record {
-                    principal,
-                    key: idem.key,
-                    fingerprint: idem.fingerprint,
-                    status: 200,
-                    body: body.clone(),
-                };
-                st.db.run(move |c| idempotency::put(c, &r, now)).await?;
+                // An operation whose transaction returns another type than its answer, or
+                // that writes nothing (the season, a clock with nothing due): remember and
+                // audit it right after (the effect is already committed).
+                let stored = body.clone();
+                st.backend
+                    .call(move |e| {
+                        e.write_with(move |ctx, c| {
+                            if let Some(r) = record {
+                                let r = idempotency::Record { body: stored, ..r };
+                                idempotency::put(c, &r, now)?;
+                            }
+                            if let Some(a) = &audit {
+                                a.record(c, ctx, &v)?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .await?;
             }
             Ok(json_response(200, body))
         }
-        Err(BackendError::Conflict { message }) => match lookup(st, &principal, &idem.key).await? {
-            Some(r) => replay(r, &idem),
-            None => Err(BackendError::Conflict { message }.into()),
-        },
+        Err(BackendError::Conflict { message }) => {
+            let found = match &idem {
+                Some(idem) => lookup(st, &principal, &idem.key)
+                    .await?
+                    .map(|r| replay(r, idem)),
+                None => None,
+            };
+            found.unwrap_or_else(|| Err(BackendError::Conflict { message }.into()))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -125,6 +125,38 @@ impl Store {
         f(&tx)
     }
 
+    /// Open a unit that the writes until [`Store::end_unit`] join, each in a savepoint of
+    /// its own: a transaction of its own, or a savepoint inside an open group commit.
+    /// Returns whether a group commit was open (give it back to `end_unit`).
+    pub fn begin_unit(&mut self) -> Result<bool> {
+        let grouped = self.batch;
+        self.conn.execute_batch(if grouped {
+            "SAVEPOINT unit"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        self.batch = true;
+        Ok(grouped)
+    }
+
+    /// Close the unit opened by [`Store::begin_unit`]: keep all of it, or none.
+    pub fn end_unit(&mut self, grouped: bool, keep: bool) -> Result<()> {
+        self.batch = grouped;
+        let sql = match (grouped, keep) {
+            (true, true) => "RELEASE unit",
+            (true, false) => "ROLLBACK TO unit; RELEASE unit",
+            (false, true) => "COMMIT",
+            (false, false) => "ROLLBACK",
+        };
+        if let Err(e) = self.conn.execute_batch(sql) {
+            if !grouped && !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
     /// Group commit: open one transaction that the writes until [`Store::commit_batch`]
     /// join, each in a savepoint of its own, so many requests share one fsync.
     pub fn begin_batch(&mut self) -> Result<()> {

@@ -58,14 +58,13 @@ pub fn city(path: &Path) {
 
 /// [`city`], set up at `start`.
 pub fn city_at(path: &Path, start: DateTime<Utc>) {
+    city_in(path, "astana", "monthly", start);
+}
+
+/// [`city`] on the bundled `tariff` (`almaty` rents all year), its riders with `pass`.
+pub fn city_in(path: &Path, tariff: &str, pass: &str, start: DateTime<Utc>) {
     let store = Store::open(path).unwrap();
-    let mut e = Engine::init(
-        store,
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
+    let mut e = Engine::init(store, tariff, bundled(tariff).unwrap(), Settings::default()).unwrap();
     e.advance_to(start).unwrap();
     for (id, docks) in [(1, 10), (2, 4)] {
         e.add_station(&NewStation {
@@ -86,7 +85,7 @@ pub fn city_at(path: &Path, start: DateTime<Utc>) {
         e.pay(RiderId(r), Tenge(20_000), PayMethod::Cash, None)
             .unwrap();
         // Out of season (a city set up at the real date) there is no pass to sell.
-        match e.buy(RiderId(r), "monthly", None) {
+        match e.buy(RiderId(r), pass, None) {
             Ok(_) => {}
             Err(EngineError::Refused {
                 kind: Refusal::OutOfSeason,

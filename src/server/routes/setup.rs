@@ -1,60 +1,29 @@
-//! Setting up a system over HTTP: stations, bikes, riders, staff accounts, station keys and
-//! (simulated systems only) the clock, and the season override. Stations, bikes, keys and the clock are for admins;
-//! registering a rider is the desk's (it enters personal data); staff accounts need
-//! `manage-staff`. Each is audited under the caller's name.
+//! Setting up a system over HTTP: stations, bikes, riders, staff accounts, station keys,
+//! the season override and (simulated systems only) the clock. Stations, bikes, keys and
+//! the clock are for admins; registering a rider is the desk's (it enters personal data);
+//! staff accounts need `manage-staff`. Each is audited under the caller's name in the
+//! transaction of its effect, and each takes an `Idempotency-Key` (a retry answers as the
+//! first time, a new station key included, and is not audited again).
 
 use crate::backend::Backend;
-use crate::domain::StationId;
 use crate::domain::roles::StaffAction;
-use crate::domain::time::format_local;
-use crate::engine::PostingReport;
+use crate::domain::{Refusal, RiderId, StationId};
+use crate::engine::refuse;
 use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::{REPLAYED, mutate};
+use crate::server::idempotent::mutate_audited;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Problems, secret};
 use crate::store::fleet::NewStation;
 use crate::store::people::NewRider;
-use crate::store::{audit, auth};
-use axum::Json;
+use crate::store::{auth, people};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;
 
 type Answer = Result<Response, ApiError>;
-
-/// Record a set-up action in the audit log (the engine's set-up operations take no staff),
-/// unless `resp` is a replay of one already recorded; then answer `resp`.
-async fn audited_unless_replayed(
-    st: &AppState,
-    who: &AuthStaff,
-    resp: Response,
-    action: &'static str,
-    target: String,
-) -> Answer {
-    if !resp.headers().contains_key(REPLAYED) {
-        audited(st, who, action, target).await;
-    }
-    Ok(resp)
-}
-
-/// Record a set-up action in the audit log (the engine's set-up operations take no staff).
-async fn audited(st: &AppState, who: &AuthStaff, action: &'static str, target: String) {
-    let (name, role) = (who.name.clone(), who.role.as_str());
-    let _ = st
-        .backend
-        .call(move |e| {
-            let now = e.now();
-            let local = format_local(e.time_zone(), now);
-            e.store().write(|c| {
-                audit::record(c, now, &local, &name, role, action, None, &target, "", "")
-            })?;
-            Ok(())
-        })
-        .await;
-}
 
 /// Add or update a station (its docks are created).
 #[utoipa::path(post, path = "/stations", tag = "setup", params(IdempotencyKey),
@@ -68,14 +37,16 @@ pub async fn add_station(
     who.admin()?;
     let body = call.parse()?;
     let target = format!("station {}", body.id);
-    let resp = mutate(
+    let op = st.backend.add_station(body);
+    mutate_audited(
         &st,
-        who.principal(),
+        &who,
         call.idem,
-        st.backend.add_station(body),
+        "add-station",
+        move |_| target.clone(),
+        op,
     )
-    .await?;
-    audited_unless_replayed(&st, &who, resp, "add-station", target).await
+    .await
 }
 
 /// Add a bike, docked at a station or not.
@@ -90,8 +61,16 @@ pub async fn add_bike(
     who.admin()?;
     let b = call.parse()?;
     let op = st.backend.add_bike(b.id, b.station);
-    let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited_unless_replayed(&st, &who, resp, "add-bike", format!("bike {}", b.id)).await
+    let target = format!("bike {}", b.id);
+    mutate_audited(
+        &st,
+        &who,
+        call.idem,
+        "add-bike",
+        move |_| target.clone(),
+        op,
+    )
+    .await
 }
 
 /// Register a rider.
@@ -102,11 +81,12 @@ pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<Ne
     who.may(StaffAction::RevealPersonalData)?;
     let body = call.parse()?;
     let op = st.backend.add_rider(body);
-    let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited_unless_replayed(&st, &who, resp, "add-rider", String::new()).await
+    let target = |id: &RiderId| format!("rider {id}");
+    mutate_audited(&st, &who, call.idem, "add-rider", target, op).await
 }
 
-/// Add a staff account (or change its role, and its password when one is given).
+/// Add a staff account (or change its role, and its password when one is given: then
+/// the account's sessions end, as a password changed from the shell ends them).
 #[utoipa::path(post, path = "/staff", tag = "setup", params(IdempotencyKey),
     request_body = NewStaffRequest,
     responses((status = 200, body = Object, description = "null"), Problems))]
@@ -116,12 +96,11 @@ pub async fn add_staff(
     call: Call<NewStaffRequest>,
 ) -> Answer {
     who.may(StaffAction::ManageStaff)?;
-    let body = call.parse()?;
     let NewStaffRequest {
         name,
         role,
         password,
-    } = body;
+    } = call.parse()?;
     let hash = match password {
         Some(p) if p.chars().count() < 8 => {
             return Err(ApiError::invalid("password: at least 8 characters"));
@@ -134,24 +113,31 @@ pub async fn add_staff(
         ),
         None => None,
     };
-    let n = name.clone();
-    let op = st
-        .backend
-        .call(move |e| e.add_staff(&n, role, hash.as_deref()));
-    let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited_unless_replayed(
+    let target = match hash {
+        Some(_) => format!("add {name} as {role}, with a new password"),
+        None => format!("add {name} as {role}"),
+    };
+    let op = st.backend.call(move |e| {
+        if hash.is_some() {
+            // Sessions first: a crash between leaves the old password and no session.
+            e.write_with(|_, c| Ok(auth::end_sessions_of(c, &name)?))?;
+        }
+        e.add_staff(&name, role, hash.as_deref())
+    });
+    mutate_audited(
         &st,
         &who,
-        resp,
+        call.idem,
         "manage-staff",
-        format!("add {name} as {role}"),
+        move |_| target.clone(),
+        op,
     )
     .await
 }
 
 /// Disable a staff account: its sessions end at once.
 #[utoipa::path(post, path = "/staff/{name}/disable", tag = "setup",
-    params(("name" = String, Path)),
+    params(("name" = String, Path), IdempotencyKey),
     request_body = Empty,
     responses((status = 200, body = Object, description = "null"), Problems))]
 pub async fn disable_staff(
@@ -159,32 +145,34 @@ pub async fn disable_staff(
     who: AuthStaff,
     Path(name): Path<String>,
     call: Call<Empty>,
-) -> Result<Json<()>, ApiError> {
+) -> Answer {
     who.may(StaffAction::ManageStaff)?;
     call.parse()?;
-    let n = name.clone();
-    let found = st
-        .db
-        .run(move |c| {
-            let found = crate::store::people::disable_staff(c, &n)?;
-            auth::end_sessions_of(c, &n)?;
-            Ok(found)
+    let target = format!("disable {name}");
+    let op = st.backend.call(move |e| {
+        e.write_with(move |_, c| {
+            if !people::disable_staff(c, &name)? {
+                return refuse(Refusal::NotFound, format!("no staff member {name:?}"));
+            }
+            auth::end_sessions_of(c, &name)?;
+            Ok(())
         })
-        .await?;
-    if !found {
-        return Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "not-found",
-            format!("no staff member {name:?}"),
-        ));
-    }
-    audited(&st, &who, "manage-staff", format!("disable {name}")).await;
-    Ok(Json(()))
+    });
+    mutate_audited(
+        &st,
+        &who,
+        call.idem,
+        "manage-staff",
+        move |_| target.clone(),
+        op,
+    )
+    .await
 }
 
-/// A new key for a station's docks (the old one stops working): shown once.
+/// A new key for a station's docks (the old one stops working): shown once, and again to
+/// a retry with the same `Idempotency-Key` (kept as long as idempotency records are).
 #[utoipa::path(post, path = "/stations/{id}/key", tag = "setup",
-    params(("id" = i64, Path, description = "station code")),
+    params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = Empty,
     responses((status = 200, body = StationKey), Problems))]
 pub async fn station_key(
@@ -192,18 +180,28 @@ pub async fn station_key(
     who: AuthStaff,
     Path(id): Path<i64>,
     call: Call<Empty>,
-) -> Result<Json<StationKey>, ApiError> {
+) -> Answer {
     who.admin()?;
     call.parse()?;
     let station = StationId(id);
     st.backend.station(station).await?;
     let key = secret::new_token();
-    let h = secret::token_hash(&key);
-    st.db
-        .run(move |c| auth::set_station_key(c, station, &h, Utc::now()))
-        .await?;
-    audited(&st, &who, "station-key", format!("station {id}")).await;
-    Ok(Json(StationKey { station, key }))
+    let op = st.backend.call(move |e| {
+        e.write_with(move |_, c| {
+            auth::set_station_key(c, station, &secret::token_hash(&key), Utc::now())?;
+            Ok(StationKey { station, key })
+        })
+    });
+    let target = format!("station {id}");
+    mutate_audited(
+        &st,
+        &who,
+        call.idem,
+        "station-key",
+        move |_| target.clone(),
+        op,
+    )
+    .await
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
@@ -221,13 +219,21 @@ pub async fn set_season(
     who.admin()?;
     let SeasonRequest { from, to } = call.parse()?;
     let op = st.backend.set_season(from, to);
-    let resp = mutate(&st, who.principal(), call.idem, op).await?;
-    audited_unless_replayed(&st, &who, resp, "set-season", format!("{from} to {to}")).await
+    let target = format!("{from} to {to}");
+    mutate_audited(
+        &st,
+        &who,
+        call.idem,
+        "set-season",
+        move |_| target.clone(),
+        op,
+    )
+    .await
 }
 
 /// Move a simulated clock forward, running what falls due (refused on the real clock).
-/// Idempotent by nature (time never moves back: a second call to the same time posts
-/// nothing), so an `Idempotency-Key` is accepted and not needed.
+/// Time never moves back: a second call to the same time posts nothing; with the same
+/// `Idempotency-Key` it answers the first call's report.
 #[utoipa::path(post, path = "/clock", tag = "setup", params(IdempotencyKey),
     request_body = ClockRequest,
     responses((status = 200, body = Object, description = "what the nightly postings did"), Problems))]
@@ -235,10 +241,18 @@ pub async fn advance_clock(
     State(st): State<AppState>,
     who: AuthStaff,
     call: Call<ClockRequest>,
-) -> Result<Json<PostingReport>, ApiError> {
+) -> Answer {
     who.admin()?;
-    let body = call.parse()?;
-    let report = st.backend.advance_clock(body.to).await?;
-    audited(&st, &who, "advance-clock", body.to.to_rfc3339()).await;
-    Ok(Json(report))
+    let to = call.parse()?.to;
+    let op = st.backend.advance_clock(to);
+    let target = to.to_rfc3339();
+    mutate_audited(
+        &st,
+        &who,
+        call.idem,
+        "advance-clock",
+        move |_| target.clone(),
+        op,
+    )
+    .await
 }
