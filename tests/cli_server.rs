@@ -167,56 +167,105 @@ fn a_station_key_from_the_shell_opens_that_stations_docks_only() {
     });
 }
 
+/// A database of some size (3,000 riders more) copied while the server writes all the
+/// time: the backup ends, the copy is checked and holds every payment made before it
+/// began, and no half-copy is left beside it.
 #[test]
 fn backup_copies_a_database_a_running_server_is_writing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
     let out = dir.path().join("copy.db");
     city(&db);
+    {
+        let mut e = velodesk::engine::Engine::new(
+            velodesk::store::Store::open(&db).unwrap(),
+            Default::default(),
+        )
+        .unwrap();
+        e.store().set_bulk_mode(true).unwrap();
+        for id in 100..3_100 {
+            e.add_rider(&new_rider(id)).unwrap();
+        }
+        e.store().set_bulk_mode(false).unwrap();
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
+    let paid_before = rt.block_on(async {
         let server = serve(&db).await;
         let token = login(&server.url(), "aigerim").await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let paid = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
         let writer = {
-            let url = server.url();
+            let (url, stop, paid) = (server.url(), stop.clone(), paid.clone());
             tokio::spawn(async move {
-                for i in 0..40 {
-                    client()
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    i += 1;
+                    let r = client()
                         .post(format!("{url}/riders/1/payments"))
                         .bearer_auth(&token)
                         .json(&serde_json::json!({"amount": 10 + i, "method": "cash"}))
                         .send()
                         .await
                         .unwrap();
+                    assert!(r.status().is_success());
+                    paid.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
             })
         };
+        while paid.load(std::sync::atomic::Ordering::SeqCst) < 20 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let paid_before = paid.load(std::sync::atomic::Ordering::SeqCst);
         let o = out.clone();
         let db2 = db.clone();
-        let (code, text, err) = tokio::task::spawn_blocking(move || {
-            let out = Command::new(BIN)
+        let backup = tokio::task::spawn_blocking(move || {
+            Command::new(BIN)
                 .args(["backup", "--db"])
                 .arg(&db2)
                 .arg("--out")
                 .arg(&o)
                 .output()
-                .unwrap();
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stdout).to_string(),
-                String::from_utf8_lossy(&out.stderr).to_string(),
-            )
-        })
-        .await
-        .unwrap();
-        assert_eq!(code, 0, "{err}");
-        assert!(text.contains("integrity check ok"), "{text}");
+                .unwrap()
+        });
+        let done = tokio::time::timeout(std::time::Duration::from_secs(120), backup).await;
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let done = done
+            .expect("the backup ends while the server writes")
+            .unwrap();
+        let text = String::from_utf8_lossy(&done.stdout);
+        assert_eq!(
+            done.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(
+            text.contains("3004 riders") && text.contains("integrity check ok"),
+            "{text}"
+        );
         writer.await.unwrap();
         server.stop().await.unwrap();
+        paid_before
     });
+    assert!(
+        !dir.path().join("copy.db.partial").exists(),
+        "no half-copy left"
+    );
+    let c = rusqlite::Connection::open(&out).unwrap();
+    let copied: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM ledger WHERE kind = 'payment' AND rider_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        copied > paid_before,
+        "the copy holds every payment made before it began ({copied} of > {paid_before})"
+    );
     let (code, text, _) = run(&["check"], &out, None);
     assert_eq!(code, 0);
-    assert!(text.starts_with("OK: 4 riders verified"), "{text}");
+    assert!(text.starts_with("OK: 3004 riders verified"), "{text}");
     let again = Command::new(BIN)
         .args(["backup", "--db"])
         .arg(&db)

@@ -216,3 +216,87 @@ async fn an_agent_reads_their_own_audit_over_http_and_only_an_admin_sets_the_sea
     );
     s.stop().await;
 }
+
+/// A proxy in front of the server that lets the first payment through to the server and
+/// then answers it `408 Request Timeout`, as a server whose request timer ran out after the
+/// engine had committed would: the console's backend retries with the same Idempotency-Key
+/// and is told the payment's entry, which is in the ledger once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_answered_408_after_it_was_applied_is_retried_and_taken_once() {
+    use axum::body::Body;
+    use axum::extract::{Request, State};
+    use axum::response::Response;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[derive(Clone)]
+    struct Proxy {
+        upstream: String,
+        http: reqwest::Client,
+        timed_out: Arc<AtomicBool>,
+    }
+    async fn forward(State(p): State<Proxy>, req: Request) -> Response {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+        let path = parts.uri.path_and_query().unwrap().as_str().to_string();
+        let mut out = p
+            .http
+            .request(parts.method.clone(), format!("{}{path}", p.upstream))
+            .body(bytes);
+        for (name, value) in &parts.headers {
+            if name != "host" {
+                out = out.header(name, value);
+            }
+        }
+        let r = out.send().await.unwrap();
+        if path.ends_with("/payments") && !p.timed_out.swap(true, Ordering::SeqCst) {
+            assert!(r.status().is_success(), "the server took the payment");
+            return Response::builder().status(408).body(Body::empty()).unwrap();
+        }
+        let mut resp = Response::builder().status(r.status());
+        for (name, value) in r.headers() {
+            resp = resp.header(name, value);
+        }
+        resp.body(Body::from_stream(r.bytes_stream())).unwrap()
+    }
+
+    let mut s = TestServer::start().await;
+    let proxy = Proxy {
+        upstream: s.url.clone(),
+        http: client(),
+        timed_out: Arc::default(),
+    };
+    let timed_out = proxy.timed_out.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let via = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let before = count(&s.db, "SELECT COUNT(*) FROM ledger WHERE kind = 'payment'");
+    let desk = RemoteBackend::connect(&via, "aigerim", &password("aigerim"))
+        .await
+        .unwrap();
+    let entry = desk
+        .pay(RiderId(3), Tenge(1_234), PayMethod::Cash, None)
+        .await
+        .expect("the retry is told the payment's entry");
+    assert!(
+        timed_out.load(Ordering::SeqCst),
+        "the first answer was a 408"
+    );
+    let after = count(&s.db, "SELECT COUNT(*) FROM ledger WHERE kind = 'payment'");
+    assert_eq!(after - before, 1, "taken once");
+    assert_eq!(
+        count(
+            &s.db,
+            &format!("SELECT money FROM ledger WHERE id = {entry}")
+        ),
+        1_234
+    );
+    s.stop().await;
+}
+
+fn count(db: &std::path::Path, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}

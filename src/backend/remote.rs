@@ -237,7 +237,8 @@ impl RemoteBackend {
             .await
     }
 
-    /// A mutating request, with an idempotency key, retried on connection failures.
+    /// A mutating request, with an idempotency key, retried on connection failures, 503
+    /// and 408.
     async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -265,9 +266,14 @@ impl RemoteBackend {
                 .body(bytes.clone())
                 .send()
                 .await;
+            // Retried with the same key, so a change the server applied but could not
+            // answer (its request timer ran out: 408) is told, not applied again.
             let retry = match &sent {
                 Err(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-                Ok(r) => r.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE,
+                Ok(r) => matches!(
+                    r.status(),
+                    reqwest::StatusCode::SERVICE_UNAVAILABLE | reqwest::StatusCode::REQUEST_TIMEOUT
+                ),
             };
             if retry && attempt < RETRIES {
                 attempt += 1;
