@@ -52,6 +52,15 @@ impl AuthStaff {
         }
     }
 
+    /// Whether this caller's session still holds (not logged out, expired or disabled
+    /// since): long-lived answers (the event stream) ask again while they run.
+    pub async fn still_valid(&self, st: &AppState) -> Result<bool, ApiError> {
+        let h = self.token_hash.clone();
+        st.db
+            .run(move |c| auth::session_live(c, &h, Utc::now()))
+            .await
+    }
+
     /// The scope of this caller's idempotency keys.
     pub fn principal(&self) -> String {
         format!("staff:{}", self.name)
