@@ -1,6 +1,7 @@
 //! Staff sessions over time: a live event stream ends once its session does (logout,
 //! disable, expiry), a console following it then shows "logged out" instead of
 //! reconnecting for ever, and an expired token is refused 401 until its owner logs in again.
+//! Failed logins behind a trusted proxy are counted per client, not per proxy.
 
 mod support;
 
@@ -10,7 +11,9 @@ use support::*;
 use velodesk::backend::{Backend, ConnectionState, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::engine::{Engine, Settings};
-use velodesk::server::{self, ServerOptions};
+use velodesk::server::client_addr::Proxy;
+use velodesk::server::ratelimit::PER_ADDRESS;
+use velodesk::server::{self, RunningServer, ServerOptions};
 use velodesk::store::Store;
 
 /// An open `GET /events`, read frame by frame.
@@ -187,25 +190,35 @@ async fn a_console_whose_stream_is_cut_shows_logged_out_and_stops_reconnecting()
     s.stop().await;
 }
 
+/// Serve `db` with sessions of `session` behind `proxy` (the clock simulated, at [`START`]).
+async fn serve_with(
+    db: &std::path::Path,
+    session: chrono::Duration,
+    proxy: Proxy,
+) -> RunningServer {
+    let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
+    server::start_behind(
+        engine,
+        ServerOptions {
+            db: db.to_path_buf(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            clock: Arc::new(SimClock::new(at(START))),
+            session,
+            gbfs: Default::default(),
+        },
+        proxy,
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_expires_on_the_wall_clock_and_logging_in_again_works() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
     city(&db);
     // The system's clock is simulated and stands still: sessions run on the wall clock.
-    let engine = Engine::new(Store::open(&db).unwrap(), Settings::default()).unwrap();
-    let server = server::start(
-        engine,
-        ServerOptions {
-            db: db.clone(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            clock: Arc::new(SimClock::new(at(START))),
-            session: chrono::Duration::seconds(2),
-            gbfs: Default::default(),
-        },
-    )
-    .await
-    .unwrap();
+    let server = serve_with(&db, chrono::Duration::seconds(2), Proxy::None).await;
     let url = server.url();
     let token = login(&url, "aigerim").await;
     assert_eq!(me(&url, &token).await, 200);
@@ -222,4 +235,54 @@ async fn a_session_expires_on_the_wall_clock_and_logging_in_again_works() {
     assert_eq!(me(&url, &again).await, 200, "a new login gives a new shift");
     assert_eq!(me(&url, &token).await, 401, "the old token stays dead");
     server.stop().await.unwrap();
+}
+
+/// A failed login (a different name each time, so only the address limit counts).
+async fn fail_login(url: &str, n: usize, forwarded: &str) -> u16 {
+    client()
+        .post(format!("{url}/auth/login"))
+        .header("x-forwarded-for", forwarded)
+        .json(&serde_json::json!({"username": format!("nobody{n}"), "password": "wrong"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_failed_logins_count_per_client_not_per_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    city(&db);
+    let behind = serve_with(&db, chrono::Duration::hours(12), Proxy::Trusted).await;
+    let url = behind.url();
+    for n in 0..PER_ADDRESS {
+        assert_eq!(fail_login(&url, n, "203.0.113.7").await, 401);
+    }
+    assert_eq!(
+        fail_login(&url, 100, "203.0.113.7").await,
+        429,
+        "that client waits"
+    );
+    assert_eq!(
+        fail_login(&url, 101, "203.0.113.8, 203.0.113.7").await,
+        429,
+        "the proxy's own (last) entry counts, not one the client wrote before it"
+    );
+    assert_eq!(
+        fail_login(&url, 102, "203.0.113.8").await,
+        401,
+        "another client behind the same proxy may still try"
+    );
+    behind.stop().await.unwrap();
+
+    // Without --trust-proxy the header is the client's word: the peer address counts.
+    let direct = serve_with(&db, chrono::Duration::hours(12), Proxy::None).await;
+    let url = direct.url();
+    for n in 0..PER_ADDRESS {
+        assert_eq!(fail_login(&url, n, &format!("203.0.113.{n}")).await, 401);
+    }
+    assert_eq!(fail_login(&url, 100, "198.51.100.1").await, 429);
+    direct.stop().await.unwrap();
 }
