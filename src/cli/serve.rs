@@ -6,6 +6,7 @@ use super::server_args::ServeArgs;
 use super::system::open_system;
 use crate::clock::SystemClock;
 use crate::engine::Settings;
+use crate::server::client_addr::Proxy;
 use crate::server::{self, GbfsOptions, SESSION_HOURS, ServerError, ServerOptions};
 use color_eyre::eyre;
 use std::io::Write;
@@ -33,10 +34,17 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
                 ttl: a.gbfs_ttl,
             },
         };
-        let mut running = server::start(engine, opts).await.map_err(|e| match e {
-            ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
-            other => CliError::Failed(eyre::Report::new(other)),
-        })?;
+        let proxy = if a.trust_proxy {
+            Proxy::Trusted
+        } else {
+            Proxy::None
+        };
+        let mut running = server::start_behind(engine, opts, proxy)
+            .await
+            .map_err(|e| match e {
+                ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
+                other => CliError::Failed(eyre::Report::new(other)),
+            })?;
         // Best effort from here on: a server does not stop because its output went away.
         let _ = writeln!(
             out,

@@ -21,6 +21,11 @@ pub struct ServeArgs {
     /// The GBFS feeds' ttl: seconds readers may keep a feed (0: always refresh; they are read live).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub gbfs_ttl: u32,
+    /// Behind a reverse proxy: rate-limit failed logins by the last address of
+    /// `X-Forwarded-For` (the one the proxy appends) instead of the proxy's own address.
+    /// Only when every request comes through that proxy: otherwise clients choose the header.
+    #[arg(long)]
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, Subcommand)]

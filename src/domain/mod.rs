@@ -1,6 +1,7 @@
 //! The pure domain: tariffs, pricing, ledger rules, rental rules, roles. No IO, no clock,
 //! no SQL: time comes in as an argument, decisions come out.
 
+pub mod born;
 pub mod geo;
 pub mod ids;
 pub mod ledger;
@@ -13,6 +14,7 @@ pub mod rules;
 pub mod tariff;
 pub mod time;
 
+pub use born::Born;
 pub use ids::*;
 pub use money::Tenge;
 pub use refusal::Refusal;

@@ -78,7 +78,7 @@ fn check_unlock(
                 Some(pin) => people::pin_matches(c, rider, pin)?,
                 None => true,
             },
-        born: r.as_ref().map(|r| r.born).unwrap_or_default(),
+        born: r.as_ref().and_then(|r| r.born.date()).unwrap_or_default(),
         restricted_or_blocked: r
             .as_ref()
             .is_some_and(|r| r.restricted || r.blocked_reason.is_some()),

@@ -137,7 +137,17 @@ impl Engine {
     }
 
     pub fn search_riders(&mut self, query: &str, limit: usize) -> Result<Vec<RiderHit>> {
-        self.read(|_, c| Ok(people::search(c, query, limit)?))
+        self.search_riders_matching(query, limit, people::PhoneMatch::Prefix)
+    }
+
+    /// [`Engine::search_riders`], with phones matched as `phones` says.
+    pub fn search_riders_matching(
+        &mut self,
+        query: &str,
+        limit: usize,
+        phones: people::PhoneMatch,
+    ) -> Result<Vec<RiderHit>> {
+        self.read(|_, c| Ok(people::search_matching(c, query, limit, phones)?))
     }
 
     pub fn stations(&mut self) -> Result<Vec<StationCounts>> {
@@ -371,6 +381,8 @@ pub struct Personal {
     pub email: Option<String>,
     pub document: Option<String>,
     pub address: Option<String>,
+    pub patronymic: String,
+    pub born: crate::domain::Born,
 }
 
 impl Personal {
@@ -380,6 +392,8 @@ impl Personal {
             email: r.email.clone(),
             document: r.document.clone(),
             address: r.address.clone(),
+            patronymic: r.patronymic.clone(),
+            born: r.born,
         }
     }
 }

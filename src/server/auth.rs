@@ -4,6 +4,7 @@
 //! from the request.
 
 use super::api::{Empty, LoginRequest, LoginResponse, Me};
+use super::client_addr::client_address;
 use super::extract::Call;
 use super::problem::{ApiError, Problem};
 use super::secret;
@@ -14,7 +15,7 @@ use crate::store::{auth, people};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use chrono::Utc;
 use std::net::SocketAddr;
 
@@ -50,6 +51,15 @@ impl AuthStaff {
                 self.role
             )))
         }
+    }
+
+    /// Whether this caller's session still holds (not logged out, expired or disabled
+    /// since): long-lived answers (the event stream) ask again while they run.
+    pub async fn still_valid(&self, st: &AppState) -> Result<bool, ApiError> {
+        let h = self.token_hash.clone();
+        st.db
+            .run(move |c| auth::session_live(c, &h, Utc::now()))
+            .await
     }
 
     /// The scope of this caller's idempotency keys.
@@ -139,11 +149,12 @@ impl FromRequestParts<AppState> for AuthStation {
 pub async fn login(
     State(st): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     call: Call<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let body = call.parse()?;
     let LoginRequest { username, password } = body;
-    let address = addr.ip().to_string();
+    let address = client_address(st.proxy, addr, &headers);
     if let Err(wait) = st.limiter.check(&username, &address) {
         return Err(ApiError {
             retry_after: Some(wait),

@@ -1,6 +1,7 @@
-//! Personal data masked in answers (phone, e-mail, document, address, card): the desk sees
-//! enough to recognise a rider (`+*******4567`), and the full data only through
-//! `?reveal=REASON`, for a role that may, audited.
+//! Personal data masked in answers (phone, e-mail, document, address, card, patronymic,
+//! date of birth): the desk sees enough to recognise a rider (`+*******4567`, `С.`,
+//! `1990-**-**`), and the full data only through `?reveal=REASON`, for a role that may,
+//! audited.
 
 use crate::engine::RiderView;
 use crate::store::people::{Rider, RiderHit};
@@ -34,7 +35,18 @@ pub fn email(e: &str) -> String {
     }
 }
 
+/// The initial only: `Сергеевич` → `С.` (nothing stays nothing).
+pub fn patronymic(p: &str) -> String {
+    p.trim()
+        .chars()
+        .next()
+        .map(|ch| format!("{ch}."))
+        .unwrap_or_default()
+}
+
 pub fn rider(r: &mut Rider) {
+    r.patronymic = patronymic(&r.patronymic);
+    r.born = r.born.masked();
     r.phone = r.phone.as_deref().map(phone);
     r.email = r.email.as_deref().map(email);
     r.document = r.document.as_deref().map(|d| tail(d, 2));
@@ -60,5 +72,7 @@ mod tests {
         assert_eq!(phone("+77011234567"), "+*******4567");
         assert_eq!(email("aigerim.s@mail.kz"), "a***@mail.kz");
         assert_eq!(tail("0123456789", 2), "********89");
+        assert_eq!(patronymic("Сергеевич"), "С.");
+        assert_eq!(patronymic(""), "");
     }
 }

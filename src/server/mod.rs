@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_addr;
 pub mod extract;
 pub mod idempotent;
 pub mod mask;
@@ -318,6 +319,15 @@ impl RunningServer {
 
 /// Start serving `engine` (opened from `opts.db`).
 pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer, ServerError> {
+    start_behind(engine, opts, client_addr::Proxy::None).await
+}
+
+/// [`start`], behind `proxy` (`--trust-proxy`: logins are keyed on `X-Forwarded-For`).
+pub async fn start_behind(
+    engine: Engine,
+    opts: ServerOptions,
+    proxy: client_addr::Proxy,
+) -> Result<RunningServer, ServerError> {
     let location = format!("server database {}", opts.db.display());
     let backend = Arc::new(LocalBackend::start(engine, opts.clock.clone(), &location));
     let db = sidedb::SideDb::open(&opts.db)?;
@@ -328,6 +338,7 @@ pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer,
         gbfs: opts.gbfs,
         db,
         limiter: Default::default(),
+        proxy,
         session: opts.session,
         stopping: stopping.clone(),
     }));

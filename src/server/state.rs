@@ -18,6 +18,8 @@ pub struct Shared {
     pub gbfs: GbfsOptions,
     pub db: SideDb,
     pub limiter: LoginLimiter,
+    /// Whose address a login is from (the peer, or a trusted proxy's `X-Forwarded-For`).
+    pub proxy: super::client_addr::Proxy,
     /// How long a session lasts: a shift.
     pub session: chrono::Duration,
     /// Turns `true` when the server is stopping (event streams end).

@@ -48,6 +48,19 @@ pub fn session(c: &Connection, token_hash: &str, now: DateTime<Utc>) -> Result<O
     Ok(people::staff(c, &name)?.filter(|s| !s.disabled))
 }
 
+/// Whether a session is still live (not expired, not revoked, its staff member not
+/// disabled): one look-up by the token's primary key, for long-lived streams that check
+/// again and again.
+pub fn session_live(c: &Connection, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM sessions s JOIN staff f ON f.name = s.staff
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND f.disabled = 0",
+    )?
+    .query_row(params![token_hash, ts(now)], |_| Ok(()))
+    .optional()?
+    .is_some())
+}
+
 /// End one session (logout). Returns whether it existed.
 pub fn end_session(c: &Connection, token_hash: &str) -> Result<bool> {
     Ok(c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])? > 0)

@@ -2,7 +2,7 @@
 
 use super::{Result, from_ts, ts};
 use crate::domain::roles::Role;
-use crate::domain::{RiderId, Tenge};
+use crate::domain::{Born, RiderId, Tenge};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,8 @@ pub struct Rider {
     pub email: Option<String>,
     pub document: Option<String>,
     pub address: Option<String>,
-    pub born: NaiveDate,
+    /// The whole date in the store; masked to the year in answers that hide personal data.
+    pub born: Born,
     pub resident: bool,
     pub concession: Option<String>,
     pub lang: String,
@@ -132,7 +133,7 @@ fn rider_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rider> {
         email: r.get(5)?,
         document: r.get(6)?,
         address: r.get(7)?,
-        born: born.parse().unwrap_or_default(),
+        born: Born::Date(born.parse().unwrap_or_default()),
         resident: r.get(9)?,
         concession: r.get(10)?,
         lang: r.get(11)?,
@@ -203,9 +204,30 @@ pub struct RiderHit {
     pub matched: String,
 }
 
-/// Find riders by ID, phone, e-mail, card, name (prefix) or the bike they ride now.
-/// Every branch uses an index, so it stays in milliseconds at a million riders.
+/// How a search may match phone numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneMatch {
+    /// The whole number or its first digits (a desk that may see personal data).
+    Prefix,
+    /// The whole number only: first digits, tried one more at a time, would spell out a
+    /// number that the answers mask.
+    Whole,
+}
+
+/// Find riders by ID, phone (whole or first digits), e-mail, card, name (prefix) or the
+/// bike they ride now. Every branch uses an index, so it stays in milliseconds at a
+/// million riders.
 pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>> {
+    search_matching(c, query, limit, PhoneMatch::Prefix)
+}
+
+/// [`search`], with phones matched as `phones` says.
+pub fn search_matching(
+    c: &Connection,
+    query: &str,
+    limit: usize,
+    phones: PhoneMatch,
+) -> Result<Vec<RiderHit>> {
     let q = query.trim();
     let mut hits: Vec<RiderHit> = Vec::new();
     if q.is_empty() {
@@ -283,13 +305,15 @@ pub fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<RiderHit>
             &normalised,
             "phone",
         )?;
-        let prefix = format!("{normalised}*");
-        push(
-            &mut hits,
-            &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
-            &prefix,
-            "phone",
-        )?;
+        if phones == PhoneMatch::Prefix {
+            let prefix = format!("{normalised}*");
+            push(
+                &mut hits,
+                &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
+                &prefix,
+                "phone",
+            )?;
+        }
     }
     push(
         &mut hits,

@@ -4,6 +4,11 @@
 //! none skipped (the live stream is subscribed before the log is read; ids dedupe). A
 //! client that gives no position gets a first `event: hello` whose `id:` is the head of the
 //! log, its resume point should the connection break before any event.
+//!
+//! A stream lives no longer than its session: the session is looked up again before events
+//! are sent (at most once a second while they flow) and every few seconds when idle, and
+//! the stream ends once it is logged out, expired or its staff member disabled. The client
+//! reconnects, is refused 401 and knows it is logged out.
 
 use crate::backend::Backend;
 use crate::engine::Event;
@@ -17,9 +22,34 @@ use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 
 const PAGE: usize = 500;
+/// A session check this recent lets events through without another look-up.
+const FRESH: Duration = Duration::from_secs(1);
+/// An idle stream checks its session this often.
+const RECHECK: Duration = Duration::from_secs(3);
+
+/// The session behind a stream, checked again on the server's side connection.
+struct Session {
+    st: AppState,
+    who: AuthStaff,
+    checked: Instant,
+}
+
+impl Session {
+    /// Whether the stream may go on: the session held within [`FRESH`], or holds now. A
+    /// failed look-up ends the stream too (the client resumes where it was).
+    async fn holds(&mut self) -> bool {
+        if self.checked.elapsed() < FRESH {
+            return true;
+        }
+        let ok = matches!(self.who.still_valid(&self.st).await, Ok(true));
+        self.checked = Instant::now();
+        ok
+    }
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct StreamQuery {
@@ -43,7 +73,7 @@ fn frame(id: i64, e: &Event) -> sse::Event {
         Problems))]
 pub async fn stream(
     State(st): State<AppState>,
-    _who: AuthStaff,
+    who: AuthStaff,
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
 ) -> Sse<KeepAliveStream<ReceiverStream<Result<sse::Event, Infallible>>>> {
@@ -61,7 +91,13 @@ pub async fn stream(
     let (tx, rx) = mpsc::channel(256);
     let backend = st.backend.clone();
     let mut stopping = st.stopping.clone();
+    let mut session = Session {
+        st: st.clone(),
+        who,
+        checked: Instant::now(),
+    };
     tokio::spawn(async move {
+        let mut idle = tokio::time::interval_at(Instant::now() + RECHECK, RECHECK);
         // Without a position, the live events only; with one, the log first.
         let mut last: Option<i64> = after.or(head);
         if let Some(h) = head {
@@ -81,6 +117,9 @@ pub async fn stream(
                     return;
                 };
                 let full = page.len() == PAGE;
+                if !page.is_empty() && !session.holds().await {
+                    return;
+                }
                 for (id, e) in &page {
                     if send(*id, e).await.is_err() {
                         return;
@@ -95,13 +134,19 @@ pub async fn stream(
                 let got = tokio::select! {
                     got = live.recv() => got,
                     _ = stopping.changed() => return,
+                    _ = idle.tick() => {
+                        if session.holds().await {
+                            continue;
+                        }
+                        return;
+                    }
                 };
                 match got {
                     Ok((id, e)) => {
                         if last.is_some_and(|l| id <= l) {
                             continue;
                         }
-                        if send(id, &e).await.is_err() {
+                        if !session.holds().await || send(id, &e).await.is_err() {
                             return;
                         }
                         last = Some(id);

@@ -2,7 +2,7 @@
 //! revealed with a reason), alerts, the audit log, balance verification, the event log.
 
 use crate::backend::{Backend, BackendInfo};
-use crate::domain::roles::StaffAction;
+use crate::domain::roles::{StaffAction, allows};
 use crate::domain::{BikeId, RiderId, StationId};
 use crate::server::Problems;
 use crate::server::auth::AuthStaff;
@@ -10,6 +10,7 @@ use crate::server::mask;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::store::audit::AuditFilter;
+use crate::store::people::PhoneMatch;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
@@ -90,15 +91,24 @@ fn default_limit() -> usize {
     20
 }
 
-/// Find riders (personal data masked).
+/// Find riders (personal data masked). A role that may not see personal data finds a
+/// rider by the whole phone number only, never by its first digits.
 #[utoipa::path(get, path = "/riders", tag = "lookups", params(SearchQuery),
     responses((status = 200, body = Vec<Object>), Problems))]
 pub async fn search_riders(
     State(st): State<AppState>,
-    _who: AuthStaff,
+    who: AuthStaff,
     Query(q): Query<SearchQuery>,
 ) -> Answer<Vec<crate::store::people::RiderHit>> {
-    let mut hits = st.backend.search_riders(&q.q, q.limit.min(200)).await?;
+    let phones = if allows(who.role, StaffAction::RevealPersonalData) {
+        PhoneMatch::Prefix
+    } else {
+        PhoneMatch::Whole
+    };
+    let mut hits = st
+        .backend
+        .search_riders_matching(&q.q, q.limit.min(200), phones)
+        .await?;
     hits.iter_mut().for_each(mask::hit);
     Ok(Json(hits))
 }

@@ -42,6 +42,15 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             mask_tail(r.document.as_deref()),
         ),
     };
+    // A server masks these too; what was revealed shows whole.
+    let (full_name, born) = match revealed {
+        Some(p) => {
+            let mut whole = r.clone();
+            whole.patronymic = p.patronymic.clone();
+            (whole.full_name(), p.born)
+        }
+        None => (r.full_name(), r.born),
+    };
     let access = match v.stop_reason() {
         Some(reason) => Span::styled(reason, th.style(Meaning::Danger)),
         None => Span::styled(app.t(T::AccessOk), th.style(Meaning::Ok)),
@@ -70,13 +79,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     };
     let mut lines = vec![
         Line::styled(
-            format!("{} · {}", r.id, r.full_name()),
+            format!("{} · {}", r.id, full_name),
             th.style(Meaning::Title),
         ),
         Line::from(vec![label(T::Phone), Span::raw(phone)]),
         Line::from(vec![label(T::Email), Span::raw(email)]),
         Line::from(vec![label(T::Document), Span::raw(doc)]),
-        Line::from(vec![label(T::Born), Span::raw(r.born.to_string())]),
+        Line::from(vec![label(T::Born), Span::raw(born.to_string())]),
         Line::from(vec![
             label(T::Card),
             Span::raw(match (&r.card, r.card_blocked) {
