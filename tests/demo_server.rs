@@ -58,6 +58,7 @@ async fn serve(db: &Path) -> RunningServer {
             clock: Arc::new(SystemClock),
             session: chrono::Duration::hours(12),
             gbfs: Default::default(),
+            proxy: velodesk::server::client_addr::Proxy::None,
         },
     )
     .await

@@ -293,6 +293,7 @@ async fn links_follow_the_host_asked_for_or_the_configured_base_url() {
                 base_url: Some("https://bike.example.kz/feeds/gbfs/".into()),
                 ttl: 60,
             },
+            proxy: velodesk::server::client_addr::Proxy::None,
         },
     )
     .await

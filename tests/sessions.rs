@@ -197,7 +197,7 @@ async fn serve_with(
     proxy: Proxy,
 ) -> RunningServer {
     let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
-    server::start_behind(
+    server::start(
         engine,
         ServerOptions {
             db: db.to_path_buf(),
@@ -205,8 +205,8 @@ async fn serve_with(
             clock: Arc::new(SimClock::new(at(START))),
             session,
             gbfs: Default::default(),
+            proxy,
         },
-        proxy,
     )
     .await
     .unwrap()

@@ -33,18 +33,16 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
                 base_url: a.gbfs_base_url.clone(),
                 ttl: a.gbfs_ttl,
             },
+            proxy: if a.trust_proxy {
+                Proxy::Trusted
+            } else {
+                Proxy::None
+            },
         };
-        let proxy = if a.trust_proxy {
-            Proxy::Trusted
-        } else {
-            Proxy::None
-        };
-        let mut running = server::start_behind(engine, opts, proxy)
-            .await
-            .map_err(|e| match e {
-                ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
-                other => CliError::Failed(eyre::Report::new(other)),
-            })?;
+        let mut running = server::start(engine, opts).await.map_err(|e| match e {
+            ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
+            other => CliError::Failed(eyre::Report::new(other)),
+        })?;
         // Best effort from here on: a server does not stop because its output went away.
         let _ = writeln!(
             out,

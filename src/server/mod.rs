@@ -282,6 +282,9 @@ pub struct ServerOptions {
     pub session: chrono::Duration,
     /// Where GBFS is published and its `ttl` (`GbfsOptions::default()`: the request's host, 0).
     pub gbfs: GbfsOptions,
+    /// Behind a trusted reverse proxy (`--trust-proxy`: logins are keyed on the last
+    /// `X-Forwarded-For` address), or not (`Proxy::None`: the peer's address).
+    pub proxy: client_addr::Proxy,
 }
 
 /// A server that runs until [`RunningServer::stop`].
@@ -319,15 +322,6 @@ impl RunningServer {
 
 /// Start serving `engine` (opened from `opts.db`).
 pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer, ServerError> {
-    start_behind(engine, opts, client_addr::Proxy::None).await
-}
-
-/// [`start`], behind `proxy` (`--trust-proxy`: logins are keyed on `X-Forwarded-For`).
-pub async fn start_behind(
-    engine: Engine,
-    opts: ServerOptions,
-    proxy: client_addr::Proxy,
-) -> Result<RunningServer, ServerError> {
     let location = format!("server database {}", opts.db.display());
     let backend = Arc::new(LocalBackend::start(engine, opts.clock.clone(), &location));
     let db = sidedb::SideDb::open(&opts.db)?;
@@ -338,7 +332,7 @@ pub async fn start_behind(
         gbfs: opts.gbfs,
         db,
         limiter: Default::default(),
-        proxy,
+        proxy: opts.proxy,
         session: opts.session,
         stopping: stopping.clone(),
     }));

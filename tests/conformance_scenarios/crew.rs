@@ -90,6 +90,7 @@ impl Crew {
                 clock: Arc::new(SimClock::new(setup.start)),
                 session: chrono::Duration::hours(12),
                 gbfs: Default::default(),
+                proxy: velodesk::server::client_addr::Proxy::None,
             },
         )
         .await

@@ -139,6 +139,7 @@ pub async fn serve(db: &Path) -> RunningServer {
             clock: Arc::new(SimClock::new(at(START))),
             session: chrono::Duration::hours(12),
             gbfs: Default::default(),
+            proxy: velodesk::server::client_addr::Proxy::None,
         },
     )
     .await

@@ -98,6 +98,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                     clock: Arc::new(RunningClock::new(summer(), 60.0)),
                     session: chrono::Duration::hours(SESSION_HOURS),
                     gbfs: Default::default(),
+                    proxy: crate::server::client_addr::Proxy::None,
                 },
             )
             .await
