@@ -48,7 +48,10 @@ fn staff_accounts_from_the_shell_log_in_and_are_disabled_with_their_sessions() {
         Some("zhanna-secret-1\n"),
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("zhanna is a supervisor"), "{out}");
+    assert!(
+        out.contains("Staff member zhanna (supervisor) can log in now."),
+        "{out}"
+    );
     let (code, _, err) = run(
         &["staff", "add", "x", "--role", "boss"],
         &db,

@@ -574,3 +574,29 @@ async fn a_console_on_a_server_says_when_it_is_stale() {
     assert!(screen.contains("[STALE]"), "{screen}");
     assert!(screen.contains("Disconnected from the system"), "{screen}");
 }
+
+/// Depot staff on a server find riders by whole phone numbers only (first digits would
+/// spell out the masked number): the console says so instead of a bare "Nothing found",
+/// and the whole number finds the rider.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn depot_staff_on_a_server_are_told_to_give_the_whole_phone_number() {
+    let mut s = support::TestServer::start().await;
+    let remote = RemoteBackend::connect(&s.url, "dana", &support::password("dana"))
+        .await
+        .unwrap();
+    let mut d = Desk::open(Arc::new(remote), "dana", Lang::En).await;
+    d.keys("3").await;
+    d.typ("+7701000").await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("finds a rider by the whole phone number only"),
+        "{screen}"
+    );
+    d.typ("0002").await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("Rider2"),
+        "the whole number finds rider 2: {screen}"
+    );
+    s.stop().await;
+}

@@ -87,6 +87,14 @@ pub struct BackendInfo {
     pub simulated_clock: bool,
 }
 
+impl BackendInfo {
+    /// Whether this is a server's system (whose rules for a role hold in its answers: a
+    /// role without the personal-data permission finds riders by whole phone numbers).
+    pub fn on_server(&self) -> bool {
+        self.location.starts_with("server ")
+    }
+}
+
 /// Every operation of velodesk, as one async interface.
 #[async_trait]
 pub trait Backend: Send + Sync {

@@ -115,11 +115,7 @@ pub fn add(a: &StaffAddArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> 
         "manage-staff",
         &format!("add {} as {role}", a.name),
     )?;
-    writeln!(
-        out,
-        "Staff member {} is a {role}; they can log in now.",
-        a.name
-    )?;
+    writeln!(out, "Staff member {} ({role}) can log in now.", a.name)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -103,6 +103,7 @@ texts! {
     SearchHint => "Type an ID, phone, name, e-mail, card or bike number", "Введите ID, телефон, имя, e-mail, карту или номер велосипеда", "ID, телефон, аты, e-mail, карта немесе велосипед нөмірін теріңіз";
     Searching => "searching…", "поиск…", "іздеу…";
     NoHits => "Nothing found", "Ничего не найдено", "Ештеңе табылмады";
+    NoHitsWholePhone => "Nothing found: your role finds a rider by the whole phone number only", "Ничего не найдено: ваша роль ищет клиента только по полному номеру телефона", "Ештеңе табылмады: сіздің рөліңіз клиентті тек толық телефон нөмірі бойынша табады";
     Matched => "Matched", "Совпало", "Сәйкес";
     Balance => "Balance", "Баланс", "Баланс";
     Phone => "Phone", "Телефон", "Телефон";

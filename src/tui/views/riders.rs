@@ -2,6 +2,7 @@
 //! newest query's answer is ever shown.
 
 use super::titled;
+use crate::domain::roles::{self, StaffAction};
 use crate::tui::app::App;
 use crate::tui::text::T;
 use crate::tui::theme::Meaning;
@@ -93,8 +94,24 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             x: list.x + 2,
             width: list.width.saturating_sub(4),
         };
+        // A role that may not see personal data finds by whole phone numbers only (the
+        // server's rule): say so when what was typed looks like the start of one.
+        let value = r.input.value();
+        let phone_like = value.chars().filter(char::is_ascii_digit).count() >= 3
+            && value
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+ -()".contains(c));
+        let whole_only = app.info.on_server()
+            && app
+                .role
+                .is_some_and(|role| !roles::allows(role, StaffAction::RevealPersonalData));
+        let text = if phone_like && whole_only {
+            T::NoHitsWholePhone
+        } else {
+            T::NoHits
+        };
         f.render_widget(
-            Paragraph::new(app.t(T::NoHits)).style(th.style(Meaning::Muted)),
+            Paragraph::new(app.t(text)).style(th.style(Meaning::Muted)),
             at,
         );
     }
