@@ -269,6 +269,10 @@ async fn a_rider_is_found_by_phone_and_opened() {
     // Personal data stays masked until revealed with a reason.
     assert!(s.contains("+7 701 ••• •• 02"), "{s}");
     assert!(!s.contains("+77010000002"), "{s}");
+    assert!(
+        s.contains("Born          1990-**-**"),
+        "the year of birth only: {s}"
+    );
 }
 
 /// R14 from the alert to «Құлыпталды»: the call shows in Alerts, Enter opens the

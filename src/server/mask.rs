@@ -35,18 +35,8 @@ pub fn email(e: &str) -> String {
     }
 }
 
-/// The initial only: `Сергеевич` → `С.` (nothing stays nothing).
-pub fn patronymic(p: &str) -> String {
-    p.trim()
-        .chars()
-        .next()
-        .map(|ch| format!("{ch}."))
-        .unwrap_or_default()
-}
-
 pub fn rider(r: &mut Rider) {
-    r.patronymic = patronymic(&r.patronymic);
-    r.born = r.born.masked();
+    r.hide_name_and_birthday();
     r.phone = r.phone.as_deref().map(phone);
     r.email = r.email.as_deref().map(email);
     r.document = r.document.as_deref().map(|d| tail(d, 2));
@@ -72,7 +62,17 @@ mod tests {
         assert_eq!(phone("+77011234567"), "+*******4567");
         assert_eq!(email("aigerim.s@mail.kz"), "a***@mail.kz");
         assert_eq!(tail("0123456789", 2), "********89");
-        assert_eq!(patronymic("Сергеевич"), "С.");
-        assert_eq!(patronymic(""), "");
+        let mut r = Rider {
+            patronymic: "Сергеевич".into(),
+            born: crate::domain::Born::Date(chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap()),
+            ..Rider::default()
+        };
+        rider(&mut r);
+        assert_eq!(
+            (r.patronymic.as_str(), r.born.to_string().as_str()),
+            ("С.", "1990-**-**")
+        );
+        rider(&mut r);
+        assert_eq!(r.patronymic, "С.", "masking twice changes nothing");
     }
 }

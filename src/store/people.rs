@@ -27,7 +27,7 @@ pub struct NewRider {
 }
 
 /// A rider as stored (the PIN only as a hash).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rider {
     pub id: RiderId,
     pub surname: String,
@@ -55,6 +55,19 @@ pub struct Rider {
 }
 
 impl Rider {
+    /// The patronymic to its initial (`Сергеевич` → `С.`) and the birth date to its year:
+    /// enough to recognise a rider, not to copy their data (masking is idempotent).
+    pub fn hide_name_and_birthday(&mut self) {
+        self.patronymic = self
+            .patronymic
+            .trim()
+            .chars()
+            .next()
+            .map(|ch| format!("{ch}."))
+            .unwrap_or_default();
+        self.born = self.born.masked();
+    }
+
     pub fn full_name(&self) -> String {
         [&self.surname, &self.name, &self.patronymic]
             .iter()

@@ -42,15 +42,17 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             mask_tail(r.document.as_deref()),
         ),
     };
-    // A server masks these too; what was revealed shows whole.
-    let (full_name, born) = match revealed {
+    // The patronymic's initial and the year of birth until revealed (a server's answers
+    // come so already); what was revealed shows whole.
+    let mut shown = r.clone();
+    match revealed {
         Some(p) => {
-            let mut whole = r.clone();
-            whole.patronymic = p.patronymic.clone();
-            (whole.full_name(), p.born)
+            shown.patronymic = p.patronymic.clone();
+            shown.born = p.born;
         }
-        None => (r.full_name(), r.born),
-    };
+        None => shown.hide_name_and_birthday(),
+    }
+    let (full_name, born) = (shown.full_name(), shown.born);
     let access = match v.stop_reason() {
         Some(reason) => Span::styled(reason, th.style(Meaning::Danger)),
         None => Span::styled(app.t(T::AccessOk), th.style(Meaning::Ok)),
