@@ -572,3 +572,52 @@ fn personal_data_is_revealed_only_with_a_reason_and_audited() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].reason, "identity check on the phone");
 }
+
+/// R8, C 1: the operator may shorten or extend the season. The override is kept in the
+/// database: a system opened again (a server restarted) still rents by it, and an override
+/// that ends before it starts is refused and changes nothing.
+#[test]
+fn r8_a_season_override_outlives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("astana.db");
+    let mut e = Engine::init(
+        Store::open(&db).unwrap(),
+        "astana",
+        bundled("astana").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(at("2025-06-01 08:00")).unwrap();
+    let id = e.add_rider(&rider(1)).unwrap();
+    e.pay(id, Tenge(20_000), PayMethod::Cash, None).unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2025, 7, d).unwrap();
+    let refused = e.set_season(day(31), day(1)).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            EngineError::Refused {
+                kind: Refusal::Invalid,
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    // The season now starts in July: on 1 June there is no pass to sell.
+    e.set_season(day(1), day(31)).unwrap();
+    drop(e);
+    let mut e = Engine::new(Store::open(&db).unwrap(), Settings::default()).unwrap();
+    e.advance_to(at("2025-06-01 09:00")).unwrap();
+    let out = e.buy(RiderId(1), "monthly", None).unwrap_err();
+    assert!(
+        matches!(
+            out,
+            EngineError::Refused {
+                kind: Refusal::OutOfSeason,
+                ..
+            }
+        ),
+        "the override holds after the restart: {out}"
+    );
+    e.advance_to(at("2025-07-02 09:00")).unwrap();
+    e.buy(RiderId(1), "monthly", None).unwrap();
+}

@@ -273,18 +273,7 @@ impl Backend for LocalBackend {
     }
 
     async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
-        if to < from {
-            return Err(BackendError::Refused {
-                kind: Refusal::Invalid,
-                message: format!("the season cannot end on {to}, before it starts on {from}"),
-            });
-        }
-        let season = crate::domain::tariff::Season::Dates { from, to };
-        self.call(move |e| {
-            e.set_season(season);
-            Ok(())
-        })
-        .await
+        self.call(move |e| e.set_season(from, to)).await
     }
 
     async fn staff_role(&self, name: &str) -> BResult<Role> {

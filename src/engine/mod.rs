@@ -13,11 +13,11 @@ pub mod views;
 use crate::domain::ledger::Actor;
 use crate::domain::messages::Notice;
 use crate::domain::roles::{StaffAction, allows};
-use crate::domain::tariff::Tariff;
+use crate::domain::tariff::{Season, Tariff};
 use crate::domain::time::{format_local, local_date, local_midnight};
 use crate::domain::{Refusal, RiderId, StationId};
 use crate::store::{self, Store, StoreError, audit, people};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +149,8 @@ pub type CommitHook =
     Box<dyn FnMut(&Ctx<'_>, &Connection, &dyn std::any::Any) -> Result<bool> + Send>;
 
 const POSTED_THROUGH: &str = "posted_through";
+/// The operator's season override (`FROM..TO`, local dates), kept across restarts.
+const SEASON_OVERRIDE: &str = "season_override";
 
 impl Engine {
     /// Wrap a migrated store; the tariffs come from the database (D8).
@@ -169,13 +171,25 @@ impl Engine {
             )));
         }
         tariffs.sort_by_key(|t| t.effective_from);
-        Ok(Engine {
+        let overridden = store.read(|c| store::get_meta(c, SEASON_OVERRIDE))?;
+        let mut engine = Engine {
             store,
             tariffs,
             now: None,
             settings,
             events: Vec::new(),
-        })
+        };
+        if let Some((from, to)) = overridden.as_deref().and_then(|v| v.split_once("..")) {
+            match (from.parse(), to.parse()) {
+                (Ok(from), Ok(to)) => engine.apply_season(Season::Dates { from, to }),
+                _ => {
+                    return Err(EngineError::Store(StoreError::NotASystem(format!(
+                        "its season override {overridden:?} is not FROM..TO dates"
+                    ))));
+                }
+            }
+        }
+        Ok(engine)
     }
 
     /// Create a system in `store` with a tariff (`name` for messages, `source` its TOML).
@@ -216,8 +230,27 @@ impl Engine {
         &self.settings
     }
 
-    /// Replace the season (scenario `season`, an operator's override).
-    pub fn set_season(&mut self, season: crate::domain::tariff::Season) {
+    /// Replace the season with the dates `from` to `to` (scenario `season`, an operator's
+    /// override): kept in the database, so it outlives a restart.
+    pub fn set_season(&mut self, from: NaiveDate, to: NaiveDate) -> Result<()> {
+        if to < from {
+            return refuse(
+                Refusal::Invalid,
+                format!("the season cannot end on {to}, before it starts on {from}"),
+            );
+        }
+        self.write(|_, c| {
+            Ok(store::set_meta(
+                c,
+                SEASON_OVERRIDE,
+                &format!("{from}..{to}"),
+            )?)
+        })?;
+        self.apply_season(Season::Dates { from, to });
+        Ok(())
+    }
+
+    fn apply_season(&mut self, season: Season) {
         for t in &mut self.tariffs {
             t.season = season;
         }

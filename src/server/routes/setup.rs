@@ -205,9 +205,8 @@ pub async fn station_key(
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
-/// dates, inclusive. The override is held in memory by the running engine: it lasts until
-/// the server stops (a restart goes back to the tariff's season). Refused `invalid` when
-/// `to` comes before `from`.
+/// dates, inclusive. Kept in the database: it outlives a restart, until the next
+/// override. Refused `invalid` when `to` comes before `from`.
 #[utoipa::path(post, path = "/season", tag = "setup", params(IdempotencyKey),
     request_body = SeasonRequest,
     responses((status = 200, body = Object, description = "null"), Problems))]
