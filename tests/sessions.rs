@@ -5,16 +5,11 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 use support::*;
 use velodesk::backend::{Backend, ConnectionState, RemoteBackend};
-use velodesk::clock::SimClock;
-use velodesk::engine::{Engine, Settings};
 use velodesk::server::client_addr::Proxy;
 use velodesk::server::ratelimit::PER_ADDRESS;
-use velodesk::server::{self, RunningServer, ServerOptions};
-use velodesk::store::Store;
 
 /// An open `GET /events`, read frame by frame.
 struct Events {
@@ -109,11 +104,19 @@ async fn live_stream(s: &TestServer, aigerim: &str, bolat: &str) -> Events {
     ev
 }
 
+/// Once the session's end is noticed, bolat's next payment reaches `ev` no more.
+async fn delivers_nothing_more(s: &TestServer, mut ev: Events, bolat: &str, what: &str) {
+    tokio::time::sleep(PAST_FRESH).await;
+    pay(&s.url, bolat, 2).await;
+    let after = ev.rest(WITHIN).await;
+    assert!(after.is_empty(), "{what} delivers nothing more: {after:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_ends_when_its_session_is_logged_out() {
     let mut s = TestServer::start().await;
     let (aigerim, bolat) = (login(&s.url, "aigerim").await, login(&s.url, "bolat").await);
-    let mut ev = live_stream(&s, &aigerim, &bolat).await;
+    let ev = live_stream(&s, &aigerim, &bolat).await;
     let out = client()
         .post(format!("{}/auth/logout", s.url))
         .bearer_auth(&aigerim)
@@ -122,13 +125,7 @@ async fn a_stream_ends_when_its_session_is_logged_out() {
         .await
         .unwrap();
     assert_eq!(out.status(), 204);
-    tokio::time::sleep(PAST_FRESH).await;
-    pay(&s.url, &bolat, 2).await;
-    let after = ev.rest(WITHIN).await;
-    assert!(
-        after.is_empty(),
-        "a logged-out stream delivers nothing more: {after:?}"
-    );
+    delivers_nothing_more(&s, ev, &bolat, "a logged-out stream").await;
     s.stop().await;
 }
 
@@ -137,7 +134,7 @@ async fn a_stream_ends_when_its_staff_member_is_disabled() {
     let mut s = TestServer::start().await;
     let (aigerim, bolat) = (login(&s.url, "aigerim").await, login(&s.url, "bolat").await);
     let admin = login(&s.url, "ada").await;
-    let mut ev = live_stream(&s, &aigerim, &bolat).await;
+    let ev = live_stream(&s, &aigerim, &bolat).await;
     let disabled = client()
         .post(format!("{}/staff/aigerim/disable", s.url))
         .bearer_auth(&admin)
@@ -146,13 +143,7 @@ async fn a_stream_ends_when_its_staff_member_is_disabled() {
         .await
         .unwrap();
     assert_eq!(disabled.status(), 200);
-    tokio::time::sleep(PAST_FRESH).await;
-    pay(&s.url, &bolat, 2).await;
-    let after = ev.rest(WITHIN).await;
-    assert!(
-        after.is_empty(),
-        "a disabled member's stream delivers nothing more: {after:?}"
-    );
+    delivers_nothing_more(&s, ev, &bolat, "a disabled member's stream").await;
     s.stop().await;
 }
 
@@ -188,28 +179,6 @@ async fn a_console_whose_stream_is_cut_shows_logged_out_and_stops_reconnecting()
         ConnectionState::LoggedOut { .. }
     ));
     s.stop().await;
-}
-
-/// Serve `db` with sessions of `session` behind `proxy` (the clock simulated, at [`START`]).
-async fn serve_with(
-    db: &std::path::Path,
-    session: chrono::Duration,
-    proxy: Proxy,
-) -> RunningServer {
-    let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
-    server::start(
-        engine,
-        ServerOptions {
-            db: db.to_path_buf(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            clock: Arc::new(SimClock::new(at(START))),
-            session,
-            gbfs: Default::default(),
-            proxy,
-        },
-    )
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -130,6 +130,20 @@ impl TestServer {
 
 /// Serve `db` on a free port with a simulated clock at [`START`].
 pub async fn serve(db: &Path) -> RunningServer {
+    serve_with(
+        db,
+        chrono::Duration::hours(12),
+        velodesk::server::client_addr::Proxy::None,
+    )
+    .await
+}
+
+/// [`serve`] with sessions of `session`, behind `proxy`.
+pub async fn serve_with(
+    db: &Path,
+    session: chrono::Duration,
+    proxy: velodesk::server::client_addr::Proxy,
+) -> RunningServer {
     let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
     server::start(
         engine,
@@ -137,9 +151,9 @@ pub async fn serve(db: &Path) -> RunningServer {
             db: db.to_path_buf(),
             listen: "127.0.0.1:0".parse().unwrap(),
             clock: Arc::new(SimClock::new(at(START))),
-            session: chrono::Duration::hours(12),
+            session,
             gbfs: Default::default(),
-            proxy: velodesk::server::client_addr::Proxy::None,
+            proxy,
         },
     )
     .await

@@ -25,6 +25,11 @@ use chrono::Utc;
 
 type Answer = Result<Response, ApiError>;
 
+/// An audit target that does not depend on the answer.
+fn on<T>(target: String) -> impl Fn(&T) -> String + Send + Sync + 'static {
+    move |_| target.clone()
+}
+
 /// Add or update a station (its docks are created).
 #[utoipa::path(post, path = "/stations", tag = "setup", params(IdempotencyKey),
     request_body = Object,
@@ -38,15 +43,7 @@ pub async fn add_station(
     let body = call.parse()?;
     let target = format!("station {}", body.id);
     let op = st.backend.add_station(body);
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "add-station",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "add-station", on(target), op).await
 }
 
 /// Add a bike, docked at a station or not.
@@ -62,15 +59,7 @@ pub async fn add_bike(
     let b = call.parse()?;
     let op = st.backend.add_bike(b.id, b.station);
     let target = format!("bike {}", b.id);
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "add-bike",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "add-bike", on(target), op).await
 }
 
 /// Register a rider.
@@ -124,15 +113,7 @@ pub async fn add_staff(
         }
         e.add_staff(&name, role, hash.as_deref())
     });
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "manage-staff",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
 /// Disable a staff account: its sessions end at once.
@@ -158,15 +139,7 @@ pub async fn disable_staff(
             Ok(())
         })
     });
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "manage-staff",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
 /// A new key for a station's docks (the old one stops working): shown once, and again to
@@ -193,15 +166,7 @@ pub async fn station_key(
         })
     });
     let target = format!("station {id}");
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "station-key",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "station-key", on(target), op).await
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
@@ -219,15 +184,7 @@ pub async fn set_season(
     let SeasonRequest { from, to } = call.parse()?;
     let op = st.backend.set_season(from, to);
     let target = format!("{from} to {to}");
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "set-season",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "set-season", on(target), op).await
 }
 
 /// Move a simulated clock forward, running what falls due (refused on the real clock).
@@ -245,13 +202,5 @@ pub async fn advance_clock(
     let to = call.parse()?.to;
     let op = st.backend.advance_clock(to);
     let target = to.to_rfc3339();
-    mutate_audited(
-        &st,
-        &who,
-        call.idem,
-        "advance-clock",
-        move |_| target.clone(),
-        op,
-    )
-    .await
+    mutate_audited(&st, &who, call.idem, "advance-clock", on(target), op).await
 }
