@@ -604,3 +604,52 @@ async fn depot_staff_on_a_server_are_told_to_give_the_whole_phone_number() {
     );
     s.stop().await;
 }
+
+/// Two consoles on one server: a payment taken at one desk shows at the other, which has
+/// the same rider open, within a second — in its ledger and its balance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_consoles_on_one_server_see_each_others_payment_within_a_second() {
+    let mut s = support::TestServer::start().await;
+    let connect = |name: &'static str| {
+        let url = s.url.clone();
+        async move {
+            let b = RemoteBackend::connect(&url, name, &support::password(name))
+                .await
+                .unwrap();
+            let mut d = Desk::open(Arc::new(b), name, Lang::En).await;
+            d.keys(":").await;
+            d.typ("rider 2").await;
+            d.keys("Enter").await;
+            d
+        }
+    };
+    let mut a = connect("aigerim").await;
+    let mut b = connect("bolat").await;
+    let before = b.screen();
+    assert!(
+        before.contains("Rider 2") && !before.contains("7 777 ₸"),
+        "{before}"
+    );
+    a.keys("p").await;
+    a.typ("7777").await;
+    a.keys("Enter Right Enter").await;
+    assert!(a.screen().contains("7 777 ₸"), "{}", a.screen());
+    let taken = Instant::now();
+    let seen = loop {
+        b.settle().await;
+        let screen = b.screen();
+        if screen.contains("7 777 ₸") {
+            break screen;
+        }
+        assert!(
+            taken.elapsed() < std::time::Duration::from_secs(1),
+            "within a second the other desk shows the payment: {screen}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        seen.contains("27 777 ₸"),
+        "and the balance it makes: {seen}"
+    );
+    s.stop().await;
+}
