@@ -621,3 +621,45 @@ fn r8_a_season_override_outlives_a_restart() {
     e.advance_to(at("2025-07-02 09:00")).unwrap();
     e.buy(RiderId(1), "monthly", None).unwrap();
 }
+
+/// R17: a charge is posted at the first midnight after it is due, once. The accrual row is
+/// never updated (its entry's `accrual_id` says it is posted); what the midnight postings
+/// have passed is all posted, and `verify` names an accrual that would be left behind.
+#[test]
+fn r17_each_accrual_posts_once_and_verify_names_one_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let mut e = Engine::init(
+        Store::open(&db).unwrap(),
+        "almaty",
+        bundled("almaty").unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(at("2025-06-01 08:00")).unwrap();
+    let id = e.add_rider(&rider(1)).unwrap();
+    e.pay(id, Tenge(20_000), PayMethod::Cash, None).unwrap();
+    e.buy(id, "day1", None).unwrap();
+    assert_eq!(e.rider_view(id).unwrap().pending.len(), 1, "the fee waits");
+    let report = e.advance_to(at("2025-06-03 08:00")).unwrap();
+    assert_eq!(
+        (report.midnights, report.entries),
+        (2, 1),
+        "posted at the first midnight"
+    );
+    assert!(e.rider_view(id).unwrap().pending.is_empty());
+    assert!(e.verify().unwrap().is_empty());
+    // An accrual due before the last midnight posted, without its entry, is named.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "INSERT INTO accruals (rider_id, kind, amount, at, due_at, label)
+         VALUES (1, 'trip-charge', 500, ?1, ?1, 'lost')",
+        [at("2025-06-02 00:00").timestamp()],
+    )
+    .unwrap();
+    c.execute("UPDATE riders SET accrued = accrued + 500 WHERE id = 1", [])
+        .unwrap();
+    let found = e.verify().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].what.contains("never posted"), "{found:?}");
+}

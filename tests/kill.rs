@@ -195,7 +195,8 @@ fn sigkill_while_catching_up_on_postings_neither_skips_nor_repeats_one() {
     assert_eq!(
         query(
             &db,
-            "SELECT COUNT(*) FROM accruals WHERE posted_entry IS NULL AND due_at <= strftime('%s','now')"
+            "SELECT COUNT(*) FROM accruals a WHERE due_at <= strftime('%s','now')
+             AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.accrual_id = a.id)"
         ),
         0,
         "no due charge skipped"
@@ -207,7 +208,7 @@ fn sigkill_while_catching_up_on_postings_neither_skips_nor_repeats_one() {
         ),
         query(
             &db,
-            "SELECT COUNT(*) FROM accruals WHERE posted_entry IS NOT NULL"
+            "SELECT COUNT(DISTINCT l.accrual_id) FROM ledger l JOIN accruals a ON a.id = l.accrual_id"
         ),
         "each posted once"
     );

@@ -16,6 +16,7 @@ use crate::domain::roles::{StaffAction, allows};
 use crate::domain::tariff::{Season, Tariff};
 use crate::domain::time::{format_local, local_date, local_midnight};
 use crate::domain::{Refusal, RiderId, StationId};
+use crate::store::ledger::POSTED_THROUGH;
 use crate::store::{self, Store, StoreError, audit, people};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -148,7 +149,6 @@ pub struct Engine {
 pub type CommitHook =
     Box<dyn FnMut(&Ctx<'_>, &Connection, &dyn std::any::Any) -> Result<bool> + Send>;
 
-const POSTED_THROUGH: &str = "posted_through";
 /// The operator's season override (`FROM..TO`, local dates), kept across restarts.
 const SEASON_OVERRIDE: &str = "season_override";
 

@@ -365,8 +365,8 @@ impl Engine {
                 let mut e = NewEntry::new(rider, ctx.now, a.kind, &actor, &a.label);
                 e.accrual = Some(a.id);
                 e.rental = a.rental;
-                let id = post_charge(ctx, c, e, a.amount)?;
-                sl::mark_posted(c, a, id)?;
+                post_charge(ctx, c, e, a.amount)?;
+                sl::move_balances(c, rider, Default::default(), -a.amount)?;
             }
             let account = sl::account(c, rider)?;
             let paid_out = account.balance.max(Tenge::ZERO);

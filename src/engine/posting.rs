@@ -105,9 +105,9 @@ pub(super) fn post_rider_accruals(
     rider: RiderId,
     until: DateTime<Utc>,
 ) -> Result<u64> {
-    let due: Vec<_> = sl::due_accruals(c, until)?
+    let due: Vec<_> = sl::pending_accruals(c, rider)?
         .into_iter()
-        .filter(|a| a.rider == rider)
+        .filter(|a| a.due_at <= until)
         .collect();
     post_accruals(ctx, c, &due)
 }
@@ -141,7 +141,6 @@ fn post_accruals(ctx: &Ctx<'_>, c: &Connection, due: &[sl::Accrual]) -> Result<u
                     remaining: split.new_debt,
                 });
             }
-            sl::link_posted(c, a, id)?;
             account.balance += split.money;
             account.bonus += split.bonus;
             moved += e.moves;
@@ -199,7 +198,7 @@ impl Engine {
                 sl::append(c, &e)?;
                 report.deposits_released += 1;
             }
-            store::set_meta(c, super::POSTED_THROUGH, &store::ts(m).to_string())?;
+            store::set_meta(c, sl::POSTED_THROUGH, &store::ts(m).to_string())?;
             if report.entries > 0 {
                 ctx.emit(Event::LedgerPosted {
                     rider: None,
