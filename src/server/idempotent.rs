@@ -1,11 +1,13 @@
 //! Running a mutating request once. Without an `Idempotency-Key` the operation just runs.
 //! With one: a key seen before with the same request replays the first answer (header
 //! `Idempotent-Replayed: true`) and applies nothing; with another request it is refused
-//! 422 `idempotency-key-reused`. The record is written by an engine commit hook in the
-//! same transaction as the effect, so an acknowledged effect always has its record and a
-//! record never exists without its effect. Two copies in flight at once: the second loses
-//! on the record's primary key, its transaction rolls back, and it replays the first.
-//! Only successes are remembered: a refused request changed nothing and may be retried.
+//! 422 `idempotency-key-reused`. The record is written by a commit hook that runs after
+//! the whole engine operation, in one unit with it (`Engine::atomically`), given its final
+//! answer: an acknowledged effect always has its record and a record never exists without
+//! its effect. Two copies in flight at once: the second loses on the record's primary key,
+//! its unit rolls back, and it replays the first. Only successes are remembered: a refused
+//! request changed nothing and may be retried. Set-up actions (the engine's set-up
+//! operations take no staff member) have their audit record written by the same hook.
 
 use super::auth::AuthStaff;
 use super::extract::Idem;
