@@ -490,6 +490,13 @@ fn riders_are_found_by_name_in_any_case_phone_email_card_id_and_bike() {
         vec![2],
         "phone as people say it"
     );
+    assert_eq!(
+        ids(&mut e, "8 702 765"),
+        vec![2],
+        "the first digits as people say them, while the agent types"
+    );
+    assert_eq!(ids(&mut e, "+7 702 765"), vec![2]);
+    assert_eq!(ids(&mut e, "702 765 43 21"), vec![2], "without the country");
     assert_eq!(ids(&mut e, "AIGERIM@example.kz"), vec![2]);
     assert_eq!(ids(&mut e, "CARD-0003"), vec![3]);
     assert_eq!(ids(&mut e, "1"), vec![1]);

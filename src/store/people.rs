@@ -305,27 +305,37 @@ pub fn search_matching(
         )?;
     }
     if digits.len() >= 4 && digits.len() * 2 >= q.len() {
-        // Phones are stored as +7XXXXXXXXXX; accept 8XXX…, 7XXX…, or the last digits.
-        let normalised = match digits.len() {
-            11 if digits.starts_with('8') => format!("+7{}", &digits[1..]),
-            11 => format!("+{digits}"),
-            10 => format!("+7{digits}"),
-            _ => format!("+{digits}"),
-        };
-        push(
-            &mut hits,
-            &format!("SELECT {COLS} FROM riders r WHERE r.phone = ?1 LIMIT ?2"),
-            &normalised,
-            "phone",
-        )?;
-        if phones == PhoneMatch::Prefix {
-            let prefix = format!("{normalised}*");
+        // Phones are stored as +7XXXXXXXXXX. People say them as 8 7XX… (the trunk prefix,
+        // also while the agent is still typing), +7 7XX…, or 7XX… without the country.
+        // A national number starts with 7, so a leading 8 is the trunk prefix; a foreign
+        // number (+86…) is still tried as typed.
+        let mut readings = Vec::new();
+        if let Some(rest) = digits.strip_prefix('8').filter(|_| digits.len() <= 11) {
+            readings.push(format!("+7{rest}"));
+        }
+        if digits.len() == 10 && digits.starts_with('7') {
+            readings.push(format!("+7{digits}"));
+        }
+        if digits.len() != 11 || !digits.starts_with('8') {
+            readings.push(format!("+{digits}"));
+        }
+        for reading in &readings {
             push(
                 &mut hits,
-                &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
-                &prefix,
+                &format!("SELECT {COLS} FROM riders r WHERE r.phone = ?1 LIMIT ?2"),
+                reading,
                 "phone",
             )?;
+        }
+        if phones == PhoneMatch::Prefix {
+            for reading in &readings {
+                push(
+                    &mut hits,
+                    &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
+                    &format!("{reading}*"),
+                    "phone",
+                )?;
+            }
         }
     }
     push(
