@@ -580,6 +580,22 @@ fn personal_data_is_revealed_only_with_a_reason_and_audited() {
     assert_eq!(log[0].reason, "identity check on the phone");
 }
 
+/// A system on the bundled `tariff` in the file `db`, at 1 June 2025 08:00, with rider 1
+/// and 20,000 ₸ paid.
+fn one_rider_system(db: &Path, tariff: &str) -> (Engine, RiderId) {
+    let mut e = Engine::init(
+        Store::open(db).unwrap(),
+        tariff,
+        bundled(tariff).unwrap(),
+        Settings::default(),
+    )
+    .unwrap();
+    e.advance_to(at("2025-06-01 08:00")).unwrap();
+    let id = e.add_rider(&rider(1)).unwrap();
+    e.pay(id, Tenge(20_000), PayMethod::Cash, None).unwrap();
+    (e, id)
+}
+
 /// R8, C 1: the operator may shorten or extend the season. The override is kept in the
 /// database: a system opened again (a server restarted) still rents by it, and an override
 /// that ends before it starts is refused and changes nothing.
@@ -587,16 +603,7 @@ fn personal_data_is_revealed_only_with_a_reason_and_audited() {
 fn r8_a_season_override_outlives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("astana.db");
-    let mut e = Engine::init(
-        Store::open(&db).unwrap(),
-        "astana",
-        bundled("astana").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
-    e.advance_to(at("2025-06-01 08:00")).unwrap();
-    let id = e.add_rider(&rider(1)).unwrap();
-    e.pay(id, Tenge(20_000), PayMethod::Cash, None).unwrap();
+    let (mut e, _) = one_rider_system(&db, "astana");
     let day = |d: u32| NaiveDate::from_ymd_opt(2025, 7, d).unwrap();
     let refused = e.set_season(day(31), day(1)).unwrap_err();
     assert!(
@@ -636,16 +643,7 @@ fn r8_a_season_override_outlives_a_restart() {
 fn r17_each_accrual_posts_once_and_verify_names_one_left_behind() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("almaty.db");
-    let mut e = Engine::init(
-        Store::open(&db).unwrap(),
-        "almaty",
-        bundled("almaty").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
-    e.advance_to(at("2025-06-01 08:00")).unwrap();
-    let id = e.add_rider(&rider(1)).unwrap();
-    e.pay(id, Tenge(20_000), PayMethod::Cash, None).unwrap();
+    let (mut e, id) = one_rider_system(&db, "almaty");
     e.buy(id, "day1", None).unwrap();
     assert_eq!(e.rider_view(id).unwrap().pending.len(), 1, "the fee waits");
     let report = e.advance_to(at("2025-06-03 08:00")).unwrap();

@@ -337,16 +337,8 @@ fn sigkill_during_the_load_benchmark_loses_no_acknowledged_station_request() {
         for a in &acknowledged {
             let station = a["station"].as_i64().unwrap();
             if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(station) {
-                let k: serde_json::Value = client()
-                    .post(format!("{url}/stations/{station}/key"))
-                    .bearer_auth(&admin)
-                    .json(&serde_json::json!({}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let path = format!("/stations/{station}/key");
+                let k = post_json(&url, &path, &admin, &serde_json::json!({})).await;
                 slot.insert(k["key"].as_str().unwrap().to_string());
             }
             let r = client()

@@ -42,13 +42,7 @@ async fn city_with_rider_5() -> TestServer {
         r.born = NaiveDate::parse_from_str(BORN, "%Y-%m-%d").unwrap();
         e.add_rider(&r).unwrap();
     }
-    let server = serve(&db).await;
-    TestServer {
-        url: server.url(),
-        dir,
-        db,
-        server: Some(server),
-    }
+    TestServer::on(dir, db).await
 }
 
 async fn get(url: &str, token: &str, path: &str) -> (u16, String) {

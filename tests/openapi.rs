@@ -4,7 +4,6 @@
 
 mod support;
 
-use serde_json::Value;
 use std::collections::BTreeSet;
 use support::*;
 
@@ -80,14 +79,7 @@ const NO_KEY: &[&str] = &["/auth/login", "/auth/logout"];
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_lists_exactly_the_routes_served() {
     let mut s = TestServer::start().await;
-    let doc: Value = client()
-        .get(format!("{}/openapi.json", s.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = get_json(&format!("{}/openapi.json", s.url)).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

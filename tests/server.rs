@@ -242,14 +242,7 @@ async fn every_mutating_route_refuses_no_token_wrong_role_and_bad_bodies_and_cha
     );
     // Every route that changes something is among those checked: the OpenAPI document
     // lists what the server serves.
-    let doc: Value = client()
-        .get(format!("{url}/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = get_json(&format!("{url}/openapi.json")).await;
     let tested: Vec<String> = staff_routes()
         .iter()
         .map(|r| r.path)
@@ -321,30 +314,25 @@ async fn errors_keep_their_kind_and_status_and_unknown_paths_are_problems_too() 
 async fn logout_and_disable_end_a_session_and_failed_logins_are_rate_limited() {
     let mut s = TestServer::start().await;
     let url = s.url.clone();
-    let me = |token: String| {
-        let url = url.clone();
-        async move {
-            client()
-                .get(format!("{url}/auth/me"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
-    };
     let t = login(&url, "aigerim").await;
-    assert_eq!(me(t.clone()).await, 200);
+    assert_eq!(me_status(&url, &t).await, 200);
     let (st, _, _) = post(&url, "/auth/logout", Some(format!("Bearer {t}")), None).await;
     assert_eq!(st, 204);
-    assert_eq!(me(t).await, 401, "a logged-out token no longer works");
+    assert_eq!(
+        me_status(&url, &t).await,
+        401,
+        "a logged-out token no longer works"
+    );
 
     let t = login(&url, "bolat").await;
     let admin = format!("Bearer {}", login(&url, "ada").await);
     let (st, _, _) = post(&url, "/staff/bolat/disable", Some(admin), None).await;
     assert_eq!(st, 200);
-    assert_eq!(me(t).await, 401, "disabling revokes the sessions");
+    assert_eq!(
+        me_status(&url, &t).await,
+        401,
+        "disabling revokes the sessions"
+    );
 
     // Wrong passwords: five per username, then 429 even with the right one.
     let attempt = |name: &'static str, pw: String| {

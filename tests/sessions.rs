@@ -76,17 +76,6 @@ async fn pay(url: &str, token: &str, rider: i64) {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
 
-async fn me(url: &str, token: &str) -> u16 {
-    client()
-        .get(format!("{url}/auth/me"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 /// Past the stream's "checked a moment ago" window, so the next event is checked.
 const PAST_FRESH: Duration = Duration::from_millis(1300);
 /// An idle stream checks every 3 s: this covers it with room to spare.
@@ -190,19 +179,27 @@ async fn a_session_expires_on_the_wall_clock_and_logging_in_again_works() {
     let server = serve_with(&db, chrono::Duration::seconds(2), Proxy::None).await;
     let url = server.url();
     let token = login(&url, "aigerim").await;
-    assert_eq!(me(&url, &token).await, 200);
+    assert_eq!(me_status(&url, &token).await, 200);
     let mut ev = Events::open(&url, &token).await;
     assert_eq!(ev.next(WITHIN).await.as_deref(), Some("hello"));
     tokio::time::sleep(Duration::from_millis(3500)).await;
-    assert_eq!(me(&url, &token).await, 401, "expired after 2 s");
+    assert_eq!(me_status(&url, &token).await, 401, "expired after 2 s");
     assert_eq!(
         ev.rest(WITHIN).await,
         Vec::<String>::new(),
         "an idle stream ends with its session"
     );
     let again = login(&url, "aigerim").await;
-    assert_eq!(me(&url, &again).await, 200, "a new login gives a new shift");
-    assert_eq!(me(&url, &token).await, 401, "the old token stays dead");
+    assert_eq!(
+        me_status(&url, &again).await,
+        200,
+        "a new login gives a new shift"
+    );
+    assert_eq!(
+        me_status(&url, &token).await,
+        401,
+        "the old token stays dead"
+    );
     server.stop().await.unwrap();
 }
 

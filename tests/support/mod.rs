@@ -112,6 +112,11 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("city.db");
         city(&db);
+        TestServer::on(dir, db).await
+    }
+
+    /// A server on the city already built at `db` in `dir`.
+    pub async fn on(dir: tempfile::TempDir, db: PathBuf) -> TestServer {
         let server = serve(&db).await;
         TestServer {
             url: server.url(),
@@ -164,6 +169,49 @@ pub async fn serve_with(
 pub fn client() -> reqwest::Client {
     velodesk::backend::remote::install_crypto();
     reqwest::Client::new()
+}
+
+/// `GET url` as JSON (no login: public documents).
+pub async fn get_json(url: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `POST url{path}` with `body` as `token`, its answer as JSON.
+pub async fn post_json(
+    url: &str,
+    path: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    client()
+        .post(format!("{url}{path}"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The status `GET /auth/me` answers `token`: 200 while its session holds, else 401.
+pub async fn me_status(url: &str, token: &str) -> u16 {
+    client()
+        .get(format!("{url}/auth/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 pub async fn login(url: &str, name: &str) -> String {
