@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
-use velodesk::backend::{Backend, ConnectionState, LocalBackend, RemoteBackend};
+use velodesk::backend::{Backend, ConnectionState, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
@@ -379,7 +379,7 @@ async fn r12_a_stuck_rental_is_ended_by_hand_at_the_lock_error_time() {
     let b = city().await;
     b.rent(RiderId(1044), BikeId(102), "1234").await.unwrap();
     b.advance_clock(at("2025-06-02 09:40")).await.unwrap();
-    b.return_bike(BikeId(102), StationId(1005), true, false)
+    b.return_bike(BikeId(102), StationId(1005), DockOutcome::LockError)
         .await
         .unwrap();
     b.advance_clock(at("2025-06-02 11:00")).await.unwrap();

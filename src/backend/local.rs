@@ -389,11 +389,9 @@ impl Backend for LocalBackend {
         &self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> BResult<Option<Quote>> {
-        self.call(move |e| e.return_bike(bike, station, lock_error, faulty))
-            .await
+        self.call(move |e| e.return_bike(bike, station, how)).await
     }
     async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
         self.call(move |e| e.call_cable_lock(rider, station)).await
