@@ -70,7 +70,9 @@ impl LocalBackend {
                     let first = rx.recv_timeout(Duration::from_secs(1));
                     if !simulated {
                         // Due jobs first, as production: the clock moved since the last job.
-                        let _ = engine.advance_to(thread_clock.now());
+                        if let Err(e) = engine.advance_to(thread_clock.now()) {
+                            log::error!("what fell due was not run (retried in a second): {e}");
+                        }
                     }
                     let mut batch = match first {
                         Ok(job) => vec![job],
