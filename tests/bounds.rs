@@ -122,7 +122,9 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
         .take_events()
         .into_iter()
         .filter_map(|(_, ev)| match ev {
-            Event::Alert { kind, rider, text, .. } if kind == "pin-locked" => Some((rider, text)),
+            Event::Alert {
+                kind, rider, text, ..
+            } if kind == "pin-locked" => Some((rider, text)),
             _ => None,
         })
         .collect();
@@ -147,9 +149,9 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
     e.advance_to(at("2025-06-01 10:05")).unwrap();
     assert_eq!(kind(e.unlock(RiderId(1), BikeId(1), "9")), Refusal::BadPin);
     assert!(
-        !e.take_events().iter().any(
-            |(_, ev)| matches!(ev, Event::Alert { kind, .. } if kind == "pin-locked")
-        )
+        !e.take_events()
+            .iter()
+            .any(|(_, ev)| matches!(ev, Event::Alert { kind, .. } if kind == "pin-locked"))
     );
     assert_eq!(
         e.rider_view(RiderId(1)).unwrap().pin_locked_until,
@@ -182,9 +184,7 @@ fn d29_a_wrong_pin_counts_when_the_operation_runs_in_a_unit() {
     let v = e.rider_view(RiderId(1)).unwrap();
     assert!(v.pin_locked_until.is_some(), "five wrong PINs counted");
     let hooked = e
-        .read(|_, c| {
-            Ok(velodesk::store::get_meta(c, "hook")?)
-        })
+        .read(|_, c| Ok(velodesk::store::get_meta(c, "hook")?))
         .unwrap();
     assert_eq!(hooked, None, "the refused unit wrote nothing of its own");
 }
@@ -332,7 +332,11 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
     assert_eq!(e.now(), at("2025-06-02 09:00"), "the clock moved on");
     for ok in [1, 3] {
         let v = e.rider_view(RiderId(ok)).unwrap();
-        assert_eq!(v.rider.balance, Tenge(17_500), "rider {ok}'s pass fee posted");
+        assert_eq!(
+            v.rider.balance,
+            Tenge(17_500),
+            "rider {ok}'s pass fee posted"
+        );
         assert!(v.pending.is_empty());
     }
     let stuck = e.rider_view(RiderId(2)).unwrap();
@@ -355,7 +359,10 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
     );
     // `check` names the rider and does not fail for the city.
     let mismatches = e.verify().unwrap();
-    assert!(mismatches.iter().all(|m| m.rider == RiderId(2)), "{mismatches:?}");
+    assert!(
+        mismatches.iter().all(|m| m.rider == RiderId(2)),
+        "{mismatches:?}"
+    );
     assert!(!mismatches.is_empty());
     drop(e);
     let settle = Command::new(env!("CARGO_BIN_EXE_velodesk"))
@@ -381,7 +388,11 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(1), "a mismatch, not an error: {said}");
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "a mismatch, not an error: {said}"
+    );
     assert!(said.contains("rider 2"), "{said}");
     // Mended (the balance put back as the entries say): the next midnight posts it.
     poison(20_000);
@@ -392,5 +403,10 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
     assert!(v.pending.is_empty(), "the owed fee posted once mended");
     assert_eq!(v.rider.balance, Tenge(17_500));
     assert!(e.verify().unwrap().is_empty());
-    assert!(!e.alerts().unwrap().iter().any(|a| a.kind == "posting-failed"));
+    assert!(
+        !e.alerts()
+            .unwrap()
+            .iter()
+            .any(|a| a.kind == "posting-failed")
+    );
 }

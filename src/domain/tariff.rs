@@ -647,3 +647,73 @@ pub fn bundled(name: &str) -> Option<&'static str> {
 pub fn load_named(name: &str) -> Option<Result<Tariff, TariffError>> {
     bundled(name).map(|text| Tariff::parse(&format!("assets/tariffs/{name}.toml"), text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ASTANA: &str = include_str!("../../assets/tariffs/astana.toml");
+
+    #[test]
+    fn d23_each_tariff_says_who_gets_its_concession_price() {
+        let astana = Tariff::parse("astana.toml", ASTANA).unwrap();
+        assert_eq!(
+            astana.concession_categories,
+            vec![
+                Concession::Student,
+                Concession::Pensioner,
+                Concession::Disability3
+            ]
+        );
+        let almaty = load_named("almaty").unwrap().unwrap();
+        assert_eq!(
+            almaty.concession_categories,
+            vec![Concession::Student, Concession::Pensioner]
+        );
+        let yearly = almaty.pass("seasonal").unwrap();
+        assert_eq!(
+            almaty.price_for(yearly, Some(Concession::Disability3)),
+            Tenge(10_000)
+        );
+        assert_eq!(
+            almaty.price_for(yearly, Some(Concession::Student)),
+            Tenge(5000)
+        );
+    }
+
+    #[test]
+    fn d23_an_unknown_category_is_refused_with_its_line() {
+        let text = ASTANA.replace(
+            r#"concession_categories = ["student", "pensioner", "disability3"]"#,
+            r#"concession_categories = ["student", "veteran"]"#,
+        );
+        assert_ne!(text, ASTANA);
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        let line = ASTANA
+            .lines()
+            .position(|l| l.starts_with("concession_categories"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.reason.contains("\"veteran\""), "{e}");
+        assert!(e.to_string().starts_with(&format!("astana.toml:{line}:")));
+    }
+
+    #[test]
+    fn d23_a_concession_price_needs_its_categories() {
+        let text = ASTANA.replace(
+            r#"concession_categories = ["student", "pensioner", "disability3"]"#,
+            "",
+        );
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        assert!(e.reason.contains("concession_categories"), "{e}");
+    }
+
+    #[test]
+    fn d30_a_tariff_amount_over_the_bound_is_refused_with_its_line() {
+        let text = ASTANA.replace("price = 17500", "price = 17500000");
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        assert!(e.reason.contains("D30"), "{e}");
+        assert!(e.reason.contains("pass day7 price"), "{e}");
+    }
+}

@@ -4,8 +4,8 @@
 
 use super::keymap::Action;
 use super::text::{Lang, T, fill};
-use crate::domain::time::parse_local;
 use crate::domain::money::MAX_AMOUNT;
+use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
 use crate::engine::{Event, RiderView};
 use crossterm::event::{KeyCode, KeyEvent};
