@@ -54,6 +54,10 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/002_server.sql")),
         M::up(include_str!("migrations/003_rental_indexes.sql")),
         M::up(include_str!("migrations/004_contract_letter.sql")),
+        M::up_with_hook(
+            include_str!("migrations/005_search_keys.sql"),
+            people::refold_names,
+        ),
     ])
 }
 

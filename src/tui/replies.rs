@@ -108,7 +108,9 @@ impl App {
                     match res {
                         Ok(h) => {
                             self.riders.hits = h;
-                            self.riders.selected = 0;
+                            // A new query's answer starts at its top.
+                            let keys = self.riders.keys();
+                            self.riders.selected.pick(&keys, 0);
                         }
                         Err(e) => self.failed(&e),
                     }
@@ -125,12 +127,15 @@ impl App {
                 Err(e) => self.failed(&e),
             },
             Reply::Alerts(Ok(a)) => {
+                let shown = self.alert_keys();
+                self.alerts_sel.hold(&shown);
                 self.alerts = a;
-                self.alerts_sel = self.alerts_sel.min(self.alerts.len().saturating_sub(1));
             }
             Reply::Audit(res) => match res {
                 Ok(a) => {
                     self.audit_denied = false;
+                    let shown = self.audit_keys();
+                    self.audit_sel.hold(&shown);
                     self.audit = a;
                 }
                 Err(e) if e.refusal() == Some(crate::domain::Refusal::Forbidden) => {
@@ -182,6 +187,8 @@ impl App {
 
     fn set_stations(&mut self, rows: Vec<StationCounts>) {
         let now = self.wall();
+        let shown = self.rebalance_keys();
+        self.rebalance_sel.hold(&shown);
         if self.stations.loaded {
             let old: HashMap<StationId, (u32, u32)> = self
                 .stations

@@ -235,6 +235,7 @@ texts! {
     NotAllowed => "Your role may not do that", "Ваша роль не позволяет это", "Сіздің рөліңізге рұқсат жоқ";
     NeedRider => "Open a rider first", "Сначала откройте клиента", "Алдымен клиентті ашыңыз";
     NeedNumber => "{}: a whole number, please", "{}: нужно целое число", "{}: бүтін сан керек";
+    NeedPin => "{}: four digits", "{}: четыре цифры", "{}: төрт цифр";
     AmountBound => "{}: from 1 to {} ₸ (D30)", "{}: от 1 до {} ₸ (D30)", "{}: 1-ден {} ₸-ге дейін (D30)";
     NeedText => "{}: required", "{}: обязательно", "{}: міндетті";
     BadTime => "{}: use YYYY-MM-DD HH:MM", "{}: формат ГГГГ-ММ-ДД ЧЧ:ММ", "{}: ЖЖЖЖ-АА-КК СС:ММ пішімі";
@@ -283,6 +284,11 @@ texts! {
     KDockOut => "dock out of service", "док из работы", "докты істен шығару";
     KDockIn => "docks back in service", "доки в работу", "доктарды қайтару";
     GroupGeneral => "General", "Общие", "Жалпы";
+    GroupText => "Typing in a field", "Ввод в поле", "Өріске жазу";
+    MapFiltered => " · filter “{}”: {} of {} stations", " · фильтр «{}»: {} из {} станций", " · сүзгі «{}»: {} / {} станция";
+    KLeaveText => "leave the field", "выйти из поля", "өрістен шығу";
+    KClearText => "clear the field", "очистить поле", "өрісті тазалау";
+    KDeleteWord => "delete a word", "удалить слово", "сөзді өшіру";
     GroupMove => "Moving", "Перемещение", "Жылжу";
     GroupRider => "Rider (desk)", "Клиент (касса)", "Клиент (касса)";
     GroupDepot => "Depot", "Депо", "Депо";
