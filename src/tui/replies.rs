@@ -77,7 +77,7 @@ impl App {
         if matches!(e, BackendError::Unavailable { .. }) {
             self.disconnected = Some(e.to_string());
         }
-        let text = fill(self.t(T::Refused), &[&e]);
+        let text = super::text::describe(e, self.opts.lang);
         self.set_status(text, Severity::Error);
     }
 
@@ -170,7 +170,7 @@ impl App {
                         self.refresh_all();
                     }
                     Err(e) => {
-                        f.on_error(e.to_string());
+                        f.on_error(super::text::describe(&e, lang));
                         self.failed(&e);
                     }
                 }
