@@ -15,6 +15,7 @@ pub mod gbfs_args;
 mod quote;
 mod scenario;
 mod serve;
+mod serve_replication;
 pub mod server_args;
 mod staff;
 mod system;
