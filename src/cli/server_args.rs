@@ -1,4 +1,4 @@
-//! The arguments of the server's commands: `serve`, `staff`, `station key`, `backup`,
+//! The arguments of the server's commands: `serve`, `staff`, `station key`, `backup`, `restore`,
 //! `bench load` (kept apart from `args.rs` so each command's options live in one place).
 
 use clap::{Args, Subcommand};
@@ -91,6 +91,18 @@ pub struct BackupArgs {
     /// The backup file to write (must not exist).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+/// `velodesk restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The Litestream replica: a file replica's directory, or a replica URL Litestream
+    /// reads (s3://BUCKET/PATH, sftp://USER@HOST/PATH, …).
+    #[arg(long, value_name = "DIR|URL")]
+    pub from: String,
+    /// The database file to create (must not exist: restore never overwrites).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
 }
 
 /// `velodesk bench load`.
