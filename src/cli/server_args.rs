@@ -125,7 +125,8 @@ pub struct BenchLoadArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Write every station request the server acknowledged to FILE, one JSON line each
-    /// (station, action, Idempotency-Key, body, status, answer): what a crash must not lose.
+    /// (station, action, Idempotency-Key, body, status, answer, and when the answer came:
+    /// `acknowledged_ms`, Unix milliseconds): what a crash must not lose.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 }

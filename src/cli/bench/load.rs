@@ -472,6 +472,7 @@ async fn rider_client(
                     s.acknowledged.push(json!({
                         "station": c.station, "action": action, "key": key,
                         "body": body, "status": status, "answer": answer,
+                        "acknowledged_ms": chrono::Utc::now().timestamp_millis(),
                     }));
                 }
                 Some(_) => {}
