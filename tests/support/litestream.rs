@@ -147,12 +147,10 @@ impl Replicated {
 
 impl Drop for Replicated {
     fn drop(&mut self) {
-        // A test that failed half-way leaves no Litestream or server behind.
-        if self.child.try_wait().ok().flatten().is_none() {
-            let group = format!("-{}", self.child.id());
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-            let _ = self.child.wait();
-        }
+        // Whatever the test did (even kill Litestream alone), no server is left behind.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
     }
 }
 
