@@ -244,3 +244,46 @@ fn restore_never_overwrites_and_says_what_is_wrong_with_the_replica() {
         "{err}"
     );
 }
+
+/// A server restored from its replica lost its last events, and new events take their ids
+/// again: a console that had seen them resumes with a `Last-Event-ID` past the log's head.
+/// It is told the head (`hello`) and then gets every new event, instead of skipping as
+/// many as were lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_that_saw_events_lost_in_a_restore_still_gets_the_new_ones() {
+    let mut s = support::TestServer::start().await;
+    let token = login(&s.url, "aigerim").await;
+    let head = query(&s.db, "SELECT COALESCE(MAX(id), 0) FROM events");
+    let mut stream = client()
+        .get(format!("{}/events", s.url))
+        .bearer_auth(&token)
+        .header("last-event-id", (head + 50).to_string())
+        .send()
+        .await
+        .unwrap();
+    let r = client()
+        .post(format!("{}/riders/1/payments", s.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"amount": 500, "method": "cash"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !seen.contains(&format!("id: {}\n", head + 1))
+        && !seen.contains(&format!("id:{}\n", head + 1))
+    {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no event after the payment; the stream said {seen:?}"))
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        seen.contains("event: hello") || seen.contains("event:hello"),
+        "{seen}"
+    );
+    s.stop().await;
+}
