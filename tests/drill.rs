@@ -18,11 +18,9 @@ mod litestream;
 mod support;
 
 use litestream::*;
-use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use support::{city_in, client, login, password, post_json};
+use std::time::Duration;
+use support::{Docks, bench_load_with_journal, city_in, read_journal, wait_for_ended_rentals};
 
 /// Allowed beyond the promised window for Litestream's own work (reading the WAL, writing
 /// and fsyncing its files, compacting) on a 2-core machine that also runs the server and
@@ -84,35 +82,9 @@ fn drill() -> Figures {
     );
 
     let journal = dir.path().join("journal.jsonl");
-    let bench = Command::new(BIN)
-        .args([
-            "bench",
-            "load",
-            "--server",
-            &server.url,
-            "--username",
-            "ada",
-        ])
-        .args(["--clients", "4", "--seconds", "60", "--journal"])
-        .arg(&journal)
-        .env("VELODESK_PASSWORD", password("ada"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let bench = bench_load_with_journal(&server.url, &journal);
     // Let the riders get going, then a few of Litestream's windows more.
-    let started = Instant::now();
-    while query(
-        &primary,
-        "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL",
-    ) < 30
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the bench's riders never got going"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_ended_rentals(&primary, 30);
     std::thread::sleep(Duration::from_millis(3 * PROMISED_WINDOW_MS));
     let killed_ms = now_ms();
     server.kill_together();
@@ -123,23 +95,13 @@ fn drill() -> Figures {
 
     // A new host: restore, check, serve under Litestream again (to the same replica).
     let db = host2.join("city.db");
-    let (ok, said, err) = velodesk(&[
-        "restore",
-        "--from",
-        replica.to_str().unwrap(),
-        "--db",
-        db.to_str().unwrap(),
-    ]);
+    let (ok, said, err) = restore(&replica, &db);
     assert!(ok, "velodesk restore: {said}{err}");
     assert!(said.contains("`velodesk check` ok"), "{said}");
     let (ok, said, _) = velodesk(&["check", "--db", db.to_str().unwrap()]);
     assert!(ok, "velodesk check on the restored city: {said}");
 
-    let acknowledged: Vec<serde_json::Value> = std::fs::read_to_string(&journal)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let acknowledged = read_journal(&journal);
     assert!(acknowledged.len() >= 60, "{text}");
     let mut f = Figures {
         acknowledged: acknowledged.len(),
@@ -194,32 +156,10 @@ fn drill() -> Figures {
     );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let reapplied_pulls = rt.block_on(async {
-        let admin = login(&server.url, "ada").await;
-        let mut keys = HashMap::new();
+        let mut docks = Docks::new(&server.url, "ada").await;
         let mut pulls = 0;
-        let http = client();
         for (a, was_there) in acknowledged.iter().zip(&present) {
-            let station = a["station"].as_i64().unwrap();
-            if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(station) {
-                let path = format!("/stations/{station}/key");
-                let k = post_json(&server.url, &path, &admin, &serde_json::json!({})).await;
-                slot.insert(k["key"].as_str().unwrap().to_string());
-            }
-            let r = http
-                .post(format!(
-                    "{}/station/{station}/{}",
-                    server.url,
-                    a["action"].as_str().unwrap()
-                ))
-                .header("authorization", format!("Station {}", keys[&station]))
-                .header("idempotency-key", a["key"].as_str().unwrap())
-                .json(&a["body"])
-                .send()
-                .await
-                .unwrap();
-            let status = r.status().as_u16() as i64;
-            let replayed = r.headers().contains_key("idempotent-replayed");
-            let answer: serde_json::Value = r.json().await.unwrap_or_default();
+            let (status, replayed, answer) = docks.retry(a).await;
             if *was_there {
                 assert!(replayed, "the retry of restored {a} is a replay");
                 assert_eq!(status, a["status"].as_i64().unwrap(), "{a}");

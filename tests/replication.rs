@@ -174,13 +174,7 @@ fn a_backup_works_while_the_database_is_replicated() {
     // Past Litestream's window, the replica has the payment taken after the backup.
     std::thread::sleep(Duration::from_millis(PROMISED_WINDOW_MS + 1500));
     let restored = dir.path().join("restored.db");
-    let (ok, said, err) = velodesk(&[
-        "restore",
-        "--from",
-        replica.to_str().unwrap(),
-        "--db",
-        restored.to_str().unwrap(),
-    ]);
+    let (ok, said, err) = restore(&replica, &restored);
     assert!(ok, "{said}{err}");
     assert_eq!(
         query(

@@ -168,6 +168,17 @@ pub fn velodesk(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// `velodesk restore --from REPLICA --db DB`; (success, stdout, stderr).
+pub fn restore(replica: &Path, db: &Path) -> (bool, String, String) {
+    velodesk(&[
+        "restore",
+        "--from",
+        replica.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ])
+}
+
 /// One number from `db` (opened read-only: the test never writes the city's database).
 pub fn query(db: &Path, sql: &str) -> i64 {
     let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
