@@ -16,7 +16,7 @@ mod quote;
 mod restore;
 mod scenario;
 mod serve;
-mod serve_replication;
+pub(crate) mod serve_replication;
 pub mod server_args;
 mod staff;
 mod system;
