@@ -135,10 +135,10 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             th.style(meaning),
         ));
     }
-    spans.extend([Span::styled(
+    spans.push(Span::styled(
         format!(" {age_text}"),
         th.style(Meaning::Muted),
-    )]);
+    ));
     if app.opts.read_only {
         spans.push(Span::styled(
             format!("  [{}]", app.t(T::ReadOnly)),
