@@ -9,17 +9,23 @@ VERSION=0.5.17
 VENV="${VELODESK_TOOLS:-$HOME/.local/share/velodesk}/litestream-$VERSION"
 BIN="$VENV/bin/litestream"
 
-if [ -x "$BIN" ] && [ "$("$BIN" version 2>/dev/null)" = "$VERSION" ]; then
-    echo "$BIN"
-    exit 0
-fi
-
 apt_install() {
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2
 }
+
+# The drill kills Litestream and the server together with `kill -KILL -- -GROUP` (procps;
+# a slim Debian image lacks it).
+if [ -z "$(type -P kill)" ]; then
+    apt_install procps
+fi
+
+if [ -x "$BIN" ] && [ "$("$BIN" version 2>/dev/null)" = "$VERSION" ]; then
+    echo "$BIN"
+    exit 0
+fi
 
 if ! command -v python3 >/dev/null 2>&1; then
     apt_install python3 python3-venv
