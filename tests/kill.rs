@@ -113,7 +113,21 @@ fn sigkill_under_load_loses_no_acknowledged_payment_and_check_stays_green() {
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Kill it once the load is under way (not after a fixed time: a busy machine
+        // may take that long to acknowledge a handful).
+        let started = std::time::Instant::now();
+        loop {
+            let acked = sent
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|p| p.entry.is_some())
+                .count();
+            if acked >= 20 || started.elapsed() > Duration::from_secs(30) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
