@@ -3,6 +3,8 @@
 //! procedures end to end; snapshot tests (insta) pin every screen and dialog in English and
 //! in Russian.
 
+#[path = "support/litestream.rs"]
+mod litestream;
 mod support;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -747,6 +749,38 @@ async fn a_console_on_a_server_says_when_it_is_stale() {
     let screen = d.screen();
     assert!(screen.contains("[STALE]"), "{screen}");
     assert!(screen.contains("Disconnected from the system"), "{screen}");
+}
+
+/// An admin's console on a server says in its header whether the server's database is
+/// replicated: `[NO REPLICA]` on a server without Litestream, `[REPLICA]` on one that
+/// Litestream replicates (the real one, `litestream replicate -exec velodesk serve`); an
+/// agent's console says nothing of it (only admins are told).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admins_console_says_whether_the_servers_database_is_replicated() {
+    async fn header(url: &str, name: &str) -> String {
+        let remote = RemoteBackend::connect(url, name, &support::password(name))
+            .await
+            .unwrap();
+        let d = Desk::open(Arc::new(remote), name, Lang::En).await;
+        d.screen().lines().next().unwrap().to_string()
+    }
+    let mut s = support::TestServer::start().await;
+    let head = header(&s.url, "ada").await;
+    assert!(head.contains("[LIVE] [NO REPLICA]"), "{head}");
+    let head = header(&s.url, "aigerim").await;
+    assert!(!head.contains("REPLICA"), "{head}");
+    s.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    support::city(&db);
+    let cfg = litestream::config(&db, &dir.path().join("replica"));
+    let server = tokio::task::spawn_blocking(move || litestream::Replicated::start(&cfg, &db))
+        .await
+        .unwrap();
+    let head = header(&server.url, "ada").await;
+    assert!(head.contains("[LIVE] [REPLICA]"), "{head}");
+    drop(server);
 }
 
 /// Depot staff on a server find riders by whole phone numbers only (first digits would

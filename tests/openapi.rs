@@ -18,6 +18,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/auth/logout"),
     ("get", "/auth/me"),
     ("get", "/info"),
+    ("get", "/replication"),
     ("get", "/clock"),
     ("post", "/clock"),
     ("get", "/staff/{name}/role"),

@@ -27,7 +27,7 @@ use axum::middleware::map_response;
 use axum::routing::get;
 use problem::{Problem, problem_everywhere};
 pub use routes::gbfs::GbfsOptions;
-use routes::{depot, desk, events, gbfs, lookups, setup, station};
+use routes::{depot, desk, events, gbfs, lookups, replication, setup, station};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -162,6 +162,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(lookups::info))
+        .routes(routes!(replication::replication))
         .routes(routes!(lookups::now, setup::advance_clock))
         .routes(routes!(lookups::staff_role))
         .routes(routes!(lookups::stations, setup::add_station))

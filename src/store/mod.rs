@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod passes;
 pub mod people;
+pub mod replication;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -194,6 +195,14 @@ impl Store {
     pub fn set_bulk_mode(&mut self, bulk: bool) -> Result<()> {
         self.conn
             .pragma_update(None, "synchronous", if bulk { "OFF" } else { "FULL" })?;
+        Ok(())
+    }
+
+    /// SQLite's automatic checkpoint after a commit once the WAL holds `pages` pages (its
+    /// default 1000); 0 turns it off, to leave checkpoints to Litestream while it
+    /// replicates (see `store::replication`).
+    pub fn set_wal_autocheckpoint(&mut self, pages: u32) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
         Ok(())
     }
 

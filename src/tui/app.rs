@@ -90,6 +90,7 @@ pub enum Reply {
     Now(BResult<DateTime<Utc>>),
     Role(BResult<Role>),
     Desk(BResult<DeskInfo>),
+    Replication(BResult<Option<crate::store::replication::Replication>>),
     Stations(BResult<Vec<StationCounts>>),
     Station(StationId, BResult<StationView>),
     Search(u64, BResult<Vec<RiderHit>>),
@@ -291,6 +292,8 @@ pub struct App {
     pub info: BackendInfo,
     pub role: Option<Role>,
     pub desk: Option<DeskInfo>,
+    /// Whether the server's database is replicated (asked by admins only).
+    pub replication: Option<crate::store::replication::Replication>,
     pub tariff: Option<Tariff>,
     pub now: Option<DateTime<Utc>>,
     pub last_update: Option<Instant>,
@@ -344,6 +347,7 @@ impl App {
             info,
             role: None,
             desk: None,
+            replication: None,
             tariff: None,
             now: None,
             last_update: None,
@@ -437,6 +441,14 @@ impl App {
         }
         if self.view == View::Rebalance {
             self.request_van();
+        }
+    }
+
+    /// An admin's console asks whether the database is replicated (the header says so).
+    pub(super) fn request_replication(&mut self) {
+        if self.role == Some(Role::Admin) {
+            let b = self.backend.clone();
+            self.spawn(async move { Reply::Replication(b.replication().await) });
         }
     }
 

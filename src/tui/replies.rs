@@ -23,6 +23,9 @@ impl App {
         if self.alerts_dirty || due {
             self.refresh_alerts();
         }
+        if due {
+            self.request_replication();
+        }
         if let Some(p) = &self.rider
             && p.view.as_ref().is_some_and(|v| v.open_rental.is_some())
         {
@@ -84,7 +87,13 @@ impl App {
     pub(super) fn on_reply(&mut self, r: Reply) {
         match r {
             Reply::Now(Ok(now)) => self.now = Some(now),
-            Reply::Role(Ok(role)) => self.role = Some(role),
+            Reply::Role(Ok(role)) => {
+                self.role = Some(role);
+                self.request_replication();
+            }
+            Reply::Replication(Ok(r)) => self.replication = r,
+            // The link's state says why; the last answer stands meanwhile.
+            Reply::Replication(Err(_)) => {}
             Reply::Desk(Ok(d)) => {
                 self.tariff = d.tariff().ok();
                 self.desk = Some(d);

@@ -67,6 +67,8 @@ texts! {
     // Header
     Live => "LIVE", "В СЕТИ", "ТІКЕЛЕЙ";
     Stale => "STALE", "УСТАРЕЛО", "ЕСКІРГЕН";
+    Replicated => "REPLICA", "РЕПЛИКА", "РЕПЛИКА";
+    NotReplicated => "NO REPLICA", "НЕТ РЕПЛИКИ", "РЕПЛИКА ЖОҚ";
     Updated => "updated {} ago", "обновлено {} назад", "{} бұрын жаңартылды";
     ReadOnly => "READ-ONLY", "ТОЛЬКО ЧТЕНИЕ", "ТЕК ОҚУ";
     DemoNote => "Demo city: a fresh simulated system (nothing is real)", "Демо-город: новая симулированная система (всё ненастоящее)", "Демо-қала: жаңа симуляцияланған жүйе (бәрі жалған)";

@@ -255,3 +255,96 @@ impl Watch {
             .unwrap()
     }
 }
+
+/// The docks of a `bench load --journal`, retrying its requests against a server (after a
+/// crash or a restore): each station is given a new key by an admin once, and each
+/// request goes again with its Idempotency-Key.
+pub struct Docks {
+    url: String,
+    admin: String,
+    keys: std::collections::HashMap<i64, String>,
+    http: reqwest::Client,
+}
+
+impl Docks {
+    /// Docks on the server at `url`, their keys made by the admin `admin`.
+    pub async fn new(url: &str, admin: &str) -> Docks {
+        Docks {
+            url: url.to_string(),
+            admin: login(url, admin).await,
+            keys: Default::default(),
+            http: client(),
+        }
+    }
+
+    /// Send the journal's request `a` again: (status, whether replayed, answer).
+    pub async fn retry(&mut self, a: &serde_json::Value) -> (i64, bool, serde_json::Value) {
+        let station = a["station"].as_i64().unwrap();
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.keys.entry(station) {
+            let path = format!("/stations/{station}/key");
+            let k = post_json(&self.url, &path, &self.admin, &serde_json::json!({})).await;
+            slot.insert(k["key"].as_str().unwrap().to_string());
+        }
+        let r = self
+            .http
+            .post(format!(
+                "{}/station/{station}/{}",
+                self.url,
+                a["action"].as_str().unwrap()
+            ))
+            .header("authorization", format!("Station {}", self.keys[&station]))
+            .header("idempotency-key", a["key"].as_str().unwrap())
+            .json(&a["body"])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16() as i64;
+        let replayed = r.headers().contains_key("idempotent-replayed");
+        (status, replayed, r.json().await.unwrap_or_default())
+    }
+}
+
+/// `velodesk bench load --server URL` as the admin `ada`: 4 clients for up to a minute,
+/// every acknowledged station request written to `journal`.
+pub fn bench_load_with_journal(url: &str, journal: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_velodesk"))
+        .args(["bench", "load", "--server", url, "--username", "ada"])
+        .args(["--clients", "4", "--seconds", "60", "--journal"])
+        .arg(journal)
+        .env("VELODESK_PASSWORD", password("ada"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait (30 s at most) until `db` has `n` ended rentals: the bench's riders are under way.
+pub fn wait_for_ended_rentals(db: &Path, n: i64) {
+    let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let ended = || -> i64 {
+        c.query_row(
+            "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    while ended() < n {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the bench's riders never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The lines of a bench's journal.
+pub fn read_journal(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

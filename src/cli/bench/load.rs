@@ -6,7 +6,9 @@
 //! Without `--server` it starts an in-process server on a throw-away city whose clock runs
 //! by itself, as production's does, at 60× from a summer noon (in season, so rentals are
 //! allowed; each client's riders take turns, so a rider's trips are minutes apart and not
-//! one endless D3 chain).
+//! one endless D3 chain). Run under `litestream replicate -exec` (a directory watch, see
+//! BENCHMARKS.md) it is measured as `velodesk serve` runs there: it says so, and leaves WAL
+//! checkpoints to Litestream.
 
 use super::{BenchDir, failed, group, human, median_p99, rate};
 use crate::cli::CliError;
@@ -103,6 +105,15 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
             )
             .await
             .map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+            // As `velodesk serve` does: under Litestream, its checkpoints (README).
+            let replication =
+                crate::cli::serve_replication::at_start(&dir.path().join("velodesk.db")).await;
+            writeln!(out, "bench load: replication: {}", replication.describe())?;
+            if let Some(why) =
+                crate::cli::serve_replication::follow(&running, &replication, None).await
+            {
+                writeln!(out, "bench load: replication: {why}")?;
+            }
             (running.url(), BENCH_PASSWORD.to_string(), Some(running))
         }
     };
@@ -472,6 +483,7 @@ async fn rider_client(
                     s.acknowledged.push(json!({
                         "station": c.station, "action": action, "key": key,
                         "body": body, "status": status, "answer": answer,
+                        "acknowledged_ms": chrono::Utc::now().timestamp_millis(),
                     }));
                 }
                 Some(_) => {}

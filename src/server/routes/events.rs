@@ -3,7 +3,8 @@
 //! `?after=`): first the events it missed, from the log, then the live ones, none twice,
 //! none skipped (the live stream is subscribed before the log is read; ids dedupe). A
 //! client that gives no position gets a first `event: hello` whose `id:` is the head of the
-//! log, its resume point should the connection break before any event.
+//! log, its resume point should the connection break before any event; so does one whose
+//! position is past the head (a server restored from its replica lost the last events).
 //!
 //! A stream lives no longer than its session: the session is looked up again before events
 //! are sent (at most once a second while they flow) and every few seconds when idle, and
@@ -84,9 +85,14 @@ pub async fn stream(
         .or(q.after);
     let mut live = st.backend.subscribe();
     // Read after subscribing: anything newer arrives live.
+    let logged = st.db.run(crate::store::event_log::last_event_id).await.ok();
+    // A position past the log's head: the database was restored from its replica and lost
+    // its last events, whose ids new events take again. Such a client starts again at the
+    // head, with a hello (else it would skip as many new events as were lost).
+    let after = after.filter(|a| logged.is_none_or(|h| *a <= h));
     let head = match after {
         Some(_) => None,
-        None => st.db.run(crate::store::event_log::last_event_id).await.ok(),
+        None => logged,
     };
     let (tx, rx) = mpsc::channel(256);
     let backend = st.backend.clone();

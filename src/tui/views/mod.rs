@@ -124,8 +124,22 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             th.style(Meaning::Normal),
         ),
         Span::styled(format!("[{}]", app.t(word)), th.style(meaning)),
-        Span::styled(format!(" {age_text}"), th.style(Meaning::Muted)),
     ];
+    if let Some(r) = &app.replication {
+        let (word, meaning) = if r.is_live() {
+            (T::Replicated, Meaning::Ok)
+        } else {
+            (T::NotReplicated, Meaning::Danger)
+        };
+        spans.push(Span::styled(
+            format!(" [{}]", app.t(word)),
+            th.style(meaning),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(" {age_text}"),
+        th.style(Meaning::Muted),
+    ));
     if app.opts.read_only {
         spans.push(Span::styled(
             format!("  [{}]", app.t(T::ReadOnly)),
