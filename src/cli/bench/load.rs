@@ -99,6 +99,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                     session: chrono::Duration::hours(SESSION_HOURS),
                     gbfs: Default::default(),
                     proxy: crate::server::client_addr::Proxy::None,
+                    limits: Default::default(),
                 },
             )
             .await

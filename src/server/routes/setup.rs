@@ -15,7 +15,7 @@ use crate::server::extract::Call;
 use crate::server::idempotent::mutate_audited;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Problems, secret};
+use crate::server::{IdempotencyKey, Limited, Problems, secret};
 use crate::store::fleet::NewStation;
 use crate::store::people::NewRider;
 use crate::store::{auth, people};
@@ -32,8 +32,8 @@ fn on<T>(target: String) -> impl Fn(&T) -> String + Send + Sync + 'static {
 
 /// Add or update a station (its docks are created).
 #[utoipa::path(post, path = "/stations", tag = "setup", params(IdempotencyKey),
-    request_body = Object,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    request_body = crate::server::schema::NewStation,
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_station(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -49,7 +49,7 @@ pub async fn add_station(
 /// Add a bike, docked at a station or not.
 #[utoipa::path(post, path = "/bikes", tag = "setup", params(IdempotencyKey),
     request_body = NewBikeRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_bike(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -64,8 +64,8 @@ pub async fn add_bike(
 
 /// Register a rider.
 #[utoipa::path(post, path = "/riders", tag = "setup", params(IdempotencyKey),
-    request_body = Object,
-    responses((status = 200, body = i64, description = "the rider ID"), Problems))]
+    request_body = crate::server::schema::NewRider,
+    responses((status = 200, body = i64, description = "the rider ID", content_type = "application/json"), Problems, Limited))]
 pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<NewRider>) -> Answer {
     who.may(StaffAction::RevealPersonalData)?;
     let body = call.parse()?;
@@ -78,7 +78,7 @@ pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<Ne
 /// the account's sessions end, as a password changed from the shell ends them).
 #[utoipa::path(post, path = "/staff", tag = "setup", params(IdempotencyKey),
     request_body = NewStaffRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_staff(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -95,9 +95,10 @@ pub async fn add_staff(
             return Err(ApiError::invalid("password: at least 8 characters"));
         }
         Some(p) => Some(
-            tokio::task::spawn_blocking(move || secret::hash_password(&p))
+            st.passwords
+                .run(move || secret::hash_password(&p))
                 .await
-                .map_err(|e| ApiError::internal(e.to_string()))?
+                .map_err(|_| crate::server::auth::busy())?
                 .map_err(ApiError::internal)?,
         ),
         None => None,
@@ -120,7 +121,7 @@ pub async fn add_staff(
 #[utoipa::path(post, path = "/staff/{name}/disable", tag = "setup",
     params(("name" = String, Path), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn disable_staff(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -147,7 +148,7 @@ pub async fn disable_staff(
 #[utoipa::path(post, path = "/stations/{id}/key", tag = "setup",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = StationKey), Problems))]
+    responses((status = 200, body = StationKey), Problems, Limited))]
 pub async fn station_key(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -174,7 +175,7 @@ pub async fn station_key(
 /// override. Refused `invalid` when `to` comes before `from`.
 #[utoipa::path(post, path = "/season", tag = "setup", params(IdempotencyKey),
     request_body = SeasonRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn set_season(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -192,7 +193,7 @@ pub async fn set_season(
 /// `Idempotency-Key` it answers the first call's report.
 #[utoipa::path(post, path = "/clock", tag = "setup", params(IdempotencyKey),
     request_body = ClockRequest,
-    responses((status = 200, body = Object, description = "what the nightly postings did"), Problems))]
+    responses((status = 200, body = crate::server::schema::PostingReport, description = "what the nightly postings did"), Problems, Limited))]
 pub async fn advance_clock(
     State(st): State<AppState>,
     who: AuthStaff,
