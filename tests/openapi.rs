@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/staff/{name}/role"),
     ("post", "/staff"),
     ("post", "/staff/{name}/disable"),
+    ("post", "/staff/{name}/enable"),
     ("get", "/stations"),
     ("post", "/stations"),
     ("get", "/stations/{id}"),

@@ -20,6 +20,7 @@ pub mod schema;
 pub mod secret;
 pub mod sidedb;
 pub mod state;
+pub mod validate;
 
 use crate::backend::LocalBackend;
 use crate::clock::Clock;
@@ -226,6 +227,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(setup::add_bike))
         .routes(routes!(setup::add_staff))
         .routes(routes!(setup::disable_staff))
+        .routes(routes!(setup::enable_staff))
         .routes(routes!(setup::station_key))
         .routes(routes!(setup::set_season))
         .routes(routes!(station::unlock))

@@ -8,6 +8,25 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use utoipa::ToSchema;
 
+/// A staff member's role.
+#[derive(ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Agent,
+    Depot,
+    Supervisor,
+    Admin,
+}
+
+/// How money arrived (R20).
+#[derive(ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PayMethod {
+    Cash,
+    Card,
+    Bank,
+}
+
 /// A station to create or update (its docks are created up to `docks`).
 #[derive(ToSchema)]
 pub struct NewStation {

@@ -12,7 +12,7 @@ use crate::server::extract::Call;
 use crate::server::idempotent::mutate;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Limited, Problems};
+use crate::server::{IdempotencyKey, Limited, Problems, validate};
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -31,6 +31,7 @@ pub async fn pay(
 ) -> Answer {
     who.may(StaffAction::TakePayment)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .pay(RiderId(id), b.amount, b.method, Some(&who.name));
@@ -67,6 +68,7 @@ pub async fn hold_deposit(
 ) -> Answer {
     who.may(StaffAction::HoldDeposit)?;
     let body = call.parse()?;
+    validate::amount("amount", body.amount, false)?;
     let op = st
         .backend
         .hold_deposit(RiderId(id), body.amount, Some(&who.name));
@@ -144,6 +146,9 @@ pub async fn fine(
 ) -> Answer {
     who.may(StaffAction::EnterFine)?;
     let b = call.parse()?;
+    if let Some(a) = b.amount {
+        validate::amount("amount", a, false)?;
+    }
     let Some(kind) = FineKind::parse(&b.kind) else {
         return Err(ApiError::invalid(format!(
             "kind: {:?} is not a fine kind (late, damage, accident, no-explanation, parts, access-sharing)",
@@ -203,6 +208,7 @@ pub async fn credit_claim(
 ) -> Answer {
     who.may(StaffAction::CreditClaim)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .credit_claim(RiderId(id), b.amount, &b.reason, &who.name);
@@ -222,6 +228,7 @@ pub async fn give_bonus(
 ) -> Answer {
     who.may(StaffAction::GiveBonus)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .give_bonus(RiderId(id), b.amount, &b.reason, &who.name);
@@ -241,6 +248,7 @@ pub async fn correct(
 ) -> Answer {
     who.may(StaffAction::Correct)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, true)?;
     let op = st
         .backend
         .correct(RiderId(id), b.entry, b.amount, &b.reason, &who.name);

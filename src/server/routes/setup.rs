@@ -12,14 +12,15 @@ use crate::engine::refuse;
 use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate_audited;
+use crate::server::idempotent::{mutate_audited, mutate_audited_secret};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Limited, Problems, secret};
+use crate::server::{IdempotencyKey, Limited, Problems, secret, validate};
 use crate::store::fleet::NewStation;
 use crate::store::people::NewRider;
 use crate::store::{auth, people};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 
@@ -57,6 +58,7 @@ pub async fn add_bike(
 ) -> Answer {
     who.admin()?;
     let b = call.parse()?;
+    validate::new_id("id", b.id.0)?;
     let op = st.backend.add_bike(b.id, b.station);
     let target = format!("bike {}", b.id);
     mutate_audited(&st, &who, call.idem, "add-bike", on(target), op).await
@@ -69,6 +71,7 @@ pub async fn add_bike(
 pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<NewRider>) -> Answer {
     who.may(StaffAction::RevealPersonalData)?;
     let body = call.parse()?;
+    validate::new_rider(&body, st.clock.now().date_naive())?;
     let op = st.backend.add_rider(body);
     let target = |id: &RiderId| format!("rider {id}");
     mutate_audited(&st, &who, call.idem, "add-rider", target, op).await
@@ -90,10 +93,10 @@ pub async fn add_staff(
         role,
         password,
     } = call.parse()?;
+    if let Some(p) = &password {
+        validate::password(p)?;
+    }
     let hash = match password {
-        Some(p) if p.chars().count() < 8 => {
-            return Err(ApiError::invalid("password: at least 8 characters"));
-        }
         Some(p) => Some(
             st.passwords
                 .run(move || secret::hash_password(&p))
@@ -143,8 +146,35 @@ pub async fn disable_staff(
     mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
-/// A new key for a station's docks (the old one stops working): shown once, and again to
-/// a retry with the same `Idempotency-Key` (kept as long as idempotency records are).
+/// Enable a disabled staff account: it logs in with the password it has. Adding an
+/// account again never enables it.
+#[utoipa::path(post, path = "/staff/{name}/enable", tag = "setup",
+    params(("name" = String, Path, max_length = 64), IdempotencyKey),
+    request_body = Empty,
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
+pub async fn enable_staff(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Path(name): Path<String>,
+    call: Call<Empty>,
+) -> Answer {
+    who.may(StaffAction::ManageStaff)?;
+    call.parse()?;
+    let target = format!("enable {name}");
+    let op = st.backend.call(move |e| {
+        e.write_with(move |_, c| {
+            if !people::enable_staff(c, &name)? {
+                return refuse(Refusal::NotFound, format!("no staff member {name:?}"));
+            }
+            Ok(())
+        })
+    });
+    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
+}
+
+/// A new key for a station's docks (the old one stops working), shown once: no record
+/// keeps it. A retry with the same `Idempotency-Key` is answered 409 `key-issued` (the key
+/// was issued; if it was lost, rotate again with a new key).
 #[utoipa::path(post, path = "/stations/{id}/key", tag = "setup",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = Empty,
@@ -167,7 +197,20 @@ pub async fn station_key(
         })
     });
     let target = format!("station {id}");
-    mutate_audited(&st, &who, call.idem, "station-key", on(target), op).await
+    let issued = |k: &StationKey| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "key-issued",
+            format!(
+                "station {}'s key (SHA-256 {}…) was issued to the first request with this \
+                 Idempotency-Key and is not kept anywhere: if it was lost, rotate the key \
+                 again with a new Idempotency-Key",
+                k.station,
+                &secret::token_hash(&k.key)[..12]
+            ),
+        )
+    };
+    mutate_audited_secret(&st, &who, call.idem, "station-key", on(target), issued, op).await
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
@@ -183,6 +226,7 @@ pub async fn set_season(
 ) -> Answer {
     who.admin()?;
     let SeasonRequest { from, to } = call.parse()?;
+    validate::season(from, to)?;
     let op = st.backend.set_season(from, to);
     let target = format!("{from} to {to}");
     mutate_audited(&st, &who, call.idem, "set-season", on(target), op).await
