@@ -119,15 +119,7 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_staff_member_out_elsew
         let url = s.url.clone();
         async move {
             let t = login(&url, name).await;
-            let v: Value = client()
-                .get(format!("{url}/alerts"))
-                .bearer_auth(t)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let v = get_json_as(&format!("{url}/alerts"), &t).await;
             v.as_array()
                 .unwrap()
                 .iter()
@@ -146,15 +138,7 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_staff_member_out_elsew
     assert_eq!(alerts_of("sergey").await.len(), 1, "a supervisor sees it");
     assert!(alerts_of("bolat").await.is_empty(), "an agent does not");
     let admin = login(&s.url, "ada").await;
-    let log: Value = client()
-        .get(format!("{}/events/log?after=0&limit=5000", s.url))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = get_json_as(&format!("{}/events/log?after=0&limit=5000", s.url), &admin).await;
     let streamed = log.as_array().unwrap().iter().any(|pair| {
         pair[1]["type"] == "alert"
             && pair[1]["kind"] == "login-locked"
@@ -336,15 +320,11 @@ async fn guessing_phone_numbers_is_slowed_to_a_few_a_second_and_audited() {
     assert_eq!(search(&s.url, &agent, "Rider").await.status(), 200);
     // Each whole number looked up by a role that may not see personal data is audited.
     let sup = login(&s.url, "sergey").await;
-    let audit: Value = client()
-        .get(format!("{}/audit?action=search-by-phone&limit=1000", s.url))
-        .bearer_auth(sup)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audit = get_json_as(
+        &format!("{}/audit?action=search-by-phone&limit=1000", s.url),
+        &sup,
+    )
+    .await;
     let records = audit.as_array().unwrap();
     assert_eq!(
         records.len(),
@@ -530,15 +510,7 @@ async fn info_tells_a_stranger_the_city_and_time_zone_only() {
     assert_eq!(keys, ["city", "time_zone"], "{public}");
     assert!(!public.to_string().contains("city.db"));
     let t = login(&s.url, "aigerim").await;
-    let full: Value = client()
-        .get(format!("{}/info", s.url))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let full = get_json_as(&format!("{}/info", s.url), &&t).await;
     assert!(
         full["location"].as_str().unwrap().contains("city.db"),
         "{full}"

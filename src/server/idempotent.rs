@@ -65,6 +65,19 @@ impl<T> Clone for Audit<T> {
 }
 
 impl<T> Audit<T> {
+    fn of(
+        who: &AuthStaff,
+        action: &'static str,
+        target: impl Fn(&T) -> String + Send + Sync + 'static,
+    ) -> Audit<T> {
+        Audit {
+            staff: who.name.clone(),
+            role: who.role.as_str(),
+            action,
+            target: Arc::new(target),
+        }
+    }
+
     fn record(&self, c: &Connection, ctx: &Ctx<'_>, answer: &T) -> crate::store::Result<()> {
         audit::record(
             c,
@@ -121,12 +134,7 @@ where
     T: Serialize + Send + 'static,
     F: Future<Output = BResult<T>>,
 {
-    let audit = Audit {
-        staff: who.name.clone(),
-        role: who.role.as_str(),
-        action,
-        target: Arc::new(target),
-    };
+    let audit = Audit::of(who, action, target);
     once(st, who.principal(), idem, Some(audit), the_answer(), op).await
 }
 
@@ -147,12 +155,7 @@ where
     T: Serialize + Send + 'static,
     F: Future<Output = BResult<T>>,
 {
-    let audit = Audit {
-        staff: who.name.clone(),
-        role: who.role.as_str(),
-        action,
-        target: Arc::new(target),
-    };
+    let audit = Audit::of(who, action, target);
     let remember: Remember<T> = Arc::new(move |v: &T| {
         let e = refusal(v);
         serde_json::to_string(&e.problem())

@@ -214,6 +214,19 @@ pub async fn get_json(url: &str) -> serde_json::Value {
         .unwrap()
 }
 
+/// `GET url` as `token`, its answer as JSON.
+pub async fn get_json_as(url: &str, token: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// `POST url{path}` with `body` as `token`, its answer as JSON.
 pub async fn post_json(
     url: &str,

@@ -131,25 +131,13 @@ pub async fn disable_staff(
     Path(name): Path<String>,
     call: Call<Empty>,
 ) -> Answer {
-    who.may(StaffAction::ManageStaff)?;
-    call.parse()?;
-    let target = format!("disable {name}");
-    let op = st.backend.call(move |e| {
-        e.write_with(move |_, c| {
-            if !people::disable_staff(c, &name)? {
-                return refuse(Refusal::NotFound, format!("no staff member {name:?}"));
-            }
-            auth::end_sessions_of(c, &name)?;
-            Ok(())
-        })
-    });
-    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
+    switch_staff(st, who, name, call, false).await
 }
 
 /// Enable a disabled staff account: it logs in with the password it has. Adding an
 /// account again never enables it.
 #[utoipa::path(post, path = "/staff/{name}/enable", tag = "setup",
-    params(("name" = String, Path, max_length = 64), IdempotencyKey),
+    params(("name" = String, Path), IdempotencyKey),
     request_body = Empty,
     responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn enable_staff(
@@ -158,13 +146,32 @@ pub async fn enable_staff(
     Path(name): Path<String>,
     call: Call<Empty>,
 ) -> Answer {
+    switch_staff(st, who, name, call, true).await
+}
+
+/// Enable or disable an account (disabling ends its sessions), audited as `manage-staff`.
+async fn switch_staff(
+    st: AppState,
+    who: AuthStaff,
+    name: String,
+    call: Call<Empty>,
+    enable: bool,
+) -> Answer {
     who.may(StaffAction::ManageStaff)?;
     call.parse()?;
-    let target = format!("enable {name}");
+    let target = format!("{} {name}", if enable { "enable" } else { "disable" });
     let op = st.backend.call(move |e| {
         e.write_with(move |_, c| {
-            if !people::enable_staff(c, &name)? {
+            let found = if enable {
+                people::enable_staff(c, &name)?
+            } else {
+                people::disable_staff(c, &name)?
+            };
+            if !found {
                 return refuse(Refusal::NotFound, format!("no staff member {name:?}"));
+            }
+            if !enable {
+                auth::end_sessions_of(c, &name)?;
             }
             Ok(())
         })
