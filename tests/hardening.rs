@@ -510,7 +510,7 @@ async fn info_tells_a_stranger_the_city_and_time_zone_only() {
     assert_eq!(keys, ["city", "time_zone"], "{public}");
     assert!(!public.to_string().contains("city.db"));
     let t = login(&s.url, "aigerim").await;
-    let full = get_json_as(&format!("{}/info", s.url), &&t).await;
+    let full = get_json_as(&format!("{}/info", s.url), &t).await;
     assert!(
         full["location"].as_str().unwrap().contains("city.db"),
         "{full}"
