@@ -58,7 +58,7 @@ pub struct NewRider {
     pub id: Option<i64>,
     #[schema(min_length = 1, max_length = 100)]
     pub surname: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(max_length = 100)]
     pub name: String,
     #[schema(max_length = 100)]
     pub patronymic: String,

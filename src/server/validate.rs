@@ -83,7 +83,7 @@ pub fn new_rider(r: &NewRider, today: NaiveDate) -> Result<(), ApiError> {
         new_id("id", id.0)?;
     }
     text("surname", &r.surname, 1, 100)?;
-    text("name", &r.name, 1, 100)?;
+    text("name", &r.name, 0, 100)?;
     text("patronymic", &r.patronymic, 0, 100)?;
     optional("phone", &r.phone, 100)?;
     optional("email", &r.email, 200)?;
