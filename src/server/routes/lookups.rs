@@ -94,8 +94,11 @@ pub async fn bike(
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
 pub struct SearchQuery {
     /// ID, phone, e-mail, card, surname or name prefix, or the bike being ridden.
+    #[param(max_length = 200)]
     pub q: String,
+    /// At most this many hits (1 to 200, default 20).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: usize,
 }
 
