@@ -142,7 +142,7 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert!(season(d(2025, 4, 1), d(2025, 10, 31)).is_ok());
         let e = season(d(2025, 4, 1), d(262_142, 1, 1)).unwrap_err();
-        assert!(e.detail.contains("to: 262142-01-01"), "{}", e.detail);
+        assert!(e.detail.contains("to: +262142-01-01"), "{}", e.detail);
         let today = d(2025, 6, 1);
         let mut r = NewRider {
             surname: "A".into(),
