@@ -6,6 +6,7 @@ pub mod clock;
 pub mod domain;
 pub mod engine;
 pub mod gbfs;
+pub mod logging;
 pub mod scenario;
 pub mod server;
 pub mod sim;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use support::*;
 use tokio::sync::broadcast;
-use velodesk::backend::{Backend, LocalBackend, RemoteBackend};
+use velodesk::backend::{Backend, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::tariff::FineKind;
 use velodesk::domain::{BikeId, RiderId, StationId, Tenge};
@@ -90,7 +90,7 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add("clock", &ada.advance_clock(now).await);
     log.add(
         "return",
-        &docks.return_bike(BikeId(1), s1, false, false).await,
+        &docks.return_bike(BikeId(1), s1, DockOutcome::Locked).await,
     );
 
     // A full station: refused, call, permission, cable lock (R14).
@@ -99,7 +99,7 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add("clock", &ada.advance_clock(now).await);
     log.add(
         "return full",
-        &docks.return_bike(BikeId(2), s2, false, false).await,
+        &docks.return_bike(BikeId(2), s2, DockOutcome::Locked).await,
     );
     log.add(
         "cable lock early",

@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
-use velodesk::backend::{Backend, ConnectionState, LocalBackend, RemoteBackend};
+use velodesk::backend::{Backend, ConnectionState, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
@@ -372,6 +372,30 @@ async fn d14_a_big_fine_is_previewed_then_approved_by_a_supervisor() {
     assert!(s.contains("approved and posted"), "{s}");
 }
 
+/// D30: a payment above the bound is stopped by the form, which says the bound, in the
+/// desk's language; nothing reaches the engine, and the balance stays.
+#[tokio::test]
+async fn d30_the_payment_form_says_the_bound() {
+    let b = city().await;
+    for (lang, bound) in [
+        (Lang::En, "from 1 to 10 000 000 ₸"),
+        (Lang::Ru, "от 1 до 10 000 000 ₸"),
+    ] {
+        let mut d = Desk::open(b.clone(), "aigerim", lang).await;
+        d.keys(":").await;
+        d.typ("rider 1043").await;
+        d.keys("Enter p").await;
+        d.typ("10000001").await;
+        d.keys("Enter").await;
+        let s = d.screen();
+        assert!(s.contains(bound), "{lang:?}: {s}");
+        d.keys("Esc").await;
+    }
+    let v = b.rider(RiderId(1043)).await.unwrap();
+    assert_eq!(v.ledger.len(), 1, "only the first payment: {:?}", v.ledger);
+    assert_eq!(v.rider.balance, Tenge(20_000));
+}
+
 /// R12: a lock error leaves the rental running; the agent ends it by hand at the lock-error
 /// time and station (prefilled), sees the price first, and the rental is over.
 #[tokio::test]
@@ -379,7 +403,7 @@ async fn r12_a_stuck_rental_is_ended_by_hand_at_the_lock_error_time() {
     let b = city().await;
     b.rent(RiderId(1044), BikeId(102), "1234").await.unwrap();
     b.advance_clock(at("2025-06-02 09:40")).await.unwrap();
-    b.return_bike(BikeId(102), StationId(1005), true, false)
+    b.return_bike(BikeId(102), StationId(1005), DockOutcome::LockError)
         .await
         .unwrap();
     b.advance_clock(at("2025-06-02 11:00")).await.unwrap();

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::{Arc, Barrier};
-use velodesk::backend::{Backend, LocalBackend};
+use velodesk::backend::{Backend, DockOutcome, LocalBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::{FineKind, bundled};
@@ -133,7 +133,8 @@ fn r8_races_between_connections_never_give_two_rentals() {
             "{loser:?}"
         );
         // Return it so the next round starts clean.
-        a.return_bike(bike, StationId(1), false, false).unwrap();
+        a.return_bike(bike, StationId(1), DockOutcome::Locked)
+            .unwrap();
     }
     // One rider, two bikes, two connections.
     for round in 0..10i64 {
@@ -161,7 +162,8 @@ fn r8_races_between_connections_never_give_two_rentals() {
             "round {round}: one rider got two bikes or none: {ra:?} {rb:?}"
         );
         let bike = if ra.is_ok() { BikeId(1) } else { BikeId(2) };
-        a.return_bike(bike, StationId(1), false, false).unwrap();
+        a.return_bike(bike, StationId(1), DockOutcome::Locked)
+            .unwrap();
     }
     assert!(a.verify().unwrap().is_empty());
 }
@@ -264,7 +266,7 @@ proptest! {
                     Ok(_) => {
                         t += chrono::Duration::minutes(min);
                         e.advance_to(t).unwrap();
-                        e.return_bike(BikeId(1), StationId(1), false, false).map(drop)
+                        e.return_bike(BikeId(1), StationId(1), DockOutcome::Locked).map(drop)
                     }
                     Err(x) => Err(x),
                 },
@@ -318,7 +320,7 @@ async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events(
     );
     b.advance_clock(at("2025-06-01 09:45")).await.unwrap();
     let q = b
-        .return_bike(BikeId(70), StationId(7), false, false)
+        .return_bike(BikeId(70), StationId(7), DockOutcome::Locked)
         .await
         .unwrap()
         .unwrap();
@@ -644,6 +646,7 @@ fn r17_each_accrual_posts_once_and_verify_names_one_left_behind() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("almaty.db");
     let (mut e, id) = one_rider_system(&db, "almaty");
+    e.hold_deposit(id, Tenge(37_500), None).unwrap();
     e.buy(id, "day1", None).unwrap();
     assert_eq!(e.rider_view(id).unwrap().pending.len(), 1, "the fee waits");
     let report = e.advance_to(at("2025-06-03 08:00")).unwrap();

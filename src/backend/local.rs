@@ -70,7 +70,9 @@ impl LocalBackend {
                     let first = rx.recv_timeout(Duration::from_secs(1));
                     if !simulated {
                         // Due jobs first, as production: the clock moved since the last job.
-                        let _ = engine.advance_to(thread_clock.now());
+                        if let Err(e) = engine.advance_to(thread_clock.now()) {
+                            log::error!("what fell due was not run (retried in a second): {e}");
+                        }
                     }
                     let mut batch = match first {
                         Ok(job) => vec![job],
@@ -389,11 +391,9 @@ impl Backend for LocalBackend {
         &self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> BResult<Option<Quote>> {
-        self.call(move |e| e.return_bike(bike, station, lock_error, faulty))
-            .await
+        self.call(move |e| e.return_bike(bike, station, how)).await
     }
     async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
         self.call(move |e| e.call_cable_lock(rider, station)).await

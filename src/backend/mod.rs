@@ -11,6 +11,7 @@ pub use local::LocalBackend;
 pub use remote::RemoteBackend;
 
 use crate::domain::pricing::Quote;
+pub use crate::domain::rental::DockOutcome;
 use crate::domain::roles::Role;
 use crate::domain::tariff::FineKind;
 use crate::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
@@ -176,12 +177,12 @@ pub trait Backend: Send + Sync {
     async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()>;
     async fn pull(&self, bike: BikeId) -> BResult<RentalId>;
     async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId>;
+    /// The bike is pushed into a free dock of `station`, and the dock reports `how` (R12, R13).
     async fn return_bike(
         &self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> BResult<Option<Quote>>;
     async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()>;
     async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote>;

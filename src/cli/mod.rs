@@ -75,6 +75,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let Some(command) = cli.command else {
         return console::run(&cli.console);
     };
+    if !matches!(command, Command::Console(_) | Command::Demo(_)) {
+        // The console (and the demo's console) log to their file, set when they start.
+        crate::logging::to_stderr();
+    }
     match command {
         Command::Console(a) => console::run(&a),
         Command::Quote(a) => quote::run(&a, out),

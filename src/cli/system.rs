@@ -105,7 +105,21 @@ pub fn settle(a: &SettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError>
         other => failed(format!("settling {}", a.db.display()))(other),
     })?;
     write_report(out, &report, &format_local(tz, at), &tz.to_string())?;
-    Ok(ExitCode::SUCCESS)
+    if report.failed == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // D31: the others posted; the riders who did not are named, and the run says it failed.
+    let failures = engine
+        .read(|_, c| Ok(crate::store::ledger::posting_failures(c)?))
+        .map_err(failed(format!("reading {}", a.db.display())))?;
+    writeln!(
+        out,
+        "Not posted (every other rider was): a supervisor must mend these accounts (D31):"
+    )?;
+    for (rider, f) in failures {
+        writeln!(out, "  rider {rider}: {}", f.error)?;
+    }
+    Ok(ExitCode::FAILURE)
 }
 
 fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> std::io::Result<()> {
@@ -113,7 +127,7 @@ fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> s
     if r.midnights == 0 {
         writeln!(out, "No nightly posting was due: nothing posted.")?;
     }
-    let lines: [(&str, String); 7] = [
+    let lines: [(&str, String); 8] = [
         ("midnights posted", r.midnights.to_string()),
         ("ledger entries", r.entries.to_string()),
         ("riders charged", r.riders.to_string()),
@@ -121,6 +135,7 @@ fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> s
         ("riders restricted", r.restricted.to_string()),
         ("restrictions lifted", r.lifted.to_string()),
         ("deposits released", r.deposits_released.to_string()),
+        ("riders not posted", r.failed.to_string()),
     ];
     for (what, value) in lines {
         writeln!(out, "  {:<20} {value}", format!("{what}:"))?;

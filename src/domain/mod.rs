@@ -9,6 +9,7 @@ pub mod messages;
 pub mod money;
 pub mod pricing;
 pub mod refusal;
+pub mod rental;
 pub mod roles;
 pub mod rules;
 pub mod tariff;

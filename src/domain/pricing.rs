@@ -84,9 +84,34 @@ impl Quote {
     }
 }
 
-/// Price a trip of `seconds` ridden on `pass`. For an all-inclusive pass,
-/// `seconds_past_window` is how long the trip ran past the pass window (R5).
-pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window: i64) -> Quote {
+/// How long a trip ran, as each price rule counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TripTime {
+    /// From the start of the chain (D3) to the end: what the time charge counts.
+    pub seconds: i64,
+    /// How long this bike was kept (D24): what the late fine counts.
+    pub held_seconds: i64,
+    /// How far the end is past the window of a daily pass (R5, D19).
+    pub past_window_seconds: i64,
+}
+
+impl TripTime {
+    /// A single trip, not chained: the bike was kept as long as the trip ran.
+    pub fn single(seconds: i64, past_window_seconds: i64) -> TripTime {
+        TripTime {
+            seconds,
+            held_seconds: seconds,
+            past_window_seconds,
+        }
+    }
+}
+
+/// Price a trip ridden on `pass`: the time charge for `time.seconds` (R3, D1–D3), and past
+/// 24 h of holding the bike the late fine (R7, D4, D24); on an all-inclusive pass no time
+/// charge, only the overuse past its window (R5, D19).
+pub fn quote(tariff: &Tariff, pass: &PassDef, time: TripTime) -> Quote {
+    let seconds = time.seconds;
+    let seconds_past_window = time.past_window_seconds;
     let minutes = started_minutes(seconds);
     let mut items = Vec::new();
     if pass.all_inclusive {
@@ -116,7 +141,7 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, seconds: i64, seconds_past_window:
             amount: charge,
             rules: Cow::Borrowed("R3, D1, D2"),
         });
-        let days = late_days(tariff, seconds);
+        let days = late_days(tariff, time.held_seconds);
         if days > 0 {
             items.push(PriceItem {
                 kind: ItemKind::LateFine,
@@ -213,8 +238,11 @@ mod tests {
     fn d1_r3_thirty_minutes_is_free_thirty_and_one_second_is_not() {
         let t = astana();
         let p = monthly(&t);
-        assert_eq!(quote(&t, &p, 30 * 60, 0).total, Tenge(0));
-        assert_eq!(quote(&t, &p, 30 * 60 + 1, 0).total, Tenge(100));
+        assert_eq!(quote(&t, &p, TripTime::single(30 * 60, 0)).total, Tenge(0));
+        assert_eq!(
+            quote(&t, &p, TripTime::single(30 * 60 + 1, 0)).total,
+            Tenge(100)
+        );
     }
 
     #[test]
@@ -237,9 +265,9 @@ mod tests {
         assert_eq!(late_days(&t, day + 1), 1);
         assert_eq!(late_days(&t, 2 * day), 1);
         assert_eq!(late_days(&t, 2 * day + 1), 2);
-        let q = quote(&t, &p, day, 0);
+        let q = quote(&t, &p, TripTime::single(day, 0));
         assert_eq!(q.amount_of(ItemKind::LateFine), Tenge(0));
-        let q = quote(&t, &p, day + 1, 0);
+        let q = quote(&t, &p, TripTime::single(day + 1, 0));
         assert_eq!(q.amount_of(ItemKind::LateFine), Tenge(30_000));
         // the trip's real price is added: 1441 min = 240 + 1201 → 21 started hours.
         assert_eq!(q.amount_of(ItemKind::TripCharge), Tenge(1000 + 21 * 1000));
@@ -250,17 +278,39 @@ mod tests {
     fn r5_daily_passes_are_all_inclusive_and_charge_overuse_per_started_day() {
         let t = astana();
         let p = t.pass("day1").unwrap();
-        let q = quote(&t, p, 20 * 3600, 0);
+        let q = quote(&t, p, TripTime::single(20 * 3600, 0));
         assert_eq!(q.total, Tenge(0));
-        let q = quote(&t, p, 25 * 3600, 1);
+        let q = quote(&t, p, TripTime::single(25 * 3600, 1));
         assert_eq!(q.amount_of(ItemKind::Overuse), Tenge(3500));
         assert_eq!(
             q.amount_of(ItemKind::LateFine),
             Tenge(0),
             "D4: R5 replaces R7"
         );
-        let q = quote(&t, p, 50 * 3600, 24 * 3600 + 1);
+        let q = quote(&t, p, TripTime::single(50 * 3600, 24 * 3600 + 1));
         assert_eq!(q.amount_of(ItemKind::Overuse), Tenge(7000));
+    }
+
+    #[test]
+    fn d24_a_chain_is_priced_as_one_trip_but_late_only_by_the_bike_held() {
+        let t = astana();
+        let p = monthly(&t);
+        let chained = TripTime {
+            seconds: 24 * 3600 + 610,
+            held_seconds: 20 * 60,
+            past_window_seconds: 0,
+        };
+        let q = quote(&t, &p, chained);
+        assert_eq!(q.amount_of(ItemKind::LateFine), Tenge(0));
+        assert_eq!(q.amount_of(ItemKind::TripCharge), Tenge(22_000));
+        let held = TripTime {
+            held_seconds: 24 * 3600 + 1,
+            ..chained
+        };
+        assert_eq!(
+            quote(&t, &p, held).amount_of(ItemKind::LateFine),
+            Tenge(30_000)
+        );
     }
 
     #[test]
@@ -277,8 +327,8 @@ mod tests {
         ) {
             let t = astana();
             let p = monthly(&t);
-            let short = quote(&t, &p, a, 0).total;
-            let long = quote(&t, &p, a + extra, 0).total;
+            let short = quote(&t, &p, TripTime::single(a, 0)).total;
+            let long = quote(&t, &p, TripTime::single(a + extra, 0)).total;
             proptest::prop_assert!(short >= Tenge(0));
             proptest::prop_assert!(long >= short);
         }

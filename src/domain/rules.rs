@@ -3,9 +3,34 @@
 
 use super::money::Tenge;
 use super::refusal::Refusal;
-use super::tariff::{PassDef, Period, Season, Tariff};
+use super::tariff::{Concession, PassDef, Period, Season, Tariff};
 use super::time::{local_date, local_midnight, local_to_utc};
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+
+/// D12, D17: who restricted a rider: the system at a posting (R18), or a supervisor by
+/// hand. Money lifts only the system's restriction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestrictionSource {
+    System,
+    Hand,
+}
+
+impl RestrictionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestrictionSource::System => "system",
+            RestrictionSource::Hand => "hand",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RestrictionSource> {
+        match s {
+            "system" => Some(RestrictionSource::System),
+            "hand" => Some(RestrictionSource::Hand),
+            _ => None,
+        }
+    }
+}
 
 /// R8: nobody under this age rents.
 pub const MINIMUM_AGE: u32 = 16;
@@ -80,28 +105,83 @@ pub fn check_rent(
 #[derive(Debug, Clone, Copy)]
 pub struct BuyFacts {
     pub resident: bool,
-    pub has_concession: bool,
+    /// The rider's concession category, if any (D23: the tariff says whether it counts).
+    pub concession: Option<Concession>,
     pub available: Tenge,
+    pub deposit_held: Tenge,
+    /// When the pass would begin: now, or when the last pass still valid ends.
+    pub starts_at: DateTime<Utc>,
 }
 
-/// R2, R16, A3: may the rider buy `pass` now, and at what price?
+/// R2, R16, A3, D18, D22, D23: may the rider buy `pass` now, and at what price? The
+/// refusals in the order of the rent checks: `out-of-season` (also a pass that would begin
+/// at or after the season's end, D22), `not-resident`, `no-deposit` (a daily pass needs the
+/// whole deposit held to be bought, D18), `low-balance`.
 pub fn check_buy(
     tariff: &Tariff,
     pass: &PassDef,
     facts: BuyFacts,
     now: DateTime<Utc>,
 ) -> Result<Tenge, Refusal> {
-    if !tariff.season.contains(local_date(tariff.time_zone, now)) {
+    let today = local_date(tariff.time_zone, now);
+    if !tariff.season.contains(today) {
+        return Err(Refusal::OutOfSeason);
+    }
+    if season_end_after(tariff.season, tariff.time_zone, today)
+        .is_some_and(|end| facts.starts_at >= end)
+    {
         return Err(Refusal::OutOfSeason);
     }
     if pass.residents_only && !facts.resident {
         return Err(Refusal::NotResident);
     }
-    let price = pass.price_for(facts.has_concession);
+    if pass.deposit.is_positive() && facts.deposit_held < pass.deposit {
+        return Err(Refusal::NoDeposit);
+    }
+    let price = tariff.price_for(pass, facts.concession);
     if facts.available < price {
         return Err(Refusal::LowBalance);
     }
     Ok(price)
+}
+
+/// D6: when a pass that starts at `start` ends by its own period: months from the start,
+/// hours for daily passes; `None` for a seasonal pass, which runs to the season's end.
+pub fn period_end(tariff: &Tariff, pass: &PassDef, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let tz = tariff.time_zone;
+    let local = start.with_timezone(&tz).naive_local();
+    match pass.period {
+        Period::Hours(h) => Some(start + Duration::hours(i64::from(h))),
+        Period::Months(m) => Some(local_to_utc(
+            tz,
+            local.checked_add_months(Months::new(m)).unwrap_or(local),
+        )),
+        Period::Season => None,
+    }
+}
+
+/// D6, D21: when a pass that starts at `start` ends under the season in force: its own
+/// period's end (`period_end`), at the latest the end of the season it starts in; a
+/// seasonal pass runs to that end (12 months in a city whose season is the whole year).
+/// Never before its start.
+pub fn pass_end(
+    tariff: &Tariff,
+    start: DateTime<Utc>,
+    period_end: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let tz = tariff.time_zone;
+    let local = start.with_timezone(&tz).naive_local();
+    let season_end = season_end_after(tariff.season, tz, local.date());
+    let end = match (period_end, season_end) {
+        (Some(own), Some(limit)) => own.min(limit),
+        (Some(own), None) => own,
+        (None, Some(limit)) => limit,
+        (None, None) => local_to_utc(
+            tz,
+            local.checked_add_months(Months::new(12)).unwrap_or(local),
+        ),
+    };
+    end.max(start)
 }
 
 /// D6: the window of a pass that starts at `start`: months from the start, hours for
@@ -111,29 +191,18 @@ pub fn pass_window(
     pass: &PassDef,
     start: DateTime<Utc>,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
-    let tz = tariff.time_zone;
-    let local = start.with_timezone(&tz).naive_local();
-    let season_end = season_end_after(tariff.season, tz, local.date());
-    let end = match pass.period {
-        Period::Hours(h) => start + Duration::hours(i64::from(h)),
-        Period::Months(m) => {
-            let naive = local.checked_add_months(Months::new(m)).unwrap_or(local);
-            local_to_utc(tz, naive)
-        }
-        Period::Season => season_end.unwrap_or_else(|| {
-            let naive = local.checked_add_months(Months::new(12)).unwrap_or(local);
-            local_to_utc(tz, naive)
-        }),
-    };
-    let end = match season_end {
-        Some(limit) if limit < end => limit,
-        _ => end,
-    };
-    (start, end)
+    (
+        start,
+        pass_end(tariff, start, period_end(tariff, pass, start)),
+    )
 }
 
 /// The instant the season containing `day` ends (local midnight after its last day).
-fn season_end_after(season: Season, tz: chrono_tz::Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
+pub fn season_end_after(
+    season: Season,
+    tz: chrono_tz::Tz,
+    day: NaiveDate,
+) -> Option<DateTime<Utc>> {
     let last = season.last_day(day)?;
     Some(local_midnight(tz, last + Duration::days(1)))
 }
@@ -222,12 +291,14 @@ mod tests {
     #[test]
     fn r2_monthly_type_passes_are_for_residents_only() {
         let t = astana();
+        let now = at("2025-06-01 10:00");
         let f = BuyFacts {
             resident: false,
-            has_concession: false,
+            concession: None,
             available: Tenge(50_000),
+            deposit_held: Tenge(37_500),
+            starts_at: now,
         };
-        let now = at("2025-06-01 10:00");
         assert_eq!(
             check_buy(&t, t.pass("monthly").unwrap(), f, now),
             Err(Refusal::NotResident)
@@ -241,12 +312,14 @@ mod tests {
     #[test]
     fn a3_concession_halves_quarterly_and_seasonal_only() {
         let t = astana();
+        let now = at("2025-06-01 10:00");
         let f = BuyFacts {
             resident: true,
-            has_concession: true,
+            concession: Some(Concession::Disability3),
             available: Tenge(50_000),
+            deposit_held: Tenge::ZERO,
+            starts_at: now,
         };
-        let now = at("2025-06-01 10:00");
         assert_eq!(
             check_buy(&t, t.pass("quarterly").unwrap(), f, now),
             Ok(Tenge(3000))
@@ -264,16 +337,81 @@ mod tests {
     #[test]
     fn r16_a_pass_needs_its_price_available() {
         let t = astana();
+        let now = at("2025-06-01 10:00");
         let f = BuyFacts {
             resident: true,
-            has_concession: false,
+            concession: None,
             available: Tenge(2499),
+            deposit_held: Tenge::ZERO,
+            starts_at: now,
         };
-        let now = at("2025-06-01 10:00");
         assert_eq!(
             check_buy(&t, t.pass("monthly").unwrap(), f, now),
             Err(Refusal::LowBalance)
         );
+    }
+
+    #[test]
+    fn d23_almaty_gives_its_concession_to_students_and_pensioners_only() {
+        let t = load_named("almaty").unwrap().unwrap();
+        let now = at("2025-06-01 10:00");
+        let yearly = t.pass("seasonal").unwrap();
+        let price = |concession| {
+            let f = BuyFacts {
+                resident: true,
+                concession,
+                available: Tenge(50_000),
+                deposit_held: Tenge::ZERO,
+                starts_at: now,
+            };
+            check_buy(&t, yearly, f, now)
+        };
+        assert_eq!(price(Some(Concession::Student)), Ok(Tenge(5000)));
+        assert_eq!(price(Some(Concession::Pensioner)), Ok(Tenge(5000)));
+        assert_eq!(price(Some(Concession::Disability3)), Ok(Tenge(10_000)));
+        assert_eq!(price(None), Ok(Tenge(10_000)));
+    }
+
+    #[test]
+    fn d18_d22_a_daily_pass_needs_the_deposit_and_no_pass_begins_at_the_season_end() {
+        let t = astana();
+        let now = at("2025-06-01 10:00");
+        let mut f = BuyFacts {
+            resident: true,
+            concession: None,
+            available: Tenge(50_000),
+            deposit_held: Tenge(37_499),
+            starts_at: now,
+        };
+        let day1 = t.pass("day1").unwrap();
+        assert_eq!(check_buy(&t, day1, f, now), Err(Refusal::NoDeposit));
+        f.deposit_held = Tenge(37_500);
+        assert_eq!(check_buy(&t, day1, f, now), Ok(Tenge(3500)));
+        f.starts_at = at("2025-11-01 00:00");
+        assert_eq!(check_buy(&t, day1, f, now), Err(Refusal::OutOfSeason));
+        f.starts_at = at("2025-10-31 23:59");
+        assert_eq!(check_buy(&t, day1, f, now), Ok(Tenge(3500)));
+    }
+
+    #[test]
+    fn d21_a_pass_ends_at_its_own_period_or_the_season_in_force() {
+        let mut t = astana();
+        let start = at("2025-10-20 09:00");
+        let monthly = t.pass("monthly").unwrap().clone();
+        let own = period_end(&t, &monthly, start);
+        assert_eq!(own, Some(at("2025-11-20 09:00")));
+        assert_eq!(pass_end(&t, start, own), at("2025-11-01 00:00"));
+        t.season = Season::Dates {
+            from: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2025, 11, 30).unwrap(),
+        };
+        assert_eq!(pass_end(&t, start, own), at("2025-11-20 09:00"));
+        assert_eq!(pass_end(&t, start, None), at("2025-12-01 00:00"));
+        t.season = Season::Dates {
+            from: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2025, 10, 10).unwrap(),
+        };
+        assert_eq!(pass_end(&t, start, own), start, "never before its start");
     }
 
     #[test]

@@ -181,9 +181,53 @@ pub struct Tariff {
     pub fines: Fines,
     /// One-off card fee (Almaty: 1,000), zero when none.
     pub card_fee: Tenge,
+    /// D23: the concession categories its concession prices are for.
+    pub concession_categories: Vec<Concession>,
+}
+
+/// A concession category a rider may prove with a document (C 3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Concession {
+    Student,
+    Pensioner,
+    Disability3,
+}
+
+impl Concession {
+    pub const ALL: [Concession; 3] = [
+        Concession::Student,
+        Concession::Pensioner,
+        Concession::Disability3,
+    ];
+
+    /// The word used in files, scenarios and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Concession::Student => "student",
+            Concession::Pensioner => "pensioner",
+            Concession::Disability3 => "disability3",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Concession> {
+        Concession::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Concession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Tariff {
+    /// D23, A3: what a rider of `concession` (their category, if any) pays for `pass`: the
+    /// concession price only when the pass has one and the tariff gives it to that category.
+    pub fn price_for(&self, pass: &PassDef, concession: Option<Concession>) -> Tenge {
+        let eligible = concession.is_some_and(|c| self.concession_categories.contains(&c));
+        pass.price_for(eligible)
+    }
+
     pub fn pass(&self, id: &str) -> Option<&PassDef> {
         self.passes.iter().find(|p| p.id == id)
     }
@@ -242,6 +286,8 @@ struct RawTariff {
     trip: RawTrip,
     passes: BTreeMap<String, Spanned<RawPass>>,
     fines: RawFines,
+    #[serde(default)]
+    concession_categories: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 fn default_chain() -> Spanned<i64> {
@@ -316,6 +362,16 @@ impl Checker<'_> {
                 format!(
                     "{what} is negative ({}); prices are whole tenge ≥ 0",
                     v.get_ref()
+                ),
+            ));
+        }
+        if Tenge(*v.get_ref()) > super::money::MAX_AMOUNT {
+            return Err(self.err(
+                v.span(),
+                format!(
+                    "{what} is {}, over the bound of {} for any amount (D30)",
+                    Tenge(*v.get_ref()),
+                    super::money::MAX_AMOUNT
                 ),
             ));
         }
@@ -522,6 +578,34 @@ impl RawTariff {
             })?;
             fixed.insert(k, c.money(v, &format!("fine {kind}"))?);
         }
+        let has_concession = passes.iter().any(|p| p.concession_price.is_some());
+        let concession_categories = match &self.concession_categories {
+            Some(list) => {
+                let mut out = Vec::new();
+                for v in list.get_ref() {
+                    let k = Concession::parse(v.get_ref()).ok_or_else(|| {
+                        c.err(
+                            v.span(),
+                            format!(
+                                "unknown concession category {:?} (known: student, pensioner, disability3)",
+                                v.get_ref()
+                            ),
+                        )
+                    })?;
+                    if !out.contains(&k) {
+                        out.push(k);
+                    }
+                }
+                out
+            }
+            None if has_concession => {
+                return Err(c.err(
+                    0..0,
+                    "a pass has a concession_price, but concession_categories does not say who gets it (D23)",
+                ));
+            }
+            None => Vec::new(),
+        };
         let late_per_day = c.money(&self.fines.late_per_day, "fines.late_per_day")?;
         fixed.entry(FineKind::Late).or_insert(late_per_day);
         let fines = Fines {
@@ -544,6 +628,7 @@ impl RawTariff {
             passes,
             fines,
             card_fee,
+            concession_categories,
         })
     }
 }
@@ -561,4 +646,74 @@ pub fn bundled(name: &str) -> Option<&'static str> {
 /// Reading the file is the caller's IO: this takes its text.
 pub fn load_named(name: &str) -> Option<Result<Tariff, TariffError>> {
     bundled(name).map(|text| Tariff::parse(&format!("assets/tariffs/{name}.toml"), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ASTANA: &str = include_str!("../../assets/tariffs/astana.toml");
+
+    #[test]
+    fn d23_each_tariff_says_who_gets_its_concession_price() {
+        let astana = Tariff::parse("astana.toml", ASTANA).unwrap();
+        assert_eq!(
+            astana.concession_categories,
+            vec![
+                Concession::Student,
+                Concession::Pensioner,
+                Concession::Disability3
+            ]
+        );
+        let almaty = load_named("almaty").unwrap().unwrap();
+        assert_eq!(
+            almaty.concession_categories,
+            vec![Concession::Student, Concession::Pensioner]
+        );
+        let yearly = almaty.pass("seasonal").unwrap();
+        assert_eq!(
+            almaty.price_for(yearly, Some(Concession::Disability3)),
+            Tenge(10_000)
+        );
+        assert_eq!(
+            almaty.price_for(yearly, Some(Concession::Student)),
+            Tenge(5000)
+        );
+    }
+
+    #[test]
+    fn d23_an_unknown_category_is_refused_with_its_line() {
+        let text = ASTANA.replace(
+            r#"concession_categories = ["student", "pensioner", "disability3"]"#,
+            r#"concession_categories = ["student", "veteran"]"#,
+        );
+        assert_ne!(text, ASTANA);
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        let line = ASTANA
+            .lines()
+            .position(|l| l.starts_with("concession_categories"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.reason.contains("\"veteran\""), "{e}");
+        assert!(e.to_string().starts_with(&format!("astana.toml:{line}:")));
+    }
+
+    #[test]
+    fn d23_a_concession_price_needs_its_categories() {
+        let text = ASTANA.replace(
+            r#"concession_categories = ["student", "pensioner", "disability3"]"#,
+            "",
+        );
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        assert!(e.reason.contains("concession_categories"), "{e}");
+    }
+
+    #[test]
+    fn d30_a_tariff_amount_over_the_bound_is_refused_with_its_line() {
+        let text = ASTANA.replace("price = 17500", "price = 17500000");
+        let e = Tariff::parse("astana.toml", &text).unwrap_err();
+        assert!(e.reason.contains("D30"), "{e}");
+        assert!(e.reason.contains("pass day7 price"), "{e}");
+    }
 }

@@ -39,10 +39,25 @@ pub enum EngineError {
 
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Amount(a) = e {
+            return EngineError::Refused {
+                kind: Refusal::Invalid,
+                message: a.to_string(),
+            };
+        }
         if e.is_constraint() {
             EngineError::Conflict(e.to_string())
         } else {
             EngineError::Store(e)
+        }
+    }
+}
+
+impl From<crate::domain::money::AmountError> for EngineError {
+    fn from(e: crate::domain::money::AmountError) -> Self {
+        EngineError::Refused {
+            kind: Refusal::Invalid,
+            message: e.to_string(),
         }
     }
 }
@@ -133,6 +148,14 @@ impl Default for Settings {
     }
 }
 
+/// What a refused operation still records: a wrong PIN counts however the attempt ends
+/// (D29). Written after the refusal, in a transaction of its own — after the whole unit when
+/// the operation runs in one ([`Engine::atomically`]) — so the refusal changes nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aftermath {
+    WrongPin { rider: RiderId },
+}
+
 /// One velodesk system: its store, its tariffs and the time it has reached.
 pub struct Engine {
     store: Store,
@@ -140,6 +163,10 @@ pub struct Engine {
     now: Option<DateTime<Utc>>,
     settings: Settings,
     events: Vec<(i64, Event)>,
+    /// Refusals' records waiting for their own transaction.
+    aftermath: Vec<Aftermath>,
+    /// How many [`Engine::atomically`] units are open.
+    units: u32,
 }
 
 /// Written in the same transaction as an operation's effect, given the operation's result
@@ -178,6 +205,8 @@ impl Engine {
             now: None,
             settings,
             events: Vec::new(),
+            aftermath: Vec::new(),
+            units: 0,
         };
         if let Some((from, to)) = overridden.as_deref().and_then(|v| v.split_once("..")) {
             match (from.parse(), to.parse()) {
@@ -231,7 +260,9 @@ impl Engine {
     }
 
     /// Replace the season with the dates `from` to `to` (scenario `season`, an operator's
-    /// override): kept in the database, so it outlives a restart.
+    /// override): kept in the database, so it outlives a restart. D21: it applies to the
+    /// passes already sold that run into it: each ends at the latest at its end, and a
+    /// seasonal pass runs to it.
     pub fn set_season(&mut self, from: NaiveDate, to: NaiveDate) -> Result<()> {
         if to < from {
             return refuse(
@@ -239,14 +270,22 @@ impl Engine {
                 format!("the season cannot end on {to}, before it starts on {from}"),
             );
         }
-        self.write(|_, c| {
-            Ok(store::set_meta(
-                c,
-                SEASON_OVERRIDE,
-                &format!("{from}..{to}"),
-            )?)
+        let season = Season::Dates { from, to };
+        let mut moved = self.tariff().clone();
+        moved.season = season;
+        self.write(|ctx, c| {
+            store::set_meta(c, SEASON_OVERRIDE, &format!("{from}..{to}"))?;
+            let begins = local_midnight(moved.time_zone, from);
+            for p in store::passes::passes_from(c, begins)? {
+                let end = crate::domain::rules::pass_end(&moved, p.starts_at, p.period_end);
+                if end != p.ends_at {
+                    store::passes::set_pass_end(c, p.id, end)?;
+                    ctx.emit(Event::RiderChanged { rider: p.rider });
+                }
+            }
+            Ok(())
         })?;
-        self.apply_season(Season::Dates { from, to });
+        self.apply_season(season);
         Ok(())
     }
 
@@ -286,10 +325,12 @@ impl Engine {
     ) -> Result<(T, bool)> {
         let mark = self.events.len();
         let grouped = self.store.begin_unit()?;
+        self.units += 1;
         let out = f(self).and_then(|v| {
             let taken = self.write(|ctx, c| hook(ctx, c, &v))?;
             Ok((v, taken))
         });
+        self.units -= 1;
         let ended = self
             .store
             .end_unit(grouped, out.is_ok())
@@ -297,7 +338,27 @@ impl Engine {
         if out.is_err() || ended.is_err() {
             self.events.truncate(mark);
         }
+        self.settle_aftermath();
         ended.and(out)
+    }
+
+    /// Write what refused operations still record ([`Aftermath`]), once no unit is open.
+    fn settle_aftermath(&mut self) {
+        if self.units > 0 || self.aftermath.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.aftermath);
+        let written = self.write(|ctx, c| {
+            for a in &pending {
+                match *a {
+                    Aftermath::WrongPin { rider } => rentals::count_wrong_pin(ctx, c, rider)?,
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = written {
+            log::error!("the records of a refusal were not written ({pending:?}): {e}");
+        }
     }
 
     /// Run `f` in one write transaction, keeping its events only if it commits.
@@ -312,8 +373,9 @@ impl Engine {
             tariff: &tariff,
             settings: &self.settings,
             events: std::cell::RefCell::new(Vec::new()),
+            aftermath: std::cell::RefCell::new(Vec::new()),
         };
-        self.store.write(|c| -> Result<T> {
+        let out = self.store.write(|c| -> Result<T> {
             let out = f(&ctx, c)?;
             let mut logged = Vec::new();
             for e in ctx.events.borrow().iter() {
@@ -323,7 +385,13 @@ impl Engine {
             *ctx.events.borrow_mut() = Vec::new();
             self.events.extend(logged);
             Ok(out)
-        })
+        });
+        if out.is_err() {
+            let after = ctx.aftermath.take();
+            self.aftermath.extend(after);
+            self.settle_aftermath();
+        }
+        out
     }
 
     /// Run `f` in one write transaction of the engine's (the server's own tables: sessions,
@@ -344,6 +412,7 @@ impl Engine {
             tariff: &tariff,
             settings: &self.settings,
             events: std::cell::RefCell::new(Vec::new()),
+            aftermath: std::cell::RefCell::new(Vec::new()),
         };
         self.store.read(|c| f(&ctx, c))
     }
@@ -413,6 +482,9 @@ pub struct PostingReport {
     pub restricted: u64,
     pub lifted: u64,
     pub deposits_released: u64,
+    /// D31: riders whose posting failed (named in an alert); every other rider posted.
+    #[serde(default)]
+    pub failed: u64,
 }
 
 impl PostingReport {
@@ -424,6 +496,7 @@ impl PostingReport {
         self.restricted += o.restricted;
         self.lifted += o.lifted;
         self.deposits_released += o.deposits_released;
+        self.failed += o.failed;
     }
 }
 
@@ -433,11 +506,17 @@ pub struct Ctx<'a> {
     pub tariff: &'a Tariff,
     pub settings: &'a Settings,
     events: std::cell::RefCell<Vec<Event>>,
+    aftermath: std::cell::RefCell<Vec<Aftermath>>,
 }
 
 impl Ctx<'_> {
     pub fn emit(&self, e: Event) {
         self.events.borrow_mut().push(e);
+    }
+
+    /// Record `a` even if the operation is refused ([`Aftermath`]).
+    pub(crate) fn after_refusal(&self, a: Aftermath) {
+        self.aftermath.borrow_mut().push(a);
     }
 
     pub fn local(&self, at: DateTime<Utc>) -> String {

@@ -6,8 +6,8 @@ use super::{Engine, Event, Result, refuse, staff_actor};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
-use crate::domain::rules::{BuyFacts, check_buy, pass_window};
-use crate::domain::tariff::FineKind;
+use crate::domain::rules::{BuyFacts, check_buy, pass_end, period_end};
+use crate::domain::tariff::{Concession, FineKind, PassDef};
 use crate::domain::time::next_local_midnight;
 use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
 use crate::store::ledger::{self as sl, Accrual, NewEntry};
@@ -48,20 +48,6 @@ pub enum FineOutcome {
     AwaitingApproval { fine: i64, amount: Tenge },
 }
 
-fn positive(amount: Tenge, what: &str) -> Result<()> {
-    if amount.is_positive() {
-        Ok(())
-    } else {
-        refuse(
-            Refusal::Invalid,
-            format!(
-                "{what} must be a positive amount of tenge, not {}",
-                amount.0
-            ),
-        )
-    }
-}
-
 fn reason_given(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         refuse(Refusal::Invalid, "a reason is required")
@@ -80,7 +66,7 @@ impl Engine {
         by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            positive(amount, "a payment")?;
+            amount.bounded("a payment")?;
             ctx.rider(c, rider)?;
             let actor = desk_actor(
                 ctx,
@@ -121,10 +107,21 @@ impl Engine {
                 return refuse(Refusal::Restricted, format!("rider {rider} is blocked"));
             }
             let account = sl::account(c, rider)?;
+            // A pass bought while one is valid starts when that one ends.
+            let start = passes::passes_of(c, rider)?
+                .iter()
+                .filter(|p| p.valid_until() > ctx.now)
+                .map(|p| p.valid_until())
+                .max()
+                .unwrap_or(ctx.now)
+                .max(ctx.now);
+            let concession = r.concession.as_deref().and_then(Concession::parse);
             let facts = BuyFacts {
                 resident: r.resident,
-                has_concession: r.concession.is_some(),
+                concession,
                 available: account.available(),
+                deposit_held: account.deposit,
+                starts_at: start,
             };
             let price = check_buy(ctx.tariff, def, facts, ctx.now).or_else(|kind| {
                 refuse(
@@ -133,8 +130,10 @@ impl Engine {
                         "rider {rider} cannot buy {pass_id}: {}",
                         buy_reason(
                             kind,
-                            account.available(),
-                            def.price_for(facts.has_concession)
+                            &facts,
+                            def,
+                            ctx.tariff.price_for(def, concession),
+                            ctx
                         )
                     ),
                 )
@@ -151,14 +150,8 @@ impl Engine {
                     &price.to_string(),
                 )?;
             }
-            let start = passes::passes_of(c, rider)?
-                .iter()
-                .filter(|p| p.valid_until() > ctx.now)
-                .map(|p| p.valid_until())
-                .max()
-                .unwrap_or(ctx.now)
-                .max(ctx.now);
-            let (starts_at, ends_at) = pass_window(ctx.tariff, def, start);
+            let period_end = period_end(ctx.tariff, def, start);
+            let (starts_at, ends_at) = (start, pass_end(ctx.tariff, start, period_end));
             let mut pass = passes::Pass {
                 id: 0,
                 rider,
@@ -172,6 +165,7 @@ impl Engine {
                 all_inclusive: def.all_inclusive,
                 deposit: def.deposit,
                 overuse_per_day: def.overuse_per_day,
+                period_end,
             };
             pass.id = passes::insert_pass(c, &pass)?;
             if price.is_positive() {
@@ -211,7 +205,7 @@ impl Engine {
         by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            positive(amount, "a deposit")?;
+            amount.bounded("a deposit")?;
             ctx.rider(c, rider)?;
             let actor = desk_actor(ctx, c, by, StaffAction::HoldDeposit, rider, amount, "")?;
             let mut e = NewEntry::new(
@@ -255,7 +249,7 @@ impl Engine {
                     );
                 }
             };
-            positive(amount, "a fine")?;
+            amount.bounded("a fine")?;
             let threshold = threshold.unwrap_or(ctx.tariff.fines.approval_threshold);
             let pending = amount > threshold;
             let fine = passes::insert_fine(
@@ -351,7 +345,16 @@ impl Engine {
     pub fn refund(&mut self, rider: RiderId, by: &str) -> Result<Tenge> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::Refund)?;
-            ctx.rider(c, rider)?;
+            let r = ctx.rider(c, rider)?;
+            if let Some(ended) = r.contract_ended_at {
+                return refuse(
+                    Refusal::Invalid,
+                    format!(
+                        "rider {rider}'s contract ended on {} and was refunded then (R25)",
+                        ctx.local(ended)
+                    ),
+                );
+            }
             if fleet::open_rental_of_rider(c, rider)?.is_some() {
                 return refuse(
                     Refusal::AlreadyRenting,
@@ -408,6 +411,8 @@ impl Engine {
             }
             passes::end_passes(c, rider, ctx.now)?;
             crate::store::people::set_blocked(c, rider, Some("contract ended (R25)"))?;
+            crate::store::people::set_contract_ended(c, rider, ctx.now)?;
+            fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
             ctx.audit(
                 c,
                 &s,
@@ -433,7 +438,7 @@ impl Engine {
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::CreditClaim)?;
-            positive(amount, "a claim credit")?;
+            amount.bounded("a claim credit")?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             ctx.audit(
@@ -464,7 +469,7 @@ impl Engine {
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::GiveBonus)?;
-            positive(amount, "a bonus")?;
+            amount.bounded("a bonus")?;
             ctx.rider(c, rider)?;
             let reason = if reason.trim().is_empty() {
                 "promotion"
@@ -505,9 +510,7 @@ impl Engine {
             let s = ctx.authorise(c, by, StaffAction::Correct)?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
-            if amount == Tenge::ZERO {
-                return refuse(Refusal::Invalid, "a correction of 0 changes nothing");
-            }
+            amount.bounded_signed("a correction")?;
             if !sl::entries(c, rider)?.iter().any(|e| e.id == corrects) {
                 return refuse(
                     Refusal::NotFound,
@@ -555,13 +558,30 @@ fn desk_actor(
     Ok(staff_actor(&s))
 }
 
-fn buy_reason(kind: Refusal, available: Tenge, price: Tenge) -> String {
+fn buy_reason(
+    kind: Refusal,
+    facts: &BuyFacts,
+    def: &PassDef,
+    price: Tenge,
+    ctx: &super::Ctx<'_>,
+) -> String {
     match kind {
+        Refusal::OutOfSeason if facts.starts_at > ctx.now => format!(
+            "it would begin on {}, when the season is over (D22)",
+            ctx.local(facts.starts_at)
+        ),
         Refusal::OutOfSeason => "the rental season is closed".into(),
         Refusal::NotResident => {
             "monthly, quarterly and seasonal passes are for residents only (R2)".into()
         }
-        Refusal::LowBalance => format!("{available} available, the pass costs {price} (R16)"),
+        Refusal::NoDeposit => format!(
+            "a daily pass needs the whole deposit of {} held; {} held (D18)",
+            def.deposit, facts.deposit_held
+        ),
+        Refusal::LowBalance => format!(
+            "{} available, the pass costs {price} (R16)",
+            facts.available
+        ),
         other => other.to_string(),
     }
 }

@@ -4,6 +4,7 @@
 use super::{Ctx, Engine, Event, PostingReport, Result};
 use crate::domain::ledger::{self, Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
+use crate::domain::rules::RestrictionSource;
 use crate::domain::{EntryId, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::{self, fleet, passes, people};
@@ -61,7 +62,14 @@ fn restrict(ctx: &Ctx<'_>, c: &Connection, rider: RiderId, balance: Tenge) -> Re
         "balance {balance} at the posting of {} (R18)",
         ctx.local(ctx.now)
     );
-    people::set_restricted(c, rider, Some(&reason))?;
+    people::set_restricted(c, rider, Some((RestrictionSource::System, &reason)))?;
+    fleet::cancel_unlocks(
+        c,
+        None,
+        Some(rider),
+        ctx.now,
+        crate::domain::Refusal::Restricted,
+    )?;
     ctx.notify(c, rider, Notice::Restricted { balance })?;
     ctx.emit(Event::Alert {
         kind: "restricted".into(),
@@ -76,11 +84,7 @@ fn restrict(ctx: &Ctx<'_>, c: &Connection, rider: RiderId, balance: Tenge) -> Re
 /// there in advance. A restriction imposed by hand stays until lifted by hand.
 pub(super) fn maybe_lift(ctx: &Ctx<'_>, c: &Connection, rider: RiderId) -> Result<bool> {
     let r = ctx.rider(c, rider)?;
-    if !r.restricted
-        || r.restricted_reason
-            .as_deref()
-            .is_some_and(|s| s.starts_with("by "))
-    {
+    if !r.restricted || r.restriction == Some(RestrictionSource::Hand) {
         return Ok(false);
     }
     let fee = passes::passes_of(c, rider)?
@@ -113,48 +117,108 @@ pub(super) fn post_rider_accruals(
 }
 
 fn post_accruals(ctx: &Ctx<'_>, c: &Connection, due: &[sl::Accrual]) -> Result<u64> {
-    // One rider at a time (`due` comes ordered by rider): the account is loaded once, the
-    // entries appended, and the cached balances moved once — the same entries and debts
-    // as posting each charge alone, in a fraction of the statements.
-    let system = Actor::System;
     let mut n = 0;
     for group in due.chunk_by(|a, b| a.rider == b.rider) {
-        let rider = group[0].rider;
-        let mut account = sl::account(c, rider)?;
-        let mut moved = Moves::default();
-        let mut accrued = Tenge::ZERO;
-        for a in group {
-            let split = ledger::split_charge(&account, a.kind, a.amount);
-            let mut e = NewEntry::new(rider, a.due_at, a.kind, &system, &a.label);
-            e.accrual = Some(a.id);
-            e.rental = a.rental;
-            e.moves = Moves {
-                money: split.money,
-                bonus: split.bonus,
-                ..Moves::default()
-            };
-            let id = sl::insert_entry(c, &e)?;
-            if split.new_debt.is_positive() {
-                sl::add_debt(c, id, rider, split.new_debt)?;
-                account.open_debts.push(ledger::OpenDebt {
-                    entry: id,
-                    remaining: split.new_debt,
-                });
-            }
-            account.balance += split.money;
-            account.bonus += split.bonus;
-            moved += e.moves;
-            accrued -= a.amount;
-            n += 1;
-        }
-        sl::move_balances(c, rider, moved, accrued)?;
-        // Charges only lower the balance: at or below zero at the end means it was at some
-        // point of this posting (R18).
-        if ledger::restricts(account.balance) {
-            restrict(ctx, c, rider, account.balance)?;
-        }
+        n += post_rider_group(ctx, c, group)?;
     }
     Ok(n)
+}
+
+/// Post one rider's due accruals (all of `group` are the same rider's, oldest first): the
+/// account is loaded once, the entries appended, and the cached balances moved once — the
+/// same entries and debts as posting each charge alone, in a fraction of the statements.
+fn post_rider_group(ctx: &Ctx<'_>, c: &Connection, group: &[sl::Accrual]) -> Result<u64> {
+    let Some(first) = group.first() else {
+        return Ok(0);
+    };
+    let system = Actor::System;
+    let rider = first.rider;
+    let mut account = sl::account(c, rider)?;
+    let mut moved = Moves::default();
+    let mut accrued = Tenge::ZERO;
+    let mut n = 0;
+    for a in group {
+        let split = ledger::split_charge(&account, a.kind, a.amount);
+        let mut e = NewEntry::new(rider, a.due_at, a.kind, &system, &a.label);
+        e.accrual = Some(a.id);
+        e.rental = a.rental;
+        e.moves = Moves {
+            money: split.money,
+            bonus: split.bonus,
+            ..Moves::default()
+        };
+        let id = sl::insert_entry(c, &e)?;
+        if split.new_debt.is_positive() {
+            sl::add_debt(c, id, rider, split.new_debt)?;
+            account.open_debts.push(ledger::OpenDebt {
+                entry: id,
+                remaining: split.new_debt,
+            });
+        }
+        account.balance = account.balance.plus(split.money, "the balance")?;
+        account.bonus = account.bonus.plus(split.bonus, "the bonus")?;
+        moved.money = moved.money.plus(split.money, "the posting")?;
+        moved.bonus = moved.bonus.plus(split.bonus, "the posting")?;
+        accrued = accrued.plus(-a.amount, "the posting")?;
+        n += 1;
+    }
+    sl::move_balances(c, rider, moved, accrued)?;
+    // Charges only lower the balance: at or below zero at the end means it was at some
+    // point of this posting (R18).
+    if ledger::restricts(account.balance) {
+        restrict(ctx, c, rider, account.balance)?;
+    }
+    Ok(n)
+}
+
+/// D31: run `f` for one rider of a nightly posting in a savepoint of its own: if it fails,
+/// what it wrote and emitted is undone, and the error comes back for the caller to name in
+/// an alert, while the posting goes on for everyone else.
+fn isolated<T>(
+    ctx: &Ctx<'_>,
+    c: &Connection,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<std::result::Result<T, super::EngineError>> {
+    let mark = ctx.events.borrow().len();
+    c.execute_batch("SAVEPOINT posting_rider")?;
+    match f() {
+        Ok(v) => {
+            c.execute_batch("RELEASE posting_rider")?;
+            Ok(Ok(v))
+        }
+        Err(e) => {
+            c.execute_batch("ROLLBACK TO posting_rider; RELEASE posting_rider")?;
+            ctx.events.borrow_mut().truncate(mark);
+            Ok(Err(e))
+        }
+    }
+}
+
+/// D31: the rider whose posting at `m` failed is named in an alert and the log, and kept
+/// in `posting_failures` until a later posting of theirs succeeds.
+fn posting_failed(
+    ctx: &Ctx<'_>,
+    c: &Connection,
+    rider: RiderId,
+    m: DateTime<Utc>,
+    what: &str,
+    e: &super::EngineError,
+) -> Result<()> {
+    log::error!(
+        "nightly posting of {}: rider {rider} not posted ({what}): {e}; every other rider posted (D31)",
+        ctx.local(m)
+    );
+    sl::record_posting_failure(c, rider, m, ctx.now, &format!("{what}: {e}"))?;
+    ctx.emit(Event::Alert {
+        kind: "posting-failed".into(),
+        text: format!(
+            "the nightly posting of {} failed for rider {rider} ({what}: {e}); the others posted — a supervisor must mend the account (D31)",
+            ctx.local(m)
+        ),
+        rider: Some(rider),
+        station: None,
+    });
+    Ok(())
 }
 
 impl Engine {
@@ -167,36 +231,72 @@ impl Engine {
                 midnights: 1,
                 ..PostingReport::default()
             };
-            let due = sl::due_accruals(c, m)?;
-            let mut riders: Vec<RiderId> = due.iter().map(|a| a.rider).collect();
-            riders.dedup();
+            let mut due = sl::due_accruals(c, m)?;
+            // D31: riders whose posting failed before are tried again with all they owe.
+            let failed_before = sl::posting_failures(c)?;
+            for (rider, _) in &failed_before {
+                due.retain(|a| a.rider != *rider);
+                due.extend(
+                    sl::pending_accruals(c, *rider)?
+                        .into_iter()
+                        .filter(|a| a.due_at <= m),
+                );
+            }
+            due.sort_by_key(|a| (a.rider, a.due_at, a.id));
             let was_restricted = people::count_restricted(c)?;
-            report.entries = post_accruals(ctx, c, &due)?;
-            report.total = due.iter().map(|a| a.amount.0).sum();
-            report.riders = riders.len() as u64;
-            for r in &riders {
-                if maybe_lift(ctx, c, *r)? {
-                    report.lifted += 1;
+            for group in due.chunk_by(|a, b| a.rider == b.rider) {
+                let rider = group[0].rider;
+                let posted = isolated(ctx, c, || {
+                    let n = post_rider_group(ctx, c, group)?;
+                    let lifted = maybe_lift(ctx, c, rider)?;
+                    Ok((n, lifted))
+                })?;
+                match posted {
+                    Ok((n, lifted)) => {
+                        report.entries += n;
+                        report.riders += 1;
+                        report.total = report.total.saturating_add(
+                            group
+                                .iter()
+                                .map(|a| a.amount.0)
+                                .fold(0, i64::saturating_add),
+                        );
+                        report.lifted += u64::from(lifted);
+                        sl::clear_posting_failure(c, rider)?;
+                    }
+                    Err(e) => {
+                        report.failed += 1;
+                        posting_failed(ctx, c, rider, m, "its charges", &e)?;
+                    }
                 }
             }
             report.restricted =
                 (people::count_restricted(c)? + report.lifted).saturating_sub(was_restricted);
             let system = Actor::System;
             for rider in passes::deposit_release_candidates(c, m)? {
-                let held = sl::account(c, rider)?.deposit;
-                let mut e = NewEntry::new(
-                    rider,
-                    m,
-                    EntryKind::DepositRelease,
-                    &system,
-                    "pass window over (D16)",
-                );
-                e.moves = Moves {
-                    deposit: -held,
-                    ..Moves::default()
-                };
-                sl::append(c, &e)?;
-                report.deposits_released += 1;
+                let released = isolated(ctx, c, || {
+                    let held = sl::account(c, rider)?.deposit;
+                    let mut e = NewEntry::new(
+                        rider,
+                        m,
+                        EntryKind::DepositRelease,
+                        &system,
+                        "pass window over (D16)",
+                    );
+                    e.moves = Moves {
+                        deposit: held.checked_neg().unwrap_or(Tenge::ZERO),
+                        ..Moves::default()
+                    };
+                    sl::append(c, &e)?;
+                    Ok(())
+                })?;
+                match released {
+                    Ok(()) => report.deposits_released += 1,
+                    Err(e) => {
+                        report.failed += 1;
+                        posting_failed(ctx, c, rider, m, "its deposit release", &e)?;
+                    }
+                }
             }
             store::set_meta(c, sl::POSTED_THROUGH, &store::ts(m).to_string())?;
             if report.entries > 0 {
@@ -209,21 +309,26 @@ impl Engine {
         })
     }
 
-    /// R15: mark rentals past 24 h as overdue (once), raise the alert, tell the rider.
+    /// R15, D20, D24: mark open rentals overdue (once) — 24 h after the bike was taken on a
+    /// monthly-type pass, past the window on a daily pass — raise the alert, tell the rider.
     pub(super) fn mark_overdue(&mut self, at: DateTime<Utc>) -> Result<()> {
         let hours = self.tariff_at(at).late_after_hours;
         self.write(|ctx, c| {
             let cutoff = at - chrono::Duration::hours(hours);
             for r in fleet::rentals_becoming_overdue(c, cutoff)? {
-                let when =
-                    r.start_at + chrono::Duration::hours(hours) + chrono::Duration::seconds(1);
-                fleet::set_overdue(c, r.id, when)?;
+                let from = super::rentals::rental_overdue_from(ctx.tariff, c, &r)?;
+                if at <= from {
+                    continue;
+                }
+                fleet::set_overdue(c, r.id, from + chrono::Duration::seconds(1))?;
                 ctx.notify(c, r.rider, Notice::Overdue)?;
                 ctx.emit(Event::Alert {
                     kind: "overdue".into(),
                     text: format!(
-                        "bike {} with rider {} is over {hours} h out (R15)",
-                        r.bike, r.rider
+                        "bike {} with rider {} is overdue since {} (R15, D20)",
+                        r.bike,
+                        r.rider,
+                        ctx.local(from)
                     ),
                     rider: Some(r.rider),
                     station: None,

@@ -3,10 +3,11 @@
 
 use super::money::post_fine;
 use super::posting::{post_charge, post_rider_accruals};
-use super::{Ctx, Engine, Event, Result, refuse};
+use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
-use crate::domain::pricing::{self, ItemKind, Quote};
+use crate::domain::pricing::{self, ItemKind, Quote, TripTime};
+use crate::domain::rental::{DockOutcome, PinTries, overdue_from, window_end};
 use crate::domain::roles::StaffAction;
 use crate::domain::rules::{RentFacts, check_rent};
 use crate::domain::tariff::{FineKind, PassDef, Period};
@@ -46,7 +47,8 @@ pub(super) fn pass_def(p: &passes::Pass) -> PassDef {
     }
 }
 
-/// R9's checks for `rider` taking `bike` now; the pass to ride on.
+/// R9's checks for `rider` taking `bike` now; the pass to ride on. A wrong PIN that the
+/// checks reach is counted even though the unlock is refused (D29).
 fn check_unlock(
     ctx: &Ctx<'_>,
     c: &Connection,
@@ -69,15 +71,19 @@ fn check_unlock(
     let pass = all_passes.iter().find(|p| p.valid_at(ctx.now)).cloned();
     let def = pass.as_ref().map(pass_def);
     let account = sl::account(c, rider).unwrap_or_default();
+    let right_pin = match (pin, &r) {
+        (Some(pin), Some(_)) => people::pin_matches(c, rider, pin)?,
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    let locked = r
+        .as_ref()
+        .is_some_and(|r| r.pin_tries.locked_until(ctx.now).is_some());
     let facts = RentFacts {
         rider_exists: r.is_some(),
         bike_exists: b.is_some(),
         bike_rentable: rentable,
-        pin_ok: r.is_some()
-            && match pin {
-                Some(pin) => people::pin_matches(c, rider, pin)?,
-                None => true,
-            },
+        pin_ok: r.is_some() && right_pin && (pin.is_none() || !locked),
         born: r.as_ref().and_then(|r| r.born.date()).unwrap_or_default(),
         restricted_or_blocked: r
             .as_ref()
@@ -85,15 +91,73 @@ fn check_unlock(
         pass: def.as_ref(),
         deposit_held: account.deposit,
         available: account.available(),
-        already_renting: fleet::open_rental_of_rider(c, rider)?.is_some(),
+        // D27: an open rental or a pending unlock (R10's 30 s) is the rider's one bike.
+        already_renting: fleet::open_rental_of_rider(c, rider)?.is_some()
+            || fleet::live_unlock_of_rider(c, rider, ctx.now)?.is_some(),
     };
     match check_rent(ctx.tariff, &facts, ctx.now) {
-        Ok(()) => Ok(pass.expect("check_rent passed, so there is a pass")),
-        Err(kind) => refuse(
-            kind,
-            rent_reason(kind, rider, bike, &facts, r.as_ref(), ctx),
-        ),
+        Ok(()) => match pass {
+            Some(p) => Ok(p),
+            None => refuse(Refusal::NoPass, "no valid pass (R9)"),
+        },
+        Err(kind) => {
+            if kind == Refusal::BadPin && r.is_some() && !right_pin {
+                ctx.after_refusal(Aftermath::WrongPin { rider });
+            }
+            let reason = match (kind, r.as_ref()) {
+                (Refusal::BadPin, Some(r)) if right_pin => locked_reason(ctx, r),
+                _ => rent_reason(kind, rider, bike, &facts, r.as_ref(), ctx),
+            };
+            refuse(kind, reason)
+        }
     }
+}
+
+/// D29: why a right PIN is refused.
+fn locked_reason(ctx: &Ctx<'_>, r: &people::Rider) -> String {
+    match r.pin_tries.locked_until(ctx.now) {
+        Some(until) => format!(
+            "{} wrong PINs in a row: unlocks refused until {} (D29)",
+            r.pin_tries.wrong,
+            ctx.local(until)
+        ),
+        None => "wrong PIN".into(),
+    }
+}
+
+/// D29: one more wrong PIN for `rider`; at the one that locks, the desk is alerted.
+pub(super) fn count_wrong_pin(ctx: &Ctx<'_>, c: &Connection, rider: RiderId) -> Result<()> {
+    let r = ctx.rider(c, rider)?;
+    let tries = r.pin_tries.after_wrong(ctx.now);
+    people::set_pin_tries(c, rider, tries)?;
+    if tries.just_locked() {
+        let until = tries.locked_until(ctx.now).unwrap_or(ctx.now);
+        log::warn!(
+            "rider {rider}: {} wrong PINs in a row, unlocks refused until {} (D29)",
+            tries.wrong,
+            ctx.local(until)
+        );
+        ctx.emit(Event::Alert {
+            kind: "pin-locked".into(),
+            text: format!(
+                "rider {rider}: {} wrong PINs in a row; unlocks and cable locks refused until {} — under attack, or forgotten? (D29)",
+                tries.wrong,
+                ctx.local(until)
+            ),
+            rider: Some(rider),
+            station: None,
+        });
+    }
+    ctx.emit(Event::RiderChanged { rider });
+    Ok(())
+}
+
+/// D29: a success (unlock, cable lock) or a PIN reset clears the count.
+pub(super) fn clear_wrong_pins(c: &Connection, r: &people::Rider) -> Result<()> {
+    if r.pin_tries != PinTries::default() {
+        people::set_pin_tries(c, r.id, PinTries::default())?;
+    }
+    Ok(())
 }
 
 fn rent_reason(
@@ -140,6 +204,7 @@ impl Engine {
     pub fn unlock(&mut self, rider: RiderId, bike: BikeId, pin: &str) -> Result<()> {
         self.write(|ctx, c| {
             check_unlock(ctx, c, rider, bike, Some(pin))?;
+            clear_wrong_pins(c, &ctx.rider(c, rider)?)?;
             fleet::insert_unlock(c, rider, bike, ctx.now, ctx.settings.unlock_window_s)?;
             Ok(())
         })
@@ -175,15 +240,47 @@ impl Engine {
         })
     }
 
-    /// R11: the bike leaves the dock after a successful unlock: the rental starts.
+    /// R11: the bike leaves the dock after a successful unlock: the rental starts. D28: an
+    /// unlock that a service release, a block or a restriction cancelled starts nothing.
     pub fn pull(&mut self, bike: BikeId) -> Result<RentalId> {
         self.write(|ctx, c| {
             let Some((unlock, rider)) = fleet::live_unlock(c, bike, ctx.now)? else {
+                return match fleet::cancelled_unlock(c, bike, ctx.now)? {
+                    Some(Refusal::Restricted) => refuse(
+                        Refusal::Restricted,
+                        format!("the unlock of bike {bike} was cancelled: its rider was blocked or restricted meanwhile (D28)"),
+                    ),
+                    Some(kind) => refuse(
+                        kind,
+                        format!("the unlock of bike {bike} was cancelled: the bike was taken out of service meanwhile (D28)"),
+                    ),
+                    None => refuse(
+                        Refusal::BikeUnavailable,
+                        format!("bike {bike} is locked: unlock it first (R10: 30 s to pull)"),
+                    ),
+                };
+            };
+            // What the unlock found may have changed in its 30 s (D27, D28).
+            let b = fleet::bike(c, bike)?;
+            if !b.is_some_and(|b| matches!(b.state, BikeState::Docked | BikeState::CableLocked)) {
                 return refuse(
                     Refusal::BikeUnavailable,
-                    format!("bike {bike} is locked: unlock it first (R10: 30 s to pull)"),
+                    format!("bike {bike} is no longer at a station (D28)"),
                 );
-            };
+            }
+            let r = ctx.rider(c, rider)?;
+            if r.restricted || r.blocked_reason.is_some() {
+                return refuse(
+                    Refusal::Restricted,
+                    format!("rider {rider} was blocked or restricted after the unlock (D28)"),
+                );
+            }
+            if fleet::open_rental_of_rider(c, rider)?.is_some() {
+                return refuse(
+                    Refusal::AlreadyRenting,
+                    format!("rider {rider} has a bike out already: one bike at a time (D27)"),
+                );
+            }
             start_rental(ctx, c, rider, bike, Some(unlock))
         })
     }
@@ -192,18 +289,19 @@ impl Engine {
     pub fn rent(&mut self, rider: RiderId, bike: BikeId, pin: &str) -> Result<RentalId> {
         self.write(|ctx, c| {
             check_unlock(ctx, c, rider, bike, Some(pin))?;
+            clear_wrong_pins(c, &ctx.rider(c, rider)?)?;
             start_rental(ctx, c, rider, bike, None)
         })
     }
 
-    /// R12: the bike is pushed into a free dock: "Return OK" ends the rental; a lock error
-    /// keeps it going and raises an alert. R13: `faulty` right after unlocking cancels it.
+    /// R12: the bike is pushed into a free dock: "Return OK" ends the rental; a lock error or
+    /// an unrecognised bike keeps it going and raises an alert. R13: `Faulty` right after
+    /// unlocking cancels it.
     pub fn return_bike(
         &mut self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> Result<Option<Quote>> {
         self.write(|ctx, c| {
             if fleet::bike(c, bike)?.is_none() {
@@ -216,16 +314,21 @@ impl Engine {
             let Some(dock) = fleet::free_dock(c, station)? else {
                 return refuse(Refusal::StationFull, format!("station {station} has no free dock: call support for a cable lock (R14)"));
             };
-            if lock_error {
-                fleet::set_lock_error(c, rental.id, ctx.now, station)?;
+            if how.failed() {
+                fleet::set_lock_error(c, rental.id, ctx.now, station, how)?;
+                let what = match how {
+                    DockOutcome::Unrecognised => "unrecognised bike",
+                    _ => "lock error",
+                };
                 ctx.emit(Event::Alert {
-                    kind: "lock-error".into(),
-                    text: format!("lock error: bike {bike} at station {station}, dock {dock}; rental of rider {} goes on (R12)", rental.rider),
+                    kind: how.as_str().into(),
+                    text: format!("{what}: bike {bike} at station {station}, dock {dock}; rental of rider {} goes on (R12)", rental.rider),
                     rider: Some(rental.rider),
                     station: Some(station),
                 });
                 return Ok(None);
             }
+            let faulty = how == DockOutcome::Faulty;
             if faulty && ctx.now - rental.start_at <= chrono::Duration::seconds(ctx.settings.faulty_grace_s) {
                 fleet::end_rental(c, rental.id, ctx.now, Some(station), "faulty", 0)?;
                 fleet::dock_bike(c, bike, station, dock, ctx.now)?;
@@ -320,13 +423,19 @@ impl Engine {
                 return refuse(Refusal::NotRenting, format!("bike {bike} is not in a rental"));
             };
             station_exists(c, station)?;
+            let r = ctx.rider(c, rental.rider)?;
             if !people::pin_matches(c, rental.rider, pin)? {
+                ctx.after_refusal(Aftermath::WrongPin { rider: rental.rider });
                 return refuse(Refusal::BadPin, "wrong PIN");
+            }
+            if r.pin_tries.locked_until(ctx.now).is_some() {
+                return refuse(Refusal::BadPin, locked_reason(ctx, &r));
             }
             let Some((auth, _)) = fleet::cable_auth(c, rental.id, station, ctx.now)? else {
                 return refuse(Refusal::NotAuthorised, format!("no operator permission for a cable lock at station {station}: the rental goes on (R14)"));
             };
             fleet::use_cable_auth(c, auth, ctx.now)?;
+            clear_wrong_pins(c, &r)?;
             finish_rental(ctx, c, &rental, ctx.now, station, "cable-lock", Place::CableLocked)
         })
     }
@@ -445,9 +554,11 @@ fn start_rental(
     Ok(id)
 }
 
-/// Price a rental chain as if it ended at `end` (D3: from the first start to this end).
-/// Returns the quote and the chain's rental ids.
-fn price_rental(
+/// Price a rental as if it ended at `end`: the time charge of its whole chain (D3: from the
+/// first start to this end), the late fine of this bike alone (D24), and on a daily pass the
+/// overuse past its window (R5, D19). Returns the quote and the chain's rental ids. The one
+/// pricing of a rental: returns, previews and the live price all come here.
+pub(super) fn price_rental(
     tariff: &crate::domain::tariff::Tariff,
     c: &Connection,
     rental: &Rental,
@@ -462,10 +573,43 @@ fn price_rental(
             format!("rental {} has no pass", rental.id),
         );
     };
-    let def = pass_def(&pass);
-    let seconds = (end - first_start).num_seconds();
-    let past_window = (end - pass.valid_until()).num_seconds();
-    Ok((pricing::quote(tariff, &def, seconds, past_window), ids))
+    let window = daily_window_end(c, &pass)?.unwrap_or_else(|| pass.valid_until());
+    let time = TripTime {
+        seconds: (end - first_start).num_seconds(),
+        held_seconds: (end - rental.start_at).num_seconds(),
+        past_window_seconds: (end - window).num_seconds(),
+    };
+    Ok((pricing::quote(tariff, &pass_def(&pass), time), ids))
+}
+
+/// D19: for a daily pass, the end of its window with the daily passes bought back to back
+/// after it; `None` for a pass of another kind.
+fn daily_window_end(c: &Connection, pass: &passes::Pass) -> Result<Option<DateTime<Utc>>> {
+    if !pass.all_inclusive {
+        return Ok(None);
+    }
+    let spans: Vec<_> = passes::passes_of(c, pass.rider)?
+        .iter()
+        .map(|p| p.span())
+        .collect();
+    Ok(Some(window_end(pass.span(), &spans)))
+}
+
+/// R15, D20, D24: the instant from which an open rental is overdue.
+pub(super) fn rental_overdue_from(
+    tariff: &crate::domain::tariff::Tariff,
+    c: &Connection,
+    rental: &Rental,
+) -> Result<DateTime<Utc>> {
+    let window = match passes::pass(c, rental.pass_id)? {
+        Some(p) => daily_window_end(c, &p)?,
+        None => None,
+    };
+    Ok(overdue_from(
+        rental.start_at,
+        tariff.late_after_hours,
+        window,
+    ))
 }
 
 /// End a rental at `end` at `station`: price the chain, accrue the time charge (R17), post
@@ -505,8 +649,9 @@ fn finish_rental(
             post_rider_accruals(ctx, c, rider, ctx.now)?;
         }
     }
-    // Late fine, assessed by the system and posted at the return (D16).
-    let late = q.amount_of(ItemKind::LateFine) - passes::late_fines_for_rentals(c, &chain)?;
+    // Late fine of this bike (D24), assessed by the system and posted at the return without
+    // approval (D16, D25).
+    let late = q.amount_of(ItemKind::LateFine);
     if late.is_positive() {
         let fine = passes::insert_fine(
             c,

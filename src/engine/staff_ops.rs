@@ -5,9 +5,13 @@
 use super::{Engine, Event, Result, refuse};
 use crate::domain::messages::Notice;
 use crate::domain::roles::{Role, StaffAction};
+use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
 use crate::store::fleet::{self, BikeState, NewStation};
 use crate::store::people::{self, NewRider};
+
+/// A rider's PIN has this many digits (the bike's keypad, R10; D29 counts its wrong tries).
+pub const PIN_DIGITS: usize = 4;
 
 impl Engine {
     /// Block access (R24, D17), with a reason.
@@ -19,6 +23,8 @@ impl Engine {
             }
             ctx.rider(c, rider)?;
             people::set_blocked(c, rider, Some(reason))?;
+            // D28: a pending unlock of the rider starts nothing now.
+            fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
             ctx.audit(c, &s, StaffAction::Block, Some(rider), "", reason, "")?;
             ctx.notify(
                 c,
@@ -73,7 +79,15 @@ impl Engine {
             }
             ctx.rider(c, rider)?;
             let stored = reason.map(|r| format!("by {}: {r}", s.name));
-            people::set_restricted(c, rider, stored.as_deref())?;
+            people::set_restricted(
+                c,
+                rider,
+                stored.as_deref().map(|r| (RestrictionSource::Hand, r)),
+            )?;
+            if reason.is_some() {
+                // D28: a pending unlock of the rider starts nothing now.
+                fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
+            }
             ctx.audit(
                 c,
                 &s,
@@ -101,14 +115,16 @@ impl Engine {
     pub fn reset_pin(&mut self, rider: RiderId, new_pin: &str, by: &str) -> Result<()> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::ResetPin)?;
-            if new_pin.len() < 4
-                || new_pin.len() > 8
-                || !new_pin.chars().all(|ch| ch.is_ascii_digit())
-            {
-                return refuse(Refusal::Invalid, "a PIN is 4 to 8 digits");
+            if new_pin.len() != PIN_DIGITS || !new_pin.chars().all(|ch| ch.is_ascii_digit()) {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("a PIN is {PIN_DIGITS} digits, as the bike's keypad takes it (R10)"),
+                );
             }
-            ctx.rider(c, rider)?;
+            let r = ctx.rider(c, rider)?;
             people::set_pin(c, rider, new_pin)?;
+            // D29: a PIN reset clears the count of wrong ones.
+            super::rentals::clear_wrong_pins(c, &r)?;
             ctx.audit(c, &s, StaffAction::ResetPin, Some(rider), "", "", "")?;
             ctx.notify(c, rider, Notice::PinReset)?;
             Ok(())
@@ -122,6 +138,12 @@ impl Engine {
             let r = ctx.rider(c, rider)?;
             if r.card.is_none() {
                 return refuse(Refusal::Invalid, format!("rider {rider} has no card"));
+            }
+            if r.card_blocked {
+                return refuse(
+                    Refusal::Invalid,
+                    format!("rider {rider}'s card is blocked already"),
+                );
             }
             people::set_card_blocked(c, rider)?;
             ctx.audit(
@@ -153,6 +175,8 @@ impl Engine {
                 );
             }
             fleet::set_bike_state(c, bike, BikeState::Van, None, ctx.now)?;
+            // D28: a rider's pending unlock of this bike starts nothing now.
+            fleet::cancel_unlocks(c, Some(bike), None, ctx.now, Refusal::BikeUnavailable)?;
             let from = b.station.map(|s| s.to_string()).unwrap_or_default();
             ctx.audit(
                 c,
@@ -222,6 +246,7 @@ impl Engine {
             }
             fleet::set_bike_state(c, bike, BikeState::Repair, None, ctx.now)?;
             fleet::set_bike_faulty(c, bike, false)?;
+            fleet::cancel_unlocks(c, Some(bike), None, ctx.now, Refusal::BikeUnavailable)?;
             ctx.audit(
                 c,
                 &s,

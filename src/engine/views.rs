@@ -1,9 +1,10 @@
 //! Read models for the console, the scenario expectations and the API: a rider's account
 //! view, a station view, the alerts, the audit.
 
-use super::rentals::pass_def;
+use super::rentals::{price_rental, rental_overdue_from};
 use super::{Engine, Result, refuse};
-use crate::domain::pricing::{self, Quote};
+use crate::domain::pricing::{self, Quote, TripTime};
+use crate::domain::rental::{DockOutcome, PIN_WINDOW};
 use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use crate::store::audit::{self, AuditFilter, AuditRecord, Message};
 use crate::store::fleet::{self, Bike, Dock, Rental, StationCounts};
@@ -37,6 +38,9 @@ pub struct RiderView {
     pub ledger: Vec<Entry>,
     pub fines: Vec<Fine>,
     pub messages: Vec<Message>,
+    /// D29: until when unlocks and cable locks are refused, while they are.
+    #[serde(default)]
+    pub pin_locked_until: Option<DateTime<Utc>>,
 }
 
 impl RiderView {
@@ -93,25 +97,13 @@ impl Engine {
             let open_rental = match fleet::open_rental_of_rider(c, id)? {
                 Some(r) => {
                     let seconds = (ctx.now - r.start_at).num_seconds().max(0);
-                    let live_price = match passes::pass(c, r.pass_id)? {
-                        Some(p) => {
-                            let first = fleet::rentals_in_chain(c, r.chain)?
-                                .first()
-                                .map(|x| x.start_at)
-                                .unwrap_or(r.start_at);
-                            pricing::quote(
-                                ctx.tariff,
-                                &pass_def(&p),
-                                (ctx.now - first).num_seconds(),
-                                (ctx.now - p.valid_until()).num_seconds(),
-                            )
-                            .total
-                        }
-                        None => Tenge::ZERO,
-                    };
+                    let live_price = price_rental(ctx.tariff, c, &r, ctx.now)
+                        .map(|(q, _)| q.total)
+                        .unwrap_or(Tenge::ZERO);
+                    let overdue =
+                        r.overdue_at.is_some() || ctx.now > rental_overdue_from(ctx.tariff, c, &r)?;
                     Some(OpenRental {
-                        overdue: r.overdue_at.is_some()
-                            || seconds > ctx.tariff.late_after_hours * 3600,
+                        overdue,
                         rental: r,
                         seconds,
                         live_price,
@@ -120,6 +112,7 @@ impl Engine {
                 None => None,
             };
             Ok(RiderView {
+                pin_locked_until: rider.pin_tries.locked_until(ctx.now),
                 available: account.available(),
                 debt: account.debt(),
                 pending: sl::pending_accruals(c, id)?,
@@ -199,27 +192,33 @@ impl Engine {
     pub fn alerts(&mut self) -> Result<Vec<Alert>> {
         self.read(|ctx, c| {
             let mut out = Vec::new();
-            let late = ctx.tariff.late_after_hours * 3600;
             for r in fleet::open_rentals(c)? {
-                if (ctx.now - r.start_at).num_seconds() > late {
+                let from = rental_overdue_from(ctx.tariff, c, &r)?;
+                if ctx.now > from {
                     out.push(Alert {
                         kind: "overdue".into(),
                         text: format!(
-                            "bike {} out {} h with rider {} (R15)",
+                            "bike {} out {} h with rider {}, overdue since {} (R15, D20)",
                             r.bike,
                             (ctx.now - r.start_at).num_hours(),
-                            r.rider
+                            r.rider,
+                            ctx.local(from)
                         ),
                         rider: Some(r.rider),
                         station: None,
-                        since: Some(r.start_at + chrono::Duration::seconds(late)),
+                        since: Some(from),
                     });
                 }
                 if let (Some(at), Some(st)) = (r.lock_error_at, r.lock_error_station) {
+                    let kind = r.lock_error_kind.unwrap_or(DockOutcome::LockError);
+                    let what = match kind {
+                        DockOutcome::Unrecognised => "unrecognised bike",
+                        _ => "lock error",
+                    };
                     out.push(Alert {
-                        kind: "lock-error".into(),
+                        kind: kind.as_str().into(),
                         text: format!(
-                            "lock error: bike {} at station {st}, rider {} still charged (R12)",
+                            "{what}: bike {} at station {st}, rider {} still charged (R12)",
                             r.bike, r.rider
                         ),
                         rider: Some(r.rider),
@@ -273,6 +272,31 @@ impl Engine {
                     since: None,
                 });
             }
+            for (rider, until) in people::pin_locked(c, ctx.now)? {
+                out.push(Alert {
+                    kind: "pin-locked".into(),
+                    text: format!(
+                        "rider {rider}: too many wrong PINs, unlocks refused until {} (D29)",
+                        ctx.local(until)
+                    ),
+                    rider: Some(rider),
+                    station: None,
+                    since: Some(until - PIN_WINDOW),
+                });
+            }
+            for (rider, f) in sl::posting_failures(c)? {
+                out.push(Alert {
+                    kind: "posting-failed".into(),
+                    text: format!(
+                        "rider {rider} was not posted at {}: {} (D31)",
+                        ctx.local(f.midnight),
+                        f.error
+                    ),
+                    rider: Some(rider),
+                    station: None,
+                    since: Some(f.since),
+                });
+            }
             for f in passes::pending_fines(c, 200)? {
                 out.push(Alert {
                     kind: "fine-approval".into(),
@@ -322,7 +346,7 @@ pub fn quote_trip(
         crate::domain::tariff::Period::Hours(h) => i64::from(h) * 3600,
         _ => i64::MAX / 4,
     };
-    pricing::quote(t, def, seconds, seconds - window)
+    pricing::quote(t, def, TripTime::single(seconds, seconds - window))
 }
 
 impl Engine {

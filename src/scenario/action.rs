@@ -3,7 +3,7 @@
 //! backend's answer, which the line may expect to be a refusal.
 
 use super::run::{Run, int, keyword, no_more, want};
-use crate::backend::BResult;
+use crate::backend::{BResult, DockOutcome};
 use crate::domain::Tenge;
 use crate::domain::tariff::FineKind;
 use crate::engine::PayMethod;
@@ -63,14 +63,19 @@ impl Run<'_> {
                 let bike = self.bike(want(w, 1, "a bike")?)?;
                 keyword(w, 2, "at")?;
                 let st = self.station(want(w, 3, "a station")?)?;
-                let (lock_error, faulty) = match w.get(4).map(|s| s.as_str()) {
-                    None => (false, false),
-                    Some("lock-error") => (true, false),
-                    Some("faulty") => (false, true),
-                    Some(x) => return Err(format!("unexpected {x:?}: lock-error or faulty")),
+                let how = match w.get(4).map(|s| s.as_str()) {
+                    None => DockOutcome::Locked,
+                    Some("lock-error") => DockOutcome::LockError,
+                    Some("unrecognised") => DockOutcome::Unrecognised,
+                    Some("faulty") => DockOutcome::Faulty,
+                    Some(x) => {
+                        return Err(format!(
+                            "unexpected {x:?}: lock-error, unrecognised or faulty"
+                        ));
+                    }
                 };
                 no_more(w, 5)?;
-                b.return_bike(bike, st, lock_error, faulty).await.map(drop)
+                b.return_bike(bike, st, how).await.map(drop)
             }
             "call" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -160,6 +165,30 @@ impl Run<'_> {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
                 b.unblock(rider, "", &by).await
+            }
+            "restrict" => {
+                let rider = self.rider(want(w, 1, "a rider")?)?;
+                keyword(w, 2, "reason")?;
+                let reason = want(w, 3, "a reason")?;
+                let by = self.staff(w, 4)?;
+                b.set_restriction(rider, Some(reason), reason, &by).await
+            }
+            "lift" => {
+                let rider = self.rider(want(w, 1, "a rider")?)?;
+                let by = self.staff(w, 2)?;
+                b.set_restriction(rider, None, "lifted by hand", &by).await
+            }
+            "reset-pin" => {
+                let rider = self.rider(want(w, 1, "a rider")?)?;
+                keyword(w, 2, "pin")?;
+                let pin = want(w, 3, "a PIN")?;
+                let by = self.staff(w, 4)?;
+                b.reset_pin(rider, pin, &by).await
+            }
+            "lost-card" => {
+                let rider = self.rider(want(w, 1, "a rider")?)?;
+                let by = self.staff(w, 2)?;
+                b.block_lost_card(rider, &by).await
             }
             "service-release" | "to-repair" => {
                 let bike = self.bike(want(w, 1, "a bike")?)?;

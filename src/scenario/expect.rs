@@ -107,6 +107,42 @@ impl Run<'_> {
                 no_more(w, 4)?;
                 check(&label, amount(&value)?, view.trip_count.to_string())
             }
+            "restriction" => {
+                no_more(w, 4)?;
+                if !matches!(value.as_str(), "none" | "system" | "hand") {
+                    return Err(format!("{value:?}: none, system or hand"));
+                }
+                let got = match view.rider.restriction {
+                    _ if !view.rider.restricted => "none",
+                    Some(source) => source.as_str(),
+                    None => "system",
+                };
+                check(&label, value, got.to_string())
+            }
+            "blocked" | "pin-locked" => {
+                no_more(w, 4)?;
+                if !matches!(value.as_str(), "yes" | "no") {
+                    return Err(format!("{value:?}: yes or no"));
+                }
+                let got = if what == "blocked" {
+                    view.rider.blocked_reason.is_some()
+                } else {
+                    view.pin_locked_until.is_some()
+                };
+                check(&label, value, yes_no(got))
+            }
+            "card" => {
+                no_more(w, 4)?;
+                if !matches!(value.as_str(), "active" | "blocked" | "none") {
+                    return Err(format!("{value:?}: active, blocked or none"));
+                }
+                let got = match (&view.rider.card, view.rider.card_blocked) {
+                    (None, _) => "none",
+                    (Some(_), true) => "blocked",
+                    (Some(_), false) => "active",
+                };
+                check(&label, value, got.to_string())
+            }
             "restricted" | "overdue" => {
                 no_more(w, 4)?;
                 if !matches!(value.as_str(), "yes" | "no") {

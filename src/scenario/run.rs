@@ -360,7 +360,9 @@ impl<'f> Run<'f> {
     }
 }
 
-/// `rider ID resident|nonresident born YYYY-MM-DD pin PIN [concession KIND]`.
+/// `rider ID resident|nonresident born YYYY-MM-DD pin PIN [concession KIND] [card CARD|none]`.
+/// A rider has a contactless card unless the line says `card none` (R24's lost card needs
+/// one); its number is the line's, or `CARD-ID`.
 fn rider(w: &[String]) -> Result<NewRider, String> {
     let id = int(want(w, 1, "a rider id")?, "rider")?;
     let resident = match want(w, 2, "resident|nonresident")? {
@@ -374,18 +376,26 @@ fn rider(w: &[String]) -> Result<NewRider, String> {
         .map_err(|_| format!("{b:?} is not a date YYYY-MM-DD"))?;
     keyword(w, 5, "pin")?;
     let pin = want(w, 6, "a PIN")?.to_string();
-    let concession = match w.get(7).map(|s| s.as_str()) {
-        None => None,
-        Some("concession") => {
-            let c = want(w, 8, "student|pensioner|disability3")?;
-            if !matches!(c, "student" | "pensioner" | "disability3") {
-                return Err(format!("{c:?}: student, pensioner or disability3"));
+    let mut concession = None;
+    let mut card = Some(format!("CARD-{id}"));
+    let mut i = 7;
+    while let Some(option) = w.get(i).map(|s| s.as_str()) {
+        match option {
+            "concession" if concession.is_none() => {
+                let c = want(w, i + 1, "student|pensioner|disability3")?;
+                if !matches!(c, "student" | "pensioner" | "disability3") {
+                    return Err(format!("{c:?}: student, pensioner or disability3"));
+                }
+                concession = Some(c.to_string());
             }
-            no_more(w, 9)?;
-            Some(c.to_string())
+            "card" => {
+                let c = want(w, i + 1, "a card number or none")?;
+                card = (c != "none").then(|| c.to_string());
+            }
+            x => return Err(format!("unexpected {x:?}: concession KIND or card CARD")),
         }
-        Some(x) => return Err(format!("unexpected {x:?}")),
-    };
+        i += 2;
+    }
     Ok(NewRider {
         id: Some(RiderId(id)),
         surname: format!("Rider{id}"),
@@ -394,6 +404,7 @@ fn rider(w: &[String]) -> Result<NewRider, String> {
         concession,
         lang: "ru".into(),
         pin,
+        card,
         ..NewRider::default()
     })
 }

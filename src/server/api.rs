@@ -2,6 +2,7 @@
 //! types. The server parses them, the remote backend builds them: one definition, no drift.
 //! Money is whole tenge (`i64`), ids are integers, times RFC 3339.
 
+use crate::domain::rental::DockOutcome;
 use crate::domain::roles::Role;
 use crate::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
 use crate::engine::PayMethod;
@@ -226,9 +227,38 @@ pub struct DockRequest {
     /// The dock reported a lock error: the rental goes on (R12).
     #[serde(default)]
     pub lock_error: bool,
+    /// The station did not recognise the bike («Танылмаған станция»): as a lock error (R12).
+    #[serde(default)]
+    pub unrecognised: bool,
     /// The rider reported the bike faulty (R13).
     #[serde(default)]
     pub faulty: bool,
+}
+
+impl DockRequest {
+    /// The request for what the dock reports.
+    pub fn of(bike: BikeId, how: DockOutcome) -> DockRequest {
+        DockRequest {
+            bike,
+            lock_error: how == DockOutcome::LockError,
+            unrecognised: how == DockOutcome::Unrecognised,
+            faulty: how == DockOutcome::Faulty,
+        }
+    }
+
+    /// What the dock reports; at most one of the three may be set.
+    pub fn outcome(&self) -> Result<DockOutcome, String> {
+        match (self.lock_error, self.unrecognised, self.faulty) {
+            (false, false, false) => Ok(DockOutcome::Locked),
+            (true, false, false) => Ok(DockOutcome::LockError),
+            (false, true, false) => Ok(DockOutcome::Unrecognised),
+            (false, false, true) => Ok(DockOutcome::Faulty),
+            _ => Err(
+                "request body: at most one of `lock_error`, `unrecognised` and `faulty` is true"
+                    .into(),
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

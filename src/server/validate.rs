@@ -11,30 +11,18 @@ use chrono::{Datelike, NaiveDate};
 pub const ID_MAX: i64 = 999_999_999;
 /// The years a season may fall in.
 pub const SEASON_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-/// D30: no single amount is larger than this in size.
-pub const AMOUNT_MAX: i64 = 10_000_000;
-
-/// D30: an amount of 1 to 10,000,000 tenge (a correction's, whose sign is its direction:
-/// `signed`, not 0 and at most that in size).
+/// D30 (the domain's bounds), said of the request's `field`: an amount of 1 to
+/// 10,000,000 tenge, or for a correction (`signed`, its sign the direction) not 0 and at
+/// most that in size. Checked here too so that the refusal names the field.
 pub fn amount(field: &str, a: crate::domain::Tenge, signed: bool) -> Result<(), ApiError> {
-    let ok = if signed {
-        a.0 != 0 && a.0.checked_abs().is_some_and(|m| m <= AMOUNT_MAX)
+    let checked = if signed {
+        a.bounded_signed(field)
     } else {
-        (1..=AMOUNT_MAX).contains(&a.0)
+        a.bounded(field)
     };
-    if ok {
-        Ok(())
-    } else {
-        let bound = if signed {
-            format!("not 0 and at most {AMOUNT_MAX} in size")
-        } else {
-            format!("from 1 to {AMOUNT_MAX}")
-        };
-        Err(ApiError::invalid(format!(
-            "request body: {field}: {} tenge is not an amount (D30: {bound})",
-            a.0
-        )))
-    }
+    checked
+        .map(|_| ())
+        .map_err(|e| ApiError::invalid(format!("request body: {e}")))
 }
 
 /// A staff password's length in characters.

@@ -20,7 +20,7 @@ pub async fn money(
     rng: &mut SimRng,
     id: RiderId,
     resident: bool,
-    concession: bool,
+    yearly_price: Tenge,
     card: bool,
 ) -> Result<(), SimError> {
     let call = |doing: &'static str| SimError::backend(doing);
@@ -37,8 +37,7 @@ pub async fn money(
         if rng.chance(0.06) {
             return Ok(()); // registered, never paid: refused for no pass when they come (R9)
         }
-        let price = if concession { 5000 } else { 10_000 };
-        let paid = price + 500 + top_up;
+        let paid = yearly_price.0 + 500 + top_up;
         b.pay(id, Tenge(paid), method, desk)
             .await
             .map_err(call("taking a payment"))?;

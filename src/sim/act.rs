@@ -7,6 +7,7 @@ use super::SimError;
 use super::demand::{self, Purpose};
 use super::names::demo_pin;
 use super::world::{Ev, World};
+use crate::backend::DockOutcome;
 use crate::domain::{BikeId, Refusal, RiderId, Tenge};
 use crate::engine::PayMethod;
 use crate::store::fleet::BikeState;
@@ -201,10 +202,9 @@ impl World {
         let (pass, price) = if view.rider.resident {
             (
                 "seasonal",
-                if view.rider.concession.is_some() {
-                    5000
-                } else {
-                    10_000
+                match &self.tariff {
+                    Some(t) => super::city::yearly_price(t, view.rider.concession.as_deref()).0,
+                    None => 10_000,
                 },
             )
         } else {
@@ -312,7 +312,14 @@ impl World {
         let station = self.spots[at].id;
         let lock_error = !faulty_early && tries == 0 && self.rng.chance(LOCK_ERROR);
         let faulty = faulty_early || self.rng.chance(FAULTY_AT_END);
-        let r = self.b.return_bike(bike, station, lock_error, faulty).await;
+        let how = if lock_error {
+            DockOutcome::LockError
+        } else if faulty {
+            DockOutcome::Faulty
+        } else {
+            DockOutcome::Locked
+        };
+        let r = self.b.return_bike(bike, station, how).await;
         match self.refusal(r, "returning a bike")? {
             Ok(_) if lock_error => {
                 // R12: a triple beep; the rental goes on.

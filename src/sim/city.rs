@@ -11,7 +11,7 @@ use crate::backend::{Backend, LocalBackend};
 use crate::clock::SimClock;
 use crate::domain::roles::Role;
 use crate::domain::time::{local_date, local_to_utc};
-use crate::domain::{BikeId, RiderId};
+use crate::domain::{BikeId, RiderId, Tenge};
 use crate::engine::{Engine, Settings};
 use crate::store::Store;
 use crate::store::fleet::{BikeState, NewStation};
@@ -186,6 +186,12 @@ pub async fn build(
         }
     }
 
+    let desk = b
+        .desk_info()
+        .await
+        .map_err(call("reading the tariff"))?
+        .tariff()
+        .map_err(SimError::Setup)?;
     let today = local_date(chrono_tz::Asia::Almaty, history_start);
     // Registrations spread over the history's first hours (none without a history).
     let spread = (opts.start - history_start).num_seconds().min(3 * 3600);
@@ -207,7 +213,7 @@ pub async fn build(
             &mut rng,
             id,
             r.resident,
-            r.concession.is_some(),
+            yearly_price(&desk, r.concession.as_deref()),
             r.card.is_some(),
         )
         .await?;
@@ -349,6 +355,15 @@ async fn place_bikes(
             .map_err(call("taking a spare to the depot"))?;
     }
     Ok(docked.iter().sum())
+}
+
+/// What a resident of concession category `concession` pays for the yearly pass (D23: the
+/// tariff says which categories get the concession price).
+pub(super) fn yearly_price(t: &crate::domain::tariff::Tariff, concession: Option<&str>) -> Tenge {
+    let concession = concession.and_then(crate::domain::tariff::Concession::parse);
+    t.pass("seasonal")
+        .map(|p| t.price_for(p, concession))
+        .unwrap_or(Tenge(10_000))
 }
 
 #[cfg(test)]

@@ -90,6 +90,8 @@ pub struct World {
     /// The test knob [`SimConfig::rush`].
     pub rush: bool,
     pub stats: SimStats,
+    /// The tariff in force, for what a pass costs (read once at the start).
+    pub tariff: Option<crate::domain::tariff::Tariff>,
 }
 
 /// Under [`SimConfig::rush`], no ride or wait for a bike's return lasts longer (seconds).
@@ -152,6 +154,7 @@ impl World {
                 "the system has no riders (numbered from 1)".into(),
             ));
         }
+        let tariff = b.desk_info().await.ok().and_then(|d| d.tariff().ok());
         let bikes: u32 = stations.iter().map(|s| s.bikes).sum();
         let daily = (f64::from(bikes.max(25)) * cfg.trips_per_bike).max(50.0);
         let peak_per_s = daily * demand::peak_share() / 3600.0;
@@ -176,6 +179,7 @@ impl World {
             real_clock,
             rush: cfg.rush,
             stats: SimStats::default(),
+            tariff,
         })
     }
 

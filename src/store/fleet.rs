@@ -1,7 +1,8 @@
 //! Stations, docks, bikes, rentals, unlocks and cable locks.
 
 use super::{Result, from_ts, ts};
-use crate::domain::{BikeId, RentalId, RiderId, StationId};
+use crate::domain::rental::DockOutcome;
+use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -364,13 +365,16 @@ pub struct Rental {
     pub end_how: Option<String>,
     pub lock_error_at: Option<DateTime<Utc>>,
     pub lock_error_station: Option<StationId>,
+    /// What the failed return was (R12): a lock error or an unrecognised bike.
+    #[serde(default)]
+    pub lock_error_kind: Option<DockOutcome>,
     pub charge: Option<i64>,
     pub overdue_at: Option<DateTime<Utc>>,
 }
 
 const RENTAL_COLS: &str =
     "id, rider_id, bike_id, pass_id, chain_id, start_at, start_station, end_at,
-    end_station, end_how, lock_error_at, lock_error_station, charge, overdue_at";
+    end_station, end_how, lock_error_at, lock_error_station, charge, overdue_at, lock_error_kind";
 
 fn rental_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rental> {
     Ok(Rental {
@@ -388,6 +392,10 @@ fn rental_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rental> {
         lock_error_station: r.get::<_, Option<i64>>(11)?.map(StationId),
         charge: r.get(12)?,
         overdue_at: r.get::<_, Option<i64>>(13)?.map(from_ts),
+        lock_error_kind: r
+            .get::<_, Option<String>>(14)?
+            .as_deref()
+            .and_then(DockOutcome::parse),
     })
 }
 
@@ -490,15 +498,18 @@ pub fn end_rental(
     Ok(())
 }
 
+/// A failed return (R12): the dock's lock error or an unrecognised bike, at `station`.
 pub fn set_lock_error(
     c: &Connection,
     id: RentalId,
     at: DateTime<Utc>,
     station: StationId,
+    kind: DockOutcome,
 ) -> Result<()> {
     c.execute(
-        "UPDATE rentals SET lock_error_at = ?2, lock_error_station = ?3 WHERE id = ?1",
-        params![id.0, ts(at), station.0],
+        "UPDATE rentals SET lock_error_at = ?2, lock_error_station = ?3, lock_error_kind = ?4
+         WHERE id = ?1",
+        params![id.0, ts(at), station.0, kind.as_str()],
     )?;
     Ok(())
 }
@@ -511,22 +522,23 @@ pub fn set_overdue(c: &Connection, id: RentalId, at: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
-/// Open rentals started at or before `cutoff` not yet marked overdue.
+/// Open rentals not yet marked overdue that may be by now (R15, D20): those on a
+/// monthly-type pass started before `cutoff`, and every one on a daily pass (whose window
+/// the caller looks at).
 pub fn rentals_becoming_overdue(c: &Connection, cutoff: DateTime<Utc>) -> Result<Vec<Rental>> {
+    let cols = RENTAL_COLS
+        .split(',')
+        .map(|col| format!("x.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut st = c.prepare_cached(&format!(
-        "SELECT {RENTAL_COLS} FROM rentals WHERE end_at IS NULL AND overdue_at IS NULL AND start_at < ?1 ORDER BY start_at"
+        "SELECT {cols} FROM rentals x JOIN passes p ON p.id = x.pass_id
+         WHERE x.end_at IS NULL AND x.overdue_at IS NULL
+           AND (x.start_at < ?1 OR p.all_inclusive = 1)
+         ORDER BY x.start_at"
     ))?;
     let rows = st.query_map([ts(cutoff)], rental_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn earliest_open_not_overdue(c: &Connection) -> Result<Option<DateTime<Utc>>> {
-    let t: Option<i64> = c.query_row(
-        "SELECT MIN(start_at) FROM rentals WHERE end_at IS NULL AND overdue_at IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(t.map(from_ts))
 }
 
 // --- unlocks (R10) ---
@@ -545,19 +557,78 @@ pub fn insert_unlock(
     Ok(())
 }
 
-/// The live (not pulled, not expired) unlock of a bike: `(id, rider)`.
+/// The live (not pulled, not expired, not cancelled) unlock of a bike: `(id, rider)`.
 pub fn live_unlock(
     c: &Connection,
     bike: BikeId,
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, RiderId)>> {
-    Ok(c
+    Ok(c.prepare_cached(
+        "SELECT id, rider_id FROM unlocks WHERE bike_id = ?1 AND pulled_at IS NULL
+               AND cancelled_at IS NULL AND expires_at >= ?2
+             ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(params![bike.0, ts(now)], |r| {
+        Ok((r.get(0)?, RiderId(r.get(1)?)))
+    })
+    .optional()?)
+}
+
+/// The rider's live unlock, if any: `(id, bike)` (D27: one bike at a time).
+pub fn live_unlock_of_rider(
+    c: &Connection,
+    rider: RiderId,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, BikeId)>> {
+    Ok(c.prepare_cached(
+        "SELECT id, bike_id FROM unlocks WHERE rider_id = ?1 AND pulled_at IS NULL
+               AND cancelled_at IS NULL AND expires_at >= ?2
+             ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(params![rider.0, ts(now)], |r| {
+        Ok((r.get(0)?, BikeId(r.get(1)?)))
+    })
+    .optional()?)
+}
+
+/// D28: cancel the live unlocks of a bike (`Some(bike)`) or of a rider; a later pull of
+/// the bike is refused `kind`.
+pub fn cancel_unlocks(
+    c: &Connection,
+    bike: Option<BikeId>,
+    rider: Option<RiderId>,
+    now: DateTime<Utc>,
+    kind: Refusal,
+) -> Result<usize> {
+    Ok(c.prepare_cached(
+        "UPDATE unlocks SET cancelled_at = ?3, cancelled_kind = ?4
+         WHERE pulled_at IS NULL AND cancelled_at IS NULL AND expires_at >= ?3
+           AND (?1 IS NULL OR bike_id = ?1) AND (?2 IS NULL OR rider_id = ?2)
+           AND (?1 IS NOT NULL OR ?2 IS NOT NULL)",
+    )?
+    .execute(params![
+        bike.map(|b| b.0),
+        rider.map(|r| r.0),
+        ts(now),
+        kind.as_str()
+    ])?)
+}
+
+/// D28: why the bike's unlock still within its window was cancelled, if it was.
+pub fn cancelled_unlock(
+    c: &Connection,
+    bike: BikeId,
+    now: DateTime<Utc>,
+) -> Result<Option<Refusal>> {
+    let kind: Option<String> = c
         .prepare_cached(
-            "SELECT id, rider_id FROM unlocks WHERE bike_id = ?1 AND pulled_at IS NULL AND expires_at >= ?2
+            "SELECT cancelled_kind FROM unlocks WHERE bike_id = ?1 AND pulled_at IS NULL
+               AND cancelled_at IS NOT NULL AND expires_at >= ?2
              ORDER BY id DESC LIMIT 1",
         )?
-        .query_row(params![bike.0, ts(now)], |r| Ok((r.get(0)?, RiderId(r.get(1)?))))
-        .optional()?)
+        .query_row(params![bike.0, ts(now)], |r| r.get(0))
+        .optional()?;
+    Ok(kind.as_deref().and_then(Refusal::parse))
 }
 
 pub fn mark_pulled(c: &Connection, unlock: i64, now: DateTime<Utc>) -> Result<()> {

@@ -57,19 +57,23 @@ pub fn append(c: &Connection, e: &NewEntry<'_>) -> Result<EntryId> {
 
 /// Move a rider's cached balances (money, bonus, deposit, and accrued by `accrued`).
 /// Callers that append entries with [`insert_entry`] move the balances once per rider.
+/// Each new sum is computed here with checked arithmetic: one that would not fit is
+/// refused (D30) and nothing is written — SQLite would turn it into a REAL.
 pub fn move_balances(c: &Connection, rider: RiderId, m: Moves, accrued: Tenge) -> Result<()> {
+    let now: (i64, i64, i64, i64) = c
+        .prepare_cached("SELECT balance, bonus, deposit, accrued FROM riders WHERE id = ?1")?
+        .query_row([rider.0], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let of = |what: &str| format!("rider {rider}'s {what}");
+    let balance = Tenge(now.0).plus(m.money, &of("balance"))?;
+    let bonus = Tenge(now.1).plus(m.bonus, &of("bonus"))?;
+    let deposit = Tenge(now.2).plus(m.deposit, &of("deposit"))?;
+    let accrued = Tenge(now.3).plus(accrued, &of("accrued total"))?;
     c.prepare_cached(
-        "UPDATE riders SET balance = balance + ?2, bonus = bonus + ?3, deposit = deposit + ?4,
-                           accrued = accrued + ?5
-         WHERE id = ?1",
+        "UPDATE riders SET balance = ?2, bonus = ?3, deposit = ?4, accrued = ?5 WHERE id = ?1",
     )?
-    .execute(params![
-        rider.0,
-        m.money.0,
-        m.bonus.0,
-        m.deposit.0,
-        accrued.0
-    ])?;
+    .execute(params![rider.0, balance.0, bonus.0, deposit.0, accrued.0])?;
     Ok(())
 }
 
@@ -172,9 +176,9 @@ pub fn add_accrual(c: &Connection, a: &Accrual, pass: Option<i64>) -> Result<i64
         a.rental.map(|r| r.0),
         pass,
     ])?;
-    c.prepare_cached("UPDATE riders SET accrued = accrued + ?2 WHERE id = ?1")?
-        .execute(params![a.rider.0, a.amount.0])?;
-    Ok(c.last_insert_rowid())
+    let id = c.last_insert_rowid();
+    move_balances(c, a.rider, Moves::default(), a.amount)?;
+    Ok(id)
 }
 
 fn accrual_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Accrual> {
@@ -355,57 +359,72 @@ pub struct Mismatch {
 }
 
 /// D9: re-verify every account from its entries alone (and the accrued total from the
-/// unposted accruals, and open debts against the balance).
+/// unposted accruals, and open debts against the balance). The sums are taken here in
+/// 128 bits, not by SQLite's `SUM` (which fails the whole query on an overflow): a rider
+/// whose entries do not add up to an amount that fits is a mismatch of that rider, never
+/// an error for the city.
 pub fn verify(c: &Connection) -> Result<Vec<Mismatch>> {
-    let mut st = c.prepare(&format!(
-        "SELECT r.id, r.balance, r.bonus, r.deposit, r.accrued,
-                COALESCE(l.money, 0), COALESCE(l.bonus, 0), COALESCE(l.deposit, 0),
-                COALESCE(a.amount, 0), COALESCE(d.open, 0)
-         FROM riders r
-         LEFT JOIN (SELECT rider_id, SUM(money) money, SUM(bonus) bonus, SUM(deposit) deposit
-                    FROM ledger GROUP BY rider_id) l ON l.rider_id = r.id
-         LEFT JOIN (SELECT rider_id, SUM(amount) amount FROM accruals
-                    WHERE {UNPOSTED} GROUP BY rider_id) a ON a.rider_id = r.id
-         LEFT JOIN (SELECT d.rider_id, SUM(d.amount - COALESCE(s.paid, 0)) open FROM debts d
-                    LEFT JOIN (SELECT debt_entry, SUM(amount) paid FROM settlements
-                               GROUP BY debt_entry) s ON s.debt_entry = d.entry_id
-                    GROUP BY d.rider_id) d ON d.rider_id = r.id
-         ORDER BY r.id"
-    ))?;
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Sums {
+        money: i128,
+        bonus: i128,
+        deposit: i128,
+        accrued: i128,
+        debt: i128,
+    }
+    let mut sums: BTreeMap<i64, Sums> = BTreeMap::new();
+    {
+        let mut st = c.prepare("SELECT rider_id, money, bonus, deposit FROM ledger")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let s = sums.entry(r.get(0)?).or_default();
+            s.money += i128::from(r.get::<_, i64>(1)?);
+            s.bonus += i128::from(r.get::<_, i64>(2)?);
+            s.deposit += i128::from(r.get::<_, i64>(3)?);
+        }
+    }
+    {
+        let mut st = c.prepare(&format!(
+            "SELECT rider_id, amount FROM accruals WHERE {UNPOSTED}"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            sums.entry(r.get(0)?).or_default().accrued += i128::from(r.get::<_, i64>(1)?);
+        }
+    }
+    for (sql, sign) in [
+        ("SELECT rider_id, amount FROM debts", 1),
+        (
+            "SELECT d.rider_id, s.amount FROM settlements s JOIN debts d ON d.entry_id = s.debt_entry",
+            -1,
+        ),
+    ] {
+        let mut st = c.prepare(sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            sums.entry(r.get(0)?).or_default().debt += sign * i128::from(r.get::<_, i64>(1)?);
+        }
+    }
     let mut out = Vec::new();
-    let rows = st.query_map([], |r| {
-        let v: [i64; 10] = [
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-        ];
-        Ok(v)
-    })?;
-    for row in rows {
-        let v = row?;
-        let rider = RiderId(v[0]);
+    let mut st =
+        c.prepare("SELECT id, balance, bonus, deposit, accrued FROM riders ORDER BY id")?;
+    let mut rows = st.query([])?;
+    let empty = Sums::default();
+    while let Some(r) = rows.next()? {
+        let rider = RiderId(r.get(0)?);
+        let s = sums.get(&rider.0).unwrap_or(&empty);
+        let cached: [i64; 4] = [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?];
         let checks = [
-            ("balance", v[1], v[5]),
-            ("bonus", v[2], v[6]),
-            ("deposit", v[3], v[7]),
-            ("accrued", v[4], v[8]),
-            ("open debt", v[9], (-v[5]).max(0)),
+            ("balance", i128::from(cached[0]), s.money),
+            ("bonus", i128::from(cached[1]), s.bonus),
+            ("deposit", i128::from(cached[2]), s.deposit),
+            ("accrued", i128::from(cached[3]), s.accrued),
+            ("open debt", s.debt, (-s.money).max(0)),
         ];
         for (what, cached, from_entries) in checks {
             if cached != from_entries {
-                out.push(Mismatch {
-                    rider,
-                    what: what.to_string(),
-                    cached: Tenge(cached),
-                    from_entries: Tenge(from_entries),
-                });
+                out.push(Mismatch::of(rider, what, cached, from_entries));
             }
         }
     }
@@ -418,4 +437,75 @@ pub fn verify(c: &Connection) -> Result<Vec<Mismatch>> {
         });
     }
     Ok(out)
+}
+
+impl Mismatch {
+    /// A mismatch of two sums taken in 128 bits; one that does not fit an amount is shown
+    /// at the bound, and the exact figure is said in `what`.
+    fn of(rider: RiderId, what: &str, cached: i128, from_entries: i128) -> Mismatch {
+        let fit = |v: i128| i64::try_from(v).ok();
+        let what = match (fit(cached), fit(from_entries)) {
+            (Some(_), Some(_)) => what.to_string(),
+            _ => format!(
+                "{what} (cached {cached}, the entries sum to {from_entries}: beyond any amount)"
+            ),
+        };
+        let clamp = |v: i128| Tenge(v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64);
+        Mismatch {
+            rider,
+            what,
+            cached: clamp(cached),
+            from_entries: clamp(from_entries),
+        }
+    }
+}
+
+/// D31: the rider's nightly posting at `midnight` failed with `error` (kept until one
+/// succeeds; `since` is the first failure).
+pub fn record_posting_failure(
+    c: &Connection,
+    rider: RiderId,
+    midnight: DateTime<Utc>,
+    now: DateTime<Utc>,
+    error: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO posting_failures (rider_id, since, midnight, error) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (rider_id) DO UPDATE SET midnight = excluded.midnight, error = excluded.error",
+    )?
+    .execute(params![rider.0, ts(now), ts(midnight), error])?;
+    Ok(())
+}
+
+/// D31: the rider's posting succeeded: the failure is mended.
+pub fn clear_posting_failure(c: &Connection, rider: RiderId) -> Result<()> {
+    c.prepare_cached("DELETE FROM posting_failures WHERE rider_id = ?1")?
+        .execute([rider.0])?;
+    Ok(())
+}
+
+/// D31: riders whose last nightly posting failed, with when it first did and why.
+pub fn posting_failures(c: &Connection) -> Result<Vec<(RiderId, PostingFailure)>> {
+    let mut st = c.prepare_cached(
+        "SELECT rider_id, since, midnight, error FROM posting_failures ORDER BY rider_id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            RiderId(r.get(0)?),
+            PostingFailure {
+                since: from_ts(r.get(1)?),
+                midnight: from_ts(r.get(2)?),
+                error: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// D31: why a rider's nightly posting failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostingFailure {
+    pub since: DateTime<Utc>,
+    pub midnight: DateTime<Utc>,
+    pub error: String,
 }

@@ -30,6 +30,9 @@ pub enum StoreError {
     NotASystem(String),
     #[error("nothing was saved: {0}")]
     Aborted(String),
+    /// A sum that would not fit (D30): refused before it reaches the database.
+    #[error(transparent)]
+    Amount(#[from] crate::domain::money::AmountError),
 }
 
 impl StoreError {
@@ -50,6 +53,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_server.sql")),
         M::up(include_str!("migrations/003_rental_indexes.sql")),
+        M::up(include_str!("migrations/004_contract_letter.sql")),
     ])
 }
 

@@ -22,6 +22,10 @@ pub struct Pass {
     pub all_inclusive: bool,
     pub deposit: Tenge,
     pub overuse_per_day: Tenge,
+    /// The end by the pass's own period, before the season caps it; `None` for a pass that
+    /// runs to the season's end (D21: a change of the season moves `ends_at` from this).
+    #[serde(default)]
+    pub period_end: Option<DateTime<Utc>>,
 }
 
 impl Pass {
@@ -35,10 +39,19 @@ impl Pass {
     pub fn valid_at(&self, at: DateTime<Utc>) -> bool {
         self.starts_at <= at && at < self.valid_until()
     }
+
+    /// The pass as the window rules see it (D19).
+    pub fn span(&self) -> crate::domain::rental::PassSpan {
+        crate::domain::rental::PassSpan {
+            starts_at: self.starts_at,
+            valid_until: self.valid_until(),
+            all_inclusive: self.all_inclusive,
+        }
+    }
 }
 
 const PASS_COLS: &str = "id, rider_id, pass, label, price, bought_at, starts_at, ends_at, ended_at,
-    all_inclusive, deposit, overuse_per_day";
+    all_inclusive, deposit, overuse_per_day, period_end";
 
 fn pass_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pass> {
     Ok(Pass {
@@ -54,14 +67,15 @@ fn pass_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pass> {
         all_inclusive: r.get(9)?,
         deposit: Tenge(r.get(10)?),
         overuse_per_day: Tenge(r.get(11)?),
+        period_end: r.get::<_, Option<i64>>(12)?.map(from_ts),
     })
 }
 
 pub fn insert_pass(c: &Connection, p: &Pass) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO passes (rider_id, pass, label, price, bought_at, starts_at, ends_at,
-                             all_inclusive, deposit, overuse_per_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                             all_inclusive, deposit, overuse_per_day, period_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         p.rider.0,
@@ -74,8 +88,28 @@ pub fn insert_pass(c: &Connection, p: &Pass) -> Result<i64> {
         p.all_inclusive,
         p.deposit.0,
         p.overuse_per_day.0,
+        p.period_end.map(ts),
     ])?;
     Ok(c.last_insert_rowid())
+}
+
+/// Passes not ended early that run into or begin after `from` (D21: the ones a change of
+/// the season beginning on `from` applies to).
+pub fn passes_from(c: &Connection, from: DateTime<Utc>) -> Result<Vec<Pass>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {PASS_COLS} FROM passes WHERE ended_at IS NULL AND (ends_at > ?1 OR starts_at >= ?1)"
+    ))?;
+    let rows = st.query_map([ts(from)], pass_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Move a pass's end (D21).
+pub fn set_pass_end(c: &Connection, id: i64, ends_at: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE passes SET ends_at = ?2 WHERE id = ?1",
+        params![id, ts(ends_at)],
+    )?;
+    Ok(())
 }
 
 pub fn pass(c: &Connection, id: i64) -> Result<Option<Pass>> {
@@ -220,15 +254,4 @@ pub fn pending_fines(c: &Connection, limit: usize) -> Result<Vec<Fine>> {
     ))?;
     let rows = st.query_map([limit as i64], fine_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn late_fines_for_rentals(c: &Connection, rentals: &[RentalId]) -> Result<Tenge> {
-    let mut total = Tenge::ZERO;
-    let mut st = c.prepare_cached(
-        "SELECT COALESCE(SUM(amount), 0) FROM fines WHERE rental_id = ?1 AND kind = 'late' AND entered_by = 'system'",
-    )?;
-    for r in rentals {
-        total += Tenge(st.query_row([r.0], |row| row.get(0))?);
-    }
-    Ok(total)
 }

@@ -1,7 +1,9 @@
 //! Riders and staff: registration, lookups, search, and the flags that stop rentals.
 
 use super::{Result, from_ts, ts};
+use crate::domain::rental::PinTries;
 use crate::domain::roles::Role;
+use crate::domain::rules::RestrictionSource;
 use crate::domain::{Born, RiderId, Tenge};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -47,11 +49,20 @@ pub struct Rider {
     pub blocked_reason: Option<String>,
     pub restricted: bool,
     pub restricted_reason: Option<String>,
+    /// Who restricted the rider, while restricted (D12).
+    #[serde(default)]
+    pub restriction: Option<RestrictionSource>,
     pub balance: Tenge,
     pub bonus: Tenge,
     pub deposit: Tenge,
     pub accrued: Tenge,
     pub created_at: DateTime<Utc>,
+    /// Wrong PINs in a row (D29).
+    #[serde(default)]
+    pub pin_tries: PinTries,
+    /// When the contract ended (R25), if it did.
+    #[serde(default)]
+    pub contract_ended_at: Option<DateTime<Utc>>,
 }
 
 impl Rider {
@@ -133,7 +144,8 @@ pub fn insert_rider(c: &Connection, r: &NewRider, now: DateTime<Utc>) -> Result<
 
 const RIDER_COLS: &str = "id, surname, name, patronymic, phone, email, document, address, born,
     resident, concession, lang, card, card_blocked, blocked_reason, restricted,
-    restricted_reason, balance, bonus, deposit, accrued, created_at";
+    restricted_reason, balance, bonus, deposit, accrued, created_at, restriction_source,
+    pin_failures, pin_failed_at, contract_ended_at";
 
 fn rider_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rider> {
     let born: String = r.get(8)?;
@@ -160,6 +172,15 @@ fn rider_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rider> {
         deposit: Tenge(r.get(19)?),
         accrued: Tenge(r.get(20)?),
         created_at: from_ts(r.get(21)?),
+        restriction: r
+            .get::<_, Option<String>>(22)?
+            .as_deref()
+            .and_then(RestrictionSource::parse),
+        pin_tries: PinTries {
+            wrong: r.get(23)?,
+            last_wrong: r.get::<_, Option<i64>>(24)?.map(from_ts),
+        },
+        contract_ended_at: r.get::<_, Option<i64>>(25)?.map(from_ts),
     })
 }
 
@@ -195,9 +216,38 @@ pub fn set_blocked(c: &Connection, id: RiderId, reason: Option<&str>) -> Result<
     Ok(())
 }
 
-pub fn set_restricted(c: &Connection, id: RiderId, reason: Option<&str>) -> Result<()> {
-    c.prepare_cached("UPDATE riders SET restricted = ?2, restricted_reason = ?3 WHERE id = ?1")?
-        .execute(params![id.0, reason.is_some(), reason])?;
+/// Restrict the rider (`Some((who, reason))`) or lift the restriction (`None`).
+pub fn set_restricted(
+    c: &Connection,
+    id: RiderId,
+    restriction: Option<(RestrictionSource, &str)>,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE riders SET restricted = ?2, restricted_reason = ?3, restriction_source = ?4
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id.0,
+        restriction.is_some(),
+        restriction.map(|(_, why)| why),
+        restriction.map(|(who, _)| who.as_str()),
+    ])?;
+    Ok(())
+}
+
+/// D29: the rider's wrong PINs in a row.
+pub fn set_pin_tries(c: &Connection, id: RiderId, tries: PinTries) -> Result<()> {
+    c.prepare_cached("UPDATE riders SET pin_failures = ?2, pin_failed_at = ?3 WHERE id = ?1")?
+        .execute(params![id.0, tries.wrong, tries.last_wrong.map(ts)])?;
+    Ok(())
+}
+
+/// R25: the contract ended at `at`.
+pub fn set_contract_ended(c: &Connection, id: RiderId, at: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE riders SET contract_ended_at = ?2 WHERE id = ?1",
+        params![id.0, ts(at)],
+    )?;
     Ok(())
 }
 
@@ -455,4 +505,20 @@ pub fn count_restricted(c: &Connection) -> Result<u64> {
 pub fn count_riders(c: &Connection) -> Result<u64> {
     let n: i64 = c.query_row("SELECT COUNT(*) FROM riders", [], |r| r.get(0))?;
     Ok(n.max(0) as u64)
+}
+
+/// D29: riders whose PIN is locked at `now`, with until when.
+pub fn pin_locked(c: &Connection, now: DateTime<Utc>) -> Result<Vec<(RiderId, DateTime<Utc>)>> {
+    use crate::domain::rental::{PIN_TRIES, PIN_WINDOW};
+    let mut st = c.prepare_cached(
+        "SELECT id, pin_failed_at FROM riders WHERE pin_failures >= ?1 AND pin_failed_at > ?2
+         ORDER BY pin_failed_at DESC LIMIT 200",
+    )?;
+    let rows = st.query_map(params![PIN_TRIES, ts(now - PIN_WINDOW)], |r| {
+        Ok((
+            RiderId(r.get(0)?),
+            from_ts(r.get::<_, i64>(1)?) + PIN_WINDOW,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

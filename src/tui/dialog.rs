@@ -4,6 +4,7 @@
 
 use super::keymap::Action;
 use super::text::{Lang, T, fill};
+use crate::domain::money::MAX_AMOUNT;
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
 use crate::engine::{Event, RiderView};
@@ -246,6 +247,15 @@ impl Form {
             let numeric = matches!(f.key(), "amount" | "bike" | "station" | "dock" | "pin");
             if numeric && !v.is_empty() && v.parse::<i64>().is_err() {
                 return Some(fill(T::NeedNumber.get(lang), &[&label]));
+            }
+            // D30: every amount a desk form takes is from 1 ₸ to the bound.
+            if f.key() == "amount"
+                && let Ok(n) = v.parse::<i64>()
+                && Tenge(n).bounded("").is_err()
+            {
+                let max = MAX_AMOUNT.to_string();
+                let max = max.trim_end_matches(" ₸");
+                return Some(fill(T::AmountBound.get(lang), &[&label, &max]));
             }
             if f.key() == "at" && parse_local(self.tz, v).is_none() {
                 return Some(fill(T::BadTime.get(lang), &[&label]));

@@ -66,6 +66,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: Options) -> std::io::Result<()
         log(&format!("panic: {info}"));
         previous(info);
     }));
+    crate::logging::to_file(log_path());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     log(&format!(

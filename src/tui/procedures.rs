@@ -6,7 +6,7 @@ use super::dialog::{Done, Field, Form, Proc, Stage, rider_of};
 use super::text::{T, fill};
 use crate::backend::{Backend, BackendError};
 use crate::domain::geo::km;
-use crate::domain::tariff::FineKind;
+use crate::domain::tariff::{Concession, FineKind};
 use crate::domain::time::{format_local, parse_local};
 use crate::domain::{BikeId, RentalId, StationId, Tenge};
 use crate::engine::{FineOutcome, PayMethod};
@@ -186,7 +186,10 @@ pub fn open(app: &App, proc: Proc) -> Form {
             });
         }
         Proc::SellPass(_) => {
-            let concession = rv.as_ref().is_some_and(|v| v.rider.concession.is_some());
+            let concession = rv
+                .as_ref()
+                .and_then(|v| v.rider.concession.as_deref())
+                .and_then(Concession::parse);
             let options = app
                 .tariff
                 .as_ref()
@@ -196,7 +199,7 @@ pub fn open(app: &App, proc: Proc) -> Form {
                         .map(|p| {
                             (
                                 p.id.clone(),
-                                format!("{} — {}", p.label, p.price_for(concession)),
+                                format!("{} — {}", p.label, t.price_for(p, concession)),
                             )
                         })
                         .collect()
@@ -369,9 +372,14 @@ pub fn preview(app: &App, f: &Form) -> Fut<Result<Vec<String>, String>> {
             let concession = f
                 .rider
                 .as_ref()
-                .is_some_and(|v| v.rider.concession.is_some());
-            if let Some(p) = app.tariff.as_ref().and_then(|t| t.pass(f.value("pass"))) {
-                let price = p.price_for(concession);
+                .and_then(|v| v.rider.concession.as_deref())
+                .and_then(Concession::parse);
+            if let Some((t, p)) = app
+                .tariff
+                .as_ref()
+                .and_then(|t| t.pass(f.value("pass")).map(|p| (t, p)))
+            {
+                let price = t.price_for(p, concession);
                 lines.push(format!("{} — {price}", p.label));
                 let available = f.rider.as_ref().map(|v| v.available);
                 if let Some(av) = available {

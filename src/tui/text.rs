@@ -235,6 +235,7 @@ texts! {
     NotAllowed => "Your role may not do that", "Ваша роль не позволяет это", "Сіздің рөліңізге рұқсат жоқ";
     NeedRider => "Open a rider first", "Сначала откройте клиента", "Алдымен клиентті ашыңыз";
     NeedNumber => "{}: a whole number, please", "{}: нужно целое число", "{}: бүтін сан керек";
+    AmountBound => "{}: from 1 to {} ₸ (D30)", "{}: от 1 до {} ₸ (D30)", "{}: 1-ден {} ₸-ге дейін (D30)";
     NeedText => "{}: required", "{}: обязательно", "{}: міндетті";
     BadTime => "{}: use YYYY-MM-DD HH:MM", "{}: формат ГГГГ-ММ-ДД ЧЧ:ММ", "{}: ЖЖЖЖ-АА-КК СС:ММ пішімі";
     UnknownCommand => "Unknown command: {} (try :help)", "Неизвестная команда: {} (см. :help)", "Белгісіз команда: {} (:help қараңыз)";

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
 use velodesk::backend::{
-    BResult, Backend, BackendError, BackendInfo, ConnectionState, RemoteBackend,
+    BResult, Backend, BackendError, BackendInfo, ConnectionState, DockOutcome, RemoteBackend,
 };
 use velodesk::clock::SimClock;
 use velodesk::domain::pricing::Quote;
@@ -241,11 +241,9 @@ impl Backend for Crew {
         &self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> BResult<Option<Quote>> {
-        let a = &self.admin;
-        a.return_bike(bike, station, lock_error, faulty).await
+        self.admin.return_bike(bike, station, how).await
     }
     async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
         self.admin.call_cable_lock(rider, station).await

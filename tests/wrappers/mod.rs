@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::broadcast;
-use velodesk::backend::{BResult, Backend, BackendInfo};
+use velodesk::backend::{BResult, Backend, BackendInfo, DockOutcome};
 use velodesk::domain::pricing::Quote;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::FineKind;
@@ -50,7 +50,7 @@ macro_rules! wrapper {
             async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> { self.0.unlock(rider, bike, pin).await }
             async fn pull(&self, bike: BikeId) -> BResult<RentalId> { self.0.pull(bike).await }
             async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> { self.0.rent(rider, bike, pin).await }
-            async fn return_bike(&self, bike: BikeId, station: StationId, lock_error: bool, faulty: bool) -> BResult<Option<Quote>> { self.0.return_bike(bike, station, lock_error, faulty).await }
+            async fn return_bike(&self, bike: BikeId, station: StationId, how: DockOutcome) -> BResult<Option<Quote>> { self.0.return_bike(bike, station, how).await }
             async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> { self.0.call_cable_lock(rider, station).await }
             async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> { self.0.cable_lock(bike, station, pin).await }
             async fn authorise_cable_lock(&self, rider: RiderId, station: StationId, by: &str) -> BResult<()> { self.0.authorise_cable_lock(rider, station, by).await }

@@ -165,15 +165,10 @@ impl Backend for RemoteBackend {
         &self,
         bike: BikeId,
         station: StationId,
-        lock_error: bool,
-        faulty: bool,
+        how: DockOutcome,
     ) -> BResult<Option<Quote>> {
-        let body = DockRequest {
-            bike,
-            lock_error,
-            faulty,
-        };
-        self.station_post(station, "dock", &body).await
+        self.station_post(station, "dock", &DockRequest::of(bike, how))
+            .await
     }
     async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
         self.station_post(station, "cable-lock-call", &RiderRequest { rider })

@@ -98,9 +98,8 @@ pub async fn dock(
 ) -> Answer {
     who.is(StationId(station))?;
     let b = call.parse()?;
-    let op = st
-        .backend
-        .return_bike(b.bike, who.station, b.lock_error, b.faulty);
+    let how = b.outcome().map_err(ApiError::invalid)?;
+    let op = st.backend.return_bike(b.bike, who.station, how);
     mutate(&st, who.principal(), call.idem, op).await
 }
 
