@@ -214,12 +214,13 @@ impl LoginLimiter {
             .map(|(_, t)| *t)
             .filter(|t| now.duration_since(*t) < self.window)
             .collect();
+        let first = live.first()?;
         if live.len() < self.limit(key) {
             return None;
         }
         let wait = self
             .window
-            .saturating_sub(now.duration_since(live[0]))
+            .saturating_sub(now.duration_since(*first))
             .as_secs()
             .max(1);
         let (name, address) = match key {
