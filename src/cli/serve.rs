@@ -39,6 +39,7 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             } else {
                 Proxy::None
             },
+            limits: Default::default(),
         };
         let mut running = server::start(engine, opts).await.map_err(|e| match e {
             ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),

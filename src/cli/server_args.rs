@@ -41,6 +41,9 @@ pub enum StaffCommand {
     List(StaffDbArgs),
     /// Disable an account: it cannot log in, and its sessions end at once.
     Disable(StaffNameArgs),
+    /// Enable a disabled account again: it logs in with the password it has (adding it
+    /// again changes its role or password but does not enable it).
+    Enable(StaffNameArgs),
 }
 
 #[derive(Debug, Args)]

@@ -489,7 +489,7 @@ pub fn insert_staff(
     c.execute(
         "INSERT INTO staff (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET role = excluded.role,
-             password_hash = COALESCE(excluded.password_hash, staff.password_hash), disabled = 0",
+             password_hash = COALESCE(excluded.password_hash, staff.password_hash)",
         params![name, role.as_str(), password_hash, ts(now)],
     )?;
     Ok(())
@@ -522,6 +522,12 @@ pub fn all_staff(c: &Connection) -> Result<Vec<Staff>> {
 
 pub fn disable_staff(c: &Connection, name: &str) -> Result<bool> {
     Ok(c.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])? > 0)
+}
+
+/// Let a disabled staff member log in again (with the password they have). Adding an
+/// account that exists never does: a disabled account stays disabled until enabled.
+pub fn enable_staff(c: &Connection, name: &str) -> Result<bool> {
+    Ok(c.execute("UPDATE staff SET disabled = 0 WHERE name = ?1", [name])? > 0)
 }
 
 /// Riders restricted and in debt (an alert).

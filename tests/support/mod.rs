@@ -11,7 +11,7 @@ use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
-use velodesk::server::{self, RunningServer, ServerOptions, secret};
+use velodesk::server::{self, Limits, RunningServer, ServerOptions, secret};
 use velodesk::store::Store;
 use velodesk::store::fleet::NewStation;
 use velodesk::store::people::NewRider;
@@ -126,6 +126,26 @@ impl TestServer {
         }
     }
 
+    /// A server on a fresh [`city`] with `limits`.
+    pub async fn limited(limits: Limits) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("city.db");
+        city(&db);
+        let server = serve_limited(
+            &db,
+            chrono::Duration::hours(12),
+            velodesk::server::client_addr::Proxy::None,
+            limits,
+        )
+        .await;
+        TestServer {
+            url: server.url(),
+            dir,
+            db,
+            server: Some(server),
+        }
+    }
+
     pub async fn stop(&mut self) {
         if let Some(s) = self.server.take() {
             s.stop().await.unwrap();
@@ -149,6 +169,16 @@ pub async fn serve_with(
     session: chrono::Duration,
     proxy: velodesk::server::client_addr::Proxy,
 ) -> RunningServer {
+    serve_limited(db, session, proxy, Limits::default()).await
+}
+
+/// [`serve_with`] with `limits`.
+pub async fn serve_limited(
+    db: &Path,
+    session: chrono::Duration,
+    proxy: velodesk::server::client_addr::Proxy,
+    limits: Limits,
+) -> RunningServer {
     let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
     server::start(
         engine,
@@ -159,6 +189,7 @@ pub async fn serve_with(
             session,
             gbfs: Default::default(),
             proxy,
+            limits,
         },
     )
     .await
@@ -175,6 +206,19 @@ pub fn client() -> reqwest::Client {
 pub async fn get_json(url: &str) -> serde_json::Value {
     client()
         .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `GET url` as `token`, its answer as JSON.
+pub async fn get_json_as(url: &str, token: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap()
