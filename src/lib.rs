@@ -1,5 +1,6 @@
 //! velodesk: the operator console for city bike-sharing systems.
 
+pub mod api;
 pub mod backend;
 pub mod cli;
 pub mod clock;

@@ -6,14 +6,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 use std::time::Duration;
+use velodesk::api::NewRider;
+use velodesk::api::PayMethod;
 use velodesk::backend::{Backend, LocalBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{RiderId, Tenge};
-use velodesk::engine::{Engine, PayMethod, Settings};
+use velodesk::engine::{Engine, Settings};
 use velodesk::store::Store;
-use velodesk::store::people::NewRider;
 
 fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()

@@ -6,16 +6,17 @@ mod wrappers;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
+use velodesk::api::AuditFilter;
+use velodesk::api::NewRider;
+use velodesk::api::NewStation;
+use velodesk::api::PayMethod;
 use velodesk::backend::{Backend, LocalBackend};
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
-use velodesk::engine::{PayMethod, Settings};
+use velodesk::engine::Settings;
 use velodesk::scenario::{ScenarioResult, SetUp, local_backend, run_on, run_str, run_str_on};
-use velodesk::store::audit::AuditFilter;
-use velodesk::store::fleet::NewStation;
-use velodesk::store::people::NewRider;
 
 fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()
@@ -154,7 +155,7 @@ async fn run_on_makes_one_backend_from_the_tariff_and_the_first_at_of_the_file()
 #[test]
 fn a_backend_that_cannot_be_made_fails_the_file_at_its_tariff_line() {
     let r = run_str_on("story", STORY, |_| async {
-        Err(velodesk::backend::BackendError::Unavailable {
+        Err(velodesk::api::BackendError::Unavailable {
             message: "no server".into(),
         })
     });

@@ -8,15 +8,17 @@ use proptest::prelude::*;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
+use velodesk::api::Event;
+use velodesk::api::NewRider;
+use velodesk::api::NewStation;
+use velodesk::api::PayMethod;
 use velodesk::backend::DockOutcome;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::{FineKind, bundled};
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, EntryId, Refusal, RiderId, StationId, Tenge};
-use velodesk::engine::{Engine, EngineError, Event, PayMethod, Settings};
+use velodesk::engine::{Engine, EngineError, Settings};
 use velodesk::store::Store;
-use velodesk::store::fleet::NewStation;
-use velodesk::store::people::NewRider;
 
 fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()

@@ -3,13 +3,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use velodesk::api::Accrual;
+use velodesk::api::NewRider;
 use velodesk::domain::ledger::EntryKind;
 use velodesk::domain::time::{next_local_midnight, parse_local};
 use velodesk::domain::{RiderId, Tenge};
 use velodesk::engine::{Engine, Settings};
 use velodesk::store::Store;
-use velodesk::store::ledger::{self as sl, Accrual};
-use velodesk::store::people::{self, NewRider};
+use velodesk::store::ledger as sl;
+use velodesk::store::people;
 
 const ASTANA: &str = include_str!("../assets/tariffs/astana.toml");
 

@@ -9,13 +9,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use support::*;
 use tokio::sync::broadcast;
+use velodesk::api::AuditFilter;
+use velodesk::api::Event;
+use velodesk::api::PayMethod;
 use velodesk::backend::{Backend, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::tariff::FineKind;
 use velodesk::domain::{BikeId, RiderId, StationId, Tenge};
-use velodesk::engine::{Engine, Event, PayMethod, Settings};
+use velodesk::engine::{Engine, Settings};
 use velodesk::store::Store;
-use velodesk::store::audit::AuditFilter;
 
 /// A system as the suite sees it: a backend per staff member, and one for the docks.
 struct Sys {
@@ -34,11 +36,7 @@ impl Sys {
 struct Log(Vec<String>);
 
 impl Log {
-    fn add<T: std::fmt::Debug>(
-        &mut self,
-        what: &str,
-        r: &Result<T, velodesk::backend::BackendError>,
-    ) {
+    fn add<T: std::fmt::Debug>(&mut self, what: &str, r: &Result<T, velodesk::api::BackendError>) {
         let line = match r {
             Ok(v) => format!("{what}: ok {v:?}"),
             Err(e) => format!(
@@ -46,8 +44,8 @@ impl Log {
                 e.refusal()
                     .map(|k| k.to_string())
                     .unwrap_or_else(|| match e {
-                        velodesk::backend::BackendError::Conflict { .. } => "conflict".into(),
-                        velodesk::backend::BackendError::Unavailable { .. } => "unavailable".into(),
+                        velodesk::api::BackendError::Conflict { .. } => "conflict".into(),
+                        velodesk::api::BackendError::Unavailable { .. } => "unavailable".into(),
                         _ => format!("{e}"),
                     })
             ),
@@ -69,7 +67,7 @@ async fn suite(sys: &Sys) -> Vec<String> {
     let (r1, r2, r3, r4) = (RiderId(1), RiderId(2), RiderId(3), RiderId(4));
     let (s1, s2) = (StationId(1), StationId(2));
     let mut now = agent.now().await.unwrap();
-    log.add("now", &Ok::<_, velodesk::backend::BackendError>(now));
+    log.add("now", &Ok::<_, velodesk::api::BackendError>(now));
 
     // Money at the desk.
     log.add(

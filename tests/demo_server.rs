@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
-use velodesk::backend::{Backend, BackendError, LocalBackend, RemoteBackend};
+use velodesk::api::BackendError;
+use velodesk::backend::{Backend, LocalBackend, RemoteBackend};
 use velodesk::clock::SystemClock;
 use velodesk::domain::roles::Role;
 use velodesk::engine::{Engine, Settings};
@@ -135,7 +136,7 @@ fn riders_ride_a_real_server_through_its_docks_and_the_books_stay_right() {
         );
         assert_eq!(backend.verify_fleet().await.unwrap(), vec![], "over HTTP");
         // The riders still out are listed alike on both sides (a next run resumes them).
-        let open = |r: Vec<velodesk::store::fleet::Rental>| {
+        let open = |r: Vec<velodesk::api::Rental>| {
             r.into_iter().map(|r| (r.rider, r.bike)).collect::<Vec<_>>()
         };
         let out_now = open(backend.open_rentals().await.unwrap());

@@ -5,16 +5,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::{Arc, Barrier};
+use velodesk::api::NewRider;
+use velodesk::api::NewStation;
+use velodesk::api::PayMethod;
 use velodesk::backend::{Backend, DockOutcome, LocalBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::{FineKind, bundled};
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
-use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
+use velodesk::engine::{Engine, EngineError, Settings};
 use velodesk::store::Store;
-use velodesk::store::fleet::NewStation;
-use velodesk::store::people::NewRider;
 
 fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()
@@ -359,8 +360,8 @@ async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events(
 #[tokio::test]
 async fn r27_a_plugged_sender_delivers_each_message_once() {
     use std::sync::Mutex;
+    use velodesk::api::Message;
     use velodesk::engine::MessageSender;
-    use velodesk::store::audit::Message;
     struct Collect(Arc<Mutex<Vec<String>>>);
     impl MessageSender for Collect {
         fn deliver(&mut self, m: &Message) -> Result<(), String> {
@@ -402,8 +403,9 @@ async fn r27_a_plugged_sender_delivers_each_message_once() {
 /// is due at (found by `settle` on a freshly built database).
 #[test]
 fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
+    use velodesk::api::Accrual;
     use velodesk::domain::ledger::EntryKind;
-    use velodesk::store::ledger::{Accrual, add_accrual};
+    use velodesk::store::ledger::add_accrual;
     let mut e = astana();
     let id = e.add_rider(&rider(1)).unwrap();
     let charge = Accrual {
@@ -535,7 +537,7 @@ fn r10_a_manual_unlock_releases_the_bike_for_the_rider_with_an_audited_reason() 
     let v = e.rider_view(RiderId(1)).unwrap();
     assert_eq!(v.open_rental.unwrap().rental.id, rental);
     let log = e
-        .audit_log(&velodesk::store::audit::AuditFilter {
+        .audit_log(&velodesk::api::AuditFilter {
             action: Some("manual-unlock".into()),
             ..Default::default()
         })
@@ -573,7 +575,7 @@ fn personal_data_is_revealed_only_with_a_reason_and_audited() {
         .unwrap();
     assert_eq!(v.rider.phone, e.rider_view(RiderId(1)).unwrap().rider.phone);
     let log = e
-        .audit_log(&velodesk::store::audit::AuditFilter {
+        .audit_log(&velodesk::api::AuditFilter {
             action: Some("reveal-personal-data".into()),
             ..Default::default()
         })

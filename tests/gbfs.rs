@@ -6,6 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use velodesk::api::NewRider;
+use velodesk::api::{NewStation, StationCounts};
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
@@ -14,8 +16,7 @@ use velodesk::engine::{Engine, ImportStation, Settings, StationImport};
 use velodesk::gbfs::fetch::read_dir;
 use velodesk::gbfs::import::plan;
 use velodesk::gbfs::{Feed, Publish, Snapshot, Version, feeds};
-use velodesk::store::fleet::{self, NewStation, StationCounts};
-use velodesk::store::people::NewRider;
+use velodesk::store::fleet;
 use velodesk::store::{self, Store};
 
 fn at(s: &str) -> DateTime<Utc> {

@@ -7,10 +7,13 @@ mod support;
 
 use std::time::Duration;
 use support::*;
-use velodesk::backend::{Backend, BackendError, ConnectionState, LocalBackend, RemoteBackend};
+use velodesk::api::Event;
+use velodesk::api::PayMethod;
+use velodesk::api::{BackendError, ConnectionState};
+use velodesk::backend::{Backend, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::{RiderId, Tenge};
-use velodesk::engine::{Engine, Event, PayMethod, Settings};
+use velodesk::engine::{Engine, Settings};
 use velodesk::store::Store;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

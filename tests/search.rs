@@ -4,12 +4,13 @@
 //! partial matches that would spell out what the answers mask.
 
 use chrono::NaiveDate;
+use velodesk::api::NewRider;
 use velodesk::domain::RiderId;
 use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::engine::{Engine, Settings};
 use velodesk::store::Store;
-use velodesk::store::people::{NewRider, PhoneMatch};
+use velodesk::store::people::PhoneMatch;
 
 fn desk() -> Engine {
     let mut e = Engine::init(

@@ -7,7 +7,8 @@ mod support;
 
 use std::time::Duration;
 use support::*;
-use velodesk::backend::{Backend, ConnectionState, RemoteBackend};
+use velodesk::api::ConnectionState;
+use velodesk::backend::{Backend, RemoteBackend};
 use velodesk::server::Limits;
 use velodesk::server::client_addr::Proxy;
 

@@ -344,10 +344,10 @@ impl Backend for LocalBackend {
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.look(|e| e.verify()).await
     }
-    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+    async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         self.look(|e| e.open_rentals()).await
     }
-    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+    async fn verify_fleet(&self) -> BResult<Vec<crate::api::FleetProblem>> {
         self.look(|e| e.verify_fleet()).await
     }
 

@@ -2,9 +2,10 @@
 //! and what everyone in it hears when the batch cannot be saved.
 
 use super::*;
-use crate::engine::{PayMethod, Settings};
+use crate::api::NewRider;
+use crate::api::PayMethod;
+use crate::engine::Settings;
 use crate::store::Store;
-use crate::store::people::NewRider;
 use std::sync::Mutex;
 
 type Heard = Arc<Mutex<Vec<(usize, Result<(), BackendError>)>>>;

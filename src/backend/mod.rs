@@ -1,98 +1,36 @@
 //! The one door: the console, the simulator and the server speak to a [`Backend`].
 //! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
 
-mod connection;
 mod local;
 mod readers;
 pub mod remote;
 
-pub use connection::ConnectionState;
 pub use local::LocalBackend;
 pub use remote::RemoteBackend;
 
+use crate::api::Mismatch;
+use crate::api::Pass;
+use crate::api::{Alert, DeskInfo, Event, PostingReport, RiderView, StationView};
+use crate::api::{AuditFilter, AuditRecord};
+pub use crate::api::{BResult, BackendError, BackendInfo, ConnectionState};
+use crate::api::{Bike, BikeState, NewStation, StationCounts};
+use crate::api::{FineOutcome, PayMethod};
+use crate::api::{NewRider, RiderHit};
 use crate::domain::pricing::Quote;
 pub use crate::domain::rental::DockOutcome;
 use crate::domain::roles::Role;
 use crate::domain::tariff::FineKind;
 use crate::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
-use crate::engine::{
-    Alert, DeskInfo, EngineError, Event, FineOutcome, PayMethod, PostingReport, RiderView,
-    StationView,
-};
-use crate::store::audit::{AuditFilter, AuditRecord};
-use crate::store::fleet::{Bike, BikeState, NewStation, StationCounts};
-use crate::store::ledger::Mismatch;
-use crate::store::passes::Pass;
-use crate::store::people::{NewRider, RiderHit};
+use crate::engine::EngineError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
-
-/// What went wrong, in the kinds a caller decides on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum BackendError {
-    /// The rules refused (includes `not-found`, `forbidden`, `invalid`).
-    #[error("{kind}: {message}")]
-    Refused { kind: Refusal, message: String },
-    /// Lost a race or broke a uniqueness rule; nothing changed, try again.
-    #[error("conflict: {message}")]
-    Conflict { message: String },
-    /// The system cannot be reached or is shutting down.
-    #[error("unavailable: {message}")]
-    Unavailable { message: String },
-    #[error("internal error: {message}")]
-    Internal { message: String },
-}
-
-impl BackendError {
-    /// The refusal kind, when the rules refused.
-    pub fn refusal(&self) -> Option<Refusal> {
-        match self {
-            BackendError::Refused { kind, .. } => Some(*kind),
-            _ => None,
-        }
-    }
-}
-
-impl From<EngineError> for BackendError {
-    fn from(e: EngineError) -> Self {
-        match e {
-            EngineError::Refused { kind, message } => BackendError::Refused { kind, message },
-            EngineError::Conflict(message) => BackendError::Conflict { message },
-            EngineError::Store(s) => BackendError::Internal {
-                message: s.to_string(),
-            },
-        }
-    }
-}
-
-pub type BResult<T> = Result<T, BackendError>;
 
 /// What a backend answers for an operation it does not offer yet (the default of operations
 /// added to [`Backend`] after an implementation was written).
 fn not_offered(what: &str) -> BackendError {
     BackendError::Unavailable {
         message: format!("this backend does not offer {what} yet"),
-    }
-}
-
-/// What the console shows in its header.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BackendInfo {
-    pub city: String,
-    /// `local file PATH`, `in-memory`, `server URL`.
-    pub location: String,
-    pub time_zone: String,
-    pub simulated_clock: bool,
-}
-
-impl BackendInfo {
-    /// Whether this is a server's system (whose rules for a role hold in its answers: a
-    /// role without the personal-data permission finds riders by whole phone numbers).
-    pub fn on_server(&self) -> bool {
-        self.location.starts_with("server ")
     }
 }
 
@@ -120,7 +58,7 @@ pub trait Backend: Send + Sync {
 
     /// Whether the system's database is replicated now (Litestream): a server tells its
     /// admins; `None` where there is nothing to tell (an in-process system).
-    async fn replication(&self) -> BResult<Option<crate::store::replication::Replication>> {
+    async fn replication(&self) -> BResult<Option<crate::api::Replication>> {
         Ok(None)
     }
 
@@ -151,14 +89,14 @@ pub trait Backend: Send + Sync {
     async fn desk_info(&self) -> BResult<DeskInfo>;
     /// Every open rental, oldest first: who has which bike now (the simulator resumes
     /// them; the Transport Control asks). A backend without it refuses `invalid`.
-    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+    async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         Err(BackendError::Refused {
             kind: Refusal::Invalid,
             message: "this backend does not list open rentals".into(),
         })
     }
     /// The fleet invariants (a bike in one place, dock counts): each broken one, in words.
-    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+    async fn verify_fleet(&self) -> BResult<Vec<crate::api::FleetProblem>> {
         Err(BackendError::Refused {
             kind: Refusal::Invalid,
             message: "this backend does not check the fleet".into(),

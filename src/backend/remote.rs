@@ -10,10 +10,10 @@ mod ops;
 mod stream;
 
 use super::{BResult, BackendError, BackendInfo, ConnectionState};
+use crate::api::Event;
+use crate::api::problem::{Problem, to_backend_error};
+use crate::api::wire::{LoginRequest, LoginResponse, StationKey};
 use crate::domain::{Refusal, StationId};
-use crate::engine::Event;
-use crate::server::api::{LoginRequest, LoginResponse, StationKey};
-use crate::server::problem::{Problem, to_backend_error};
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -144,7 +144,7 @@ impl RemoteBackend {
     /// As an admin: give every station a new key and keep them (the old keys stop
     /// working). For the simulator and tests that play the docks. Returns how many.
     pub async fn provision_station_keys(&self) -> BResult<usize> {
-        let stations: Vec<crate::store::fleet::StationCounts> = self.get("/stations", &[]).await?;
+        let stations: Vec<crate::api::StationCounts> = self.get("/stations", &[]).await?;
         for s in &stations {
             let k: StationKey = self
                 .post(&format!("/stations/{}/key", s.id), &serde_json::json!({}))
@@ -171,7 +171,7 @@ impl RemoteBackend {
         role: crate::domain::roles::Role,
         password: &str,
     ) -> BResult<()> {
-        let body = crate::server::api::NewStaffRequest {
+        let body = crate::api::wire::NewStaffRequest {
             name: name.into(),
             role,
             password: Some(password.into()),
@@ -250,7 +250,7 @@ impl RemoteBackend {
         let bytes = serde_json::to_vec(body).map_err(|e| BackendError::Internal {
             message: e.to_string(),
         })?;
-        let key = crate::server::secret::new_token();
+        let key = new_key();
         let authorization = match auth {
             Auth::Staff => format!("Bearer {}", self.token),
             Auth::Station(s) => format!("Station {}", self.station_key(s)?),
@@ -311,4 +311,10 @@ async fn decode<T: DeserializeOwned>(r: reqwest::Response) -> BResult<T> {
         let problem: Option<Problem> = serde_json::from_slice(&bytes).ok();
         Err(to_backend_error(status.as_u16(), problem.as_ref()))
     }
+}
+
+/// A new idempotency key: 128 random bits as hex.
+fn new_key() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -6,7 +6,8 @@
 use super::args::InitArgs;
 use super::demo_args::DemoArgs;
 use super::{CliError, system};
-use crate::backend::{Backend, BackendError};
+use crate::api::BackendError;
+use crate::backend::Backend;
 use crate::domain::Refusal;
 use crate::domain::time::format_local;
 use crate::sim::city::{self, CityOptions, CitySummary};

@@ -6,8 +6,9 @@
 //! full snapshot); when Litestream goes, SQLite's own checkpoints come back (1000
 //! pages), so the WAL does not grow without end.
 
+use crate::api::Replication;
 use crate::server::RunningServer;
-use crate::store::replication::{self, Replication};
+use crate::store::replication;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -39,7 +40,7 @@ pub async fn at_start(db: &Path) -> Replication {
 pub async fn look(db: &Path) -> Replication {
     let db = db.to_path_buf();
     let off = Replication {
-        state: replication::ReplicationState::Unknown,
+        state: crate::api::ReplicationState::Unknown,
         pid: None,
         last_sync: None,
         meta_dir: replication::meta_dir(&db).display().to_string(),

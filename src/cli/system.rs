@@ -3,9 +3,10 @@
 
 use super::args::{CheckArgs, InitArgs, SettleArgs};
 use super::{CliError, tariff_source};
+use crate::api::PostingReport;
 use crate::domain::Tenge;
 use crate::domain::time::{format_local, parse_local};
-use crate::engine::{Engine, EngineError, PostingReport, Settings};
+use crate::engine::{Engine, EngineError, Settings};
 use crate::store::{Store, StoreError, people};
 use chrono::Utc;
 use color_eyre::eyre;

@@ -148,9 +148,9 @@ impl Engine {
 fn merge(
     code: StationId,
     s: &ImportStation,
-    before: Option<&fleet::StationCounts>,
+    before: Option<&crate::api::StationCounts>,
     report: &mut ImportReport,
-) -> Result<fleet::NewStation> {
+) -> Result<crate::api::NewStation> {
     if s.name.trim().is_empty() {
         return refuse(Refusal::Invalid, format!("station {code}: no name"));
     }
@@ -191,7 +191,7 @@ fn merge(
     let keep = |given: &Option<String>, stored: Option<&Option<String>>| {
         given.clone().or_else(|| stored.cloned().flatten())
     };
-    Ok(fleet::NewStation {
+    Ok(crate::api::NewStation {
         id: code,
         name: s.name.clone(),
         name_kk: keep(&s.name_kk, before.map(|b| &b.name_kk)),

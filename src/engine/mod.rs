@@ -10,20 +10,21 @@ mod reveal;
 mod staff_ops;
 pub mod views;
 
+use crate::api::{Event, PostingReport};
 use crate::domain::ledger::Actor;
 use crate::domain::messages::Notice;
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::tariff::{Season, Tariff};
 use crate::domain::time::{format_local, local_date, local_midnight};
-use crate::domain::{Refusal, RiderId, StationId};
+use crate::domain::{Refusal, RiderId};
 use crate::store::ledger::POSTED_THROUGH;
 use crate::store::{self, Store, StoreError, audit, people};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
+/// The read models moved to the shared language; the engine answers with them.
+pub use crate::api::{Alert, DeskInfo, OpenRental, Personal, RiderView, StationView};
 pub use import::{ImportReport, ImportStation, MAX_DOCKS as MAX_IMPORT_DOCKS, StationImport};
-pub use money::{FineOutcome, PayMethod};
 pub use views::*;
 
 /// Why an operation did not happen. Nothing was written.
@@ -70,58 +71,26 @@ impl From<rusqlite::Error> for EngineError {
 
 pub type Result<T> = std::result::Result<T, EngineError>;
 
+impl From<EngineError> for crate::api::BackendError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Refused { kind, message } => {
+                crate::api::BackendError::Refused { kind, message }
+            }
+            EngineError::Conflict(message) => crate::api::BackendError::Conflict { message },
+            EngineError::Store(s) => crate::api::BackendError::Internal {
+                message: s.to_string(),
+            },
+        }
+    }
+}
+
 /// A refusal with its reason in words.
 pub fn refuse<T>(kind: Refusal, message: impl Into<String>) -> Result<T> {
     Err(EngineError::Refused {
         kind,
         message: message.into(),
     })
-}
-
-/// Something that changed, for the live stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum Event {
-    StationChanged {
-        station: StationId,
-    },
-    RentalStarted {
-        rider: RiderId,
-        bike: i64,
-        station: Option<StationId>,
-    },
-    RentalEnded {
-        rider: RiderId,
-        bike: i64,
-        station: Option<StationId>,
-        charge: i64,
-    },
-    Alert {
-        kind: String,
-        text: String,
-        rider: Option<RiderId>,
-        station: Option<StationId>,
-    },
-    LedgerPosted {
-        rider: Option<RiderId>,
-        entries: u64,
-    },
-    RiderChanged {
-        rider: RiderId,
-    },
-}
-
-impl Event {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Event::StationChanged { .. } => "station-changed",
-            Event::RentalStarted { .. } => "rental-started",
-            Event::RentalEnded { .. } => "rental-ended",
-            Event::Alert { .. } => "alert",
-            Event::LedgerPosted { .. } => "ledger-posted",
-            Event::RiderChanged { .. } => "rider-changed",
-        }
-    }
 }
 
 /// Tunables that are not tariff (deployment settings).
@@ -472,34 +441,6 @@ impl Engine {
     }
 }
 
-/// What a nightly posting did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostingReport {
-    pub midnights: u32,
-    pub entries: u64,
-    pub riders: u64,
-    pub total: i64,
-    pub restricted: u64,
-    pub lifted: u64,
-    pub deposits_released: u64,
-    /// D31: riders whose posting failed (named in an alert); every other rider posted.
-    #[serde(default)]
-    pub failed: u64,
-}
-
-impl PostingReport {
-    fn add(&mut self, o: &PostingReport) {
-        self.midnights += o.midnights;
-        self.entries += o.entries;
-        self.riders += o.riders;
-        self.total += o.total;
-        self.restricted += o.restricted;
-        self.lifted += o.lifted;
-        self.deposits_released += o.deposits_released;
-        self.failed += o.failed;
-    }
-}
-
 /// What an operation sees: the time, the tariff in force, and where its events go.
 pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
@@ -591,7 +532,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    pub fn rider(&self, c: &Connection, id: RiderId) -> Result<people::Rider> {
+    pub fn rider(&self, c: &Connection, id: RiderId) -> Result<crate::api::Rider> {
         match people::rider(c, id)? {
             Some(r) => Ok(r),
             None => refuse(Refusal::NotFound, format!("no rider {id}")),

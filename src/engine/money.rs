@@ -3,6 +3,8 @@
 
 use super::posting::{post_charge, post_credit};
 use super::{Engine, Event, Result, refuse, staff_actor};
+use crate::api::Accrual;
+use crate::api::{FineOutcome, PayMethod};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
@@ -10,43 +12,8 @@ use crate::domain::rules::{BuyFacts, check_buy, pass_end, period_end};
 use crate::domain::tariff::{Concession, FineKind, PassDef};
 use crate::domain::time::next_local_midnight;
 use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
-use crate::store::ledger::{self as sl, Accrual, NewEntry};
+use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::{fleet, passes};
-use serde::{Deserialize, Serialize};
-
-/// How money arrived (R20).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PayMethod {
-    Cash,
-    Card,
-    Bank,
-}
-
-impl PayMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PayMethod::Cash => "cash",
-            PayMethod::Card => "card",
-            PayMethod::Bank => "bank",
-        }
-    }
-    pub fn parse(s: &str) -> Option<PayMethod> {
-        match s {
-            "cash" => Some(PayMethod::Cash),
-            "card" => Some(PayMethod::Card),
-            "bank" => Some(PayMethod::Bank),
-            _ => None,
-        }
-    }
-}
-
-/// What a fine entry did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FineOutcome {
-    Posted { fine: i64, amount: Tenge },
-    AwaitingApproval { fine: i64, amount: Tenge },
-}
 
 fn reason_given(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
@@ -89,7 +56,12 @@ impl Engine {
 
     /// Buy a pass (R2, R16, A3, D6): the fee is accrued and posts at the next midnight (R17).
     /// A pass bought while one is valid starts when that one ends.
-    pub fn buy(&mut self, rider: RiderId, pass_id: &str, by: Option<&str>) -> Result<passes::Pass> {
+    pub fn buy(
+        &mut self,
+        rider: RiderId,
+        pass_id: &str,
+        by: Option<&str>,
+    ) -> Result<crate::api::Pass> {
         self.write(|ctx, c| {
             let r = ctx.rider(c, rider)?;
             let Some(def) = ctx.tariff.pass(pass_id) else {
@@ -152,7 +124,7 @@ impl Engine {
             }
             let period_end = period_end(ctx.tariff, def, start);
             let (starts_at, ends_at) = (start, pass_end(ctx.tariff, start, period_end));
-            let mut pass = passes::Pass {
+            let mut pass = crate::api::Pass {
                 id: 0,
                 rider,
                 pass: def.id.clone(),

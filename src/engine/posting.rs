@@ -116,7 +116,7 @@ pub(super) fn post_rider_accruals(
     post_accruals(ctx, c, &due)
 }
 
-fn post_accruals(ctx: &Ctx<'_>, c: &Connection, due: &[sl::Accrual]) -> Result<u64> {
+fn post_accruals(ctx: &Ctx<'_>, c: &Connection, due: &[crate::api::Accrual]) -> Result<u64> {
     let mut n = 0;
     for group in due.chunk_by(|a, b| a.rider == b.rider) {
         n += post_rider_group(ctx, c, group)?;
@@ -127,7 +127,7 @@ fn post_accruals(ctx: &Ctx<'_>, c: &Connection, due: &[sl::Accrual]) -> Result<u
 /// Post one rider's due accruals (all of `group` are the same rider's, oldest first): the
 /// account is loaded once, the entries appended, and the cached balances moved once — the
 /// same entries and debts as posting each charge alone, in a fraction of the statements.
-fn post_rider_group(ctx: &Ctx<'_>, c: &Connection, group: &[sl::Accrual]) -> Result<u64> {
+fn post_rider_group(ctx: &Ctx<'_>, c: &Connection, group: &[crate::api::Accrual]) -> Result<u64> {
     let Some(first) = group.first() else {
         return Ok(0);
     };

@@ -4,6 +4,8 @@
 use super::money::post_fine;
 use super::posting::{post_charge, post_rider_accruals};
 use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
+use crate::api::Accrual;
+use crate::api::{BikeState, Rental};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::pricing::{self, ItemKind, Quote, TripTime};
@@ -13,8 +15,8 @@ use crate::domain::rules::{RentFacts, check_rent};
 use crate::domain::tariff::{FineKind, PassDef, Period};
 use crate::domain::time::next_local_midnight;
 use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId, Tenge};
-use crate::store::fleet::{self, BikeState, Rental};
-use crate::store::ledger::{self as sl, Accrual, NewEntry};
+use crate::store::fleet;
+use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::{passes, people};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -25,7 +27,7 @@ enum Place {
     CableLocked,
 }
 
-fn station_exists(c: &Connection, s: StationId) -> Result<fleet::StationCounts> {
+fn station_exists(c: &Connection, s: StationId) -> Result<crate::api::StationCounts> {
     match fleet::station(c, s)? {
         Some(st) => Ok(st),
         None => refuse(Refusal::NotFound, format!("no station {s}")),
@@ -33,7 +35,7 @@ fn station_exists(c: &Connection, s: StationId) -> Result<fleet::StationCounts> 
 }
 
 /// The pass definition a stored pass was sold under.
-pub(super) fn pass_def(p: &passes::Pass) -> PassDef {
+pub(super) fn pass_def(p: &crate::api::Pass) -> PassDef {
     PassDef {
         id: p.pass.clone(),
         label: p.label.clone(),
@@ -55,7 +57,7 @@ fn check_unlock(
     rider: RiderId,
     bike: BikeId,
     pin: Option<&str>,
-) -> Result<passes::Pass> {
+) -> Result<crate::api::Pass> {
     let r = people::rider(c, rider)?;
     let b = fleet::bike(c, bike)?;
     let unlock = fleet::live_unlock(c, bike, ctx.now)?;
@@ -114,7 +116,7 @@ fn check_unlock(
 }
 
 /// D29: why a right PIN is refused.
-fn locked_reason(ctx: &Ctx<'_>, r: &people::Rider) -> String {
+fn locked_reason(ctx: &Ctx<'_>, r: &crate::api::Rider) -> String {
     match r.pin_tries.locked_until(ctx.now) {
         Some(until) => format!(
             "{} wrong PINs in a row: unlocks refused until {} (D29)",
@@ -153,7 +155,7 @@ pub(super) fn count_wrong_pin(ctx: &Ctx<'_>, c: &Connection, rider: RiderId) -> 
 }
 
 /// D29: a success (unlock, cable lock) or a PIN reset clears the count.
-pub(super) fn clear_wrong_pins(c: &Connection, r: &people::Rider) -> Result<()> {
+pub(super) fn clear_wrong_pins(c: &Connection, r: &crate::api::Rider) -> Result<()> {
     if r.pin_tries != PinTries::default() {
         people::set_pin_tries(c, r.id, PinTries::default())?;
     }
@@ -165,7 +167,7 @@ fn rent_reason(
     rider: RiderId,
     bike: BikeId,
     f: &RentFacts<'_>,
-    r: Option<&people::Rider>,
+    r: Option<&crate::api::Rider>,
     ctx: &Ctx<'_>,
 ) -> String {
     match kind {
@@ -584,7 +586,7 @@ pub(super) fn price_rental(
 
 /// D19: for a daily pass, the end of its window with the daily passes bought back to back
 /// after it; `None` for a pass of another kind.
-fn daily_window_end(c: &Connection, pass: &passes::Pass) -> Result<Option<DateTime<Utc>>> {
+fn daily_window_end(c: &Connection, pass: &crate::api::Pass) -> Result<Option<DateTime<Utc>>> {
     if !pass.all_inclusive {
         return Ok(None);
     }

@@ -3,12 +3,14 @@
 //! riders, staff).
 
 use super::{Engine, Event, Result, refuse};
+use crate::api::NewRider;
+use crate::api::{BikeState, NewStation};
 use crate::domain::messages::Notice;
 use crate::domain::roles::{Role, StaffAction};
 use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
-use crate::store::fleet::{self, BikeState, NewStation};
-use crate::store::people::{self, NewRider};
+use crate::store::fleet;
+use crate::store::people;
 
 /// A rider's PIN has this many digits (the bike's keypad, R10; D29 counts its wrong tries).
 pub const PIN_DIGITS: usize = 4;

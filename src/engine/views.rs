@@ -3,91 +3,20 @@
 
 use super::rentals::{price_rental, rental_overdue_from};
 use super::{Engine, Result, refuse};
+use crate::api::Mismatch;
+use crate::api::RiderHit;
+use crate::api::{Alert, DeskInfo, OpenRental, RiderView, StationView};
+use crate::api::{AuditFilter, AuditRecord, Message};
+use crate::api::{Bike, Rental, StationCounts};
 use crate::domain::pricing::{self, Quote, TripTime};
 use crate::domain::rental::{DockOutcome, PIN_WINDOW};
 use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
-use crate::store::audit::{self, AuditFilter, AuditRecord, Message};
-use crate::store::fleet::{self, Bike, Dock, Rental, StationCounts};
-use crate::store::ledger::{self as sl, Accrual, Entry, Mismatch};
-use crate::store::passes::{self, Fine, Pass};
-use crate::store::people::{self, Rider, RiderHit};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-/// The open rental with its live duration and price.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OpenRental {
-    pub rental: Rental,
-    pub seconds: i64,
-    pub overdue: bool,
-    pub live_price: Tenge,
-}
-
-/// Everything an agent sees about a rider (DOMAIN §5).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RiderView {
-    pub rider: Rider,
-    pub pass: Option<Pass>,
-    pub passes: Vec<Pass>,
-    pub available: Tenge,
-    pub debt: Tenge,
-    pub pending: Vec<Accrual>,
-    pub open_rental: Option<OpenRental>,
-    pub trips: Vec<Rental>,
-    pub trip_count: u32,
-    pub ledger: Vec<Entry>,
-    pub fines: Vec<Fine>,
-    pub messages: Vec<Message>,
-    /// D29: until when unlocks and cable locks are refused, while they are.
-    #[serde(default)]
-    pub pin_locked_until: Option<DateTime<Utc>>,
-    /// R18, D12: for a rider restricted by a posting, the money that would lift it now.
-    #[serde(default)]
-    pub lifts_with: Option<Tenge>,
-}
-
-impl RiderView {
-    /// D17: why the rider cannot rent, in words; `None` when they can as far as access goes.
-    pub fn stop_reason(&self) -> Option<String> {
-        if let Some(b) = &self.rider.blocked_reason {
-            return Some(format!("BLOCKED: {b}"));
-        }
-        if self.rider.restricted {
-            return Some(format!(
-                "RESTRICTED: {}",
-                self.rider.restricted_reason.clone().unwrap_or_default()
-            ));
-        }
-        None
-    }
-
-    pub fn fined(&self, kind: &str) -> Tenge {
-        self.fines
-            .iter()
-            .filter(|f| f.kind == kind && f.status != "rejected")
-            .map(|f| f.amount)
-            .sum()
-    }
-}
-
-/// A station with its docks, the bikes cable-locked there and what happened lately.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StationView {
-    pub station: StationCounts,
-    pub docks: Vec<Dock>,
-    pub bikes: Vec<Bike>,
-}
-
-/// Something that needs an operator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alert {
-    pub kind: String,
-    pub text: String,
-    pub rider: Option<RiderId>,
-    pub station: Option<StationId>,
-    pub since: Option<DateTime<Utc>>,
-}
+use crate::store::audit;
+use crate::store::fleet;
+use crate::store::ledger as sl;
+use crate::store::passes;
+use crate::store::people;
 
 impl Engine {
     pub fn rider_view(&mut self, id: RiderId) -> Result<RiderView> {
@@ -179,7 +108,7 @@ impl Engine {
     }
 
     /// The bikes in the van or in repair (the depot's view).
-    pub fn bikes_in(&mut self, state: fleet::BikeState, limit: usize) -> Result<Vec<Bike>> {
+    pub fn bikes_in(&mut self, state: crate::api::BikeState, limit: usize) -> Result<Vec<Bike>> {
         self.read(|_, c| Ok(fleet::bikes_in_state(c, state, limit)?))
     }
 
@@ -194,7 +123,7 @@ impl Engine {
     }
 
     /// The fleet invariants, one store query each (`velodesk check`).
-    pub fn verify_fleet(&mut self) -> Result<Vec<crate::store::fleet_check::FleetProblem>> {
+    pub fn verify_fleet(&mut self) -> Result<Vec<crate::api::FleetProblem>> {
         self.read(|_, c| Ok(crate::store::fleet_check::verify(c)?))
     }
 
@@ -405,49 +334,6 @@ impl Engine {
             n += 1;
         }
         Ok(n)
-    }
-}
-
-/// A rider's personal data, shown unmasked only on a staff member's reasoned request
-/// (`Backend::reveal_rider`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Personal {
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub document: Option<String>,
-    pub address: Option<String>,
-    pub patronymic: String,
-    pub born: crate::domain::Born,
-}
-
-impl Personal {
-    pub fn of(r: &crate::store::people::Rider) -> Personal {
-        Personal {
-            phone: r.phone.clone(),
-            email: r.email.clone(),
-            document: r.document.clone(),
-            address: r.address.clone(),
-            patronymic: r.patronymic.clone(),
-            born: r.born,
-        }
-    }
-}
-
-/// What a desk needs to know about the system to fill its forms: the tariff in force (its
-/// TOML, parsed again by the console), the fine approval threshold (D14) and how long a
-/// cable-lock permission stays valid (R14).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeskInfo {
-    pub tariff_file: String,
-    pub tariff_source: String,
-    pub approval_threshold: Tenge,
-    pub cable_auth_valid_s: i64,
-}
-
-impl DeskInfo {
-    pub fn tariff(&self) -> std::result::Result<crate::domain::tariff::Tariff, String> {
-        crate::domain::tariff::Tariff::parse(&self.tariff_file, &self.tariff_source)
-            .map_err(|e| e.to_string())
     }
 }
 

@@ -12,7 +12,7 @@
 
 use super::model::{Feed, Publish, Snapshot, Version};
 use super::{GbfsError, pricing};
-use crate::store::fleet::StationCounts;
+use crate::api::StationCounts;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 

@@ -4,9 +4,10 @@
 //! `gbfs.*` keys; what is not set is derived from the tariff.
 
 use super::GbfsError;
+use crate::api::StationCounts;
 use crate::domain::tariff::{Season, Tariff};
 use crate::engine::{self, Engine};
-use crate::store::fleet::{self, StationCounts};
+use crate::store::fleet;
 use crate::store::{self, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::Connection;

@@ -3,10 +3,11 @@
 //! backend's answer, which the line may expect to be a refusal.
 
 use super::run::{Run, int, keyword, no_more, want};
-use crate::backend::{BResult, DockOutcome};
+use crate::api::BResult;
+use crate::api::PayMethod;
+use crate::backend::DockOutcome;
 use crate::domain::Tenge;
 use crate::domain::tariff::FineKind;
-use crate::engine::PayMethod;
 
 impl Run<'_> {
     pub(super) async fn action(&mut self, cmd: &str, w: &[String]) -> Result<BResult<()>, String> {

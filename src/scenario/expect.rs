@@ -2,8 +2,8 @@
 //! station, bike, ledger verification) and compared as the words of the line.
 
 use super::run::{Run, Step, int, keyword, no_more, want};
+use crate::api::BikeState;
 use crate::domain::tariff::FineKind;
-use crate::store::fleet::BikeState;
 
 fn check(what: &str, expected: String, got: String) -> Step {
     if expected == got {

@@ -9,7 +9,8 @@ mod expect;
 mod lex;
 mod run;
 
-use crate::backend::{BResult, Backend, LocalBackend};
+use crate::api::BResult;
+use crate::backend::{Backend, LocalBackend};
 use crate::engine::Settings;
 use chrono::{DateTime, Utc};
 use std::future::Future;

@@ -3,12 +3,13 @@
 //! actions are in `action.rs`, expectations in `expect.rs`.
 
 use super::SetUp;
-use crate::backend::{BResult, Backend, BackendError};
+use crate::api::NewRider;
+use crate::api::NewStation;
+use crate::api::{BResult, BackendError};
+use crate::backend::Backend;
 use crate::domain::tariff::{Tariff, bundled};
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
-use crate::store::fleet::NewStation;
-use crate::store::people::NewRider;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::future::BoxFuture;
 use std::collections::{BTreeMap, BTreeSet};

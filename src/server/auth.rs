@@ -3,16 +3,16 @@
 //! here, on the server, for every route: the staff member is the token's, never a name
 //! from the request.
 
-use super::api::{Empty, LoginRequest, LoginResponse, Me};
 use super::client_addr::client_address;
 use super::extract::Call;
 use super::problem::{ApiError, Problem};
 use super::ratelimit::{Busy, Lockout};
 use super::secret;
 use super::state::AppState;
+use crate::api::Event;
+use crate::api::wire::{Empty, LoginRequest, LoginResponse, Me};
 use crate::domain::StationId;
 use crate::domain::roles::{Role, StaffAction, allows};
-use crate::engine::Event;
 use crate::store::{auth, people};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};

@@ -13,7 +13,7 @@ use super::auth::AuthStaff;
 use super::extract::Idem;
 use super::problem::ApiError;
 use super::state::AppState;
-use crate::backend::{BResult, BackendError};
+use crate::api::{BResult, BackendError};
 use crate::engine::{CommitHook, Ctx, EngineError};
 use crate::store::{StoreError, audit, idempotency};
 use axum::body::Body;

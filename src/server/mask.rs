@@ -3,8 +3,8 @@
 //! `1990-**-**`), and the full data only through `?reveal=REASON`, for a role that may,
 //! audited.
 
-use crate::engine::RiderView;
-use crate::store::people::{Rider, RiderHit};
+use crate::api::RiderView;
+use crate::api::{Rider, RiderHit};
 
 /// Keep the last `keep` characters, stars for the rest (spaces kept).
 fn tail(s: &str, keep: usize) -> String {

@@ -5,7 +5,6 @@
 //! engine runs in a `LocalBackend` (its writer thread also runs the nightly postings and
 //! other due jobs on the system clock). The public GBFS feeds are served live under `/gbfs`.
 
-pub mod api;
 pub mod auth;
 pub mod client_addr;
 pub mod extract;

@@ -4,27 +4,12 @@
 //! 429 `too-many-requests`, 503 `unavailable`. Every error response the server sends,
 //! axum's own rejections included, has this shape (see [`problem_everywhere`]).
 
-use crate::backend::BackendError;
+use crate::api::BackendError;
+pub use crate::api::problem::{PROBLEM_JSON, Problem, to_backend_error};
 use crate::domain::Refusal;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-
-pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// A problem document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Problem {
-    /// `urn:velodesk:problem:KIND`.
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// The kind a program decides on: a refusal kind or `unauthorized`, `conflict`, …
-    pub kind: String,
-}
 
 /// An error on its way to becoming a problem response.
 #[derive(Debug, Clone)]
@@ -130,34 +115,6 @@ impl IntoResponse for ApiError {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
-    }
-}
-
-/// Back from a problem document to the Backend's error (the remote backend's side).
-pub fn to_backend_error(status: u16, p: Option<&Problem>) -> BackendError {
-    let (kind, message) = match p {
-        Some(p) => (p.kind.as_str(), p.detail.clone()),
-        None => ("", format!("the server answered HTTP {status}")),
-    };
-    if let Some(kind) = Refusal::parse(kind) {
-        return BackendError::Refused { kind, message };
-    }
-    match (status, kind) {
-        (_, "conflict") | (409, _) => BackendError::Conflict { message },
-        (401, _) | (403, _) => BackendError::Refused {
-            kind: Refusal::Forbidden,
-            message,
-        },
-        (404, _) => BackendError::Refused {
-            kind: Refusal::NotFound,
-            message,
-        },
-        (400 | 413 | 415 | 422, _) => BackendError::Refused {
-            kind: Refusal::Invalid,
-            message,
-        },
-        (408 | 429 | 502..=504, _) => BackendError::Unavailable { message },
-        _ => BackendError::Internal { message },
     }
 }
 

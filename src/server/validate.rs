@@ -4,7 +4,7 @@
 //! documents the same bounds (`schema.rs`, `api.rs`).
 
 use super::problem::ApiError;
-use crate::store::people::NewRider;
+use crate::api::NewRider;
 use chrono::{Datelike, NaiveDate};
 
 /// The largest ID a rider, bike or station may be given.

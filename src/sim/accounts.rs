@@ -4,10 +4,10 @@
 
 use super::SimError;
 use super::rng::SimRng;
+use crate::api::PayMethod;
 use crate::backend::Backend;
 use crate::domain::tariff::FineKind;
 use crate::domain::{RiderId, Tenge};
-use crate::engine::PayMethod;
 
 const AGENT: &str = "aigerim";
 const SUPERVISOR: &str = "saule";

@@ -7,10 +7,10 @@ use super::SimError;
 use super::demand::{self, Purpose};
 use super::names::demo_pin;
 use super::world::{Ev, World};
+use crate::api::BikeState;
+use crate::api::PayMethod;
 use crate::backend::DockOutcome;
 use crate::domain::{BikeId, Refusal, RiderId, Tenge};
-use crate::engine::PayMethod;
-use crate::store::fleet::BikeState;
 
 /// The demo agent who answers cable-lock calls and ends stuck rentals.
 pub const DESK: &str = "aigerim";

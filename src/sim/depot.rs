@@ -3,8 +3,8 @@
 
 use super::SimError;
 use super::world::World;
+use crate::api::BikeState;
 use crate::domain::{BikeId, StationId};
-use crate::store::fleet::BikeState;
 
 /// The demo depot worker.
 pub const DEPOT: &str = "nurlan";

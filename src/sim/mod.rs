@@ -74,7 +74,7 @@ mod world;
 
 pub use run::{SimConfig, SimStats, Simulator, Speed};
 
-use crate::backend::BackendError;
+use crate::api::BackendError;
 
 /// Why building a city or running the simulation stopped.
 #[derive(Debug, thiserror::Error)]

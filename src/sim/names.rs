@@ -5,8 +5,8 @@
 
 use super::people::*;
 use super::rng::SimRng;
+use crate::api::NewRider;
 use crate::domain::RiderId;
-use crate::store::people::NewRider;
 use chrono::{Datelike, NaiveDate};
 
 /// The PIN of demo rider `id`: derived from the id alone, so that the simulator (or a

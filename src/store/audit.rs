@@ -2,25 +2,10 @@
 //! behind the live stream.
 
 use super::{Result, from_ts, ts};
+use crate::api::{AuditFilter, AuditRecord, Message};
 use crate::domain::RiderId;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
-
-/// One audited staff action.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AuditRecord {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub at_local: String,
-    pub staff: String,
-    pub role: String,
-    pub action: String,
-    pub rider: Option<RiderId>,
-    pub target: String,
-    pub reason: String,
-    pub details: String,
-}
 
 #[allow(clippy::too_many_arguments)]
 pub fn record(
@@ -53,15 +38,6 @@ pub fn record(
     Ok(())
 }
 
-/// Filter for the audit view.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AuditFilter {
-    pub staff: Option<String>,
-    pub rider: Option<RiderId>,
-    pub action: Option<String>,
-    pub limit: usize,
-}
-
 pub fn list(c: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
     let mut st = c.prepare_cached(
         "SELECT id, at, at_local, staff, role, action, rider_id, target, reason, details FROM audit
@@ -87,18 +63,6 @@ pub fn list(c: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// A message the system sent (or would send) to a rider (R27).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Message {
-    pub id: i64,
-    pub rider: RiderId,
-    pub at: DateTime<Utc>,
-    pub channel: String,
-    pub lang: String,
-    pub kind: String,
-    pub text: String,
 }
 
 pub fn add_message(

@@ -1,25 +1,11 @@
 //! Stations, docks, bikes, rentals, unlocks and cable locks.
 
 use super::{Result, from_ts, ts};
+use crate::api::{Bike, BikeState, Dock, NewStation, Rental, StationCounts};
 use crate::domain::rental::DockOutcome;
 use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-
-/// A station to create or update.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct NewStation {
-    pub id: StationId,
-    pub name: String,
-    pub name_kk: Option<String>,
-    pub name_en: Option<String>,
-    pub address: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub docks: u32,
-    pub active: bool,
-}
 
 pub fn upsert_station(c: &Connection, s: &NewStation, now: DateTime<Utc>) -> Result<()> {
     c.prepare_cached(
@@ -50,52 +36,6 @@ pub fn upsert_station(c: &Connection, s: &NewStation, now: DateTime<Utc>) -> Res
             .execute(params![s.id.0, n])?;
     }
     Ok(())
-}
-
-/// Where a bike is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BikeState {
-    Docked,
-    Rental,
-    CableLocked,
-    Van,
-    Repair,
-    Lost,
-}
-
-impl BikeState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BikeState::Docked => "docked",
-            BikeState::Rental => "rental",
-            BikeState::CableLocked => "cable-locked",
-            BikeState::Van => "van",
-            BikeState::Repair => "repair",
-            BikeState::Lost => "lost",
-        }
-    }
-    pub fn parse(s: &str) -> Option<BikeState> {
-        [
-            BikeState::Docked,
-            BikeState::Rental,
-            BikeState::CableLocked,
-            BikeState::Van,
-            BikeState::Repair,
-            BikeState::Lost,
-        ]
-        .into_iter()
-        .find(|b| b.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Bike {
-    pub id: BikeId,
-    pub state: BikeState,
-    pub station: Option<StationId>,
-    pub dock: Option<u32>,
-    pub faulty: bool,
 }
 
 pub fn insert_bike(c: &Connection, id: BikeId, now: DateTime<Utc>) -> Result<()> {
@@ -233,28 +173,6 @@ pub fn dock_in_service(
     Ok(n)
 }
 
-/// A station with its live counts.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StationCounts {
-    pub id: StationId,
-    pub name: String,
-    pub name_kk: Option<String>,
-    pub name_en: Option<String>,
-    pub address: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub active: bool,
-    pub target_fill: u32,
-    pub docks: u32,
-    /// Docked or cable-locked, not faulty.
-    pub bikes: u32,
-    pub free_docks: u32,
-    pub out_of_service: u32,
-    pub cable_locked: u32,
-    pub faulty: u32,
-    pub updated_at: DateTime<Utc>,
-}
-
 const STATION_SQL: &str = "
     SELECT s.id, s.name, s.name_kk, s.name_en, s.address, s.lat, s.lon, s.active, s.target_fill,
       (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id),
@@ -299,14 +217,6 @@ pub fn stations(c: &Connection) -> Result<Vec<StationCounts>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A dock of a station, for the station view.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Dock {
-    pub number: u32,
-    pub in_service: bool,
-    pub bike: Option<BikeId>,
-}
-
 pub fn docks(c: &Connection, station: StationId) -> Result<Vec<Dock>> {
     let mut st = c.prepare_cached(
         "SELECT number, in_service, bike_id FROM docks WHERE station_id = ?1 ORDER BY number",
@@ -348,28 +258,6 @@ pub fn bikes_in_state(c: &Connection, state: BikeState, limit: usize) -> Result<
         }
     }
     Ok(out)
-}
-
-/// A rental, open or ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Rental {
-    pub id: RentalId,
-    pub rider: RiderId,
-    pub bike: BikeId,
-    pub pass_id: i64,
-    pub chain: RentalId,
-    pub start_at: DateTime<Utc>,
-    pub start_station: Option<StationId>,
-    pub end_at: Option<DateTime<Utc>>,
-    pub end_station: Option<StationId>,
-    pub end_how: Option<String>,
-    pub lock_error_at: Option<DateTime<Utc>>,
-    pub lock_error_station: Option<StationId>,
-    /// What the failed return was (R12): a lock error or an unrecognised bike.
-    #[serde(default)]
-    pub lock_error_kind: Option<DockOutcome>,
-    pub charge: Option<i64>,
-    pub overdue_at: Option<DateTime<Utc>>,
 }
 
 const RENTAL_COLS: &str =

@@ -4,24 +4,8 @@
 //! docks less the bikes docked there.
 
 use super::Result;
+use crate::api::FleetProblem;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
-
-/// One broken invariant, on one bike or station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FleetProblem {
-    /// Which invariant (`docked-without-dock`, `dock-holds-other`, …).
-    pub check: String,
-    /// What it is about: `bike 17`, `station 1001`, `rental 5`.
-    pub subject: String,
-    pub detail: String,
-}
-
-impl std::fmt::Display for FleetProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} ({})", self.subject, self.detail, self.check)
-    }
-}
 
 /// `(check, query)`: each query returns `(subject, detail)` rows, one per violation.
 const CHECKS: &[(&str, &str)] = &[

@@ -2,11 +2,11 @@
 //! cached balances that `check` re-verifies from the entries alone.
 
 use super::{Result, from_ts, ts};
+use crate::api::{Accrual, Entry, Mismatch, PostingFailure};
 use crate::domain::ledger::{Account, Actor, EntryKind, Moves, OpenDebt};
 use crate::domain::{EntryId, RentalId, RiderId, Tenge};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
 
 /// An entry to append.
 #[derive(Debug, Clone)]
@@ -148,19 +148,6 @@ pub fn add_settlement(c: &Connection, credit: EntryId, debt: EntryId, amount: Te
     Ok(())
 }
 
-/// A charge accrued and not yet posted (R17).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Accrual {
-    pub id: i64,
-    pub rider: RiderId,
-    pub kind: EntryKind,
-    pub amount: Tenge,
-    pub at: DateTime<Utc>,
-    pub due_at: DateTime<Utc>,
-    pub label: String,
-    pub rental: Option<RentalId>,
-}
-
 pub fn add_accrual(c: &Connection, a: &Accrual, pass: Option<i64>) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO accruals (rider_id, kind, amount, at, due_at, label, rental_id, pass_id)
@@ -270,29 +257,6 @@ pub fn accrued_for_rentals(c: &Connection, rentals: &[RentalId]) -> Result<Tenge
     Ok(total)
 }
 
-/// A ledger entry as shown and verified.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
-    pub id: EntryId,
-    pub rider: RiderId,
-    pub at: DateTime<Utc>,
-    pub kind: String,
-    pub money: Tenge,
-    pub bonus: Tenge,
-    pub deposit: Tenge,
-    pub actor: String,
-    pub reason: String,
-    pub method: Option<String>,
-    pub corrects: Option<EntryId>,
-    pub rental: Option<RentalId>,
-    /// Running money balance after this entry.
-    pub running: Tenge,
-    /// For incoming money: the debts it settled `(debt entry, amount)` (D10).
-    pub settled: Vec<(EntryId, Tenge)>,
-    /// For a debt: what settled it `(credit entry, amount)`.
-    pub settled_by: Vec<(EntryId, Tenge)>,
-}
-
 /// A rider's ledger, oldest first, with running balance and the settlement links.
 pub fn entries(c: &Connection, rider: RiderId) -> Result<Vec<Entry>> {
     let mut st = c.prepare_cached(
@@ -347,15 +311,6 @@ pub fn entries(c: &Connection, rider: RiderId) -> Result<Vec<Entry>> {
         }
     }
     Ok(out)
-}
-
-/// A rider whose cached balances disagree with the sum of the ledger entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mismatch {
-    pub rider: RiderId,
-    pub what: String,
-    pub cached: Tenge,
-    pub from_entries: Tenge,
 }
 
 /// D9: re-verify every account from its entries alone (and the accrued total from the
@@ -439,27 +394,6 @@ pub fn verify(c: &Connection) -> Result<Vec<Mismatch>> {
     Ok(out)
 }
 
-impl Mismatch {
-    /// A mismatch of two sums taken in 128 bits; one that does not fit an amount is shown
-    /// at the bound, and the exact figure is said in `what`.
-    fn of(rider: RiderId, what: &str, cached: i128, from_entries: i128) -> Mismatch {
-        let fit = |v: i128| i64::try_from(v).ok();
-        let what = match (fit(cached), fit(from_entries)) {
-            (Some(_), Some(_)) => what.to_string(),
-            _ => format!(
-                "{what} (cached {cached}, the entries sum to {from_entries}: beyond any amount)"
-            ),
-        };
-        let clamp = |v: i128| Tenge(v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64);
-        Mismatch {
-            rider,
-            what,
-            cached: clamp(cached),
-            from_entries: clamp(from_entries),
-        }
-    }
-}
-
 /// D31: the rider's nightly posting at `midnight` failed with `error` (kept until one
 /// succeeds; `since` is the first failure).
 pub fn record_posting_failure(
@@ -500,12 +434,4 @@ pub fn posting_failures(c: &Connection) -> Result<Vec<(RiderId, PostingFailure)>
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// D31: why a rider's nightly posting failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostingFailure {
-    pub since: DateTime<Utc>,
-    pub midnight: DateTime<Utc>,
-    pub error: String,
 }

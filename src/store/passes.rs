@@ -1,54 +1,11 @@
 //! Passes bought and fines entered.
 
 use super::{Result, from_ts, ts};
+use crate::api::{Fine, Pass};
 use crate::domain::tariff::FineKind;
 use crate::domain::{EntryId, RentalId, RiderId, Tenge};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-
-/// A pass a rider bought.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Pass {
-    pub id: i64,
-    pub rider: RiderId,
-    pub pass: String,
-    pub label: String,
-    pub price: Tenge,
-    pub bought_at: DateTime<Utc>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub all_inclusive: bool,
-    pub deposit: Tenge,
-    pub overuse_per_day: Tenge,
-    /// The end by the pass's own period, before the season caps it; `None` for a pass that
-    /// runs to the season's end (D21: a change of the season moves `ends_at` from this).
-    #[serde(default)]
-    pub period_end: Option<DateTime<Utc>>,
-}
-
-impl Pass {
-    /// The instant the pass stops being valid (its window end, or an early end).
-    pub fn valid_until(&self) -> DateTime<Utc> {
-        match self.ended_at {
-            Some(e) if e < self.ends_at => e,
-            _ => self.ends_at,
-        }
-    }
-    pub fn valid_at(&self, at: DateTime<Utc>) -> bool {
-        self.starts_at <= at && at < self.valid_until()
-    }
-
-    /// The pass as the window rules see it (D19).
-    pub fn span(&self) -> crate::domain::rental::PassSpan {
-        crate::domain::rental::PassSpan {
-            starts_at: self.starts_at,
-            valid_until: self.valid_until(),
-            all_inclusive: self.all_inclusive,
-        }
-    }
-}
 
 const PASS_COLS: &str = "id, rider_id, pass, label, price, bought_at, starts_at, ends_at, ended_at,
     all_inclusive, deposit, overuse_per_day, period_end";
@@ -150,22 +107,6 @@ pub fn deposit_release_candidates(c: &Connection, at: DateTime<Utc>) -> Result<V
     )?;
     let rows = st.query_map([ts(at)], |r| Ok(RiderId(r.get(0)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// A fine, pending approval or posted.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Fine {
-    pub id: i64,
-    pub rider: RiderId,
-    pub kind: String,
-    pub amount: Tenge,
-    pub rental: Option<RentalId>,
-    pub note: String,
-    pub entered_by: String,
-    pub entered_at: DateTime<Utc>,
-    pub status: String,
-    pub decided_by: Option<String>,
-    pub entry: Option<EntryId>,
 }
 
 const FINE_COLS: &str = "id, rider_id, kind, amount, rental_id, note, entered_by, entered_at, status, decided_by, entry_id";

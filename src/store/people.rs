@@ -1,94 +1,15 @@
 //! Riders and staff: registration, lookups, search, and the flags that stop rentals.
 
 use super::{Result, from_ts, ts};
+use crate::api::{NewRider, Rider, RiderHit};
 use crate::domain::rental::PinTries;
 use crate::domain::roles::Role;
 use crate::domain::rules::RestrictionSource;
 use crate::domain::search::{card_key, fold_name};
 use crate::domain::{Born, RiderId, Tenge};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-
-/// A rider to register.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct NewRider {
-    pub id: Option<RiderId>,
-    pub surname: String,
-    pub name: String,
-    pub patronymic: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub document: Option<String>,
-    pub address: Option<String>,
-    pub born: NaiveDate,
-    pub resident: bool,
-    pub concession: Option<String>,
-    pub lang: String,
-    pub pin: String,
-    pub card: Option<String>,
-}
-
-/// A rider as stored (the PIN only as a hash).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Rider {
-    pub id: RiderId,
-    pub surname: String,
-    pub name: String,
-    pub patronymic: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub document: Option<String>,
-    pub address: Option<String>,
-    /// The whole date in the store; masked to the year in answers that hide personal data.
-    pub born: Born,
-    pub resident: bool,
-    pub concession: Option<String>,
-    pub lang: String,
-    pub card: Option<String>,
-    pub card_blocked: bool,
-    pub blocked_reason: Option<String>,
-    pub restricted: bool,
-    pub restricted_reason: Option<String>,
-    /// Who restricted the rider, while restricted (D12).
-    #[serde(default)]
-    pub restriction: Option<RestrictionSource>,
-    pub balance: Tenge,
-    pub bonus: Tenge,
-    pub deposit: Tenge,
-    pub accrued: Tenge,
-    pub created_at: DateTime<Utc>,
-    /// Wrong PINs in a row (D29).
-    #[serde(default)]
-    pub pin_tries: PinTries,
-    /// When the contract ended (R25), if it did.
-    #[serde(default)]
-    pub contract_ended_at: Option<DateTime<Utc>>,
-}
-
-impl Rider {
-    /// The patronymic to its initial (`Сергеевич` → `С.`) and the birth date to its year:
-    /// enough to recognise a rider, not to copy their data (masking is idempotent).
-    pub fn hide_name_and_birthday(&mut self) {
-        self.patronymic = self
-            .patronymic
-            .trim()
-            .chars()
-            .next()
-            .map(|ch| format!("{ch}."))
-            .unwrap_or_default();
-        self.born = self.born.masked();
-    }
-
-    pub fn full_name(&self) -> String {
-        [&self.surname, &self.name, &self.patronymic]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
 
 /// The PIN is never stored in clear: a keyed digest of rider id and PIN.
 pub fn pin_hash(rider: RiderId, pin: &str) -> String {
@@ -255,17 +176,6 @@ pub fn set_contract_ended(c: &Connection, id: RiderId, at: DateTime<Utc>) -> Res
 pub fn set_card_blocked(c: &Connection, id: RiderId) -> Result<()> {
     c.execute("UPDATE riders SET card_blocked = 1 WHERE id = ?1", [id.0])?;
     Ok(())
-}
-
-/// A line of search results.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RiderHit {
-    pub id: RiderId,
-    pub name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub balance: Tenge,
-    pub matched: String,
 }
 
 /// How a search may match phone numbers.

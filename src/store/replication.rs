@@ -12,75 +12,10 @@
 //! The tables and the directory say Litestream replicated the database once; only the lock
 //! says it does now. Nothing here writes or locks anything.
 
+use crate::api::{Replication, ReplicationState};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// What replicates the database now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReplicationState {
-    /// A Litestream process has the database open: it replicates every change.
-    Live,
-    /// Litestream replicated it on this host (its directory is beside the file), but no
-    /// Litestream process has it open now.
-    Stopped,
-    /// It came from a Litestream replica (it has Litestream's tables), and nothing
-    /// replicates it here.
-    Restored,
-    /// No sign of Litestream.
-    Off,
-    /// Litestream replicated it here; whether it runs now cannot be told on this system
-    /// (no `/proc/locks`).
-    Unknown,
-}
-
-/// What [`detect`] found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Replication {
-    pub state: ReplicationState,
-    /// The Litestream process that has the database open (when live).
-    pub pid: Option<u32>,
-    /// When Litestream last wrote down a change of the database beside it (its newest LTX
-    /// file); it ships that to the replica within its sync interval.
-    pub last_sync: Option<DateTime<Utc>>,
-    /// Litestream's directory beside the database.
-    pub meta_dir: String,
-}
-
-impl Replication {
-    pub fn is_live(&self) -> bool {
-        self.state == ReplicationState::Live
-    }
-
-    /// One sentence for the server's log and the admin.
-    pub fn describe(&self) -> String {
-        let last = match self.last_sync {
-            Some(t) => {
-                let secs = (Utc::now() - t).num_milliseconds() as f64 / 1000.0;
-                format!("last change written down {:.1} s ago", secs.max(0.0))
-            }
-            None => "no change written down yet".to_string(),
-        };
-        match self.state {
-            ReplicationState::Live => format!(
-                "on: Litestream (pid {}) replicates it ({last}); WAL checkpoints are left to Litestream",
-                self.pid.unwrap_or_default()
-            ),
-            ReplicationState::Stopped => format!(
-                "OFF: Litestream replicated it here before ({}, {last}) but no Litestream process has it open now; start `litestream replicate`",
-                self.meta_dir
-            ),
-            ReplicationState::Restored => "OFF: it was restored from a Litestream replica, but nothing replicates it here; start `litestream replicate`".to_string(),
-            ReplicationState::Off => "off: no Litestream replicates it, so a lost disk loses everything since the last `velodesk backup`".to_string(),
-            ReplicationState::Unknown => format!(
-                "unknown: Litestream replicated it here ({}, {last}); whether it runs now cannot be told on this system",
-                self.meta_dir
-            ),
-        }
-    }
-}
 
 /// Litestream's directory beside `db` (its default `meta-path`).
 pub fn meta_dir(db: &Path) -> PathBuf {

@@ -6,14 +6,15 @@ use super::dialog::{self, Form};
 use super::keymap::{Action, Scope};
 use super::text::{Lang, T};
 use super::theme::Theme;
-use crate::backend::{BResult, Backend, BackendError, BackendInfo};
+use crate::api::RiderHit;
+use crate::api::{Alert, DeskInfo, Event, Personal, RiderView, StationView};
+use crate::api::{AuditFilter, AuditRecord};
+use crate::api::{BResult, BackendError, BackendInfo};
+use crate::api::{Bike, BikeState, StationCounts};
+use crate::backend::Backend;
 use crate::domain::roles::{self, Role};
 use crate::domain::tariff::Tariff;
 use crate::domain::{RiderId, StationId};
-use crate::engine::{Alert, DeskInfo, Event, Personal, RiderView, StationView};
-use crate::store::audit::{AuditFilter, AuditRecord};
-use crate::store::fleet::{Bike, BikeState, StationCounts};
-use crate::store::people::RiderHit;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::cell::Cell;
@@ -78,7 +79,7 @@ pub struct Options {
 pub enum Msg {
     Key(KeyEvent),
     /// The backend's link changed (a remote one lost or regained its server).
-    Connection(crate::backend::ConnectionState),
+    Connection(crate::api::ConnectionState),
     Mouse(MouseEvent),
     Tick,
     Event(i64, Event),
@@ -90,7 +91,7 @@ pub enum Reply {
     Now(BResult<DateTime<Utc>>),
     Role(BResult<Role>),
     Desk(BResult<DeskInfo>),
-    Replication(BResult<Option<crate::store::replication::Replication>>),
+    Replication(BResult<Option<crate::api::Replication>>),
     Stations(BResult<Vec<StationCounts>>),
     Station(StationId, BResult<StationView>),
     Search(u64, BResult<Vec<RiderHit>>),
@@ -293,13 +294,13 @@ pub struct App {
     pub role: Option<Role>,
     pub desk: Option<DeskInfo>,
     /// Whether the server's database is replicated (asked by admins only).
-    pub replication: Option<crate::store::replication::Replication>,
+    pub replication: Option<crate::api::Replication>,
     pub tariff: Option<Tariff>,
     pub now: Option<DateTime<Utc>>,
     pub last_update: Option<Instant>,
     pub disconnected: Option<String>,
     /// The link behind the live updates (always live for an in-process backend).
-    pub connection: crate::backend::ConnectionState,
+    pub connection: crate::api::ConnectionState,
     pub view: View,
     pub stack: Vec<Page>,
     pub stations: StationsState,
@@ -352,7 +353,7 @@ impl App {
             now: None,
             last_update: None,
             disconnected: None,
-            connection: crate::backend::ConnectionState::Live,
+            connection: crate::api::ConnectionState::Live,
             view: View::Stations,
             stack: Vec::new(),
             stations: StationsState {

@@ -4,10 +4,10 @@
 
 use super::keymap::Action;
 use super::text::{Lang, T, fill};
+use crate::api::{Event, RiderView};
 use crate::domain::money::MAX_AMOUNT;
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
-use crate::engine::{Event, RiderView};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::{Duration, Instant};
 use tui_input::Input;
@@ -184,7 +184,7 @@ pub struct Form {
 /// What a confirmed procedure did, in words; a reveal also brings the data.
 pub struct Done {
     pub text: String,
-    pub personal: Option<crate::engine::Personal>,
+    pub personal: Option<crate::api::Personal>,
 }
 
 impl From<String> for Done {

@@ -4,12 +4,13 @@
 use super::app::App;
 use super::dialog::{Done, Field, Form, Proc, Stage, rider_of};
 use super::text::{T, fill};
-use crate::backend::{Backend, BackendError};
+use crate::api::BackendError;
+use crate::api::{FineOutcome, PayMethod};
+use crate::backend::Backend;
 use crate::domain::geo::km;
 use crate::domain::tariff::{Concession, FineKind};
 use crate::domain::time::{format_local, parse_local};
 use crate::domain::{BikeId, RentalId, StationId, Tenge};
-use crate::engine::{FineOutcome, PayMethod};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -524,7 +525,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
         Proc::Reveal(r) => Box::pin(async move {
             // The revealed data comes back through the rider page (see `App`).
             let v = b.reveal_rider(r, &reason, &by).await?;
-            let p = crate::engine::Personal::of(&v.rider);
+            let p = crate::api::Personal::of(&v.rider);
             Ok(Done {
                 text: fill(T::DoneReveal.get(lang), &[&r]),
                 personal: Some(p),

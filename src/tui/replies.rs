@@ -4,10 +4,10 @@
 
 use super::app::{App, Col, Reply, Severity, StationStatus, fill_pct};
 use super::text::{T, fill};
-use crate::backend::BackendError;
+use crate::api::BackendError;
+use crate::api::Event;
+use crate::api::StationCounts;
 use crate::domain::StationId;
-use crate::engine::Event;
-use crate::store::fleet::StationCounts;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

@@ -429,8 +429,8 @@ pub fn pass_name(id: &str, label: &str, lang: Lang) -> String {
 }
 
 /// A refusal or failure as a sentence in the desk's language, then the system's detail.
-pub fn describe(e: &crate::backend::BackendError, lang: Lang) -> String {
-    use crate::backend::BackendError as E;
+pub fn describe(e: &crate::api::BackendError, lang: Lang) -> String {
+    use crate::api::BackendError as E;
     use crate::domain::Refusal as R;
     let (t, detail) = match e {
         E::Refused { kind, message } => (

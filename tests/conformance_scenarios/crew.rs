@@ -11,27 +11,25 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
-use velodesk::backend::{
-    BResult, Backend, BackendError, BackendInfo, ConnectionState, DockOutcome, RemoteBackend,
-};
+use velodesk::api::FleetProblem;
+use velodesk::api::Mismatch;
+use velodesk::api::Pass;
+use velodesk::api::{Alert, DeskInfo, Event, PostingReport, RiderView, StationView};
+use velodesk::api::{AuditFilter, AuditRecord};
+use velodesk::api::{BResult, BackendError, BackendInfo, ConnectionState};
+use velodesk::api::{Bike, BikeState, NewStation, Rental, StationCounts};
+use velodesk::api::{FineOutcome, PayMethod};
+use velodesk::api::{NewRider, RiderHit};
+use velodesk::backend::{Backend, DockOutcome, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::pricing::Quote;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::FineKind;
 use velodesk::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
-use velodesk::engine::{
-    Alert, DeskInfo, Engine, Event, FineOutcome, PayMethod, PostingReport, RiderView, Settings,
-    StationView,
-};
+use velodesk::engine::{Engine, Settings};
 use velodesk::scenario::SetUp;
 use velodesk::server::{self, RunningServer, ServerOptions, secret};
 use velodesk::store::Store;
-use velodesk::store::audit::{AuditFilter, AuditRecord};
-use velodesk::store::fleet::{Bike, BikeState, NewStation, Rental, StationCounts};
-use velodesk::store::fleet_check::FleetProblem;
-use velodesk::store::ledger::Mismatch;
-use velodesk::store::passes::Pass;
-use velodesk::store::people::{NewRider, RiderHit};
 
 /// The admin the crew sets up with (no scenario names it: scenario names are short).
 const ADMIN: &str = "conformance-admin";

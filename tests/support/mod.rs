@@ -5,16 +5,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use velodesk::api::NewRider;
+use velodesk::api::NewStation;
+use velodesk::api::PayMethod;
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
-use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
+use velodesk::engine::{Engine, EngineError, Settings};
 use velodesk::server::{self, Limits, RunningServer, ServerOptions, secret};
 use velodesk::store::Store;
-use velodesk::store::fleet::NewStation;
-use velodesk::store::people::NewRider;
 
 pub fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()

@@ -4,19 +4,19 @@
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::broadcast;
-use velodesk::backend::{BResult, Backend, BackendInfo, DockOutcome};
+use velodesk::api::Mismatch;
+use velodesk::api::Pass;
+use velodesk::api::{Alert, DeskInfo, Event, PostingReport, RiderView, StationView};
+use velodesk::api::{AuditFilter, AuditRecord};
+use velodesk::api::{BResult, BackendInfo};
+use velodesk::api::{Bike, BikeState, NewStation, StationCounts};
+use velodesk::api::{FineOutcome, PayMethod};
+use velodesk::api::{NewRider, RiderHit};
+use velodesk::backend::{Backend, DockOutcome};
 use velodesk::domain::pricing::Quote;
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::FineKind;
 use velodesk::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
-use velodesk::engine::{
-    Alert, DeskInfo, Event, FineOutcome, PayMethod, PostingReport, RiderView, StationView,
-};
-use velodesk::store::audit::{AuditFilter, AuditRecord};
-use velodesk::store::fleet::{Bike, BikeState, NewStation, StationCounts};
-use velodesk::store::ledger::Mismatch;
-use velodesk::store::passes::Pass;
-use velodesk::store::people::{NewRider, RiderHit};
 
 /// `impl Backend for $name` (a tuple struct around an `Arc<dyn Backend>`) delegating every
 /// operation the trait requires, plus the items given.

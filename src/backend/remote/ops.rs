@@ -2,7 +2,7 @@
 
 use super::super::*;
 use super::RemoteBackend;
-use crate::server::api::*;
+use crate::api::wire::*;
 use serde_json::json;
 
 /// Personal data comes masked unless revealed (see `server::mask`).
@@ -34,7 +34,7 @@ impl Backend for RemoteBackend {
         self.post("/season", &SeasonRequest { from, to }).await
     }
 
-    async fn replication(&self) -> BResult<Option<crate::store::replication::Replication>> {
+    async fn replication(&self) -> BResult<Option<crate::api::Replication>> {
         self.get("/replication", &[]).await.map(Some)
     }
 
@@ -117,10 +117,10 @@ impl Backend for RemoteBackend {
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.get("/verify", &[]).await
     }
-    async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
+    async fn verify_fleet(&self) -> BResult<Vec<crate::api::FleetProblem>> {
         self.get("/verify/fleet", &[]).await
     }
-    async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
+    async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         self.get("/rentals/open", &[]).await
     }
 

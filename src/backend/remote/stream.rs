@@ -3,7 +3,7 @@
 //! once, in order. The connection state says `Live`, `Stale { since }` or `LoggedOut`.
 
 use super::super::ConnectionState;
-use crate::engine::Event;
+use crate::api::Event;
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use std::sync::Arc;

@@ -45,7 +45,7 @@ async fn bench(a: &BenchConsoleArgs, out: &mut dyn Write) -> Result<ExitCode, Cl
     for i in 0..n {
         // A grid over Almaty, deterministic.
         let (row, col) = (i / 40, i % 40);
-        b.add_station(crate::store::fleet::NewStation {
+        b.add_station(crate::api::NewStation {
             id: StationId(10_000 + i),
             name: format!("Станция {i} — пр. Абая / ул. {}", i * 7 % 113),
             lat: 43.18 + row as f64 * 0.004,

@@ -11,16 +11,16 @@
 //! checkpoints to Litestream.
 
 use super::{BenchDir, failed, group, human, median_p99, rate};
+use crate::api::NewStation;
+use crate::api::PayMethod;
 use crate::cli::CliError;
 use crate::cli::server_args::BenchLoadArgs;
 use crate::clock::RunningClock;
 use crate::domain::roles::Role;
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
-use crate::engine::PayMethod;
 use crate::server::{self, SESSION_HOURS, ServerOptions, secret};
 use crate::store::Store;
-use crate::store::fleet::NewStation;
 use color_eyre::eyre;
 use rusqlite::params;
 use serde_json::{Value, json};

@@ -2,10 +2,10 @@
 //! e-mails and contactless cards, from the demo city's name lists (`sim::people`). Deterministic: rider N is the same in every run, so a
 //! bench can ask for rider N's phone without reading it back.
 
+use crate::api::NewRider;
 use crate::domain::RiderId;
 use crate::sim::names::{self, feminine, latin as translit, patronymic};
 use crate::sim::people::{KAZAKH, KOREAN, MAIL_DOMAINS, MOBILE_CODES, RUSSIAN, STREETS};
-use crate::store::people::NewRider;
 use chrono::NaiveDate;
 
 /// SplitMix64: a small, fast, well-mixed generator (no dependency needed for a bench).

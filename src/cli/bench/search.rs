@@ -4,11 +4,12 @@
 
 use super::names::{Rng, rider};
 use super::{BenchDir, Progress, failed, group, human, median_p99};
+use crate::api::NewRider;
 use crate::cli::CliError;
 use crate::cli::args::BenchSearchArgs;
 use crate::domain::time::local_midnight;
 use crate::store::StoreError;
-use crate::store::people::{self, NewRider};
+use crate::store::people;
 use chrono::NaiveDate;
 use std::io::Write;
 use std::process::ExitCode;

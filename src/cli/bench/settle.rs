@@ -4,12 +4,13 @@
 
 use super::names::{Rng, rider};
 use super::{BenchDir, Progress, failed, group, human, rate};
+use crate::api::Accrual;
 use crate::cli::CliError;
 use crate::cli::args::BenchSettleArgs;
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::time::{format_local, local_midnight};
 use crate::domain::{RiderId, Tenge};
-use crate::store::ledger::{self as sl, Accrual, NewEntry};
+use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::{Store, people};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, params};

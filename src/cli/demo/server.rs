@@ -12,7 +12,8 @@
 use super::super::CliError;
 use super::super::console::{beside, log_in, options};
 use super::{DemoArgs, finish, follow, runtime, sim_error, speed_text, use_console};
-use crate::backend::{Backend, BackendError};
+use crate::api::BackendError;
+use crate::backend::Backend;
 use crate::domain::Refusal;
 use crate::domain::roles::Role;
 use crate::sim::demo::attach;

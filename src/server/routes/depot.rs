@@ -1,10 +1,10 @@
 //! The depot's actions on the fleet (depot staff, admins): service release and dock, repair,
 //! docks out of and back in service.
 
+use crate::api::wire::*;
 use crate::backend::Backend;
 use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, StationId};
-use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
 use crate::server::idempotent::mutate;

@@ -2,11 +2,11 @@
 //! rentals ended by hand, cable-lock permissions, blocks and restrictions. Each checks the
 //! caller's role here and again in the engine; the staff member is always the token's.
 
+use crate::api::wire::*;
 use crate::backend::Backend;
 use crate::domain::RiderId;
 use crate::domain::roles::StaffAction;
 use crate::domain::tariff::FineKind;
-use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
 use crate::server::idempotent::mutate;

@@ -11,8 +11,8 @@
 //! the stream ends once it is logged out, expired or its staff member disabled. The client
 //! reconnects, is refused 401 and knows it is logged out.
 
+use crate::api::Event;
 use crate::backend::Backend;
-use crate::engine::Event;
 use crate::server::auth::AuthStaff;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;

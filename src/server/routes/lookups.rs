@@ -1,6 +1,7 @@
 //! Read-only routes: the system, stations, bikes, riders (personal data masked unless
 //! revealed with a reason), alerts, the audit log, balance verification, the event log.
 
+use crate::api::AuditFilter;
 use crate::backend::Backend;
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::{BikeId, RiderId, StationId};
@@ -10,7 +11,6 @@ use crate::server::problem::ApiError;
 use crate::server::problem::Problem;
 use crate::server::state::AppState;
 use crate::server::{Limited, Problems};
-use crate::store::audit::AuditFilter;
 use crate::store::people::PhoneMatch;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -63,7 +63,7 @@ pub async fn staff_role(
 pub async fn stations(
     State(st): State<AppState>,
     _who: AuthStaff,
-) -> Answer<Vec<crate::store::fleet::StationCounts>> {
+) -> Answer<Vec<crate::api::StationCounts>> {
     Ok(Json(st.backend.stations().await?))
 }
 
@@ -75,7 +75,7 @@ pub async fn station(
     State(st): State<AppState>,
     _who: AuthStaff,
     Path(id): Path<i64>,
-) -> Answer<crate::engine::StationView> {
+) -> Answer<crate::api::StationView> {
     Ok(Json(st.backend.station(StationId(id)).await?))
 }
 
@@ -87,7 +87,7 @@ pub async fn bike(
     State(st): State<AppState>,
     _who: AuthStaff,
     Path(id): Path<i64>,
-) -> Answer<crate::store::fleet::Bike> {
+) -> Answer<crate::api::Bike> {
     Ok(Json(st.backend.bike(BikeId(id)).await?))
 }
 
@@ -119,7 +119,7 @@ pub async fn search_riders(
     State(st): State<AppState>,
     who: AuthStaff,
     Query(q): Query<SearchQuery>,
-) -> Answer<Vec<crate::store::people::RiderHit>> {
+) -> Answer<Vec<crate::api::RiderHit>> {
     if q.q.chars().count() > MAX_QUERY {
         return Err(ApiError::invalid(format!(
             "query parameter q: at most {MAX_QUERY} characters"
@@ -219,7 +219,7 @@ pub async fn rider(
     who: AuthStaff,
     Path(id): Path<i64>,
     Query(q): Query<RevealQuery>,
-) -> Answer<crate::engine::RiderView> {
+) -> Answer<crate::api::RiderView> {
     let id = RiderId(id);
     match q.reveal {
         Some(reason) => {
@@ -238,10 +238,7 @@ pub async fn rider(
 /// the staff accounts locked out by failed logins (`login-locked`).
 #[utoipa::path(get, path = "/alerts", tag = "lookups",
     responses((status = 200, body = Vec<crate::server::schema::Alert>), Problems, Limited))]
-pub async fn alerts(
-    State(st): State<AppState>,
-    who: AuthStaff,
-) -> Answer<Vec<crate::engine::Alert>> {
+pub async fn alerts(State(st): State<AppState>, who: AuthStaff) -> Answer<Vec<crate::api::Alert>> {
     let mut all = st.backend.alerts().await?;
     if allows(who.role, StaffAction::ManageStaff) || allows(who.role, StaffAction::ViewAudit) {
         let now = Utc::now();
@@ -249,7 +246,7 @@ pub async fn alerts(
             st.limiter
                 .lockouts()
                 .into_iter()
-                .map(|l| crate::engine::Alert {
+                .map(|l| crate::api::Alert {
                     kind: crate::server::auth::LOCKOUT_ALERT.into(),
                     text: l.text(),
                     rider: None,
@@ -276,7 +273,7 @@ pub async fn audit(
     State(st): State<AppState>,
     who: AuthStaff,
     Query(q): Query<AuditQuery>,
-) -> Answer<Vec<crate::store::audit::AuditRecord>> {
+) -> Answer<Vec<crate::api::AuditRecord>> {
     who.may(StaffAction::ViewAudit)?;
     let filter = AuditFilter {
         staff: q.staff,
@@ -301,7 +298,7 @@ pub async fn own_audit(
     State(st): State<AppState>,
     who: AuthStaff,
     Query(q): Query<OwnAuditQuery>,
-) -> Answer<Vec<crate::store::audit::AuditRecord>> {
+) -> Answer<Vec<crate::api::AuditRecord>> {
     let limit = q.limit.unwrap_or(200).min(10_000);
     Ok(Json(st.backend.own_audit(&who.name, limit).await?))
 }
@@ -332,7 +329,7 @@ pub async fn preview_end(
 pub async fn verify(
     State(st): State<AppState>,
     who: AuthStaff,
-) -> Answer<Vec<crate::store::ledger::Mismatch>> {
+) -> Answer<Vec<crate::api::Mismatch>> {
     who.may(StaffAction::ViewAudit)?;
     Ok(Json(st.backend.verify().await?))
 }
@@ -343,7 +340,7 @@ pub async fn verify(
 pub async fn verify_fleet(
     State(st): State<AppState>,
     who: AuthStaff,
-) -> Answer<Vec<crate::store::fleet_check::FleetProblem>> {
+) -> Answer<Vec<crate::api::FleetProblem>> {
     who.may(StaffAction::ViewAudit)?;
     Ok(Json(st.backend.verify_fleet().await?))
 }
@@ -355,7 +352,7 @@ pub async fn verify_fleet(
 pub async fn open_rentals(
     State(st): State<AppState>,
     _who: AuthStaff,
-) -> Answer<Vec<crate::store::fleet::Rental>> {
+) -> Answer<Vec<crate::api::Rental>> {
     Ok(Json(st.backend.open_rentals().await?))
 }
 
@@ -378,7 +375,7 @@ pub async fn events_after(
     State(st): State<AppState>,
     _who: AuthStaff,
     Query(q): Query<AfterQuery>,
-) -> Answer<Vec<(i64, crate::engine::Event)>> {
+) -> Answer<Vec<(i64, crate::api::Event)>> {
     Ok(Json(
         st.backend.events_after(q.after, q.limit.min(5000)).await?,
     ))
@@ -403,9 +400,9 @@ pub async fn bikes_in(
     State(st): State<AppState>,
     _who: AuthStaff,
     Query(q): Query<BikesQuery>,
-) -> Answer<Vec<crate::store::fleet::Bike>> {
-    let Some(state) = crate::store::fleet::BikeState::parse(&q.state) else {
-        return Err(crate::backend::BackendError::Refused {
+) -> Answer<Vec<crate::api::Bike>> {
+    let Some(state) = crate::api::BikeState::parse(&q.state) else {
+        return Err(crate::api::BackendError::Refused {
             kind: crate::domain::Refusal::Invalid,
             message: format!(
                 "state {:?}: use van, repair, docked, rental, cable-locked or lost",
@@ -424,6 +421,6 @@ pub async fn bikes_in(
 pub async fn desk_info(
     State(st): State<AppState>,
     _who: AuthStaff,
-) -> Answer<crate::engine::DeskInfo> {
+) -> Answer<crate::api::DeskInfo> {
     Ok(Json(st.backend.desk_info().await?))
 }

@@ -2,11 +2,12 @@
 //! looked at afresh on every request (`store::replication`), so a console's header says
 //! so without the server keeping any state for it.
 
+use crate::api::Replication;
 use crate::server::Problems;
 use crate::server::auth::AuthStaff;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::store::replication::{self, Replication};
+use crate::store::replication;
 use axum::Json;
 use axum::extract::State;
 

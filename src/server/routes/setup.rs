@@ -5,19 +5,19 @@
 //! transaction of its effect, and each takes an `Idempotency-Key` (a retry answers as the
 //! first time, a new station key included, and is not audited again).
 
+use crate::api::NewRider;
+use crate::api::NewStation;
+use crate::api::wire::*;
 use crate::backend::Backend;
 use crate::domain::roles::StaffAction;
 use crate::domain::{Refusal, RiderId, StationId};
 use crate::engine::refuse;
-use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
 use crate::server::idempotent::{mutate_audited, mutate_audited_secret};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Limited, Problems, secret, validate};
-use crate::store::fleet::NewStation;
-use crate::store::people::NewRider;
 use crate::store::{auth, people};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

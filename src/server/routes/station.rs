@@ -3,10 +3,10 @@
 //! (R9, R10), the bike leaving the dock (`pull`, R11), a dock with success or a lock error
 //! (R12, R13), the rider's call for a cable lock and the cable lock itself (R14).
 
+use crate::api::wire::*;
+use crate::api::{BResult, BackendError};
 use crate::backend::Backend;
-use crate::backend::{BResult, BackendError};
 use crate::domain::{BikeId, Refusal, StationId};
-use crate::server::api::*;
 use crate::server::auth::AuthStation;
 use crate::server::extract::Call;
 use crate::server::idempotent::mutate;

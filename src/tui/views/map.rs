@@ -32,13 +32,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
     // The stations table's filter limits the map too, and the title says so.
     let filter = app.stations.filter.value().trim();
-    let shown: Vec<&crate::store::fleet::StationCounts> = app
+    let shown: Vec<&crate::api::StationCounts> = app
         .stations
         .visible
         .iter()
         .map(|&i| &app.stations.rows[i])
         .collect();
-    let rows: Vec<&crate::store::fleet::StationCounts> = if filter.is_empty() {
+    let rows: Vec<&crate::api::StationCounts> = if filter.is_empty() {
         app.stations.rows.iter().collect()
     } else {
         shown
@@ -155,7 +155,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The span (degrees of latitude) that shows every station in `area`.
-pub fn fit(rows: &[&crate::store::fleet::StationCounts], area: Rect) -> f64 {
+pub fn fit(rows: &[&crate::api::StationCounts], area: Rect) -> f64 {
     if rows.len() < 2 {
         return 0.16;
     }

@@ -99,12 +99,12 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         (T::Live, Meaning::Ok)
     };
     let age_text = match &app.connection {
-        crate::backend::ConnectionState::Stale { since, .. }
-        | crate::backend::ConnectionState::LoggedOut { since } => {
+        crate::api::ConnectionState::Stale { since, .. }
+        | crate::api::ConnectionState::LoggedOut { since } => {
             let secs = app.now.map(|n| (n - *since).num_seconds()).unwrap_or(0);
             fill(app.t(T::Updated), &[&duration(secs)])
         }
-        crate::backend::ConnectionState::Live => age
+        crate::api::ConnectionState::Live => age
             .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
             .unwrap_or_default(),
     };
@@ -207,9 +207,9 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
 fn render_status(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
     let link = match &app.connection {
-        crate::backend::ConnectionState::Live => None,
-        crate::backend::ConnectionState::Stale { reason, .. } => Some(reason.clone()),
-        crate::backend::ConnectionState::LoggedOut { .. } => Some(app.t(T::LoggedOut).to_string()),
+        crate::api::ConnectionState::Live => None,
+        crate::api::ConnectionState::Stale { reason, .. } => Some(reason.clone()),
+        crate::api::ConnectionState::LoggedOut { .. } => Some(app.t(T::LoggedOut).to_string()),
     };
     let (text, m) = match (link.as_ref().or(app.disconnected.as_ref()), &app.status) {
         (Some(d), _) => (fill(app.t(T::Disconnected), &[d]), Meaning::Danger),

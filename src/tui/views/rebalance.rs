@@ -3,8 +3,8 @@
 //! opens a station, where the service release / dock / to-repair actions are.
 
 use super::titled;
+use crate::api::StationCounts;
 use crate::domain::geo::km;
-use crate::store::fleet::StationCounts;
 use crate::tui::app::App;
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;

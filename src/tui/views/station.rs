@@ -2,7 +2,7 @@
 //! is wrong at it now; the depot's actions work on the selected dock's bike.
 
 use super::titled;
-use crate::store::fleet::BikeState;
+use crate::api::BikeState;
 use crate::tui::app::{App, StationStatus, station_rows};
 use crate::tui::text::T;
 use crate::tui::theme::Meaning;

@@ -2,7 +2,7 @@
 //! live updates keep the selection on the same station and the scroll where it was.
 
 use super::titled;
-use crate::store::fleet::StationCounts;
+use crate::api::StationCounts;
 use crate::tui::app::{App, StationStatus, fill_pct};
 use crate::tui::text::T;
 use crate::tui::theme::Meaning;

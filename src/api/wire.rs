@@ -2,10 +2,10 @@
 //! types. The server parses them, the remote backend builds them: one definition, no drift.
 //! Money is whole tenge (`i64`), ids are integers, times RFC 3339.
 
+use crate::api::PayMethod;
 use crate::domain::rental::DockOutcome;
 use crate::domain::roles::Role;
 use crate::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
-use crate::engine::PayMethod;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

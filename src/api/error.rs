@@ -1,0 +1,36 @@
+//! What went wrong, in the kinds a caller decides on: the one error every [`Backend`]
+//! answers with, over HTTP as over a function call.
+//!
+//! [`Backend`]: crate::backend::Backend
+
+use crate::domain::Refusal;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in the kinds a caller decides on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum BackendError {
+    /// The rules refused (includes `not-found`, `forbidden`, `invalid`).
+    #[error("{kind}: {message}")]
+    Refused { kind: Refusal, message: String },
+    /// Lost a race or broke a uniqueness rule; nothing changed, try again.
+    #[error("conflict: {message}")]
+    Conflict { message: String },
+    /// The system cannot be reached or is shutting down.
+    #[error("unavailable: {message}")]
+    Unavailable { message: String },
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+impl BackendError {
+    /// The refusal kind, when the rules refused.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            BackendError::Refused { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+pub type BResult<T> = Result<T, BackendError>;

@@ -1,0 +1,21 @@
+//! The language every part of velodesk speaks: the request and answer types of every
+//! operation and view — the rider, the station, the alert, the event, the audit record —
+//! and the one error. The `Backend` trait, the server, the remote client, the console and
+//! the scenario runner share them; the store maps its rows into them and the engine
+//! answers with them. Depends on the domain only.
+
+pub mod error;
+pub mod event;
+pub mod fleet;
+pub mod op;
+pub mod problem;
+pub mod rider;
+pub mod system;
+pub mod wire;
+
+pub use error::*;
+pub use event::*;
+pub use fleet::*;
+pub use op::*;
+pub use rider::*;
+pub use system::*;
