@@ -403,3 +403,76 @@ fn scenario_prints_pass_or_fail_with_the_line_and_exits_1_on_a_failure() {
     assert!(text.contains("PASS good"), "{text}");
     assert!(text.contains("FAIL bad: line 3: "), "{text}");
 }
+
+/// Every file in `dir` with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read the directory")
+        .map(|e| {
+            let p = e.expect("an entry").path();
+            let name = p.file_name().expect("a name").to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn check_says_a_file_is_not_a_velodesk_system_and_leaves_it_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").expect("write");
+    // Another program's SQLite database, in its own (rollback journal) mode.
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).expect("open");
+        c.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me');")
+            .expect("a table");
+    }
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database, just notes\n").expect("write");
+    let before = files(dir.path());
+    for (file, says) in [
+        (&empty, "not a velodesk system: it is empty"),
+        (
+            &other,
+            "not a velodesk system: it is another program's SQLite database (tables: notes)",
+        ),
+        (&text, "file is not a database"),
+    ] {
+        let db = file.to_str().expect("path");
+        for command in ["check", "settle"] {
+            let o = velodesk(&[command, "--db", db]);
+            assert_eq!(code(&o), 2, "{command} {db}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains(&format!("--db {db}: ")) && stderr(&o).contains(says),
+                "{command} {db} says {says:?}: {}",
+                stderr(&o)
+            );
+            assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        }
+    }
+    assert!(
+        files(dir.path()) == before,
+        "every file as it was, and no file added"
+    );
+
+    let missing = dir.path().join("missing.db");
+    let o = velodesk(&["check", "--db", missing.to_str().expect("path")]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no such database file"), "{}", stderr(&o));
+    assert!(!missing.exists(), "check creates no database");
+}
+
+#[test]
+fn check_on_a_velodesk_system_leaves_its_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "astana");
+    rider_with_a_trip(&db);
+    let before = std::fs::read(&db).expect("read");
+    let o = velodesk(&["check", "--db", &db]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("OK: 1 rider verified"), "{}", stdout(&o));
+    assert!(std::fs::read(&db).expect("read") == before, "not a byte changed");
+}

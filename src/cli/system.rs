@@ -19,18 +19,34 @@ fn failed(doing: String) -> impl FnOnce(EngineError) -> CliError {
 }
 
 /// Open an existing system; a missing file or one that is not a velodesk database is a
-/// bad argument (exit 2), not a crash.
+/// bad argument (exit 2), not a crash, and is left as it was: nothing is written to a file
+/// before it is known to hold a velodesk system (an older one is then migrated).
 pub fn open_system(db: &Path, settings: Settings) -> Result<Engine, CliError> {
+    open(db, settings, Store::open_existing)
+}
+
+/// Open an existing system to read it only (`check`): the file is never written, not even
+/// migrated ([`Store::open_read_only`]).
+pub fn open_system_read_only(db: &Path) -> Result<Engine, CliError> {
+    open(db, Settings::default(), Store::open_read_only)
+}
+
+fn open(
+    db: &Path,
+    settings: Settings,
+    open_store: fn(&Path) -> Result<Store, StoreError>,
+) -> Result<Engine, CliError> {
     let shown = db.display();
     if !db.is_file() {
         return Err(CliError::input(format!(
             "--db {shown}: no such database file (create one with `velodesk init --db {shown} --tariff astana`)"
         )));
     }
-    let store = Store::open(db).map_err(|e| {
-        CliError::input(format!(
+    let store = open_store(db).map_err(|e| match e {
+        StoreError::NotASystem(_) => CliError::input(format!("--db {shown}: {e}")),
+        e => CliError::input(format!(
             "--db {shown}: cannot open it as a velodesk database: {e}"
-        ))
+        )),
     })?;
     Engine::new(store, settings).map_err(|e| match e {
         EngineError::Store(StoreError::NotASystem(_)) | EngineError::Refused { .. } => {
@@ -144,7 +160,7 @@ fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> s
 }
 
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let mut engine = open_system(&a.db, Settings::default())?;
+    let mut engine = open_system_read_only(&a.db)?;
     let doing = || format!("verifying {}", a.db.display());
     let mismatches = engine.verify().map_err(failed(doing()))?;
     let riders = engine
