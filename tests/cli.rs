@@ -476,3 +476,25 @@ fn check_on_a_velodesk_system_leaves_its_file_as_it_was() {
     assert!(stdout(&o).starts_with("OK: 1 rider verified"), "{}", stdout(&o));
     assert!(std::fs::read(&db).expect("read") == before, "not a byte changed");
 }
+
+#[test]
+fn settle_on_a_system_on_the_real_clock_settles_to_now() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "almaty");
+    let today = || {
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Almaty)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let before = today();
+    let o = velodesk(&["settle", "--db", &db]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let first = stdout(&o).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.starts_with(&format!("Settled up to {before}"))
+            || first.starts_with(&format!("Settled up to {}", today())),
+        "{first}"
+    );
+    assert!(!first.contains("simulated"), "{first}");
+}

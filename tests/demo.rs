@@ -276,3 +276,41 @@ fn check_catches_a_broken_fleet() {
     assert!(out.contains("(free-docks)"), "{out}");
     assert!(out.contains("FAILED: 4 fleet problems"), "{out}");
 }
+
+#[test]
+fn settle_on_the_demo_city_keeps_to_its_simulated_clock_unless_told_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let (_, err, code) = text(&velodesk(&[
+        "init",
+        "--demo",
+        "almaty",
+        "--db",
+        db,
+        "--riders",
+        "40",
+        "--fill",
+        "10",
+        "--history-days",
+        "0",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    // The demo's day starts on 2 June 2025 at 06:00: that is its time, not today's.
+    let (out, err, code) = text(&velodesk(&["settle", "--db", db]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "Settled up to 2025-06-02 06:00:00 (Asia/Almaty), the database's simulated clock"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("midnights posted:    0"), "{out}");
+    // Its next midnight is still to post: the settle above did not run to today.
+    let (out, err, code) = text(&velodesk(&["settle", "--db", db, "--at", "2025-06-03 00:30"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Settled up to 2025-06-03 00:30:00 (Asia/Almaty)."), "{out}");
+    assert!(out.contains("midnights posted:    1"), "{out}");
+    let (out, _, code) = text(&velodesk(&["check", "--db", db]));
+    assert_eq!(code, 0, "{out}");
+}

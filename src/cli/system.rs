@@ -108,19 +108,30 @@ pub fn remove_database(db: &Path) {
 pub fn settle(a: &SettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut engine = open_system(&a.db, Settings::default())?;
     let tz = engine.time_zone();
+    // A database on a simulated clock (the demo city's) settles to its own time, never to
+    // the system clock's, unless --at says otherwise.
+    let simulated = engine
+        .read(|_, c| Ok(crate::store::simulated_now(c)?))
+        .map_err(failed(format!("reading the clock of {}", a.db.display())))?;
     let at = match &a.at {
         Some(text) => parse_local(tz, text).ok_or_else(|| {
             CliError::input(format!(
                 "--at {text:?}: expected a local time YYYY-MM-DD HH:MM (zone {tz})"
             ))
         })?,
-        None => Utc::now(),
+        None => simulated.unwrap_or_else(Utc::now),
     };
     let report = engine.advance_to(at).map_err(|e| match e {
         EngineError::Refused { message, .. } => CliError::input(format!("--at: {message}")),
         other => failed(format!("settling {}", a.db.display()))(other),
     })?;
-    write_report(out, &report, &format_local(tz, at), &tz.to_string())?;
+    let mut when = format!("{} ({tz})", format_local(tz, at));
+    if a.at.is_none() && simulated.is_some() {
+        when.push_str(
+            ", the database's simulated clock (its last event; --at settles to another time)",
+        );
+    }
+    write_report(out, &report, &when)?;
     if report.failed == 0 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -138,8 +149,8 @@ pub fn settle(a: &SettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError>
     Ok(ExitCode::FAILURE)
 }
 
-fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> std::io::Result<()> {
-    writeln!(out, "Settled up to {at} ({tz}).")?;
+fn write_report(out: &mut dyn Write, r: &PostingReport, when: &str) -> std::io::Result<()> {
+    writeln!(out, "Settled up to {when}.")?;
     if r.midnights == 0 {
         writeln!(out, "No nightly posting was due: nothing posted.")?;
     }

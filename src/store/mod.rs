@@ -277,6 +277,23 @@ impl Store {
     }
 }
 
+/// The `meta` key that marks a database kept on a simulated clock (the demo city's, set
+/// when it is built): its time is the time of its last event, where `velodesk demo --db`
+/// resumes, not the system clock's.
+pub const SIMULATED_CLOCK: &str = "simulated_clock";
+
+/// Where the clock of a database on a simulated clock stands: the time of its last event
+/// (before any event, the last midnight posted); `None` for a database on the system clock.
+pub fn simulated_now(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    if get_meta(c, SIMULATED_CLOCK)?.is_none() {
+        return Ok(None);
+    }
+    let posted = get_meta(c, ledger::POSTED_THROUGH)?
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(from_ts);
+    Ok(audit::last_event_at(c)?.or(posted))
+}
+
 pub fn get_meta(c: &Connection, key: &str) -> Result<Option<String>> {
     Ok(
         c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
