@@ -383,25 +383,94 @@ fn every_command_has_help() {
     }
 }
 
-#[test]
-fn scenario_prints_pass_or_fail_with_the_line_and_exits_1_on_a_failure() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let good = dir.path().join("good.scn");
-    std::fs::write(&good, "tariff astana\n# nothing happens\n").expect("write");
-    let bad = dir.path().join("bad.scn");
-    std::fs::write(&bad, "tariff astana\n\nfrobnicate 1 2\n").expect("write");
-    let good = good.to_str().expect("path");
-    let bad = bad.to_str().expect("path");
+/// A scenario that runs: a rider pays 300 ₸; line 6 expects it.
+fn paid(expected: u32) -> String {
+    format!(
+        "tariff astana\nrider 5 resident born 1990-05-01 pin 1234\nat 2025-06-01 09:00\n\
+         pay 5 300 cash\n# the balance\nexpect 5 balance {expected}\n"
+    )
+}
 
-    let o = velodesk(&["scenario", good]);
+#[test]
+fn scenario_exits_1_when_an_expectation_fails_and_2_for_a_file_that_is_not_a_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p.to_str().expect("path").to_string()
+    };
+    let good = write("good.scn", &paid(300));
+    let wrong = write("wrong.scn", &paid(200));
+    let bad = write("bad.scn", "tariff astana\n\nfrobnicate 1 2\n");
+
+    let o = velodesk(&["scenario", &good]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert_eq!(stdout(&o).trim(), "PASS good");
 
-    let o = velodesk(&["scenario", good, bad]);
+    // A line that ran and did not hold: the run failed, exit 1.
+    let o = velodesk(&["scenario", &good, &wrong]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     let text = stdout(&o);
     assert!(text.contains("PASS good"), "{text}");
-    assert!(text.contains("FAIL bad: line 3: "), "{text}");
+    assert!(
+        text.contains("FAIL wrong: line 6: expected rider 5 balance 200, got 300"),
+        "{text}"
+    );
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+
+    // A line that cannot be read: a bad file, exit 2, named with its line; the others
+    // still run and are reported.
+    let o = velodesk(&["scenario", &bad, &good]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("BAD bad: line 3: unknown command \"frobnicate\""),
+        "{text}"
+    );
+    assert!(text.contains("PASS good"), "the other file ran: {text}");
+    assert!(
+        stderr(&o).contains(&format!("{bad}:3: unknown command")),
+        "{}",
+        stderr(&o)
+    );
+
+    // A directory runs its *.scn files sorted by name; other files are not scenarios.
+    write("notes.txt", "not a scenario");
+    let o = velodesk(&["scenario", dir.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 2, "a bad file among them: {}", stdout(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "BAD bad",
+            "PASS good",
+            "FAIL wrong",
+            "1 passed, 1 failed, 1 bad"
+        ],
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_file(&bad).expect("remove");
+    let o = velodesk(&["scenario", dir.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("1 passed, 1 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    let empty = tempfile::tempdir().expect("temp dir");
+    let o = velodesk(&["scenario", empty.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no scenario files (*.scn)"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Every file in `dir` with its bytes.

@@ -75,8 +75,9 @@ pub enum Command {
     /// Re-verify every rider's cached balances from the ledger entries (D9); exit 1 on a mismatch.
     #[command(after_help = "Example:\n  velodesk check --db velodesk.db")]
     Check(CheckArgs),
-    /// Run scenario files (tests/scenarios/*.scn); exit 1 if any fails.
-    #[command(after_help = "Example:\n  velodesk scenario tests/scenarios/*.scn")]
+    /// Run scenario files (docs/scenarios.md); exit 1 if any fails, 2 if any is not a scenario.
+    #[command(after_help = "Examples:\n  velodesk scenario tests/scenarios\n  \
+        velodesk scenario tests/scenarios/r14_cable_lock.scn my-story.scn")]
     Scenario(ScenarioArgs),
     /// Benchmarks on a throw-away database, with raw SQLite measured beside them.
     #[command(subcommand)]
@@ -170,8 +171,8 @@ pub struct CheckArgs {
 /// `velodesk scenario`.
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
-    /// Scenario files to run, in order.
-    #[arg(required = true, value_name = "FILE")]
+    /// Scenario files to run, in order; a directory runs its `*.scn` files, sorted by name.
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<PathBuf>,
 }
 
