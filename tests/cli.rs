@@ -567,3 +567,50 @@ fn settle_on_a_system_on_the_real_clock_settles_to_now() {
     );
     assert!(!first.contains("simulated"), "{first}");
 }
+
+#[test]
+fn the_console_refuses_a_staff_member_who_is_not_there_and_names_who_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "astana");
+    let o = velodesk(&["console", "--db", &db, "--staff", "bolat"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--staff bolat: no such staff member")
+            && stderr(&o).contains("has no active staff: add one with `velodesk staff add"),
+        "{}",
+        stderr(&o)
+    );
+    let add = |name: &str, role: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_velodesk"))
+            .args(["staff", "add", name, "--role", role, "--db", &db])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("staff add runs");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"a-long-password\n")
+            .expect("the password");
+        assert!(child.wait().expect("ends").success());
+    };
+    add("aigerim", "agent");
+    add("saule", "supervisor");
+    let o = velodesk(&["console", "--db", &db, "--staff", "bolat"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("its staff: aigerim (agent), saule (supervisor)"),
+        "{}",
+        stderr(&o)
+    );
+    // Someone who is there gets as far as the terminal (this test has none).
+    let o = velodesk(&["console", "--db", &db, "--staff", "saule"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("the console needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -314,3 +314,15 @@ fn settle_on_the_demo_city_keeps_to_its_simulated_clock_unless_told_a_time() {
     let (out, _, code) = text(&velodesk(&["check", "--db", db]));
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn the_demo_refuses_a_staff_member_it_does_not_have_and_names_its_staff() {
+    let (_, err, code) = text(&velodesk(&["demo", "--staff", "bolat", "--hours", "1"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "--staff bolat: no such staff member in the demo city; its staff: aigerim (agent), nurlan (depot), saule (supervisor), admin (admin)"
+        ),
+        "{err}"
+    );
+}

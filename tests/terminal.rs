@@ -98,6 +98,7 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
         .args(["import", "gbfs", "--db", db, "--with-bikes", feed])
         .output()
         .unwrap());
+    staff_add(db, "aigerim", "agent");
 
     let t = Tmux::start(dir.path());
     t.keys(&["clear; echo READY", "Enter"]);
@@ -134,4 +135,22 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
             .join(".local/state/velodesk/console.log")
             .is_file()
     );
+}
+
+/// `velodesk staff add NAME --role ROLE --db DB`, the password on standard input.
+fn staff_add(db: &str, name: &str, role: &str) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["staff", "add", name, "--role", role, "--db", db])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-password\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
 }

@@ -167,6 +167,12 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         riders: a.riders,
         fill: a.fill,
     };
+    if let Some(staff) = &a.staff {
+        // Whoever is named must be in the city, also for the plain summary (where the
+        // name is not used): a typo is told at once, with who is there.
+        let place = a.db.clone().unwrap_or_else(|| "the demo city".into());
+        super::console::known_staff(staff, &super::console::demo_staff(a.db.as_deref())?, &place)?;
+    }
     if use_console(a) {
         let console = super::args::ConsoleArgs {
             staff: a.staff.clone(),
