@@ -209,6 +209,7 @@ fn init_demo_then_demo_then_check_from_the_command_line() {
         "{out}"
     );
     assert!(out.lines().count() <= 4, "compact in a pipe: {out}");
+    assert!(!out.contains('\r'), "a pipe gets whole lines: {out:?}");
 
     let (out, _, code) = text(&velodesk(&["check", "--db", db]));
     assert_eq!(code, 0, "{out}");

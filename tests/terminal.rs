@@ -13,8 +13,9 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(dir: &Path) -> Tmux {
-        let socket = format!("velodesk-test-{}", std::process::id());
+    /// A tmux server of the test's own (`name`: tests run side by side).
+    fn start(dir: &Path, name: &str) -> Tmux {
+        let socket = format!("velodesk-test-{}-{name}", std::process::id());
         let t = Tmux { socket };
         let o = t.run(&[
             "new-session",
@@ -100,7 +101,7 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
         .unwrap());
     staff_add(db, "aigerim", "agent");
 
-    let t = Tmux::start(dir.path());
+    let t = Tmux::start(dir.path(), "console");
     t.keys(&["clear; echo READY", "Enter"]);
     t.wait_for("READY");
     let cmd = format!(
@@ -153,4 +154,31 @@ fn staff_add(db: &str, name: &str, role: &str) {
         .write_all(b"a-long-password\n")
         .unwrap();
     assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn the_plain_demo_on_a_terminal_rewrites_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let built = Command::new(BIN)
+        .args(["init", "--demo", "almaty", "--db", db, "--riders", "40"])
+        .args(["--fill", "10", "--history-days", "0"])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let t = Tmux::start(dir.path(), "plain");
+    t.keys(&["clear; echo READY", "Enter"]);
+    t.wait_for("READY");
+    // 9 simulated minutes at 60×: about 9 s, four or so updates of the summary.
+    let cmd = format!("{BIN} demo --plain --db {db} --speed 60 --hours 0.15; echo EXITED-$?");
+    t.keys(&[&cmd, "Enter"]);
+    let s = t.wait_for("EXITED-0");
+    let summaries: Vec<&str> = s.lines().filter(|l| l.contains("  riding ")).collect();
+    assert_eq!(
+        summaries.len(),
+        1,
+        "one summary line, rewritten in place, then the last figures:\n{s}"
+    );
+    assert!(s.contains("Stopped after"), "{s}");
 }
