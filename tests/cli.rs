@@ -479,7 +479,11 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("read the directory")
         .map(|e| {
             let p = e.expect("an entry").path();
-            let name = p.file_name().expect("a name").to_string_lossy().into_owned();
+            let name = p
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(&p).expect("read"))
         })
         .collect();
@@ -530,7 +534,11 @@ fn check_says_a_file_is_not_a_velodesk_system_and_leaves_it_byte_for_byte() {
     let missing = dir.path().join("missing.db");
     let o = velodesk(&["check", "--db", missing.to_str().expect("path")]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("no such database file"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no such database file"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!missing.exists(), "check creates no database");
 }
 
@@ -542,8 +550,15 @@ fn check_on_a_velodesk_system_leaves_its_file_as_it_was() {
     let before = std::fs::read(&db).expect("read");
     let o = velodesk(&["check", "--db", &db]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("OK: 1 rider verified"), "{}", stdout(&o));
-    assert!(std::fs::read(&db).expect("read") == before, "not a byte changed");
+    assert!(
+        stdout(&o).starts_with("OK: 1 rider verified"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        std::fs::read(&db).expect("read") == before,
+        "not a byte changed"
+    );
 }
 
 #[test]

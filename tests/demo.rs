@@ -308,9 +308,18 @@ fn settle_on_the_demo_city_keeps_to_its_simulated_clock_unless_told_a_time() {
     );
     assert!(out.contains("midnights posted:    0"), "{out}");
     // Its next midnight is still to post: the settle above did not run to today.
-    let (out, err, code) = text(&velodesk(&["settle", "--db", db, "--at", "2025-06-03 00:30"]));
+    let (out, err, code) = text(&velodesk(&[
+        "settle",
+        "--db",
+        db,
+        "--at",
+        "2025-06-03 00:30",
+    ]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("Settled up to 2025-06-03 00:30:00 (Asia/Almaty)."), "{out}");
+    assert!(
+        out.starts_with("Settled up to 2025-06-03 00:30:00 (Asia/Almaty)."),
+        "{out}"
+    );
     assert!(out.contains("midnights posted:    1"), "{out}");
     let (out, _, code) = text(&velodesk(&["check", "--db", db]));
     assert_eq!(code, 0, "{out}");

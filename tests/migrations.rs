@@ -91,6 +91,8 @@ fn check_reads_an_older_database_without_migrating_it() {
         "check never writes, not even a migration"
     );
     let c = rusqlite::Connection::open(&db).unwrap();
-    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 3, "still the schema it had");
 }
