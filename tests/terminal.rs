@@ -1,6 +1,8 @@
 //! The console in a real terminal: tmux starts the binary, the test types keys as a person
 //! would, reads the screen, quits, and checks the terminal was given back (raw mode off, the
-//! shell's screen back). `.ci/run` installs tmux; without it this test fails and says so.
+//! shell's screen back). The demo's console opens on its progress screen while the city is
+//! built, and the plain demo rewrites one line. `.ci/run` installs tmux; without it these
+//! tests fail and say so.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -63,6 +65,12 @@ impl Tmux {
 
     /// Wait (up to 30 s) for `text` to be on the screen.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_up_to(text, 30)
+    }
+
+    /// Wait up to `secs` seconds for `text` to be on the screen (a limit for a stuck
+    /// program, never a measure of speed).
+    fn wait_up_to(&self, text: &str, secs: u64) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -70,7 +78,7 @@ impl Tmux {
                 return s;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(30),
+                start.elapsed() < Duration::from_secs(secs),
                 "waited for {text:?}; the screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -156,6 +164,72 @@ fn staff_add(db: &str, name: &str, role: &str) {
     assert!(child.wait().unwrap().success());
 }
 
+/// The files of the demo's temporary databases in `dir`.
+fn demo_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("velodesk-demo-"))
+        .collect()
+}
+
+#[test]
+fn the_demo_console_opens_on_its_progress_then_on_the_city_when_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "demo");
+    t.keys(&["clear; echo READY", "Enter"]);
+    t.wait_for("READY");
+    let home = dir.path().display();
+    let cmd = format!(
+        "HOME={home} TMPDIR={home} {BIN} demo --lang en --riders 40 --fill 10; echo EXITED-$?"
+    );
+    t.keys(&[&cmd, "Enter"]);
+    // At once the console, on its progress screen: the city is being built behind it.
+    let s = t.wait_for("Building the demo city of Almaty…");
+    assert!(
+        s.lines().next().is_some_and(|l| l.starts_with(" velodesk")),
+        "{s}"
+    );
+    assert!(s.contains("q quits"), "{s}");
+    // Then the city, and the console answers keys.
+    let s = t.wait_up_to("Code ▲", 300);
+    assert!(!s.contains("Building the demo city"), "{s}");
+    assert!(
+        s.contains("aigerim (agent)") && s.contains("1 Stations"),
+        "{s}"
+    );
+    t.keys(&["2"]);
+    t.wait_for("Map ·");
+    t.keys(&["q"]);
+    t.wait_for("EXITED-0");
+    assert_eq!(
+        demo_files(dir.path()),
+        Vec::<String>::new(),
+        "the temporary city is removed"
+    );
+}
+
+#[test]
+fn quitting_while_the_demo_city_is_built_stops_the_build_and_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "quit");
+    t.keys(&["clear; echo READY", "Enter"]);
+    t.wait_for("READY");
+    let home = dir.path().display();
+    // The full demo city takes a while to build: there is time to give up.
+    let cmd = format!("HOME={home} TMPDIR={home} {BIN} demo --lang en; echo EXITED-$?");
+    t.keys(&[&cmd, "Enter"]);
+    t.wait_for("Building the demo city of Almaty…");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED-0");
+    assert!(s.contains("READY"), "the shell's screen is back:\n{s}");
+    assert_eq!(
+        demo_files(dir.path()),
+        Vec::<String>::new(),
+        "nothing left behind"
+    );
+}
+
 #[test]
 fn the_plain_demo_on_a_terminal_rewrites_one_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -166,7 +240,11 @@ fn the_plain_demo_on_a_terminal_rewrites_one_line() {
         .args(["--fill", "10", "--history-days", "0"])
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let t = Tmux::start(dir.path(), "plain");
     t.keys(&["clear; echo READY", "Enter"]);
     t.wait_for("READY");

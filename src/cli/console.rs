@@ -201,8 +201,10 @@ pub fn demo_staff(db: Option<&Path>) -> Result<Vec<(String, Role, bool)>, CliErr
         .collect())
 }
 
-/// The console on a running demo: build (or open) the city, start the simulator, open the
-/// console on it; when the console closes, stop the riders and wait for them.
+/// The console on a running demo: the console opens at once on a progress screen while
+/// the city is built (or opened) and the simulator started, then shows the city; when the
+/// console closes, stop the riders and wait for them. Quitting while the city is built
+/// stops the build (a temporary database is removed).
 pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     let desk = crate::sim::city::DEMO_STAFF
         .iter()
@@ -215,12 +217,6 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
         .unwrap_or_else(|| PathBuf::from("the demo city"));
     known_staff(&console.staff, &demo_staff(opts.db.as_deref())?, &place)?;
     needs_terminal()?;
-    let rt = runtime()?;
-    let bar = super::demo::Bar::new();
-    let progress = |s: &str, d: u64, t: u64| bar.update(s, d, t);
-    let started = rt.block_on(crate::sim::demo::start(opts, &progress));
-    bar.finish();
-    let d = started.map_err(super::demo::sim_error("starting the demo"))?;
     console.note = Some(match &opts.db {
         None => crate::tui::text::T::DemoNote.get(console.lang).to_string(),
         Some(p) => format!(
@@ -229,7 +225,60 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
             p.display()
         ),
     });
-    beside(d.backend.clone(), d.run, console, &rt)
+    let rt = runtime()?;
+    let lang = console.lang;
+    let building = opts.db.as_deref().is_none_or(|p| !p.exists());
+    let first = super::demo_progress::text(lang, building, opts.riders, None);
+    let (tx, progress) = tokio::sync::watch::channel(first);
+    let riders = opts.riders;
+    let task = {
+        let opts = opts.clone();
+        AbortOnDrop(rt.spawn(async move {
+            let report = move |stage: &str, done: u64, total: u64| {
+                let at = Some((stage, done, total));
+                tx.send_replace(super::demo_progress::text(lang, true, riders, at));
+            };
+            crate::sim::demo::start(&opts, &report).await
+        }))
+    };
+    let ready = async move {
+        let mut task = task;
+        match (&mut task.0).await {
+            Ok(Ok(d)) => Ok((d.backend.clone(), d)),
+            Ok(Err(e)) => Err(super::demo::sim_error("starting the demo")(e)),
+            Err(e) => Err(CliError::Failed(
+                color_eyre::eyre::Report::new(e).wrap_err("starting the demo"),
+            )),
+        }
+    };
+    match rt.block_on(crate::tui::run_when_ready(ready, progress, console))? {
+        crate::tui::Prepared::Quit => Ok(ExitCode::SUCCESS),
+        crate::tui::Prepared::Failed(e) => Err(e),
+        crate::tui::Prepared::Ran { value, console } => {
+            stop_riders(value.run, &rt);
+            console?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A task that is stopped when its handle is dropped (the console closed before the
+/// demo city was ready).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Stop the simulated riders and wait for them; an error that stopped them is told now
+/// that the terminal is restored.
+fn stop_riders(run: crate::sim::demo::Running, rt: &tokio::runtime::Runtime) {
+    let _ = run.stop.send(true);
+    if let Ok(Err(e)) = rt.block_on(run.task) {
+        eprintln!("The simulated riders stopped: {e}");
+    }
 }
 
 /// The console on a backend the simulator is driving; when it closes, stop the riders and
@@ -241,10 +290,7 @@ pub fn beside(
     rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, CliError> {
     let result = rt.block_on(crate::tui::run(backend, console));
-    let _ = run.stop.send(true);
-    if let Ok(Err(e)) = rt.block_on(run.task) {
-        eprintln!("The simulated riders stopped: {e}");
-    }
+    stop_riders(run, rt);
     result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub(crate) mod console;
 mod demo;
 pub mod demo_args;
+mod demo_progress;
 mod fleet_check;
 mod gbfs;
 pub mod gbfs_args;
