@@ -195,9 +195,23 @@ pub enum BenchCommand {
     /// Build the demo city and simulate a day as fast as it goes, beside as many bare SQLite transactions.
     #[command(after_help = "Example:\n  cargo run --release -- bench day --riders 3000 --fill 50")]
     Day(super::demo_args::BenchDayArgs),
+    /// Time `velodesk` from the command to its first frame and to the city, in a real terminal (tmux).
+    #[command(after_help = "Example:\n  cargo run --release -- bench start --runs 5")]
+    Start(BenchStartArgs),
     /// Time the console's frames (live update + render + diff) for the stations table and the map.
     #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
     Console(BenchConsoleArgs),
+}
+
+/// `velodesk bench start`.
+#[derive(Debug, Args)]
+pub struct BenchStartArgs {
+    /// Times the console is started (each on a fresh demo city).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub runs: u64,
+    /// The binary to start [default: this one] (another build, to compare).
+    #[arg(long, value_name = "PATH")]
+    pub bin: Option<PathBuf>,
 }
 
 /// `velodesk bench console`.
