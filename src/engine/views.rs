@@ -23,7 +23,7 @@ pub struct OpenRental {
     pub live_price: Tenge,
 }
 
-/// Everything an agent sees about a rider (DOMAIN §5).
+/// Everything an agent sees about a rider (docs/rules.md §5).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiderView {
     pub rider: Rider,
