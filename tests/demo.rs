@@ -172,26 +172,33 @@ fn a_simulated_day_keeps_the_books_and_the_fleet_and_has_its_trouble() {
     });
 }
 
-#[test]
-fn init_demo_then_demo_then_check_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("almaty.db");
-    let db = db.to_str().unwrap();
-    let (out, err, code) = text(&velodesk(&[
+/// `velodesk init --demo almaty` in `db`: `riders` riders, a tenth of the docks filled,
+/// no history (quick in a debug build), seed 5.
+fn init_small_demo(db: &str, riders: u32) -> Output {
+    let riders = riders.to_string();
+    velodesk(&[
         "init",
         "--demo",
         "almaty",
         "--db",
         db,
         "--riders",
-        "80",
+        &riders,
         "--fill",
         "10",
         "--history-days",
         "0",
         "--seed",
         "5",
-    ]));
+    ])
+}
+
+#[test]
+fn init_demo_then_demo_then_check_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let (out, err, code) = text(&init_small_demo(db, 80));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Built the Almaty Bike demo city"), "{out}");
     assert!(
@@ -283,19 +290,7 @@ fn settle_on_the_demo_city_keeps_to_its_simulated_clock_unless_told_a_time() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("almaty.db");
     let db = db.to_str().unwrap();
-    let (_, err, code) = text(&velodesk(&[
-        "init",
-        "--demo",
-        "almaty",
-        "--db",
-        db,
-        "--riders",
-        "40",
-        "--fill",
-        "10",
-        "--history-days",
-        "0",
-    ]));
+    let (_, err, code) = text(&init_small_demo(db, 40));
     assert_eq!(code, 0, "{err}");
     // The demo's day starts on 2 June 2025 at 06:00: that is its time, not today's.
     let (out, err, code) = text(&velodesk(&["settle", "--db", db]));

@@ -40,6 +40,14 @@ impl Tmux {
         t
     }
 
+    /// A tmux server of the test's own with its shell's screen cleared and ready.
+    fn ready(dir: &Path, name: &str) -> Tmux {
+        let t = Tmux::start(dir, name);
+        t.keys(&["clear; echo READY", "Enter"]);
+        t.wait_for("READY");
+        t
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-L")
@@ -109,9 +117,7 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
         .unwrap());
     staff_add(db, "aigerim", "agent");
 
-    let t = Tmux::start(dir.path(), "console");
-    t.keys(&["clear; echo READY", "Enter"]);
-    t.wait_for("READY");
+    let t = Tmux::ready(dir.path(), "console");
     let cmd = format!(
         "HOME={} {BIN} console --db {db} --staff aigerim --lang en; echo EXITED-$?",
         dir.path().display()
@@ -176,9 +182,7 @@ fn demo_files(dir: &Path) -> Vec<String> {
 #[test]
 fn the_demo_console_opens_on_its_progress_then_on_the_city_when_it_is_built() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "demo");
-    t.keys(&["clear; echo READY", "Enter"]);
-    t.wait_for("READY");
+    let t = Tmux::ready(dir.path(), "demo");
     let home = dir.path().display();
     let cmd = format!(
         "HOME={home} TMPDIR={home} {BIN} demo --lang en --riders 40 --fill 10; echo EXITED-$?"
@@ -212,9 +216,7 @@ fn the_demo_console_opens_on_its_progress_then_on_the_city_when_it_is_built() {
 #[test]
 fn quitting_while_the_demo_city_is_built_stops_the_build_and_removes_it() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "quit");
-    t.keys(&["clear; echo READY", "Enter"]);
-    t.wait_for("READY");
+    let t = Tmux::ready(dir.path(), "quit");
     let home = dir.path().display();
     // The full demo city takes a while to build: there is time to give up.
     let cmd = format!("HOME={home} TMPDIR={home} {BIN} demo --lang en; echo EXITED-$?");
@@ -245,9 +247,7 @@ fn the_plain_demo_on_a_terminal_rewrites_one_line() {
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
-    let t = Tmux::start(dir.path(), "plain");
-    t.keys(&["clear; echo READY", "Enter"]);
-    t.wait_for("READY");
+    let t = Tmux::ready(dir.path(), "plain");
     // 9 simulated minutes at 60×: about 9 s, four or so updates of the summary.
     let cmd = format!("{BIN} demo --plain --db {db} --speed 60 --hours 0.15; echo EXITED-$?");
     t.keys(&[&cmd, "Enter"]);
