@@ -236,7 +236,15 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
         AbortOnDrop(rt.spawn(async move {
             let report = move |stage: &str, done: u64, total: u64| {
                 let at = Some((stage, done, total));
-                tx.send_replace(super::demo_progress::text(lang, true, riders, at));
+                let text = super::demo_progress::text(lang, true, riders, at);
+                // The console redraws on a change: only when the words change (a percent).
+                tx.send_if_modified(|shown| {
+                    let changed = *shown != text;
+                    if changed {
+                        *shown = text;
+                    }
+                    changed
+                });
             };
             crate::sim::demo::start(&opts, &report).await
         }))

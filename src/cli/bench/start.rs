@@ -14,8 +14,9 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-/// The console's header starts its first row, on the progress screen and on the city.
-const FIRST_FRAME: &str = " velodesk ";
+/// The console's header starts its first row, on the progress screen and on the city (the
+/// screen is read without trailing spaces: no space after the word).
+const FIRST_FRAME: &str = " velodesk";
 /// The stations table's header: the city is on the screen.
 const CITY: &str = "Code ▲";
 
