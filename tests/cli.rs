@@ -370,6 +370,7 @@ fn every_command_has_help() {
         &["scenario"],
         &["bench", "settle"],
         &["bench", "search"],
+        &["bench", "start"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
