@@ -372,6 +372,7 @@ fn every_command_has_help() {
         &["scenario"],
         &["bench", "settle"],
         &["bench", "search"],
+        &["bench", "start"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -385,23 +386,249 @@ fn every_command_has_help() {
     }
 }
 
-#[test]
-fn scenario_prints_pass_or_fail_with_the_line_and_exits_1_on_a_failure() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let good = dir.path().join("good.scn");
-    std::fs::write(&good, "tariff astana\n# nothing happens\n").expect("write");
-    let bad = dir.path().join("bad.scn");
-    std::fs::write(&bad, "tariff astana\n\nfrobnicate 1 2\n").expect("write");
-    let good = good.to_str().expect("path");
-    let bad = bad.to_str().expect("path");
+/// A scenario that runs: a rider pays 300 ₸; line 6 expects it.
+fn paid(expected: u32) -> String {
+    format!(
+        "tariff astana\nrider 5 resident born 1990-05-01 pin 1234\nat 2025-06-01 09:00\n\
+         pay 5 300 cash\n# the balance\nexpect 5 balance {expected}\n"
+    )
+}
 
-    let o = velodesk(&["scenario", good]);
+#[test]
+fn scenario_exits_1_when_an_expectation_fails_and_2_for_a_file_that_is_not_a_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p.to_str().expect("path").to_string()
+    };
+    let good = write("good.scn", &paid(300));
+    let wrong = write("wrong.scn", &paid(200));
+    let bad = write("bad.scn", "tariff astana\n\nfrobnicate 1 2\n");
+
+    let o = velodesk(&["scenario", &good]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert_eq!(stdout(&o).trim(), "PASS good");
 
-    let o = velodesk(&["scenario", good, bad]);
+    // A line that ran and did not hold: the run failed, exit 1.
+    let o = velodesk(&["scenario", &good, &wrong]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     let text = stdout(&o);
     assert!(text.contains("PASS good"), "{text}");
-    assert!(text.contains("FAIL bad: line 3: "), "{text}");
+    assert!(
+        text.contains("FAIL wrong: line 6: expected rider 5 balance 200, got 300"),
+        "{text}"
+    );
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+
+    // A line that cannot be read: a bad file, exit 2, named with its line; the others
+    // still run and are reported.
+    let o = velodesk(&["scenario", &bad, &good]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("BAD bad: line 3: unknown command \"frobnicate\""),
+        "{text}"
+    );
+    assert!(text.contains("PASS good"), "the other file ran: {text}");
+    assert!(
+        stderr(&o).contains(&format!("{bad}:3: unknown command")),
+        "{}",
+        stderr(&o)
+    );
+
+    // A directory runs its *.scn files sorted by name; other files are not scenarios.
+    write("notes.txt", "not a scenario");
+    let o = velodesk(&["scenario", dir.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 2, "a bad file among them: {}", stdout(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "BAD bad",
+            "PASS good",
+            "FAIL wrong",
+            "1 passed, 1 failed, 1 bad"
+        ],
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_file(&bad).expect("remove");
+    let o = velodesk(&["scenario", dir.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("1 passed, 1 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    let empty = tempfile::tempdir().expect("temp dir");
+    let o = velodesk(&["scenario", empty.path().to_str().expect("path")]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no scenario files (*.scn)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Every file in `dir` with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read the directory")
+        .map(|e| {
+            let p = e.expect("an entry").path();
+            let name = p
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn check_says_a_file_is_not_a_velodesk_system_and_leaves_it_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").expect("write");
+    // Another program's SQLite database, in its own (rollback journal) mode.
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).expect("open");
+        c.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me');")
+            .expect("a table");
+    }
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database, just notes\n").expect("write");
+    let before = files(dir.path());
+    for (file, says) in [
+        (&empty, "not a velodesk system: it is empty"),
+        (
+            &other,
+            "not a velodesk system: it is another program's SQLite database (tables: notes)",
+        ),
+        (&text, "file is not a database"),
+    ] {
+        let db = file.to_str().expect("path");
+        for command in ["check", "settle"] {
+            let o = velodesk(&[command, "--db", db]);
+            assert_eq!(code(&o), 2, "{command} {db}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains(&format!("--db {db}: ")) && stderr(&o).contains(says),
+                "{command} {db} says {says:?}: {}",
+                stderr(&o)
+            );
+            assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        }
+    }
+    assert!(
+        files(dir.path()) == before,
+        "every file as it was, and no file added"
+    );
+
+    let missing = dir.path().join("missing.db");
+    let o = velodesk(&["check", "--db", missing.to_str().expect("path")]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no such database file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!missing.exists(), "check creates no database");
+}
+
+#[test]
+fn check_on_a_velodesk_system_leaves_its_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "astana");
+    rider_with_a_trip(&db);
+    let before = std::fs::read(&db).expect("read");
+    let o = velodesk(&["check", "--db", &db]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("OK: 1 rider verified"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        std::fs::read(&db).expect("read") == before,
+        "not a byte changed"
+    );
+}
+
+#[test]
+fn settle_on_a_system_on_the_real_clock_settles_to_now() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "almaty");
+    let today = || {
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Almaty)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let before = today();
+    let o = velodesk(&["settle", "--db", &db]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let first = stdout(&o).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.starts_with(&format!("Settled up to {before}"))
+            || first.starts_with(&format!("Settled up to {}", today())),
+        "{first}"
+    );
+    assert!(!first.contains("simulated"), "{first}");
+}
+
+#[test]
+fn the_console_refuses_a_staff_member_who_is_not_there_and_names_who_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = init(dir.path(), "astana");
+    let o = velodesk(&["console", "--db", &db, "--staff", "bolat"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--staff bolat: no such staff member")
+            && stderr(&o).contains("has no active staff: add one with `velodesk staff add"),
+        "{}",
+        stderr(&o)
+    );
+    let add = |name: &str, role: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_velodesk"))
+            .args(["staff", "add", name, "--role", role, "--db", &db])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("staff add runs");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"a-long-password\n")
+            .expect("the password");
+        assert!(child.wait().expect("ends").success());
+    };
+    add("aigerim", "agent");
+    add("saule", "supervisor");
+    let o = velodesk(&["console", "--db", &db, "--staff", "bolat"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("its staff: aigerim (agent), saule (supervisor)"),
+        "{}",
+        stderr(&o)
+    );
+    // Someone who is there gets as far as the terminal (this test has none).
+    let o = velodesk(&["console", "--db", &db, "--staff", "saule"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("the console needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -36,7 +36,7 @@ fn at(s: &str) -> DateTime<Utc> {
     parse_local(chrono_tz::Asia::Almaty, s).unwrap()
 }
 
-/// Six real Almaty stations (`shared/data/almaty/stations.tsv`), 40 bikes, five riders,
+/// Six real Almaty stations (`assets/cities/almaty/`), 40 bikes, five riders,
 /// the three desk roles. Station 1004 is full; 1006 is closed.
 async fn city() -> Arc<LocalBackend> {
     let store = Store::open_in_memory().unwrap();

@@ -172,26 +172,33 @@ fn a_simulated_day_keeps_the_books_and_the_fleet_and_has_its_trouble() {
     });
 }
 
-#[test]
-fn init_demo_then_demo_then_check_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("almaty.db");
-    let db = db.to_str().unwrap();
-    let (out, err, code) = text(&velodesk(&[
+/// `velodesk init --demo almaty` in `db`: `riders` riders, a tenth of the docks filled,
+/// no history (quick in a debug build), seed 5.
+fn init_small_demo(db: &str, riders: u32) -> Output {
+    let riders = riders.to_string();
+    velodesk(&[
         "init",
         "--demo",
         "almaty",
         "--db",
         db,
         "--riders",
-        "80",
+        &riders,
         "--fill",
         "10",
         "--history-days",
         "0",
         "--seed",
         "5",
-    ]));
+    ])
+}
+
+#[test]
+fn init_demo_then_demo_then_check_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let (out, err, code) = text(&init_small_demo(db, 80));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Built the Almaty Bike demo city"), "{out}");
     assert!(
@@ -209,6 +216,7 @@ fn init_demo_then_demo_then_check_from_the_command_line() {
         "{out}"
     );
     assert!(out.lines().count() <= 4, "compact in a pipe: {out}");
+    assert!(!out.contains('\r'), "a pipe gets whole lines: {out:?}");
 
     let (out, _, code) = text(&velodesk(&["check", "--db", db]));
     assert_eq!(code, 0, "{out}");
@@ -275,4 +283,51 @@ fn check_catches_a_broken_fleet() {
     assert!(out.contains("(docked-without-dock)"), "{out}");
     assert!(out.contains("(free-docks)"), "{out}");
     assert!(out.contains("FAILED: 4 fleet problems"), "{out}");
+}
+
+#[test]
+fn settle_on_the_demo_city_keeps_to_its_simulated_clock_unless_told_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let (_, err, code) = text(&init_small_demo(db, 40));
+    assert_eq!(code, 0, "{err}");
+    // The demo's day starts on 2 June 2025 at 06:00: that is its time, not today's.
+    let (out, err, code) = text(&velodesk(&["settle", "--db", db]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "Settled up to 2025-06-02 06:00:00 (Asia/Almaty), the database's simulated clock"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("midnights posted:    0"), "{out}");
+    // Its next midnight is still to post: the settle above did not run to today.
+    let (out, err, code) = text(&velodesk(&[
+        "settle",
+        "--db",
+        db,
+        "--at",
+        "2025-06-03 00:30",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Settled up to 2025-06-03 00:30:00 (Asia/Almaty)."),
+        "{out}"
+    );
+    assert!(out.contains("midnights posted:    1"), "{out}");
+    let (out, _, code) = text(&velodesk(&["check", "--db", db]));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_demo_refuses_a_staff_member_it_does_not_have_and_names_its_staff() {
+    let (_, err, code) = text(&velodesk(&["demo", "--staff", "bolat", "--hours", "1"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "--staff bolat: no such staff member in the demo city; its staff: aigerim (agent), nurlan (depot), saule (supervisor), admin (admin)"
+        ),
+        "{err}"
+    );
 }

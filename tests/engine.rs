@@ -431,7 +431,7 @@ fn r17_the_first_look_at_the_clock_posts_charges_due_at_that_midnight() {
     );
 }
 
-/// DOMAIN §5: an agent finds a rider by name typed in any case, Cyrillic and Kazakh
+/// docs/rules.md §5: an agent finds a rider by name typed in any case, Cyrillic and Kazakh
 /// letters included, by phone as people say it, by e-mail, card, ID, or the bike they ride.
 #[test]
 fn riders_are_found_by_name_in_any_case_phone_email_card_id_and_bike() {

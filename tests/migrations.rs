@@ -72,3 +72,27 @@ fn d23_d12_an_older_database_gains_its_concession_categories_and_restriction_sou
         );
     }
 }
+
+#[test]
+fn check_reads_an_older_database_without_migrating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    version_3(&db, include_str!("../assets/tariffs/astana.toml"));
+    let before = std::fs::read(&db).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_velodesk"))
+        .args(["check", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("OK: 2 riders verified"), "{out}");
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "check never writes, not even a migration"
+    );
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3, "still the schema it had");
+}

@@ -79,3 +79,37 @@ fn a_real_scenario_with_one_wrong_number_fails_at_that_line() {
         }
     );
 }
+
+#[test]
+fn the_rule_book_and_the_scenario_format_in_docs_state_what_the_tests_cite() {
+    let rules = include_str!("../docs/rules.md");
+    let missing: Vec<String> = (1..=27)
+        .map(|n| format!("R{n}"))
+        .chain((1..=31).map(|n| format!("D{n}")))
+        .filter(|rule| !rules.contains(&format!("**{rule}**")))
+        .collect();
+    assert!(missing.is_empty(), "docs/rules.md states no {missing:?}");
+    let format = include_str!("../docs/scenarios.md");
+    for kind in velodesk::domain::Refusal::ALL {
+        assert!(
+            format.contains(&format!("`{kind}`")),
+            "docs/scenarios.md names no refusal `{kind}`"
+        );
+    }
+    for line in [
+        "card CARD",
+        "pull BIKE",
+        "unrecognised",
+        "faulty",
+        "restrict RIDER",
+        "lift RIDER",
+        "reset-pin RIDER",
+        "lost-card RIDER",
+        "restriction none",
+        "blocked yes",
+        "pin-locked yes",
+        "card active",
+    ] {
+        assert!(format.contains(line), "docs/scenarios.md: no {line:?}");
+    }
+}

@@ -1,6 +1,8 @@
 //! The console in a real terminal: tmux starts the binary, the test types keys as a person
 //! would, reads the screen, quits, and checks the terminal was given back (raw mode off, the
-//! shell's screen back). `.ci/run` installs tmux; without it this test fails and says so.
+//! shell's screen back). The demo's console opens on its progress screen while the city is
+//! built, and the plain demo rewrites one line. `.ci/run` installs tmux; without it these
+//! tests fail and say so.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -13,8 +15,9 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(dir: &Path) -> Tmux {
-        let socket = format!("velodesk-test-{}", std::process::id());
+    /// A tmux server of the test's own (`name`: tests run side by side).
+    fn start(dir: &Path, name: &str) -> Tmux {
+        let socket = format!("velodesk-test-{}-{name}", std::process::id());
         let t = Tmux { socket };
         let o = t.run(&[
             "new-session",
@@ -34,6 +37,14 @@ impl Tmux {
             "tmux: {}",
             String::from_utf8_lossy(&o.stderr)
         );
+        t
+    }
+
+    /// A tmux server of the test's own with its shell's screen cleared and ready.
+    fn ready(dir: &Path, name: &str) -> Tmux {
+        let t = Tmux::start(dir, name);
+        t.keys(&["clear; echo READY", "Enter"]);
+        t.wait_for("READY");
         t
     }
 
@@ -62,6 +73,12 @@ impl Tmux {
 
     /// Wait (up to 30 s) for `text` to be on the screen.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_up_to(text, 30)
+    }
+
+    /// Wait up to `secs` seconds for `text` to be on the screen (a limit for a stuck
+    /// program, never a measure of speed).
+    fn wait_up_to(&self, text: &str, secs: u64) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -69,7 +86,7 @@ impl Tmux {
                 return s;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(30),
+                start.elapsed() < Duration::from_secs(secs),
                 "waited for {text:?}; the screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -98,10 +115,9 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
         .args(["import", "gbfs", "--db", db, "--with-bikes", feed])
         .output()
         .unwrap());
+    staff_add(db, "aigerim", "agent");
 
-    let t = Tmux::start(dir.path());
-    t.keys(&["clear; echo READY", "Enter"]);
-    t.wait_for("READY");
+    let t = Tmux::ready(dir.path(), "console");
     let cmd = format!(
         "HOME={} {BIN} console --db {db} --staff aigerim --lang en; echo EXITED-$?",
         dir.path().display()
@@ -134,4 +150,113 @@ fn the_console_runs_in_a_real_terminal_and_gives_it_back() {
             .join(".local/state/velodesk/console.log")
             .is_file()
     );
+}
+
+/// `velodesk staff add NAME --role ROLE --db DB`, the password on standard input.
+fn staff_add(db: &str, name: &str, role: &str) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["staff", "add", name, "--role", role, "--db", db])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-password\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// The files of the demo's temporary databases in `dir`.
+fn demo_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("velodesk-demo-"))
+        .collect()
+}
+
+#[test]
+fn the_demo_console_opens_on_its_progress_then_on_the_city_when_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::ready(dir.path(), "demo");
+    let home = dir.path().display();
+    let cmd = format!(
+        "HOME={home} TMPDIR={home} {BIN} demo --lang en --riders 40 --fill 10; echo EXITED-$?"
+    );
+    t.keys(&[&cmd, "Enter"]);
+    // At once the console, on its progress screen: the city is being built behind it.
+    let s = t.wait_for("Building the demo city of Almaty…");
+    assert!(
+        s.lines().next().is_some_and(|l| l.starts_with(" velodesk")),
+        "{s}"
+    );
+    assert!(s.contains("q quits"), "{s}");
+    // Then the city, and the console answers keys.
+    let s = t.wait_up_to("Code ▲", 300);
+    assert!(!s.contains("Building the demo city"), "{s}");
+    assert!(
+        s.contains("aigerim (agent)") && s.contains("1 Stations"),
+        "{s}"
+    );
+    t.keys(&["2"]);
+    t.wait_for("Map ·");
+    t.keys(&["q"]);
+    t.wait_for("EXITED-0");
+    assert_eq!(
+        demo_files(dir.path()),
+        Vec::<String>::new(),
+        "the temporary city is removed"
+    );
+}
+
+#[test]
+fn quitting_while_the_demo_city_is_built_stops_the_build_and_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::ready(dir.path(), "quit");
+    let home = dir.path().display();
+    // The full demo city takes a while to build: there is time to give up.
+    let cmd = format!("HOME={home} TMPDIR={home} {BIN} demo --lang en; echo EXITED-$?");
+    t.keys(&[&cmd, "Enter"]);
+    t.wait_for("Building the demo city of Almaty…");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED-0");
+    assert!(s.contains("READY"), "the shell's screen is back:\n{s}");
+    assert_eq!(
+        demo_files(dir.path()),
+        Vec::<String>::new(),
+        "nothing left behind"
+    );
+}
+
+#[test]
+fn the_plain_demo_on_a_terminal_rewrites_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let built = Command::new(BIN)
+        .args(["init", "--demo", "almaty", "--db", db, "--riders", "40"])
+        .args(["--fill", "10", "--history-days", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let t = Tmux::ready(dir.path(), "plain");
+    // 9 simulated minutes at 60×: about 9 s, four or so updates of the summary.
+    let cmd = format!("{BIN} demo --plain --db {db} --speed 60 --hours 0.15; echo EXITED-$?");
+    t.keys(&[&cmd, "Enter"]);
+    let s = t.wait_for("EXITED-0");
+    let summaries: Vec<&str> = s.lines().filter(|l| l.contains("  riding ")).collect();
+    assert_eq!(
+        summaries.len(),
+        1,
+        "one summary line, rewritten in place, then the last figures:\n{s}"
+    );
+    assert!(s.contains("Stopped after"), "{s}");
 }

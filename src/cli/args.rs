@@ -75,8 +75,9 @@ pub enum Command {
     /// Re-verify every rider's cached balances from the ledger entries (D9); exit 1 on a mismatch.
     #[command(after_help = "Example:\n  velodesk check --db velodesk.db")]
     Check(CheckArgs),
-    /// Run scenario files (tests/scenarios/*.scn); exit 1 if any fails.
-    #[command(after_help = "Example:\n  velodesk scenario tests/scenarios/*.scn")]
+    /// Run scenario files (docs/scenarios.md); exit 1 if any fails, 2 if any is not a scenario.
+    #[command(after_help = "Examples:\n  velodesk scenario tests/scenarios\n  \
+        velodesk scenario tests/scenarios/r14_cable_lock.scn my-story.scn")]
     Scenario(ScenarioArgs),
     /// Benchmarks on a throw-away database, with raw SQLite measured beside them.
     #[command(subcommand)]
@@ -178,8 +179,8 @@ pub struct CheckArgs {
 /// `velodesk scenario`.
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
-    /// Scenario files to run, in order.
-    #[arg(required = true, value_name = "FILE")]
+    /// Scenario files to run, in order; a directory runs its `*.scn` files, sorted by name.
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<PathBuf>,
 }
 
@@ -202,9 +203,23 @@ pub enum BenchCommand {
     /// Build the demo city and simulate a day as fast as it goes, beside as many bare SQLite transactions.
     #[command(after_help = "Example:\n  cargo run --release -- bench day --riders 3000 --fill 50")]
     Day(super::demo_args::BenchDayArgs),
+    /// Time `velodesk` from the command to its first frame and to the city, in a real terminal (tmux).
+    #[command(after_help = "Example:\n  cargo run --release -- bench start --runs 5")]
+    Start(BenchStartArgs),
     /// Time the console's frames (live update + render + diff) for the stations table and the map.
     #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
     Console(BenchConsoleArgs),
+}
+
+/// `velodesk bench start`.
+#[derive(Debug, Args)]
+pub struct BenchStartArgs {
+    /// Times the console is started (each on a fresh demo city).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub runs: u64,
+    /// The binary to start [default: this one] (another build, to compare).
+    #[arg(long, value_name = "PATH")]
+    pub bin: Option<PathBuf>,
 }
 
 /// `velodesk bench console`.

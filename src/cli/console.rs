@@ -6,7 +6,8 @@ use super::CliError;
 use super::args::ConsoleArgs;
 use super::config::{Config, Language};
 use crate::backend::{Backend, LocalBackend};
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SimClock, SystemClock};
+use crate::domain::roles::Role;
 use crate::sim::Speed;
 use crate::sim::city::Fill;
 use crate::sim::demo::DemoOptions;
@@ -105,7 +106,6 @@ pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     let db =
         a.db.clone()
             .or_else(|| config.as_ref().map(|c| c.database.clone()));
-    needs_terminal()?;
     let Some(db) = db else {
         // Nothing configured: a fresh demo city, and the console says so.
         let opts = DemoOptions {
@@ -119,33 +119,104 @@ pub fn run(a: &ConsoleArgs) -> Result<ExitCode, CliError> {
         return demo(&opts, a);
     };
     let settings = config.as_ref().map(|c| c.settings()).unwrap_or_default();
-    let engine = super::system::open_system(&db, settings)?;
     let opts = options(a, config.as_ref(), None)?;
+    let mut engine = super::system::open_system(&db, settings)?;
+    let (staff, simulated) = engine
+        .read(|_, c| {
+            let staff = crate::store::people::all_staff(c)?;
+            Ok((staff, crate::store::simulated_now(c)?))
+        })
+        .map_err(|e| {
+            CliError::Failed(
+                color_eyre::eyre::Report::new(e)
+                    .wrap_err(format!("reading the staff of {}", db.display())),
+            )
+        })?;
+    let staff: Vec<(String, Role, bool)> = staff
+        .into_iter()
+        .map(|s| (s.name, s.role, s.disabled))
+        .collect();
+    known_staff(&opts.staff, &staff, &db)?;
+    needs_terminal()?;
+    // A demo city's database keeps its simulated time: the system clock would post every
+    // midnight from its day to today.
+    let clock: Arc<dyn Clock> = match simulated {
+        Some(at) => Arc::new(SimClock::new(at)),
+        None => Arc::new(SystemClock),
+    };
     let rt = runtime()?;
     let _guard = rt.enter();
-    let backend = LocalBackend::start(
-        engine,
-        Arc::new(SystemClock),
-        &format!("local file {}", db.display()),
-    );
+    let backend = LocalBackend::start(engine, clock, &format!("local file {}", db.display()));
     run_on(Arc::new(backend), opts, &rt)
 }
 
-/// The console on a running demo: build (or open) the city, start the simulator, open the
-/// console on it; when the console closes, stop the riders and wait for them.
+/// `--staff NAME` must name an active staff member of the system at `db` (`staff` are
+/// its members: name, role, disabled); otherwise an error that lists who may sit there.
+pub fn known_staff(name: &str, staff: &[(String, Role, bool)], db: &Path) -> Result<(), CliError> {
+    let shown = db.display();
+    let active: Vec<String> = staff
+        .iter()
+        .filter(|(_, _, disabled)| !disabled)
+        .map(|(n, r, _)| format!("{n} ({})", r.as_str()))
+        .collect();
+    let found = staff.iter().find(|(n, _, _)| n == name);
+    if found.is_some_and(|(_, _, disabled)| !disabled) {
+        return Ok(());
+    }
+    let why = if found.is_some() {
+        format!("--staff {name}: that account is disabled in {shown}")
+    } else {
+        format!("--staff {name}: no such staff member in {shown}")
+    };
+    Err(CliError::input(if active.is_empty() {
+        format!(
+            "{why}, which has no active staff: add one with `velodesk staff add NAME --role agent --db {shown}`"
+        )
+    } else {
+        format!("{why}; its staff: {}", active.join(", "))
+    }))
+}
+
+/// The staff of the demo city that `db` holds or will hold: its own when the file exists,
+/// else the demo's accounts.
+pub fn demo_staff(db: Option<&Path>) -> Result<Vec<(String, Role, bool)>, CliError> {
+    if let Some(db) = db.filter(|p| p.exists()) {
+        let mut engine = super::system::open_system_read_only(db)?;
+        let staff = engine
+            .read(|_, c| Ok(crate::store::people::all_staff(c)?))
+            .map_err(|e| {
+                CliError::Failed(
+                    color_eyre::eyre::Report::new(e)
+                        .wrap_err(format!("reading the staff of {}", db.display())),
+                )
+            })?;
+        return Ok(staff
+            .into_iter()
+            .map(|s| (s.name, s.role, s.disabled))
+            .collect());
+    }
+    Ok(crate::sim::city::DEMO_STAFF
+        .iter()
+        .map(|(n, r)| (n.to_string(), *r, false))
+        .collect())
+}
+
+/// The console on a running demo: the console opens at once on a progress screen while
+/// the city is built (or opened) and the simulator started, then shows the city; when the
+/// console closes, stop the riders and wait for them. Quitting while the city is built
+/// stops the build (a temporary database is removed).
 pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
-    needs_terminal()?;
-    let rt = runtime()?;
-    let bar = super::demo::Bar::new();
-    let progress = |s: &str, d: u64, t: u64| bar.update(s, d, t);
-    let started = rt.block_on(crate::sim::demo::start(opts, &progress));
-    bar.finish();
-    let d = started.map_err(super::demo::sim_error("starting the demo"))?;
     let desk = crate::sim::city::DEMO_STAFF
         .iter()
-        .find(|(_, role)| *role == crate::domain::roles::Role::Agent)
+        .find(|(_, role)| *role == Role::Agent)
         .map(|(name, _)| *name);
     let mut console = options(a, None, desk)?;
+    let place = opts
+        .db
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("the demo city"));
+    known_staff(&console.staff, &demo_staff(opts.db.as_deref())?, &place)?;
+    needs_terminal()?;
     console.note = Some(match &opts.db {
         None => crate::tui::text::T::DemoNote.get(console.lang).to_string(),
         Some(p) => format!(
@@ -154,7 +225,68 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
             p.display()
         ),
     });
-    beside(d.backend.clone(), d.run, console, &rt)
+    let rt = runtime()?;
+    let lang = console.lang;
+    let building = opts.db.as_deref().is_none_or(|p| !p.exists());
+    let first = super::demo_progress::text(lang, building, opts.riders, None);
+    let (tx, progress) = tokio::sync::watch::channel(first);
+    let riders = opts.riders;
+    let task = {
+        let opts = opts.clone();
+        AbortOnDrop(rt.spawn(async move {
+            let report = move |stage: &str, done: u64, total: u64| {
+                let at = Some((stage, done, total));
+                let text = super::demo_progress::text(lang, true, riders, at);
+                // The console redraws on a change: only when the words change (a percent).
+                tx.send_if_modified(|shown| {
+                    let changed = *shown != text;
+                    if changed {
+                        *shown = text;
+                    }
+                    changed
+                });
+            };
+            crate::sim::demo::start(&opts, &report).await
+        }))
+    };
+    let ready = async move {
+        let mut task = task;
+        match (&mut task.0).await {
+            Ok(Ok(d)) => Ok((d.backend.clone(), d)),
+            Ok(Err(e)) => Err(super::demo::sim_error("starting the demo")(e)),
+            Err(e) => Err(CliError::Failed(
+                color_eyre::eyre::Report::new(e).wrap_err("starting the demo"),
+            )),
+        }
+    };
+    match rt.block_on(crate::tui::run_when_ready(ready, progress, console))? {
+        crate::tui::Prepared::Quit => Ok(ExitCode::SUCCESS),
+        crate::tui::Prepared::Failed(e) => Err(e),
+        crate::tui::Prepared::Ran { value, console } => {
+            stop_riders(value.run, &rt);
+            console?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A task that is stopped when its handle is dropped (the console closed before the
+/// demo city was ready).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Stop the simulated riders and wait for them; an error that stopped them is told now
+/// that the terminal is restored.
+fn stop_riders(run: crate::sim::demo::Running, rt: &tokio::runtime::Runtime) {
+    let _ = run.stop.send(true);
+    if let Ok(Err(e)) = rt.block_on(run.task) {
+        eprintln!("The simulated riders stopped: {e}");
+    }
 }
 
 /// The console on a backend the simulator is driving; when it closes, stop the riders and
@@ -166,10 +298,7 @@ pub fn beside(
     rt: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, CliError> {
     let result = rt.block_on(crate::tui::run(backend, console));
-    let _ = run.stop.send(true);
-    if let Ok(Err(e)) = rt.block_on(run.task) {
-        eprintln!("The simulated riders stopped: {e}");
-    }
+    stop_riders(run, rt);
     result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! `velodesk init --demo` and `velodesk demo`: build the demo city; run it with simulated
-//! riders and print a live summary (a line every few seconds on a terminal; in a pipe only
-//! the start and the end), until `--hours` or Ctrl-C. Progress bars go to stderr, and only
-//! on a terminal. `velodesk demo --server URL` runs the riders on a server ([`server`]).
+//! riders and print a live summary (on a terminal one line, rewritten every 2 s; in a pipe
+//! only the start and the end, each on a line of its own), until `--hours` or Ctrl-C.
+//! Progress bars go to stderr, and only on a terminal. `velodesk demo --server URL` runs
+//! the riders on a server ([`server`]).
 
 use super::args::InitArgs;
 use super::demo_args::DemoArgs;
@@ -168,6 +169,12 @@ pub fn run(a: &DemoArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         riders: a.riders,
         fill: a.fill,
     };
+    if let Some(staff) = &a.staff {
+        // Whoever is named must be in the city, also for the plain summary (where the
+        // name is not used): a typo is told at once, with who is there.
+        let place = a.db.clone().unwrap_or_else(|| "the demo city".into());
+        super::console::known_staff(staff, &super::console::demo_staff(a.db.as_deref())?, &place)?;
+    }
     if use_console(a) {
         let console = super::args::ConsoleArgs {
             staff: a.staff.clone(),
@@ -204,8 +211,11 @@ fn use_console(a: &DemoArgs) -> bool {
     std::io::stdout().is_terminal() && std::io::stdin().is_terminal() && !a.plain
 }
 
-/// Follow a run until it ends (`--hours`) or Ctrl-C stops it: a summary line every 2 s on
-/// a terminal. When the run failed, its last figures are printed before the error returns.
+/// Follow a run until it ends (`--hours`) or Ctrl-C stops it: on a terminal one summary
+/// line, rewritten in place every 2 s (a carriage return, the line cut to the terminal's
+/// width so that it never wraps, the rest of the row cleared). When the run failed, its
+/// last figures are printed before the error returns; the last figures always end in a
+/// new line of their own.
 fn follow(
     rt: &tokio::runtime::Runtime,
     mut run: Running,
@@ -213,6 +223,7 @@ fn follow(
     out: &mut dyn Write,
 ) -> Result<Result<SimStats, SimError>, CliError> {
     let terminal = std::io::stdout().is_terminal();
+    let mut live = false;
     let result = rt.block_on(async {
         let mut ticker = tokio::time::interval(Duration::from_secs(2));
         ticker.tick().await;
@@ -222,12 +233,18 @@ fn follow(
                 _ = tokio::signal::ctrl_c() => { let _ = run.stop.send(true); }
                 _ = ticker.tick(), if terminal => {
                     let s = run.stats.borrow().clone();
-                    let _ = writeln!(out, "{}", line(&s, tz));
+                    let width = crossterm::terminal::size().map(|(w, _)| w).unwrap_or(80);
+                    let _ = write!(out, "{}", rewrite(&line(&s, tz), width));
                     let _ = out.flush();
+                    live = true;
                 }
             }
         }
     });
+    if live {
+        // The live line gives way to the last figures.
+        write!(out, "\r\x1b[K")?;
+    }
     let result = result
         .map_err(|e| CliError::Failed(eyre::Report::new(e).wrap_err("the simulator task")))?;
     match &result {
@@ -235,6 +252,15 @@ fn follow(
         Err(_) => writeln!(out, "{}", line(&run.stats.borrow(), tz))?,
     }
     Ok(result)
+}
+
+/// A live line that replaces the one before it on a terminal `width` columns wide: back to
+/// the start of the row, the line cut short of the last column (a line that wrapped would
+/// leave its first rows behind), the rest of the row cleared.
+fn rewrite(line: &str, width: u16) -> String {
+    let room = usize::from(width.max(2)) - 1;
+    let cut: String = line.chars().take(room).collect();
+    format!("\r{cut}\x1b[K")
 }
 
 /// The system's time zone, for the summary's times.
@@ -304,5 +330,18 @@ fn speed_text(speed: Speed) -> String {
         Speed::Max => "max".into(),
         Speed::RealTime => "1×".into(),
         Speed::Times(x) => format!("{x}×"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_live_line_goes_back_to_the_start_of_its_row_and_never_wraps() {
+        let long = "x".repeat(200);
+        let l = super::rewrite(&long, 120);
+        assert!(l.starts_with('\r') && l.ends_with("\x1b[K"), "{l:?}");
+        assert!(!l.contains('\n'));
+        assert_eq!(l.chars().filter(|c| *c == 'x').count(), 119);
+        assert_eq!(super::rewrite("short", 120), "\rshort\x1b[K");
     }
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub(crate) mod console;
 mod demo;
 pub mod demo_args;
+mod demo_progress;
 mod fleet_check;
 mod gbfs;
 pub mod gbfs_args;
@@ -92,6 +93,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Bench(BenchCommand::Settle(a)) => bench::settle::run(&a, out),
         Command::Bench(BenchCommand::Search(a)) => bench::search::run(&a, out),
         Command::Bench(BenchCommand::Console(a)) => bench::console::run(&a, out),
+        Command::Bench(BenchCommand::Start(a)) => bench::start::run(&a, out),
         Command::Gbfs(gbfs_args::GbfsCommand::Export(a)) => gbfs::export(&a, out),
         Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
         Command::Bench(BenchCommand::Day(a)) => bench::day::run(&a, out),

@@ -58,6 +58,7 @@ pub fn run(a: &RestoreArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     })?;
     let restored = work.join("restored.db");
     let placed = restore_into(&litestream, &replica, &a.from, &restored)
+        .and_then(|txid| fold_wal(&restored).map(|()| txid))
         .and_then(|txid| check(&restored).map(|report| (txid, report)))
         .and_then(|(txid, report)| place(&restored, db).map(|()| (txid, report)));
     let _ = std::fs::remove_dir_all(&work);
@@ -156,6 +157,24 @@ fn restore_into(
     Ok(summary["txid"].as_str().unwrap_or("?").to_string())
 }
 
+/// Fold the WAL Litestream restored beside the file into it, so the file placed is whole by
+/// itself (`velodesk check` reads without writing, so it does not do this on closing).
+fn fold_wal(restored: &Path) -> Result<(), CliError> {
+    let fold = || -> rusqlite::Result<()> {
+        let conn = rusqlite::Connection::open(restored)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Out of WAL mode: the check's read-only connection would leave an empty WAL beside
+        // it. `velodesk serve` puts the database back in WAL mode when it opens it.
+        conn.pragma_update(None, "journal_mode", "DELETE")?;
+        conn.close().map_err(|(_, e)| e)
+    };
+    fold().map_err(|e| {
+        CliError::Failed(
+            eyre::Report::new(e).wrap_err("folding the restored database's WAL into it"),
+        )
+    })
+}
+
 /// `velodesk check` on the restored file; its report, or why it is refused.
 fn check(restored: &Path) -> Result<String, CliError> {
     let mut report = Vec::new();
@@ -176,7 +195,7 @@ fn check(restored: &Path) -> Result<String, CliError> {
 }
 
 /// Put the checked file at `db` without overwriting anything (a hard link fails if `db`
-/// appeared meanwhile). Its WAL was checkpointed and removed when the check closed it.
+/// appeared meanwhile). Its WAL was folded into it before the check.
 fn place(restored: &Path, db: &Path) -> Result<(), CliError> {
     if with_suffix(restored, "-wal").exists() {
         return Err(CliError::Failed(eyre::eyre!(

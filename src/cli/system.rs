@@ -20,18 +20,34 @@ fn failed(doing: String) -> impl FnOnce(EngineError) -> CliError {
 }
 
 /// Open an existing system; a missing file or one that is not a velodesk database is a
-/// bad argument (exit 2), not a crash.
+/// bad argument (exit 2), not a crash, and is left as it was: nothing is written to a file
+/// before it is known to hold a velodesk system (an older one is then migrated).
 pub fn open_system(db: &Path, settings: Settings) -> Result<Engine, CliError> {
+    open(db, settings, Store::open_existing)
+}
+
+/// Open an existing system to read it only (`check`): the file is never written, not even
+/// migrated ([`Store::open_read_only`]).
+pub fn open_system_read_only(db: &Path) -> Result<Engine, CliError> {
+    open(db, Settings::default(), Store::open_read_only)
+}
+
+fn open(
+    db: &Path,
+    settings: Settings,
+    open_store: fn(&Path) -> Result<Store, StoreError>,
+) -> Result<Engine, CliError> {
     let shown = db.display();
     if !db.is_file() {
         return Err(CliError::input(format!(
             "--db {shown}: no such database file (create one with `velodesk init --db {shown} --tariff astana`)"
         )));
     }
-    let store = Store::open(db).map_err(|e| {
-        CliError::input(format!(
+    let store = open_store(db).map_err(|e| match e {
+        StoreError::NotASystem(_) => CliError::input(format!("--db {shown}: {e}")),
+        e => CliError::input(format!(
             "--db {shown}: cannot open it as a velodesk database: {e}"
-        ))
+        )),
     })?;
     Engine::new(store, settings).map_err(|e| match e {
         EngineError::Store(StoreError::NotASystem(_)) | EngineError::Refused { .. } => {
@@ -93,19 +109,30 @@ pub fn remove_database(db: &Path) {
 pub fn settle(a: &SettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let mut engine = open_system(&a.db, Settings::default())?;
     let tz = engine.time_zone();
+    // A database on a simulated clock (the demo city's) settles to its own time, never to
+    // the system clock's, unless --at says otherwise.
+    let simulated = engine
+        .read(|_, c| Ok(crate::store::simulated_now(c)?))
+        .map_err(failed(format!("reading the clock of {}", a.db.display())))?;
     let at = match &a.at {
         Some(text) => parse_local(tz, text).ok_or_else(|| {
             CliError::input(format!(
                 "--at {text:?}: expected a local time YYYY-MM-DD HH:MM (zone {tz})"
             ))
         })?,
-        None => Utc::now(),
+        None => simulated.unwrap_or_else(Utc::now),
     };
     let report = engine.advance_to(at).map_err(|e| match e {
         EngineError::Refused { message, .. } => CliError::input(format!("--at: {message}")),
         other => failed(format!("settling {}", a.db.display()))(other),
     })?;
-    write_report(out, &report, &format_local(tz, at), &tz.to_string())?;
+    let mut when = format!("{} ({tz})", format_local(tz, at));
+    if a.at.is_none() && simulated.is_some() {
+        when.push_str(
+            ", the database's simulated clock (its last event; --at settles to another time)",
+        );
+    }
+    write_report(out, &report, &when)?;
     if report.failed == 0 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -123,8 +150,8 @@ pub fn settle(a: &SettleArgs, out: &mut dyn Write) -> Result<ExitCode, CliError>
     Ok(ExitCode::FAILURE)
 }
 
-fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> std::io::Result<()> {
-    writeln!(out, "Settled up to {at} ({tz}).")?;
+fn write_report(out: &mut dyn Write, r: &PostingReport, when: &str) -> std::io::Result<()> {
+    writeln!(out, "Settled up to {when}.")?;
     if r.midnights == 0 {
         writeln!(out, "No nightly posting was due: nothing posted.")?;
     }
@@ -145,7 +172,7 @@ fn write_report(out: &mut dyn Write, r: &PostingReport, at: &str, tz: &str) -> s
 }
 
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
-    let mut engine = open_system(&a.db, Settings::default())?;
+    let mut engine = open_system_read_only(&a.db)?;
     let doing = || format!("verifying {}", a.db.display());
     let mismatches = engine.verify().map_err(failed(doing()))?;
     let riders = engine

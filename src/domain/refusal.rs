@@ -1,4 +1,4 @@
-//! Why the system refuses an action: the rule-refusal kinds of SCENARIOS.md.
+//! Why the system refuses an action: the rule-refusal kinds of `docs/scenarios.md`.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

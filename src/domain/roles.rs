@@ -1,4 +1,4 @@
-//! Staff roles and what each may do (DOMAIN §5). One table: the engine checks it, the
+//! Staff roles and what each may do (docs/rules.md §5). One table: the engine checks it, the
 //! console offers only what it allows, the README prints it.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! Who may rent and buy (R2, R8, R9, R16, D6, D15): pure checks over the facts the engine
-//! gathers. The order of the rent checks is the one SCENARIOS.md fixes.
+//! gathers. The order of the rent checks is the one `docs/scenarios.md` gives.
 
 use super::money::Tenge;
 use super::refusal::Refusal;
@@ -61,7 +61,8 @@ pub struct RentFacts<'a> {
     pub already_renting: bool,
 }
 
-/// R8, R9, R1, D15: may this rider rent now? The first failing reason in SCENARIOS.md order.
+/// R8, R9, R1, D15: may this rider rent now? The first failing reason, in the order of the
+/// scenario format (`docs/scenarios.md`).
 pub fn check_rent(
     tariff: &Tariff,
     facts: &RentFacts<'_>,

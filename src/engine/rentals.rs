@@ -442,7 +442,7 @@ impl Engine {
         })
     }
 
-    /// End a stuck rental by hand at the real time, with a reason (DOMAIN §5).
+    /// End a stuck rental by hand at the real time, with a reason (docs/rules.md §5).
     pub fn end_rental(
         &mut self,
         rider: RiderId,

@@ -1,5 +1,5 @@
 //! Revealing a rider's personal data (phone, e-mail, document, address, birth date): only
-//! for a role that may, only with a reason, and always audited (DOMAIN §5).
+//! for a role that may, only with a reason, and always audited (docs/rules.md §5).
 
 use super::{Engine, Result, RiderView, refuse};
 use crate::domain::roles::StaffAction;

@@ -1,4 +1,4 @@
-//! Staff operations on riders and the fleet (DOMAIN §5): block/unblock, PIN, lost card,
+//! Staff operations on riders and the fleet (docs/rules.md §5): block/unblock, PIN, lost card,
 //! manual restriction, depot moves, docks; and setting up a system (stations, bikes,
 //! riders, staff).
 

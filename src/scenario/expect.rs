@@ -1,7 +1,7 @@
 //! Scenario `expect` lines: what must be true, read through the backend's lookups (rider,
 //! station, bike, ledger verification) and compared as the words of the line.
 
-use super::run::{Run, Step, int, keyword, no_more, want};
+use super::run::{Run, Step, Stop, int, keyword, no_more, system, want};
 use crate::api::BikeState;
 use crate::domain::tariff::FineKind;
 
@@ -9,7 +9,9 @@ fn check(what: &str, expected: String, got: String) -> Step {
     if expected == got {
         Ok(())
     } else {
-        Err(format!("expected {what} {expected}, got {got}"))
+        Err(Stop::Failed(format!(
+            "expected {what} {expected}, got {got}"
+        )))
     }
 }
 
@@ -25,13 +27,13 @@ impl Run<'_> {
             "ledger" => {
                 keyword(w, 2, "balanced")?;
                 no_more(w, 3)?;
-                let m = b.verify().await.map_err(|e| e.to_string())?;
+                let m = b.verify().await.map_err(system)?;
                 match m.first() {
                     None => Ok(()),
-                    Some(x) => Err(format!(
+                    Some(x) => Err(Stop::Failed(format!(
                         "expected ledger balanced, got rider {} {} {} cached but {} from the entries",
                         x.rider, x.what, x.cached.0, x.from_entries.0
-                    )),
+                    ))),
                 }
             }
             "station" => {
@@ -39,12 +41,12 @@ impl Run<'_> {
                 let what = want(w, 3, "bikes|free|cable-locked")?;
                 let n = int(want(w, 4, "a number")?, "count")?;
                 no_more(w, 5)?;
-                let v = b.station(st).await.map_err(|e| e.to_string())?.station;
+                let v = b.station(st).await.map_err(system)?.station;
                 let got = match what {
                     "bikes" => v.bikes,
                     "free" => v.free_docks,
                     "cable-locked" => v.cable_locked,
-                    x => return Err(format!("{x:?}: bikes, free or cable-locked")),
+                    x => return Err(format!("{x:?}: bikes, free or cable-locked").into()),
                 };
                 check(
                     &format!("station {st} {what}"),
@@ -60,7 +62,7 @@ impl Run<'_> {
                 if !matches!(place.as_str(), "rental" | "van" | "repair") {
                     self.station(&place)?;
                 }
-                let bk = b.bike(bike).await.map_err(|e| e.to_string())?;
+                let bk = b.bike(bike).await.map_err(system)?;
                 let got = match bk.state {
                     BikeState::Docked | BikeState::CableLocked => {
                         bk.station.map(|s| s.to_string()).unwrap_or_default()
@@ -79,11 +81,7 @@ impl Run<'_> {
         let what = want(w, 2, "what to expect of the rider")?;
         let value = want(w, 3, "a value")?.to_string();
         let tail = w.get(4);
-        let view = self
-            .backend()?
-            .rider(rider)
-            .await
-            .map_err(|e| e.to_string())?;
+        let view = self.backend()?.rider(rider).await.map_err(system)?;
         let amount = |v: &str| int(v, "amount").map(|n| n.to_string());
         let label = format!("rider {rider} {what}");
         match what {
@@ -110,7 +108,7 @@ impl Run<'_> {
             "restriction" => {
                 no_more(w, 4)?;
                 if !matches!(value.as_str(), "none" | "system" | "hand") {
-                    return Err(format!("{value:?}: none, system or hand"));
+                    return Err(format!("{value:?}: none, system or hand").into());
                 }
                 let got = match view.rider.restriction {
                     _ if !view.rider.restricted => "none",
@@ -122,7 +120,7 @@ impl Run<'_> {
             "blocked" | "pin-locked" => {
                 no_more(w, 4)?;
                 if !matches!(value.as_str(), "yes" | "no") {
-                    return Err(format!("{value:?}: yes or no"));
+                    return Err(format!("{value:?}: yes or no").into());
                 }
                 let got = if what == "blocked" {
                     view.rider.blocked_reason.is_some()
@@ -134,7 +132,7 @@ impl Run<'_> {
             "card" => {
                 no_more(w, 4)?;
                 if !matches!(value.as_str(), "active" | "blocked" | "none") {
-                    return Err(format!("{value:?}: active, blocked or none"));
+                    return Err(format!("{value:?}: active, blocked or none").into());
                 }
                 let got = match (&view.rider.card, view.rider.card_blocked) {
                     (None, _) => "none",
@@ -146,7 +144,7 @@ impl Run<'_> {
             "restricted" | "overdue" => {
                 no_more(w, 4)?;
                 if !matches!(value.as_str(), "yes" | "no") {
-                    return Err(format!("{value:?}: yes or no"));
+                    return Err(format!("{value:?}: yes or no").into());
                 }
                 let got = if what == "restricted" {
                     view.rider.restricted || view.rider.blocked_reason.is_some()
@@ -187,7 +185,7 @@ impl Run<'_> {
                     view.fined(kind.as_str()).0.to_string(),
                 )
             }
-            x => Err(format!("unknown expectation {x:?}")),
+            x => Err(format!("unknown expectation {x:?}").into()),
         }
     }
 }

@@ -1,8 +1,9 @@
-//! Scenario files (`*.scn`, SCENARIOS.md): the rule book as runnable stories, run against a
+//! Scenario files (`*.scn`, `docs/scenarios.md`): the rule book as runnable stories, run against a
 //! fresh system with a simulated clock, through the [`Backend`] trait only — in-memory by
 //! default ([`run_str`]), or any backend a caller makes ([`run_on`]: the conformance suite
 //! runs the same files on a server). This is a public interface: a line keeps its meaning
-//! forever; new commands may be added (here: `pull BIKE`, `return … faulty`).
+//! forever; new commands may be added (here: `pull BIKE`, `return … faulty`; the format and
+//! the project's additions are written down in `docs/scenarios.md`).
 
 mod action;
 mod expect;
@@ -23,7 +24,17 @@ pub enum ScenarioResult {
     Pass {
         name: String,
     },
+    /// The file ran and a line did not end as it says (an expectation that does not hold,
+    /// a refusal where success was written or the other way round, the system failing).
     Fail {
+        name: String,
+        line: usize,
+        message: String,
+    },
+    /// The file is not a scenario that can run: a line that cannot be read (an unknown
+    /// command, wrong words, a reference to something undeclared), no `tariff` line, or a
+    /// file that cannot be read at all (`line` 0). A bad file, not a failed run.
+    Bad {
         name: String,
         line: usize,
         message: String,
@@ -45,6 +56,11 @@ impl std::fmt::Display for ScenarioResult {
                 line,
                 message,
             } => write!(f, "FAIL {name}: line {line}: {message}"),
+            ScenarioResult::Bad {
+                name,
+                line,
+                message,
+            } => write!(f, "BAD {name}: line {line}: {message}"),
         }
     }
 }
@@ -82,7 +98,7 @@ pub fn run_path(path: &Path) -> ScenarioResult {
         .unwrap_or_else(|| path.display().to_string());
     match std::fs::read_to_string(path) {
         Ok(text) => run_str(&name, &text),
-        Err(e) => ScenarioResult::Fail {
+        Err(e) => ScenarioResult::Bad {
             name,
             line: 0,
             message: format!("cannot read {}: {e}", path.display()),
@@ -143,18 +159,29 @@ where
         let outcome = match lex::words(raw) {
             Ok(w) if w.is_empty() => Ok(()),
             Ok(w) => run.line(&w).await,
-            Err(e) => Err(e),
+            Err(e) => Err(run::Stop::Bad(e)),
         };
-        if let Err(message) = outcome {
-            return ScenarioResult::Fail {
-                name: name.to_string(),
-                line: i + 1,
-                message,
-            };
+        let (name, line) = (name.to_string(), i + 1);
+        match outcome {
+            Ok(()) => {}
+            Err(run::Stop::Bad(message)) => {
+                return ScenarioResult::Bad {
+                    name,
+                    line,
+                    message,
+                };
+            }
+            Err(run::Stop::Failed(message)) => {
+                return ScenarioResult::Fail {
+                    name,
+                    line,
+                    message,
+                };
+            }
         }
     }
     if !run.has_backend() {
-        return ScenarioResult::Fail {
+        return ScenarioResult::Bad {
             name: name.to_string(),
             line: 1,
             message: "no `tariff` line".into(),
@@ -224,7 +251,7 @@ expect ledger balanced
     }
 
     #[test]
-    fn unknown_commands_malformed_lines_and_undeclared_references_fail_the_file() {
+    fn unknown_commands_malformed_lines_and_undeclared_references_make_a_bad_file() {
         let base = "tariff astana\nstation 1 docks 2\nrider 5 resident born 1990-01-01 pin 1\nat 2025-06-01 09:00\n";
         for (line, why) in [
             ("jump 5", "unknown command"),
@@ -236,7 +263,7 @@ expect ledger balanced
             ("pay 5 100 cash => error nonsense", "unknown error kind"),
         ] {
             match run_str("bad", &format!("{base}{line}\n")) {
-                ScenarioResult::Fail {
+                ScenarioResult::Bad {
                     line: 5, message, ..
                 } => assert!(message.contains(why), "{line}: {message}"),
                 other => panic!("{line}: {other:?}"),

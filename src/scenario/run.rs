@@ -15,7 +15,35 @@ use futures_util::future::BoxFuture;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-pub(super) type Step = Result<(), String>;
+/// Why a line stops its file: the line cannot be read as a scenario line (an unknown
+/// command, wrong words, an undeclared reference: the file is bad), or it was read and ran
+/// and did not end as the file says (an expectation that does not hold, a refusal where
+/// success was written or the other way round, a missing audit record, the system failing:
+/// the run failed). `velodesk scenario` exits 2 for the first and 1 for the second.
+#[derive(Debug)]
+pub(super) enum Stop {
+    Bad(String),
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::Bad(message)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(message: &str) -> Stop {
+        Stop::Bad(message.to_string())
+    }
+}
+
+/// The backend's failure on a line that was read: the run failed there.
+pub(super) fn system(e: BackendError) -> Stop {
+    Stop::Failed(e.to_string())
+}
+
+pub(super) type Step = Result<(), Stop>;
 
 /// Makes the backend a scenario runs on, once its `tariff` line is read.
 pub(super) type Factory<'f> =
@@ -47,7 +75,7 @@ pub(super) fn want<'a>(w: &'a [String], i: usize, what: &str) -> Result<&'a str,
         .ok_or_else(|| format!("missing {what}"))
 }
 
-pub(super) fn keyword(w: &[String], i: usize, kw: &str) -> Step {
+pub(super) fn keyword(w: &[String], i: usize, kw: &str) -> Result<(), String> {
     match w.get(i) {
         Some(x) if x == kw => Ok(()),
         Some(x) => Err(format!("expected `{kw}`, found {x:?}")),
@@ -55,7 +83,7 @@ pub(super) fn keyword(w: &[String], i: usize, kw: &str) -> Step {
     }
 }
 
-pub(super) fn no_more(w: &[String], i: usize) -> Step {
+pub(super) fn no_more(w: &[String], i: usize) -> Result<(), String> {
     match w.get(i) {
         None => Ok(()),
         Some(x) => Err(format!("unexpected {x:?} at the end of the line")),
@@ -180,7 +208,7 @@ impl<'f> Run<'f> {
         );
         if scene {
             if expected.is_some() {
-                return Err(format!("`{cmd}` lines cannot expect an error"));
+                return Err(format!("`{cmd}` lines cannot expect an error").into());
             }
             return self.scene(cmd, w).await;
         }
@@ -191,29 +219,25 @@ impl<'f> Run<'f> {
         }
         match (result, expected) {
             (Ok(()), None) => Ok(()),
-            (Ok(()), Some(k)) => Err(format!("expected error {k}, got success")),
+            (Ok(()), Some(k)) => Err(Stop::Failed(format!("expected error {k}, got success"))),
             (Err(BackendError::Refused { kind, .. }), Some(k)) if kind == k => Ok(()),
-            (Err(BackendError::Refused { kind, message }), Some(k)) => {
-                Err(format!("expected error {k}, got error {kind} ({message})"))
-            }
-            (Err(BackendError::Refused { kind, message }), None) => {
-                Err(format!("expected success, got error {kind} ({message})"))
-            }
-            (Err(e), _) => Err(format!("the system failed: {e}")),
+            (Err(BackendError::Refused { kind, message }), Some(k)) => Err(Stop::Failed(format!(
+                "expected error {k}, got error {kind} ({message})"
+            ))),
+            (Err(BackendError::Refused { kind, message }), None) => Err(Stop::Failed(format!(
+                "expected success, got error {kind} ({message})"
+            ))),
+            (Err(e), _) => Err(Stop::Failed(format!("the system failed: {e}"))),
         }
     }
 
     /// The id of the last audit record of the staff member the line names (`by NAME`), or
     /// 0 when it names none that is declared (the action then fails on its words).
-    async fn last_audit_id(&self, w: &[String]) -> Result<i64, String> {
+    async fn last_audit_id(&self, w: &[String]) -> Result<i64, Stop> {
         let Some(by) = after(w, "by").filter(|by| self.staff.contains_key(*by)) else {
             return Ok(0);
         };
-        let last = self
-            .backend()?
-            .own_audit(by, 1)
-            .await
-            .map_err(|e| e.to_string())?;
+        let last = self.backend()?.own_audit(by, 1).await.map_err(system)?;
         Ok(last.first().map(|r| r.id).unwrap_or(0))
     }
 
@@ -221,20 +245,16 @@ impl<'f> Run<'f> {
     async fn audited(&self, cmd: &str, w: &[String], before: i64) -> Step {
         let by = after(w, "by").cloned().unwrap_or_default();
         let reason = after(w, "reason");
-        let records = self
-            .backend()?
-            .own_audit(&by, 5)
-            .await
-            .map_err(|e| e.to_string())?;
+        let records = self.backend()?.own_audit(&by, 5).await.map_err(system)?;
         let found = records
             .iter()
             .any(|r| r.id > before && r.staff == by && reason.is_none_or(|why| r.reason == *why));
         if found {
             Ok(())
         } else {
-            Err(format!(
+            Err(Stop::Failed(format!(
                 "`{cmd}` by {by} left no audit record with its reason"
-            ))
+            )))
         }
     }
 
@@ -271,7 +291,7 @@ impl<'f> Run<'f> {
             tariff_source: source,
             start,
         };
-        self.backend = Some(make(setup).await.map_err(|e| e.to_string())?);
+        self.backend = Some(make(setup).await.map_err(system)?);
         self.started = true;
         Ok(())
     }
@@ -285,10 +305,7 @@ impl<'f> Run<'f> {
                 if to < from {
                     return Err("the season ends before it starts".into());
                 }
-                self.backend()?
-                    .set_season(from, to)
-                    .await
-                    .map_err(|e| e.to_string())
+                self.backend()?.set_season(from, to).await.map_err(system)
             }
             "station" => {
                 let id = int(want(w, 1, "a station id")?, "station")?;
@@ -296,7 +313,7 @@ impl<'f> Run<'f> {
                 let n = int(want(w, 3, "a number of docks")?, "docks")?;
                 no_more(w, 4)?;
                 if !(0..=500).contains(&n) {
-                    return Err(format!("{n} docks is not plausible"));
+                    return Err(format!("{n} docks is not plausible").into());
                 }
                 let s = NewStation {
                     id: StationId(id),
@@ -305,10 +322,7 @@ impl<'f> Run<'f> {
                     active: true,
                     ..NewStation::default()
                 };
-                self.backend()?
-                    .add_station(s)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                self.backend()?.add_station(s).await.map_err(system)?;
                 self.stations.insert(id);
                 Ok(())
             }
@@ -320,17 +334,14 @@ impl<'f> Run<'f> {
                 self.backend()?
                     .add_bike(BikeId(id), Some(st))
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(system)?;
                 self.bikes.insert(id);
                 Ok(())
             }
             "rider" => {
                 let r = rider(w)?;
                 let id = r.id.map(|r| r.0).unwrap_or_default();
-                self.backend()?
-                    .add_rider(r)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                self.backend()?.add_rider(r).await.map_err(system)?;
                 self.riders.insert(id);
                 Ok(())
             }
@@ -340,20 +351,14 @@ impl<'f> Run<'f> {
                 no_more(w, 3)?;
                 let r = crate::domain::roles::Role::parse(role)
                     .ok_or_else(|| format!("{role:?}: agent, depot, supervisor or admin"))?;
-                self.backend()?
-                    .add_staff(name, r)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                self.backend()?.add_staff(name, r).await.map_err(system)?;
                 self.staff.insert(name.to_string(), role.to_string());
                 Ok(())
             }
             "at" => {
                 let (t, next) = self.time(w, 1)?;
                 no_more(w, next)?;
-                self.backend()?
-                    .advance_clock(t)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                self.backend()?.advance_clock(t).await.map_err(system)?;
                 Ok(())
             }
             _ => self.expect(w).await,

@@ -135,6 +135,12 @@ pub async fn build(
         tariff,
         Settings::default(),
     )?;
+    // The demo city lives on a simulated clock: `velodesk settle` and the console read its
+    // time from its last event, never the system clock (which would post every midnight
+    // from the demo's day to today).
+    engine
+        .store()
+        .write(|c| crate::store::set_meta(c, crate::store::SIMULATED_CLOCK, "demo"))?;
     engine.advance_to(history_start)?;
     let clock = Arc::new(SimClock::new(history_start));
     let b: Arc<dyn Backend> = Arc::new(LocalBackend::start(

@@ -1,4 +1,4 @@
-//! The depot's night shift at 03:00 (DOMAIN §5): faulty bikes to repair, cable-locked bikes
+//! The depot's night shift at 03:00 (docs/rules.md §5): faulty bikes to repair, cable-locked bikes
 //! collected, and bikes moved from full stations to empty ones, with the demo depot account.
 
 use super::SimError;

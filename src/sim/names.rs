@@ -1,7 +1,7 @@
 //! The demo city's riders: Kazakh, Russian, Uyghur, Korean, Tatar and Uzbek names as
 //! Almaty's population has them, and visitors from abroad (non-residents, R2). Ages follow
 //! a bike-share's users (mostly young, never under 16, R8); students and pensioners hold
-//! their concession (DOMAIN §1) at the rates assumed below. Deterministic from the seed.
+//! their concession (docs/rules.md §1) at the rates assumed below. Deterministic from the seed.
 
 use super::people::*;
 use super::rng::SimRng;

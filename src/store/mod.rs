@@ -62,6 +62,48 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// Whether a velodesk database has this velodesk's schema (`false`: an older one, which
+/// migrations bring up to date), read without writing; anything else (an empty file,
+/// another program's SQLite database, a newer velodesk's) is refused saying what it is. A
+/// file that is not SQLite at all fails on the first read ("file is not a database").
+fn is_current_system(conn: &Connection) -> Result<bool> {
+    let tables: Vec<String> = {
+        let mut st = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    if tables.is_empty() {
+        return Err(StoreError::NotASystem(
+            "it is empty (create a system with `velodesk init`)".into(),
+        ));
+    }
+    if !["meta", "tariffs"]
+        .iter()
+        .all(|t| tables.iter().any(|x| x == t))
+    {
+        let mut shown: Vec<&str> = tables.iter().map(String::as_str).take(5).collect();
+        if tables.len() > 5 {
+            shown.push("…");
+        }
+        return Err(StoreError::NotASystem(format!(
+            "it is another program's SQLite database (tables: {})",
+            shown.join(", ")
+        )));
+    }
+    let m = migrations();
+    match m.current_version(conn)? {
+        rusqlite_migration::SchemaVersion::Inside(_) => Ok(m.pending_migrations(conn)? == 0),
+        rusqlite_migration::SchemaVersion::NoneSet => Err(StoreError::NotASystem(
+            "it has velodesk's tables but no schema version".into(),
+        )),
+        rusqlite_migration::SchemaVersion::Outside(v) => Err(StoreError::NotASystem(format!(
+            "its schema is version {v}, newer than this velodesk knows: use a newer velodesk"
+        ))),
+    }
+}
+
 /// The database of one velodesk system.
 pub struct Store {
     conn: Connection,
@@ -74,6 +116,43 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
         Store::setup(conn, true)
+    }
+
+    /// Open an existing velodesk database to read it, never writing to the file (`velodesk
+    /// check`): a file that is not a velodesk system is refused ([`StoreError::NotASystem`])
+    /// and left as it was, byte for byte. A system of an older schema is read through a copy
+    /// in memory migrated there, so the file is not upgraded behind the reader's back.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Store::read_only_connection(path)?;
+        if is_current_system(&conn)? {
+            return Ok(Store { conn, batch: false });
+        }
+        let mut copy = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&conn, &mut copy)?.run_to_completion(
+            1024,
+            std::time::Duration::from_millis(5),
+            None,
+        )?;
+        drop(conn);
+        Store::setup(copy, false)
+    }
+
+    /// Open (and migrate) a database file that must already hold a velodesk system: as
+    /// [`Store::open`], but a file that is not a system is refused before anything is
+    /// written to it (an empty file, another program's database).
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        is_current_system(&Store::read_only_connection(path)?)?;
+        Store::open(path)
+    }
+
+    fn read_only_connection(path: &Path) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(conn)
     }
 
     /// A fresh private in-memory database (scenarios, tests).
@@ -209,6 +288,23 @@ impl Store {
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// The `meta` key that marks a database kept on a simulated clock (the demo city's, set
+/// when it is built): its time is the time of its last event, where `velodesk demo --db`
+/// resumes, not the system clock's.
+pub const SIMULATED_CLOCK: &str = "simulated_clock";
+
+/// Where the clock of a database on a simulated clock stands: the time of its last event
+/// (before any event, the last midnight posted); `None` for a database on the system clock.
+pub fn simulated_now(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    if get_meta(c, SIMULATED_CLOCK)?.is_none() {
+        return Ok(None);
+    }
+    let posted = get_meta(c, ledger::POSTED_THROUGH)?
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(from_ts);
+    Ok(audit::last_event_at(c)?.or(posted))
 }
 
 pub fn get_meta(c: &Connection, key: &str) -> Result<Option<String>> {

@@ -59,60 +59,178 @@ fn restore() {
 
 /// Run the console until the user quits. Must be called inside a tokio runtime.
 pub async fn run(backend: Arc<dyn Backend>, opts: Options) -> std::io::Result<()> {
-    // Restore the terminal before any panic report is printed.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        log(&format!("panic: {info}"));
-        previous(info);
-    }));
-    crate::logging::to_file(log_path());
-    let mut terminal = ratatui::try_init()?;
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let mut session = Session::open()?;
     log(&format!(
         "console started as {} on {}",
         opts.staff,
         backend.info().location
     ));
-    let result = event_loop(&mut terminal, backend, opts).await;
-    restore();
-    if let Err(e) = &result {
-        log(&format!("console stopped: {e}"));
+    let result = event_loop(&mut session, backend, opts).await;
+    session.close(result)
+}
+
+/// How a console that waited for its backend ended ([`run_when_ready`]).
+pub enum Prepared<T, E> {
+    /// The user quit before the backend was ready; what was being prepared was dropped.
+    Quit,
+    /// Preparing failed: the terminal is restored, the error is the caller's to tell.
+    Failed(E),
+    /// The console ran on the backend; `value` is what came with it (a demo's riders).
+    Ran {
+        value: T,
+        console: std::io::Result<()>,
+    },
+}
+
+/// Run the console on a backend that is still being prepared (a demo city being built):
+/// the terminal opens at once on a screen showing `progress` (lines the caller writes, in
+/// the console's language), redrawn as it changes; once `ready` gives the backend, the
+/// console proper starts on it. `q`, `Esc` or `Ctrl-C` meanwhile gives up: `ready` is
+/// dropped. Must be called inside a tokio runtime.
+pub async fn run_when_ready<T, E>(
+    ready: impl std::future::Future<Output = Result<(Arc<dyn Backend>, T), E>>,
+    mut progress: tokio::sync::watch::Receiver<String>,
+    opts: Options,
+) -> std::io::Result<Prepared<T, E>> {
+    let mut session = Session::open()?;
+    tokio::pin!(ready);
+    let mut following = true;
+    let got = loop {
+        let text = progress.borrow_and_update().clone();
+        if let Err(e) = session
+            .terminal
+            .draw(|f| draw_progress(f, &opts.theme, &text))
+        {
+            return session.close(Err(e)).map(|()| Prepared::Quit);
+        }
+        tokio::select! {
+            got = &mut ready => break got,
+            changed = progress.changed(), if following => following = changed.is_ok(),
+            msg = session.rx.recv() => match msg {
+                Some(Msg::Key(k)) if quits(&k) => {
+                    log("console closed while its system was being prepared");
+                    return session.close(Ok(())).map(|()| Prepared::Quit);
+                }
+                Some(_) => {}
+                None => return session.close(Ok(())).map(|()| Prepared::Quit),
+            },
+        }
+    };
+    match got {
+        Err(e) => session.close(Ok(())).map(|()| Prepared::Failed(e)),
+        Ok((backend, value)) => {
+            log(&format!(
+                "console started as {} on {}",
+                opts.staff,
+                backend.info().location
+            ));
+            let result = event_loop(&mut session, backend, opts).await;
+            let console = session.close(result);
+            Ok(Prepared::Ran { value, console })
+        }
     }
-    result
+}
+
+/// The keys that leave the console before it is ready.
+fn quits(k: &crossterm::event::KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    match k.code {
+        KeyCode::Char('q') | KeyCode::Esc => true,
+        KeyCode::Char('c') => k.modifiers.contains(KeyModifiers::CONTROL),
+        _ => false,
+    }
+}
+
+/// The screen while the backend is prepared: the console's header word, then the caller's
+/// lines in the middle.
+fn draw_progress(f: &mut ratatui::Frame, theme: &theme::Theme, text: &str) {
+    use ratatui::layout::{Alignment, Constraint, Layout};
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Paragraph, Wrap};
+    use theme::Meaning;
+    let area = f.area();
+    let lines = text.lines().count() as u16;
+    let [header, _, middle, _] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(lines.max(1)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            " velodesk ",
+            theme.style(Meaning::Key),
+        ))),
+        header,
+    );
+    f.render_widget(
+        Paragraph::new(text.to_string())
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .style(theme.style(Meaning::Normal)),
+        middle,
+    );
+}
+
+/// The terminal while the console has it: raw mode and the alternate screen, the panic
+/// hook that gives it back first, the log to a file, and the thread that reads input
+/// into `rx` (started once, so that input read before the backend is ready and after
+/// goes one way).
+struct Session {
+    terminal: ratatui::DefaultTerminal,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Session {
+    fn open() -> std::io::Result<Session> {
+        // Restore the terminal before any panic report is printed.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            log(&format!("panic: {info}"));
+            previous(info);
+        }));
+        crate::logging::to_file(log_path());
+        let terminal = ratatui::try_init()?;
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+        let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+        // Terminal input on its own thread: crossterm's read blocks.
+        let input_tx = tx.clone();
+        std::thread::spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(TermEvent::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
+                    Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
+                    Ok(TermEvent::Resize(..)) => Msg::Tick,
+                    Ok(_) => continue,
+                    Err(_) => break,
+                };
+                if input_tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Session { terminal, tx, rx })
+    }
+
+    /// Give the terminal back; `result` is how the console ended.
+    fn close(self, result: std::io::Result<()>) -> std::io::Result<()> {
+        restore();
+        if let Err(e) = &result {
+            log(&format!("console stopped: {e}"));
+        }
+        result
+    }
 }
 
 async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+    session: &mut Session,
     backend: Arc<dyn Backend>,
     opts: Options,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    // Terminal input on its own thread: crossterm's read blocks.
-    let input_tx = tx.clone();
-    std::thread::spawn(move || {
-        loop {
-            match event::read() {
-                Ok(TermEvent::Key(k)) if k.kind != event::KeyEventKind::Release => {
-                    if input_tx.send(Msg::Key(k)).is_err() {
-                        break;
-                    }
-                }
-                Ok(TermEvent::Mouse(m)) => {
-                    if input_tx.send(Msg::Mouse(m)).is_err() {
-                        break;
-                    }
-                }
-                Ok(TermEvent::Resize(..)) => {
-                    if input_tx.send(Msg::Tick).is_err() {
-                        break;
-                    }
-                }
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-    });
+    let tx = session.tx.clone();
     let tick_tx = tx.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
@@ -154,6 +272,7 @@ async fn event_loop(
         }
     });
     let mut app = App::new(backend, tx, opts);
+    let (terminal, rx) = (&mut session.terminal, &mut session.rx);
     loop {
         terminal.draw(|f| views::render(f, &app))?;
         let Some(first) = rx.recv().await else { break };

@@ -1,18 +1,16 @@
-//! The official GBFS schemas (`../shared/gbfs-json-schema/`), resolved from the local folder,
-//! never the network: shared by the export tests (`tests/gbfs.rs`) and the server's feed
-//! tests (`tests/gbfs_http.rs`), each including this file with `#[path]`.
+//! The official GBFS schemas, kept in the repository (`tests/gbfs/schema/`, MobilityData's,
+//! Apache-2.0: see the LICENSE and README there) and resolved from that folder, never the
+//! network: shared by the export tests (`tests/gbfs.rs`) and the server's feed tests
+//! (`tests/gbfs_http.rs`), each including this file with `#[path]`.
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::path::PathBuf;
 use velodesk::gbfs::Version;
 
-/// The folder of the official schemas.
+/// The folder of the official schemas: in the repository, so a fresh clone tests alone.
 pub fn schemas() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/gbfs-json-schema"
-    ))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gbfs/schema"))
 }
 
 /// Resolves the official schema URLs (`…/v3.0/station_status.json`) from the local copy;

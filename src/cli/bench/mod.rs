@@ -7,6 +7,7 @@ pub mod load;
 pub mod names;
 pub mod search;
 pub mod settle;
+pub mod start;
 
 use super::CliError;
 use color_eyre::eyre;
