@@ -255,6 +255,22 @@ pub struct StationCounts {
     pub updated_at: DateTime<Utc>,
 }
 
+impl StationCounts {
+    /// The station as the depot's planner sees it: bikes a rider can take (docked, not
+    /// cable-locked, not faulty) and working docks.
+    pub fn planning_view(&self) -> crate::domain::planning::StationNow {
+        crate::domain::planning::StationNow {
+            id: self.id,
+            pos: (self.lat, self.lon),
+            active: self.active,
+            docks: self.docks.saturating_sub(self.out_of_service),
+            bikes: self.bikes.saturating_sub(self.cable_locked),
+            free: self.free_docks,
+            target_fill: self.target_fill,
+        }
+    }
+}
+
 const STATION_SQL: &str = "
     SELECT s.id, s.name, s.name_kk, s.name_en, s.address, s.lat, s.lon, s.active, s.target_fill,
       (SELECT COUNT(*) FROM docks d WHERE d.station_id = s.id),
