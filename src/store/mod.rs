@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod passes;
 pub mod people;
+pub mod planning;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -54,6 +55,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/002_server.sql")),
         M::up(include_str!("migrations/003_rental_indexes.sql")),
         M::up(include_str!("migrations/004_contract_letter.sql")),
+        M::up(include_str!("migrations/005_station_states.sql")),
     ])
 }
 
