@@ -194,6 +194,12 @@ pub enum BenchCommand {
     /// Build the demo city and simulate a day as fast as it goes, beside as many bare SQLite transactions.
     #[command(after_help = "Example:\n  cargo run --release -- bench day --riders 3000 --fill 50")]
     Day(super::demo_args::BenchDayArgs),
+    /// The depot's van plan against today's greedy moves and no rebalancing, on the same
+    /// seeded days: lost demand, empty/full minutes, van-km per bike, time per plan.
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench rebalance --days 30 --city almaty"
+    )]
+    Rebalance(super::demo_args::BenchRebalanceArgs),
     /// Time the console's frames (live update + render + diff) for the stations table and the map.
     #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
     Console(BenchConsoleArgs),

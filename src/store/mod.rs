@@ -216,6 +216,14 @@ pub fn set_meta(c: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Copy a whole database file to a new file at `to` (SQLite's backup API: a consistent
+/// copy, whatever is still in the write-ahead log). For throw-away bench copies.
+pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
+    let src = Connection::open(from)?;
+    src.backup(rusqlite::MAIN_DB, to, None)?;
+    Ok(())
+}
+
 /// UTC seconds ⇄ instants.
 pub fn ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()

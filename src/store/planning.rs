@@ -7,7 +7,8 @@ use crate::domain::StationId;
 use crate::domain::planning::Occupancy;
 use crate::domain::planning::forecast::DemandFacts;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::Path;
 
 /// Write the station's class at `now` when it differs from the last one written. A
 /// station with no working dock has no class.
@@ -118,4 +119,16 @@ pub fn demand_facts(c: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> R
         changes,
         initial,
     })
+}
+
+/// [`demand_facts`] on a read-only connection of its own to the database at `path` (beside
+/// the writer, as a read under WAL).
+pub fn read_demand_facts(
+    path: &Path,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<DemandFacts> {
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    demand_facts(&c, from, to)
 }
