@@ -122,6 +122,14 @@ pub struct BenchRebalanceArgs {
     /// The seed of the city and of the riders.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// P2's look-ahead of the targets (hours), of a route (hours), and the least expected
+    /// failures a stop must remove.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=24))]
+    pub lookahead_h: u64,
+    #[arg(long, default_value_t = 2.0)]
+    pub route_h: f64,
+    #[arg(long, default_value_t = crate::domain::planning::routes::MIN_GAIN)]
+    pub min_gain: f64,
     /// Directory for the throw-away databases [default: the system's temporary directory].
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,

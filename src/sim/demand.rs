@@ -104,6 +104,38 @@ pub fn ride_seconds(km: f64, rng: &mut SimRng) -> i64 {
     (s as i64).max(180) + rng.between(0, 90)
 }
 
+/// Cumulative home and workplace weights of the stations, and the city's centre (the
+/// dock-weighted middle of the active stations).
+pub fn weights(spots: &[(bool, (f64, f64), u32)]) -> (Vec<f64>, Vec<f64>, (f64, f64)) {
+    let active = spots.iter().filter(|s| s.0);
+    let docks: f64 = active.clone().map(|s| f64::from(s.2)).sum::<f64>().max(1.0);
+    let centre = active.fold((0.0, 0.0), |c, s| {
+        let w = f64::from(s.2) / docks;
+        (c.0 + s.1.0 * w, c.1 + s.1.1 * w)
+    });
+    let (mut home, mut work) = (Vec::new(), Vec::new());
+    let (mut h, mut w) = (0.0, 0.0);
+    for s in spots {
+        if s.0 {
+            let d = km(s.1, centre);
+            h += f64::from(s.2) * home_weight(d);
+            w += f64::from(s.2) * centre_weight(d);
+        }
+        home.push(h);
+        work.push(w);
+    }
+    (home, work, centre)
+}
+
+/// The index whose cumulative weight first exceeds `u` × the total.
+pub fn pick_weighted(cumulative: &[f64], u: f64) -> usize {
+    let total = cumulative.last().copied().unwrap_or(0.0);
+    let x = u * total;
+    cumulative
+        .partition_point(|&c| c <= x)
+        .min(cumulative.len().saturating_sub(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

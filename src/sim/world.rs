@@ -179,7 +179,12 @@ impl World {
             ));
         }
         let tariff = b.desk_info().await.ok().and_then(|d| d.tariff().ok());
-        let (home_w, work_w, centre) = weights(&spots);
+        let (home_w, work_w, centre) = demand::weights(
+            &spots
+                .iter()
+                .map(|s| (s.active, s.pos, s.docks))
+                .collect::<Vec<_>>(),
+        );
         let record = SimRecord::new(
             tz,
             now,
@@ -327,9 +332,9 @@ impl World {
     pub fn places(&self, rider: RiderId) -> (usize, usize, usize) {
         let mut r = SimRng::new(self.seed ^ (rider.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .fork("home");
-        let home = pick_weighted(&self.home_w, r.unit());
-        let work = pick_weighted(&self.work_w, r.unit());
-        let play = pick_weighted(&self.work_w, r.unit());
+        let home = demand::pick_weighted(&self.home_w, r.unit());
+        let work = demand::pick_weighted(&self.work_w, r.unit());
+        let play = demand::pick_weighted(&self.work_w, r.unit());
         (home, work, play)
     }
 
@@ -461,42 +466,6 @@ impl World {
             },
         );
     }
-}
-
-/// Cumulative home and workplace weights of the stations, and the city's centre (the
-/// dock-weighted middle of the active stations).
-fn weights(spots: &[Spot]) -> (Vec<f64>, Vec<f64>, (f64, f64)) {
-    let active = spots.iter().filter(|s| s.active);
-    let docks: f64 = active
-        .clone()
-        .map(|s| f64::from(s.docks))
-        .sum::<f64>()
-        .max(1.0);
-    let centre = active.fold((0.0, 0.0), |c, s| {
-        let w = f64::from(s.docks) / docks;
-        (c.0 + s.pos.0 * w, c.1 + s.pos.1 * w)
-    });
-    let (mut home, mut work) = (Vec::new(), Vec::new());
-    let (mut h, mut w) = (0.0, 0.0);
-    for s in spots {
-        if s.active {
-            let d = demand::km(s.pos, centre);
-            h += f64::from(s.docks) * demand::home_weight(d);
-            w += f64::from(s.docks) * demand::centre_weight(d);
-        }
-        home.push(h);
-        work.push(w);
-    }
-    (home, work, centre)
-}
-
-/// The index whose cumulative weight first exceeds `u` × the total.
-fn pick_weighted(cumulative: &[f64], u: f64) -> usize {
-    let total = cumulative.last().copied().unwrap_or(0.0);
-    let x = u * total;
-    cumulative
-        .partition_point(|&c| c <= x)
-        .min(cumulative.len().saturating_sub(1))
 }
 
 /// Demo riders are numbered 1..=N without gaps: find N by doubling, then halving.

@@ -16,10 +16,14 @@ use chrono_tz::Tz;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Hours the targets look ahead, and the longest a route is planned for (it is replanned
-/// every 15 minutes anyway).
-pub const LOOKAHEAD_H: usize = 4;
-pub const ROUTE_H: f64 = 2.0;
+/// How far P2 looks: hours the targets look ahead, the longest a route is planned for (it
+/// is replanned every 15 minutes anyway), and the least gain worth a stop.
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    pub lookahead_h: usize,
+    pub route_h: f64,
+    pub min_gain: f64,
+}
 /// Days of trips the forecast learns from.
 pub const LEARN_DAYS: i64 = 28;
 
@@ -49,11 +53,11 @@ impl VanPlanner for Greedy {
             let mut t = v.ready_s;
             let mut at = v.pos;
             let stop = |route: &mut Vec<Stop>,
-                            id: StationId,
-                            action: Action,
-                            load: u32,
-                            t: &mut f64,
-                            at: &mut (f64, f64)| {
+                        id: StationId,
+                        action: Action,
+                        load: u32,
+                        t: &mut f64,
+                        at: &mut (f64, f64)| {
                 let p = pos(id).unwrap_or(*at);
                 *t += d.drive_s(d.km(*at, p));
                 *at = p;
@@ -115,6 +119,7 @@ pub struct Planner {
     pub capacity: u32,
     pub driving: Driving,
     pub forecast: Forecast,
+    pub tuning: Tuning,
     learned_on: Option<NaiveDate>,
     pub plan_times: Vec<std::time::Duration>,
     pub learn_times: Vec<std::time::Duration>,
@@ -122,13 +127,14 @@ pub struct Planner {
 }
 
 impl Planner {
-    pub fn new(db: PathBuf, tz: Tz, capacity: u32, driving: Driving) -> Planner {
+    pub fn new(db: PathBuf, tz: Tz, capacity: u32, driving: Driving, tuning: Tuning) -> Planner {
         Planner {
             db,
             tz,
             capacity,
             driving,
             forecast: Forecast::default(),
+            tuning,
             learned_on: None,
             plan_times: Vec::new(),
             learn_times: Vec::new(),
@@ -156,30 +162,35 @@ impl Planner {
     }
 }
 
-/// The plan itself, pure: targets from the forecast, then routes.
-pub fn plan_routes(
-    forecast: &Forecast,
-    capacity: u32,
-    driving: Driving,
-    now: DateTime<Utc>,
-    end: DateTime<Utc>,
-    stations: &[StationNow],
-    vans: &[VanStart],
-) -> routes::Plan {
-    let curves: Vec<Dissatisfaction> = stations
-        .iter()
-        .map(|s| Dissatisfaction::compute(s.docks, &forecast.ahead(s.id, now, LOOKAHEAD_H)))
-        .collect();
-    let horizon_s = ((end - now).num_seconds() as f64).min(ROUTE_H * 3600.0);
-    routes::plan(&PlanInput {
-        now,
-        stations,
-        curves: &curves,
-        vans,
-        capacity,
-        horizon_s,
-        driving,
-    })
+impl Planner {
+    /// The plan itself (pure but for the timing around it): targets from the forecast,
+    /// then routes.
+    pub fn plan_routes(
+        &self,
+        now: DateTime<Utc>,
+        end: DateTime<Utc>,
+        stations: &[StationNow],
+        vans: &[VanStart],
+    ) -> routes::Plan {
+        let t = self.tuning;
+        let curves: Vec<Dissatisfaction> = stations
+            .iter()
+            .map(|s| {
+                Dissatisfaction::compute(s.docks, &self.forecast.ahead(s.id, now, t.lookahead_h))
+            })
+            .collect();
+        let horizon_s = ((end - now).num_seconds() as f64).min(t.route_h * 3600.0);
+        routes::plan(&PlanInput {
+            now,
+            stations,
+            curves: &curves,
+            vans,
+            capacity: self.capacity,
+            horizon_s,
+            driving: self.driving,
+            min_gain: t.min_gain,
+        })
+    }
 }
 
 impl VanPlanner for Planner {
@@ -192,15 +203,7 @@ impl VanPlanner for Planner {
     ) -> Vec<Vec<Stop>> {
         self.learn(now);
         let started = Instant::now();
-        let p = plan_routes(
-            &self.forecast,
-            self.capacity,
-            self.driving,
-            now,
-            end,
-            stations,
-            vans,
-        );
+        let p = self.plan_routes(now, end, stations, vans);
         self.plan_times.push(started.elapsed());
         p.routes
     }

@@ -87,6 +87,11 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
     writeln!(out, "  build: {}", human(built_at.elapsed()))?;
 
     let tz = chrono_tz::Asia::Almaty;
+    let tuning = super::policies::Tuning {
+        lookahead_h: a.lookahead_h as usize,
+        route_h: a.route_h.clamp(0.25, 16.0),
+        min_gain: a.min_gain.max(0.0),
+    };
     let mut results = Vec::new();
     for name in ["P0", "P1", "P2"] {
         let db = dir.path().join(format!("{name}.db"));
@@ -101,6 +106,7 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
             tz,
             a.capacity,
             driving,
+            tuning,
         )));
         let handle: Option<Arc<Mutex<dyn VanPlanner>>> = match name {
             "P1" => Some(greedy.clone()),
@@ -156,7 +162,10 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
     let per_bike = ratio(p2.km_per_bike(), p1.km_per_bike());
     writeln!(
         out,
-        "  ratios: P2/P1 failures {:.2}, empty/full minutes {:.2}, van-km per bike {:.2}, healthy share {:.2}; P1/P0 failures {:.2}, empty/full minutes {:.2}; P2/P0 failures {:.2}, empty/full minutes {:.2}",
+        "  P2 tuning: targets look {} h ahead, routes {} h, least gain a stop {} expected failures\n  ratios: P2/P1 failures {:.2}, empty/full minutes {:.2}, van-km per bike {:.2}, healthy share {:.2}; P1/P0 failures {:.2}, empty/full minutes {:.2}; P2/P0 failures {:.2}, empty/full minutes {:.2}",
+        tuning.lookahead_h,
+        tuning.route_h,
+        tuning.min_gain,
         lost,
         minutes,
         per_bike,

@@ -35,6 +35,9 @@ pub struct PlanInput<'a> {
     /// Seconds from now a route may last (the shift's end, or the planning horizon).
     pub horizon_s: f64,
     pub driving: Driving,
+    /// Moves that remove fewer expected failures than this are not worth a stop
+    /// ([`MIN_GAIN`] unless tuned).
+    pub min_gain: f64,
 }
 
 /// What a van does at a stop.
@@ -64,8 +67,9 @@ pub struct Plan {
 
 /// Km added to every move's cost, so that a move at a stop already made is not free.
 const KAPPA_KM: f64 = 0.3;
-/// Moves that remove fewer expected failures than this are not worth a stop.
-const MIN_GAIN: f64 = 0.15;
+/// Moves that remove fewer expected failures than this are not worth a stop (the default
+/// of [`PlanInput::min_gain`]).
+pub const MIN_GAIN: f64 = 0.05;
 /// Candidates considered per round: the best donors and receivers, and for each donor its
 /// nearest receivers.
 const DONORS: usize = 30;
@@ -271,7 +275,7 @@ fn best_move(ctx: &Ctx<'_>, routes: &[Route]) -> Option<Cand> {
     receivers.truncate(RECEIVERS);
     let mut best: Option<Cand> = None;
     let mut offer = |c: Cand| {
-        if c.gain >= MIN_GAIN && best.is_none_or(|b| c.score > b.score) {
+        if c.gain >= inp.min_gain && best.is_none_or(|b| c.score > b.score) {
             best = Some(c);
         }
     };
@@ -353,8 +357,8 @@ fn best_move(ctx: &Ctx<'_>, routes: &[Route]) -> Option<Cand> {
                 for &g in &ga {
                     let ka = r.add_km(ctx, g, a);
                     let mut peak = i32::MIN;
-                    for h in g..=r.stops.len() {
-                        peak = peak.max(l[h]);
+                    for (h, &lh) in l.iter().enumerate().skip(g) {
+                        peak = peak.max(lh);
                         if !gb.contains(&h) {
                             continue;
                         }

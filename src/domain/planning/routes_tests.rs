@@ -57,6 +57,7 @@ fn input<'a>(
         capacity: 20,
         horizon_s,
         driving: Driving::default(),
+        min_gain: MIN_GAIN,
     }
 }
 
