@@ -12,8 +12,11 @@ struct Sink {
 }
 
 impl Log for Sink {
+    /// velodesk's own lines from `info` up; a library's only from `warn` (rusqlite_migration
+    /// says "Database migrated to version N" at `info` whenever a database is created).
     fn enabled(&self, m: &Metadata<'_>) -> bool {
-        m.level() <= Level::Info
+        let ours = m.target().starts_with("velodesk");
+        m.level() <= if ours { Level::Info } else { Level::Warn }
     }
 
     fn log(&self, r: &Record<'_>) {

@@ -116,6 +116,44 @@ fn staff_accounts_from_the_shell_log_in_and_are_disabled_with_their_sessions() {
             .any(|l| l.starts_with("zhanna") && l.ends_with("disabled")),
         "{list}"
     );
+    // Adding her again does not let her back in with her old password; enabling does.
+    let (code, out, err) = run(
+        &["staff", "add", "zhanna", "--role", "agent"],
+        &db,
+        Some("zhanna-secret-2\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("is disabled: `velodesk staff enable zhanna`"),
+        "{out}"
+    );
+    let (_, list, _) = run(&["staff", "list"], &db, None);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("zhanna") && l.contains("agent") && l.ends_with("disabled")),
+        "{list}"
+    );
+    let (code, out, _) = run(&["staff", "enable", "zhanna"], &db, None);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "Staff member zhanna can log in again.")
+    );
+    let (_, list, _) = run(&["staff", "list"], &db, None);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("zhanna") && l.ends_with("yes")),
+        "{list}"
+    );
+    let (code, _, err) = run(&["staff", "enable", "nobody"], &db, None);
+    assert_eq!((code, err.contains("no staff member")), (2, true), "{err}");
+    // A name that is not one word of letters and digits is refused, saying why.
+    let (code, _, err) = run(
+        &["staff", "add", "ag\u{200b}1", "--role", "agent"],
+        &db,
+        Some("long-enough-1\n"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("U+200B"), "{err}");
 }
 
 #[test]

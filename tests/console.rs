@@ -3,6 +3,8 @@
 //! procedures end to end; snapshot tests (insta) pin every screen and dialog in English and
 //! in Russian.
 
+#[path = "support/litestream.rs"]
+mod litestream;
 mod support;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -275,6 +277,118 @@ async fn a_rider_is_found_by_phone_and_opened() {
     );
 }
 
+/// A live list keeps the cursor on the item, not the row: while the agent looks at the
+/// cable-lock call, a lock error arrives and sorts above it; Enter still opens the call.
+#[tokio::test]
+async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.rent(RiderId(1043), BikeId(102), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:25")).await.unwrap();
+    b.call_cable_lock(RiderId(1042), StationId(1004))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys("5").await;
+    let s = d.screen();
+    assert!(s.contains("›CABLE-LOCK-CALL"), "the call is first: {s}");
+    b.return_bike(BikeId(102), StationId(1005), DockOutcome::LockError)
+        .await
+        .unwrap();
+    d.app.refresh_all();
+    d.settle().await;
+    let s = d.screen();
+    assert!(
+        s.contains(" LOCK-ERROR"),
+        "the lock error came in above: {s}"
+    );
+    assert!(
+        s.contains("›CABLE-LOCK-CALL"),
+        "the cursor stayed on the call: {s}"
+    );
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("Cable lock"),
+        "Enter opened the call's cable lock: {s}"
+    );
+    assert!(s.contains("1042"), "{s}");
+}
+
+/// The rebalance list re-sorts live; the cursor stays on the station it was on.
+#[tokio::test]
+async fn the_selected_rebalance_station_stays_under_the_cursor() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
+    d.keys("4 Down").await;
+    let s = d.screen();
+    assert!(s.contains("›1004"), "the second row: {s}");
+    // Station 1001 loses its bikes and now needs more than 1004 has too many.
+    for (rider, bike) in [(1041, 101), (1044, 102), (1045, 103)] {
+        b.rent(RiderId(rider), BikeId(bike), "1234").await.unwrap();
+    }
+    d.app.refresh_all();
+    d.settle().await;
+    let s = d.screen();
+    assert!(s.contains("›1004"), "still on 1004: {s}");
+    d.keys("Enter").await;
+    assert_eq!(
+        d.app.page(),
+        Some(velodesk::tui::app::Page::Station(StationId(1004)))
+    );
+}
+
+/// The search field: Enter opens the rider, Esc comes back to the answer with the keys
+/// free (`6` goes to the audit, it is not typed), and `/` with a query shown replaces it
+/// on the first letter instead of appending to it; Ctrl-U empties it.
+#[tokio::test]
+async fn the_search_field_lets_go_of_the_keys_and_a_new_query_replaces_the_old() {
+    let b = city().await;
+    let mut d = Desk::open(b, "saule", Lang::En).await;
+    d.keys("3").await;
+    d.typ("Иван").await;
+    d.keys("Enter").await;
+    assert!(d.screen().contains("1042 · Иванов Пётр"));
+    d.keys("Esc").await;
+    assert_eq!(
+        d.app.riders.input.value(),
+        "Иван",
+        "the answer is still shown"
+    );
+    assert!(!d.app.text_focused(), "the field let go of the keys");
+    let s = d.screen();
+    assert!(s.contains(" q  quit"), "the hint bar says what q does: {s}");
+    d.keys("6").await;
+    assert_eq!(
+        d.app.view,
+        velodesk::tui::app::View::Audit,
+        "6 went to the audit"
+    );
+    assert_eq!(d.app.riders.input.value(), "Иван", "nothing was typed");
+    d.keys("3").await;
+    d.typ("Ким").await;
+    assert_eq!(d.app.riders.input.value(), "Ким", "replaced, not appended");
+    let s = d.screen();
+    assert!(s.contains("Ким Виктор"), "{s}");
+    assert!(
+        s.contains("Esc  leave the field"),
+        "typing: the bar says how to leave: {s}"
+    );
+    d.typ("q?").await;
+    assert_eq!(
+        d.app.riders.input.value(),
+        "Кимq?",
+        "q and ? are text in the field"
+    );
+    assert!(!d.app.quit && !d.app.help);
+    d.app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    d.settle().await;
+    assert_eq!(d.app.riders.input.value(), "", "Ctrl-U empties it");
+}
+
 /// R14 from the alert to «Құлыпталды»: the call shows in Alerts, Enter opens the
 /// procedure on the call's station, Cancel is focused, and the station's lock ends the
 /// rental with its price in the dialog.
@@ -447,7 +561,8 @@ async fn snapshots_of_every_screen_and_dialog() {
         d.keys("3").await;
         d.typ("Ив").await;
         insta::assert_snapshot!(name("riders"), d.screen());
-        d.keys("4").await;
+        // Esc leaves the search field: the view keys act again.
+        d.keys("Esc 4").await;
         insta::assert_snapshot!(name("rebalance"), d.screen());
         d.keys("5").await;
         insta::assert_snapshot!(name("alerts"), d.screen());
@@ -527,6 +642,39 @@ async fn a_small_terminal_gets_a_clear_message() {
     assert!(text.contains("60×20"), "{text}");
 }
 
+/// Below 80×24 the console shows only "enlarge the window", and the keys typed then do
+/// nothing but quit and help: a payment keyed in blind is not taken. Enlarged, keys act.
+#[tokio::test]
+async fn keys_typed_while_the_window_is_too_small_do_nothing() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    let draw = |d: &Desk, w, h| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::render(f, &d.app)).unwrap();
+    };
+    draw(&d, 70, 20);
+    d.keys(":").await;
+    d.typ("rider 1043").await;
+    d.keys("Enter p").await;
+    d.typ("15000").await;
+    d.keys("Enter Right Enter").await;
+    assert!(d.app.dialog.is_none(), "no form opened");
+    assert!(d.app.palette.is_none(), "no palette opened");
+    assert!(d.app.page().is_none(), "no rider opened");
+    let v = b.rider(RiderId(1043)).await.unwrap();
+    assert_eq!(v.ledger.len(), 1, "no payment taken: {:?}", v.ledger);
+    d.keys("?").await;
+    assert!(d.app.help, "help still opens");
+    d.keys("?").await;
+    draw(&d, 120, 40);
+    d.keys(":").await;
+    assert!(d.app.palette.is_some(), "at full size the keys act again");
+    d.keys("Esc").await;
+    draw(&d, 70, 20);
+    d.keys("q").await;
+    assert!(d.app.quit, "q still quits");
+}
+
 /// `--read-only`: nothing that changes state is offered, and its keys do nothing.
 #[tokio::test]
 async fn read_only_offers_no_change() {
@@ -601,6 +749,38 @@ async fn a_console_on_a_server_says_when_it_is_stale() {
     let screen = d.screen();
     assert!(screen.contains("[STALE]"), "{screen}");
     assert!(screen.contains("Disconnected from the system"), "{screen}");
+}
+
+/// An admin's console on a server says in its header whether the server's database is
+/// replicated: `[NO REPLICA]` on a server without Litestream, `[REPLICA]` on one that
+/// Litestream replicates (the real one, `litestream replicate -exec velodesk serve`); an
+/// agent's console says nothing of it (only admins are told).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admins_console_says_whether_the_servers_database_is_replicated() {
+    async fn header(url: &str, name: &str) -> String {
+        let remote = RemoteBackend::connect(url, name, &support::password(name))
+            .await
+            .unwrap();
+        let d = Desk::open(Arc::new(remote), name, Lang::En).await;
+        d.screen().lines().next().unwrap().to_string()
+    }
+    let mut s = support::TestServer::start().await;
+    let head = header(&s.url, "ada").await;
+    assert!(head.contains("[LIVE] [NO REPLICA]"), "{head}");
+    let head = header(&s.url, "aigerim").await;
+    assert!(!head.contains("REPLICA"), "{head}");
+    s.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    support::city(&db);
+    let cfg = litestream::config(&db, &dir.path().join("replica"));
+    let server = tokio::task::spawn_blocking(move || litestream::Replicated::start(&cfg, &db))
+        .await
+        .unwrap();
+    let head = header(&server.url, "ada").await;
+    assert!(head.contains("[LIVE] [REPLICA]"), "{head}");
+    drop(server);
 }
 
 /// Depot staff on a server find riders by whole phone numbers only (first digits would

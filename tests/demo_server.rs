@@ -59,6 +59,7 @@ async fn serve(db: &Path) -> RunningServer {
             session: chrono::Duration::hours(12),
             gbfs: Default::default(),
             proxy: velodesk::server::client_addr::Proxy::None,
+            limits: Default::default(),
         },
     )
     .await

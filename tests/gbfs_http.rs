@@ -294,6 +294,7 @@ async fn links_follow_the_host_asked_for_or_the_configured_base_url() {
                 ttl: 60,
             },
             proxy: velodesk::server::client_addr::Proxy::None,
+            limits: Default::default(),
         },
     )
     .await

@@ -153,9 +153,10 @@ async fn the_record_commits_with_the_effect_and_a_refusal_is_not_remembered() {
 }
 
 /// Set-up actions (station keys, staff accounts, riders, bikes, the clock) take a key like
-/// every other change: a retry answers the first time's answer — the same station key,
-/// which still opens the docks — and is not applied or audited again. Each is audited
-/// once under the admin's name, with what it was done to; a refused one not at all.
+/// every other change: a retry is not applied or audited again. Each is audited once under
+/// the admin's name, with what it was done to; a refused one not at all. A station key is
+/// a secret shown once: its record keeps no key (every backup would carry working dock
+/// keys), and a retry is told the key was issued and must be rotated again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_up_actions_replay_with_their_key_and_are_audited_once() {
     let mut s = TestServer::start().await;
@@ -168,20 +169,36 @@ async fn set_up_actions_replay_with_their_key_and_are_audited_once() {
             ),
         )
     };
-    // A station key, twice with one Idempotency-Key: the same key, still the one in force.
     let first = send(&s.url, "/stations/1/key", &admin, "key-1", &json!({})).await;
+    assert_eq!(first.status, 200);
+    let issued = first.body["key"].as_str().unwrap().to_string();
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let kept: Vec<String> = c
+        .prepare("SELECT body FROM idempotency")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!kept.is_empty(), "the key's request is remembered");
+    assert!(
+        kept.iter().all(|b| !b.contains(&issued)),
+        "no idempotency record holds the station key: {kept:?}"
+    );
     let again = send(&s.url, "/stations/1/key", &admin, "key-1", &json!({})).await;
     assert_eq!(
-        (first.status, again.status, again.replayed),
-        (200, 200, true)
+        (again.status, again.replayed, again.body["kind"].as_str()),
+        (409, true, Some("key-issued")),
+        "the retry is told the key was issued: {}",
+        again.body
     );
-    assert_eq!(again.body, first.body, "the retry is told the same key");
-    let key = format!("Station {}", first.body["key"].as_str().unwrap());
+    assert!(again.body["detail"].as_str().unwrap().contains("rotate"));
+    let key = format!("Station {issued}");
     let unlock = json!({"rider": 1, "bike": 1, "pin": "1234"});
     let r = send(&s.url, "/station/1/unlock", &key, "u-1", &unlock).await;
     assert_eq!(
         r.status, 200,
-        "the key shown opens station 1's docks: {}",
+        "the key issued first is still the one in force: {}",
         r.body
     );
     assert_eq!(audited("station-key", "station 1"), 1);

@@ -107,6 +107,7 @@ async fn a_console_resumes_after_a_server_restart_without_gaps_or_duplicates() {
             session: chrono::Duration::hours(12),
             gbfs: Default::default(),
             proxy: velodesk::server::client_addr::Proxy::None,
+            limits: Default::default(),
         },
     )
     .await

@@ -105,6 +105,7 @@ fn staff_routes() -> Vec<Route> {
             Some("sergey"),
         ),
         r("/staff/bolat/disable", json!({}), Some("sergey")),
+        r("/staff/bolat/enable", json!({}), Some("sergey")),
         r("/stations/1/key", json!({}), Some("sergey")),
         r(
             "/clock",

@@ -8,8 +8,8 @@ mod support;
 use std::time::Duration;
 use support::*;
 use velodesk::backend::{Backend, ConnectionState, RemoteBackend};
+use velodesk::server::Limits;
 use velodesk::server::client_addr::Proxy;
-use velodesk::server::ratelimit::PER_ADDRESS;
 
 /// An open `GET /events`, read frame by frame.
 struct Events {
@@ -223,7 +223,7 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client_not_per_proxy() {
     city(&db);
     let behind = serve_with(&db, chrono::Duration::hours(12), Proxy::Trusted).await;
     let url = behind.url();
-    for n in 0..PER_ADDRESS {
+    for n in 0..Limits::default().login_per_address {
         assert_eq!(fail_login(&url, n, "203.0.113.7").await, 401);
     }
     assert_eq!(
@@ -246,7 +246,7 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client_not_per_proxy() {
     // Without --trust-proxy the header is the client's word: the peer address counts.
     let direct = serve_with(&db, chrono::Duration::hours(12), Proxy::None).await;
     let url = direct.url();
-    for n in 0..PER_ADDRESS {
+    for n in 0..Limits::default().login_per_address {
         assert_eq!(fail_login(&url, n, &format!("203.0.113.{n}")).await, 401);
     }
     assert_eq!(fail_login(&url, 100, "198.51.100.1").await, 429);

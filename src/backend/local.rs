@@ -249,7 +249,7 @@ impl Backend for LocalBackend {
         self.events.subscribe()
     }
     async fn events_after(&self, after: i64, limit: usize) -> BResult<Vec<(i64, Event)>> {
-        let raw = self.call(move |e| e.events_after(after, limit)).await?;
+        let raw = self.look(move |e| e.events_after(after, limit)).await?;
         Ok(raw
             .into_iter()
             .filter_map(|(id, _, payload)| serde_json::from_str(&payload).ok().map(|ev| (id, ev)))
@@ -280,7 +280,7 @@ impl Backend for LocalBackend {
 
     async fn staff_role(&self, name: &str) -> BResult<Role> {
         let name = s(name);
-        self.call(move |e| e.staff_role(&name)).await
+        self.look(move |e| e.staff_role(&name)).await
     }
     async fn stations(&self) -> BResult<Vec<StationCounts>> {
         self.look(|e| e.stations()).await
@@ -307,7 +307,7 @@ impl Backend for LocalBackend {
     }
     async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
         let by = s(by);
-        self.call(move |e| e.audit_as(&by, &filter)).await
+        self.look(move |e| e.audit_as(&by, &filter)).await
     }
     async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
         let by = s(by);
@@ -342,13 +342,13 @@ impl Backend for LocalBackend {
         self.look(move |e| e.preview_end(rider, at)).await
     }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
-        self.call(|e| e.verify()).await
+        self.look(|e| e.verify()).await
     }
     async fn open_rentals(&self) -> BResult<Vec<crate::store::fleet::Rental>> {
         self.look(|e| e.open_rentals()).await
     }
     async fn verify_fleet(&self) -> BResult<Vec<crate::store::fleet_check::FleetProblem>> {
-        self.call(|e| e.verify_fleet()).await
+        self.look(|e| e.verify_fleet()).await
     }
 
     async fn pay(

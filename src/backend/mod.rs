@@ -118,6 +118,12 @@ pub trait Backend: Send + Sync {
         Err(not_offered("setting the season"))
     }
 
+    /// Whether the system's database is replicated now (Litestream): a server tells its
+    /// admins; `None` where there is nothing to tell (an in-process system).
+    async fn replication(&self) -> BResult<Option<crate::store::replication::Replication>> {
+        Ok(None)
+    }
+
     // --- lookups ---
     async fn staff_role(&self, name: &str) -> BResult<Role>;
     async fn stations(&self) -> BResult<Vec<StationCounts>>;

@@ -92,6 +92,7 @@ impl RemoteBackend {
         .await?;
         let mut info: BackendInfo = decode(
             http.get(format!("{base}/info"))
+                .bearer_auth(&login.token)
                 .send()
                 .await
                 .map_err(unavailable)?,

@@ -108,6 +108,14 @@ pub enum Command {
         after_help = "Example:\n  velodesk backup --db velodesk.db --out velodesk-2025-06-01.db"
     )]
     Backup(super::server_args::BackupArgs),
+    /// Bring a database back from its Litestream replica (a new host after the old one was
+    /// lost): `litestream restore`, then `check`, then put in place; never overwrites.
+    #[command(
+        after_help = "Examples:\n  velodesk restore --from /mnt/replica/astana --db astana.db\n  \
+        velodesk restore --from s3://city-backups/astana --db astana.db\n\n\
+        Litestream is found as VELODESK_LITESTREAM, else on PATH."
+    )]
+    Restore(super::server_args::RestoreArgs),
 }
 
 /// `velodesk quote`.

@@ -13,8 +13,10 @@ mod fleet_check;
 mod gbfs;
 pub mod gbfs_args;
 mod quote;
+mod restore;
 mod scenario;
 mod serve;
+pub(crate) mod serve_replication;
 pub mod server_args;
 mod staff;
 mod system;
@@ -100,7 +102,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Staff(server_args::StaffCommand::Add(a)) => staff::add(&a, out),
         Command::Staff(server_args::StaffCommand::List(a)) => staff::list(&a, out),
         Command::Staff(server_args::StaffCommand::Disable(a)) => staff::disable(&a, out),
+        Command::Staff(server_args::StaffCommand::Enable(a)) => staff::enable(&a, out),
         Command::Station(server_args::StationCommand::Key(a)) => staff::station_key(&a, out),
         Command::Backup(a) => backup::run(&a, out),
+        Command::Restore(a) => restore::run(&a, out),
     }
 }

@@ -1,5 +1,6 @@
 //! `velodesk serve`: run the HTTP API over a system until Ctrl-C or SIGTERM, then stop
-//! gracefully (requests in flight finish, event streams end).
+//! gracefully (requests in flight finish, event streams end). It says whether Litestream
+//! replicates the database, and when that changes (`serve_replication`).
 
 use super::CliError;
 use super::server_args::ServeArgs;
@@ -38,6 +39,7 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             } else {
                 Proxy::None
             },
+            limits: Default::default(),
         };
         let mut running = server::start(engine, opts).await.map_err(|e| match e {
             ServerError::Listen { .. } => CliError::input(format!("--listen: {e}")),
@@ -53,12 +55,38 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         let _ = writeln!(out, "API description: {}/openapi.json", running.url());
         let _ = writeln!(out, "GBFS feeds: {}/gbfs/gbfs.json", running.url());
         let _ = out.flush();
-        tokio::select! {
-            r = running.wait() => r.map_err(|e| CliError::Failed(eyre::Report::new(e)))?,
-            _ = stop_signal() => {
-                let _ = writeln!(out, "stopping…");
-                let _ = out.flush();
-                running.stop().await.map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+        let mut replication = super::serve_replication::at_start(&a.db).await;
+        let _ = writeln!(out, "replication: {}", replication.describe());
+        if let Some(why) = super::serve_replication::follow(&running, &replication, None).await {
+            let _ = writeln!(out, "replication: {why}");
+        }
+        let _ = out.flush();
+        let stop = stop_signal();
+        tokio::pin!(stop);
+        let mut every = tokio::time::interval(super::serve_replication::EVERY);
+        loop {
+            tokio::select! {
+                r = running.wait() => {
+                    r.map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+                    break;
+                }
+                _ = &mut stop => {
+                    let _ = writeln!(out, "stopping…");
+                    let _ = out.flush();
+                    running.stop().await.map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+                    break;
+                }
+                _ = every.tick() => {
+                    let now = super::serve_replication::look(&a.db).await;
+                    if now.state != replication.state {
+                        let _ = writeln!(out, "replication: {}", now.describe());
+                        let _ = out.flush();
+                        if let Some(why) = super::serve_replication::follow(&running, &now, Some(&replication)).await {
+                            let _ = writeln!(out, "replication: {why}");
+                        }
+                    }
+                    replication = now;
+                }
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -1,4 +1,4 @@
-//! The arguments of the server's commands: `serve`, `staff`, `station key`, `backup`,
+//! The arguments of the server's commands: `serve`, `staff`, `station key`, `backup`, `restore`,
 //! `bench load` (kept apart from `args.rs` so each command's options live in one place).
 
 use clap::{Args, Subcommand};
@@ -41,6 +41,9 @@ pub enum StaffCommand {
     List(StaffDbArgs),
     /// Disable an account: it cannot log in, and its sessions end at once.
     Disable(StaffNameArgs),
+    /// Enable a disabled account again: it logs in with the password it has (adding it
+    /// again changes its role or password but does not enable it).
+    Enable(StaffNameArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +96,18 @@ pub struct BackupArgs {
     pub out: PathBuf,
 }
 
+/// `velodesk restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The Litestream replica: a file replica's directory, or a replica URL Litestream
+    /// reads (s3://BUCKET/PATH, sftp://USER@HOST/PATH, …).
+    #[arg(long, value_name = "DIR|URL")]
+    pub from: String,
+    /// The database file to create (must not exist: restore never overwrites).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
 /// `velodesk bench load`.
 #[derive(Debug, Args)]
 pub struct BenchLoadArgs {
@@ -113,7 +128,8 @@ pub struct BenchLoadArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Write every station request the server acknowledged to FILE, one JSON line each
-    /// (station, action, Idempotency-Key, body, status, answer): what a crash must not lose.
+    /// (station, action, Idempotency-Key, body, status, answer, and when the answer came:
+    /// `acknowledged_ms`, Unix milliseconds): what a crash must not lose.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 }

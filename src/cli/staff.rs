@@ -1,4 +1,4 @@
-//! `velodesk staff add|list|disable` and `velodesk station key`: accounts and keys, written
+//! `velodesk staff add|list|disable|enable` and `velodesk station key`: accounts and keys, written
 //! straight to the database (a running server sees them at once). Each change is audited
 //! under `cli:$USER`.
 
@@ -115,7 +115,18 @@ pub fn add(a: &StaffAddArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> 
         "manage-staff",
         &format!("add {} as {role}", a.name),
     )?;
-    writeln!(out, "Staff member {} ({role}) can log in now.", a.name)?;
+    let disabled = engine
+        .read(|_, c| Ok(people::staff(c, &a.name)?.is_some_and(|s| s.disabled)))
+        .map_err(failed("reading the staff member back"))?;
+    if disabled {
+        writeln!(
+            out,
+            "Staff member {} ({role}) is disabled: `velodesk staff enable {}` lets them log in again.",
+            a.name, a.name
+        )?;
+    } else {
+        writeln!(out, "Staff member {} ({role}) can log in now.", a.name)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -154,6 +165,20 @@ pub fn disable(a: &StaffNameArgs, out: &mut dyn Write) -> Result<ExitCode, CliEr
         "Staff member {} is disabled; {sessions} session(s) ended.",
         a.name
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn enable(a: &StaffNameArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let mut engine = open_system(&a.db, Settings::default())?;
+    let found = engine
+        .store()
+        .write(|c| people::enable_staff(c, &a.name))
+        .map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+    if !found {
+        return Err(CliError::input(format!("no staff member {:?}", a.name)));
+    }
+    audited(&mut engine, "manage-staff", &format!("enable {}", a.name))?;
+    writeln!(out, "Staff member {} can log in again.", a.name)?;
     Ok(ExitCode::SUCCESS)
 }
 

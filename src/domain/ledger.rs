@@ -217,6 +217,14 @@ pub fn restriction_lifts(account: &Account, pass_fee: Tenge) -> bool {
     account.balance.is_positive() && account.available() >= pass_fee
 }
 
+/// R18, D12: the money that would lift a system restriction now (what [`restriction_lifts`]
+/// needs): enough for a positive balance and the pass fee in advance, whichever is more.
+pub fn money_to_lift(account: &Account, pass_fee: Tenge) -> Tenge {
+    let for_fee = pass_fee - account.available();
+    let for_balance = Tenge(1) - account.balance;
+    for_fee.max(for_balance).max(Tenge::ZERO)
+}
+
 /// One entry's moves, for re-verifying balances from the entries alone (D9).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Moves {
@@ -312,6 +320,28 @@ mod tests {
         a.accrued = Tenge(100);
         assert!(!restriction_lifts(&a, Tenge(2500)), "D15: accrued counts");
         assert!(!restriction_lifts(&account(0, 0, &[]), Tenge(0)));
+    }
+
+    #[test]
+    fn r18_the_money_that_lifts_a_restriction_is_what_the_rule_needs() {
+        let fee = Tenge(2500);
+        for (balance, accrued) in [(-1200, 0), (0, 0), (300, 100), (2400, 0), (-5, 3000)] {
+            let mut a = account(balance, 0, &[]);
+            a.accrued = Tenge(accrued);
+            let need = money_to_lift(&a, fee);
+            assert!(!restriction_lifts(&a, fee), "{balance} {accrued}");
+            let mut paid = a.clone();
+            paid.balance += need;
+            assert!(
+                restriction_lifts(&paid, fee),
+                "{need} lifts {balance} {accrued}"
+            );
+            paid.balance -= Tenge(1);
+            assert!(!restriction_lifts(&paid, fee), "{need} is the least");
+        }
+        let mut a = account(3000, 0, &[]);
+        a.accrued = Tenge::ZERO;
+        assert_eq!(money_to_lift(&a, fee), Tenge::ZERO);
     }
 
     proptest! {

@@ -13,6 +13,7 @@ pub mod refusal;
 pub mod rental;
 pub mod roles;
 pub mod rules;
+pub mod search;
 pub mod tariff;
 pub mod time;
 

@@ -329,6 +329,9 @@ impl Engine {
                     format!("station {}: {} docks is not plausible", s.id, s.docks),
                 );
             }
+            if let Some(why) = station_problem(s) {
+                return refuse(Refusal::Invalid, format!("station {}: {why}", s.id));
+            }
             fleet::upsert_station(c, s, ctx.now)?;
             ctx.emit(Event::StationChanged { station: s.id });
             Ok(())
@@ -378,14 +381,68 @@ impl Engine {
 
     pub fn add_staff(&mut self, name: &str, role: Role, password_hash: Option<&str>) -> Result<()> {
         self.write(|ctx, c| {
-            if name.trim().is_empty() || name.contains(char::is_whitespace) {
-                return refuse(
-                    Refusal::Invalid,
-                    format!("staff name {name:?}: one word, no spaces"),
-                );
+            if let Some(why) = staff_name_problem(name) {
+                return refuse(Refusal::Invalid, why);
             }
             people::insert_staff(c, name, role, password_hash, ctx.now)?;
             Ok(())
         })
     }
+}
+
+/// The longest staff name.
+pub const STAFF_NAME_MAX: usize = 64;
+/// The largest station code.
+pub const STATION_ID_MAX: i64 = 999_999_999;
+
+/// Why `name` cannot be a staff member's: 1 to 64 ASCII letters, digits, `.`, `_` or `-`
+/// (a login name typed at any keyboard: no spaces, no look-alike or invisible characters
+/// such as a zero-width space).
+pub fn staff_name_problem(name: &str) -> Option<String> {
+    let n = name.chars().count();
+    if n == 0 || n > STAFF_NAME_MAX {
+        let shown: String = name.chars().take(20).collect();
+        return Some(format!(
+            "staff name {shown:?}{}: 1 to {STAFF_NAME_MAX} characters, not {n}",
+            if n > 20 { "…" } else { "" }
+        ));
+    }
+    name.chars()
+        .find(|ch| !(ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-')))
+        .map(|ch| {
+            format!(
+                "staff name {name:?}: character {:?} (U+{:04X}) is not allowed; use the letters a-z and A-Z, digits, '.', '_' or '-'",
+                ch, ch as u32
+            )
+        })
+}
+
+/// Why a station cannot be stored as given, if it cannot.
+fn station_problem(s: &NewStation) -> Option<String> {
+    let text = |what: &str, v: &str, max: usize| -> Option<String> {
+        let n = v.chars().count();
+        if n > max {
+            Some(format!("{what}: at most {max} characters, not {n}"))
+        } else if v.chars().any(char::is_control) {
+            Some(format!("{what}: no control characters"))
+        } else {
+            None
+        }
+    };
+    if !(1..=STATION_ID_MAX).contains(&s.id.0) {
+        return Some(format!("the code must be from 1 to {STATION_ID_MAX}"));
+    }
+    if s.name.trim().is_empty() {
+        return Some("name: must not be empty".into());
+    }
+    if !(s.lat.is_finite() && (-90.0..=90.0).contains(&s.lat)) {
+        return Some(format!("lat: {} is not a latitude (-90 to 90)", s.lat));
+    }
+    if !(s.lon.is_finite() && (-180.0..=180.0).contains(&s.lon)) {
+        return Some(format!("lon: {} is not a longitude (-180 to 180)", s.lon));
+    }
+    text("name", &s.name, 200)
+        .or_else(|| text("name_kk", s.name_kk.as_deref().unwrap_or(""), 200))
+        .or_else(|| text("name_en", s.name_en.as_deref().unwrap_or(""), 200))
+        .or_else(|| text("address", &s.address, 500))
 }

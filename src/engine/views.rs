@@ -5,6 +5,7 @@ use super::rentals::{price_rental, rental_overdue_from};
 use super::{Engine, Result, refuse};
 use crate::domain::pricing::{self, Quote, TripTime};
 use crate::domain::rental::{DockOutcome, PIN_WINDOW};
+use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use crate::store::audit::{self, AuditFilter, AuditRecord, Message};
 use crate::store::fleet::{self, Bike, Dock, Rental, StationCounts};
@@ -41,6 +42,9 @@ pub struct RiderView {
     /// D29: until when unlocks and cable locks are refused, while they are.
     #[serde(default)]
     pub pin_locked_until: Option<DateTime<Utc>>,
+    /// R18, D12: for a rider restricted by a posting, the money that would lift it now.
+    #[serde(default)]
+    pub lifts_with: Option<Tenge>,
 }
 
 impl RiderView {
@@ -111,7 +115,14 @@ impl Engine {
                 }
                 None => None,
             };
+            let lifts_with = (rider.restricted
+                && rider.restriction != Some(RestrictionSource::Hand))
+            .then(|| {
+                let fee = all.first().map(|p| p.price).unwrap_or(Tenge::ZERO);
+                crate::domain::ledger::money_to_lift(&account, fee)
+            });
             Ok(RiderView {
+                lifts_with,
                 pin_locked_until: rider.pin_tries.locked_until(ctx.now),
                 available: account.available(),
                 debt: account.debt(),

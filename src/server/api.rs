@@ -22,7 +22,7 @@ pub struct LoginResponse {
     /// Opaque bearer token (`Authorization: Bearer …`), valid until `expires_at`.
     pub token: String,
     pub staff: String,
-    #[schema(value_type = String, example = "agent")]
+    #[schema(value_type = crate::server::schema::Role)]
     pub role: Role,
     pub expires_at: DateTime<Utc>,
 }
@@ -31,16 +31,17 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Me {
     pub staff: String,
-    #[schema(value_type = String, example = "agent")]
+    #[schema(value_type = crate::server::schema::Role)]
     pub role: Role,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PayRequest {
-    #[schema(value_type = i64, example = 5000)]
+    /// Whole tenge, 1 to 10,000,000 (D30).
+    #[schema(value_type = i64, minimum = 1, maximum = 10_000_000, example = 5000)]
     pub amount: Tenge,
-    #[schema(value_type = String, example = "cash")]
+    #[schema(value_type = crate::server::schema::PayMethod)]
     pub method: PayMethod,
 }
 
@@ -54,14 +55,16 @@ pub struct BuyRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountRequest {
-    #[schema(value_type = i64)]
+    /// Whole tenge, 1 to 10,000,000 (D30).
+    #[schema(value_type = i64, minimum = 1, maximum = 10_000_000)]
     pub amount: Tenge,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountReasonRequest {
-    #[schema(value_type = i64)]
+    /// Whole tenge, 1 to 10,000,000 (D30).
+    #[schema(value_type = i64, minimum = 1, maximum = 10_000_000)]
     pub amount: Tenge,
     pub reason: String,
 }
@@ -97,7 +100,8 @@ pub struct EndRentalRequest {
 pub struct FineRequest {
     /// `late`, `damage`, `accident`, `no-explanation`, `parts`, `access-sharing`.
     pub kind: String,
-    #[schema(value_type = Option<i64>)]
+    /// Whole tenge, 1 to 10,000,000 (D30); the tariff's amount for the kind when absent.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 10_000_000)]
     #[serde(default)]
     pub amount: Option<Tenge>,
     #[schema(value_type = Option<i64>)]
@@ -118,7 +122,8 @@ pub struct ReasonRequest {
 pub struct CorrectRequest {
     #[schema(value_type = i64)]
     pub entry: EntryId,
-    #[schema(value_type = i64)]
+    /// Whole tenge, its sign the direction, at most 10,000,000 in size (D30), not 0.
+    #[schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000)]
     pub amount: Tenge,
     pub reason: String,
 }
@@ -150,7 +155,7 @@ pub struct DockNumberRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBikeRequest {
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1, maximum = 999_999_999)]
     pub id: BikeId,
     #[schema(value_type = Option<i64>)]
     #[serde(default)]
@@ -160,11 +165,15 @@ pub struct NewBikeRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffRequest {
+    /// 1 to 64 letters a-z, A-Z, digits, `.`, `_` or `-`.
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub name: String,
-    #[schema(value_type = String, example = "agent")]
+    #[schema(value_type = crate::server::schema::Role)]
     pub role: Role,
-    /// Sets the password (Argon2id); without one the account cannot log in yet.
+    /// Sets the password (Argon2id, 8 to 1,024 characters); without one the account
+    /// cannot log in yet.
     #[serde(default)]
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
 }
 
@@ -178,9 +187,11 @@ pub struct ClockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeasonRequest {
-    #[schema(value_type = String, example = "2025-04-15")]
+    /// In the years 2000 to 2100.
+    #[schema(value_type = String, format = Date, example = "2025-04-15")]
     pub from: chrono::NaiveDate,
-    #[schema(value_type = String, example = "2025-11-15")]
+    /// In the years 2000 to 2100, not before `from`.
+    #[schema(value_type = String, format = Date, example = "2025-11-15")]
     pub to: chrono::NaiveDate,
 }
 

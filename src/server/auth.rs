@@ -7,10 +7,12 @@ use super::api::{Empty, LoginRequest, LoginResponse, Me};
 use super::client_addr::client_address;
 use super::extract::Call;
 use super::problem::{ApiError, Problem};
+use super::ratelimit::{Busy, Lockout};
 use super::secret;
 use super::state::AppState;
 use crate::domain::StationId;
 use crate::domain::roles::{Role, StaffAction, allows};
+use crate::engine::Event;
 use crate::store::{auth, people};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -62,6 +64,11 @@ impl AuthStaff {
             .await
     }
 
+    /// This session's own key (the SHA-256 of its token): what per-session limits count.
+    pub fn session_key(&self) -> &str {
+        &self.token_hash
+    }
+
     /// The scope of this caller's idempotency keys.
     pub fn principal(&self) -> String {
         format!("staff:{}", self.name)
@@ -96,6 +103,24 @@ impl FromRequestParts<AppState> for AuthStaff {
                 "the session is unknown, expired or revoked: log in again",
             )),
         }
+    }
+}
+
+/// A login where one is optional (`GET /info`): no `Authorization` is no login, a bad
+/// token is still refused 401.
+impl axum::extract::OptionalFromRequestParts<AppState> for AuthStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        st: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(None);
+        }
+        <AuthStaff as FromRequestParts<AppState>>::from_request_parts(parts, st)
+            .await
+            .map(Some)
     }
 }
 
@@ -140,12 +165,18 @@ impl FromRequestParts<AppState> for AuthStation {
     }
 }
 
-/// Log in: a token for a shift. Failures are rate-limited per username and per address.
+/// Log in: a token for a shift. Logins are counted before the password is checked and
+/// limited per (username, address), per username and per address; password checks run a
+/// few at a time (503 when none is free in time).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", security(()),
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse),
+        (status = 400, description = "not a log-in: what and where", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "too many failures: wait", body = Problem, content_type = "application/problem+json")))]
+        (status = 429, description = "too many failures: wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "seconds"))),
+        (status = 503, description = "too many logins at once: try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "seconds")))))]
 pub async fn login(
     State(st): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -155,37 +186,53 @@ pub async fn login(
     let body = call.parse()?;
     let LoginRequest { username, password } = body;
     let address = client_address(st.proxy, addr, &headers);
-    if let Err(wait) = st.limiter.check(&username, &address) {
-        return Err(ApiError {
-            retry_after: Some(wait),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
-                format!("too many failed logins: try again in {wait} s"),
-            )
-        });
-    }
+    let attempt = st.limiter.begin(&username, &address).map_err(|wait| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            format!("too many failed logins: try again in {wait} s"),
+        )
+        .retry_after(wait)
+    })?;
     let name = username.clone();
-    let staff = st.db.run(move |c| people::staff(c, &name)).await?;
+    let staff = match st.db.run(move |c| people::staff(c, &name)).await {
+        Ok(s) => s,
+        Err(e) => {
+            st.limiter.cancel(attempt);
+            return Err(e);
+        }
+    };
     let hash = staff
         .as_ref()
         .filter(|s| !s.disabled)
         .and_then(|s| s.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || match hash {
-        Some(h) => secret::verify_password(&password, &h),
-        None => {
-            // As slow as a real check, so a wrong name cannot be told from a wrong password.
-            let _ = secret::verify_password(&password, secret::dummy_hash());
-            false
+    let checked = st
+        .passwords
+        .run(move || match hash {
+            Some(h) => secret::verify_password(&password, &h),
+            None => {
+                // As slow as a real check, so a wrong name cannot be told from a wrong password.
+                let _ = secret::verify_password(&password, secret::dummy_hash());
+                false
+            }
+        })
+        .await;
+    let ok = match checked {
+        Ok(ok) => ok,
+        Err(Busy) => {
+            st.limiter.cancel(attempt);
+            return Err(busy());
         }
-    })
-    .await
-    .unwrap_or(false);
+    };
+    let known = staff.is_some();
     let Some(staff) = staff.filter(|_| ok) else {
-        st.limiter.failed(&username, &address);
+        let locked = st.limiter.failed(attempt, known);
+        for lockout in locked {
+            raise_alert(&st, &lockout);
+        }
         return Err(ApiError::unauthorized("wrong username or password"));
     };
-    st.limiter.succeeded(&username);
+    st.limiter.succeeded(attempt);
     let token = secret::new_token();
     let now = Utc::now();
     let expires_at = now + st.session;
@@ -199,6 +246,41 @@ pub async fn login(
         role: staff.role,
         expires_at,
     }))
+}
+
+/// A password check could not start in time.
+pub fn busy() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "too many password checks at once: try again in a moment",
+    )
+    .retry_after(1)
+}
+
+/// The kind of the alert a locked-out staff account raises.
+pub const LOCKOUT_ALERT: &str = "login-locked";
+
+/// Tell every desk (the event stream) that a staff account is locked out, in the event
+/// log too. In the background: the failed login is answered at once.
+fn raise_alert(st: &AppState, lockout: &Lockout) {
+    let text = lockout.text();
+    let backend = st.backend.clone();
+    tokio::spawn(async move {
+        let _ = backend
+            .call(move |e| {
+                e.write_with(move |ctx, _| {
+                    ctx.emit(Event::Alert {
+                        kind: LOCKOUT_ALERT.into(),
+                        text,
+                        rider: None,
+                        station: None,
+                    });
+                    Ok(())
+                })
+            })
+            .await;
+    });
 }
 
 /// Log out: the token stops working at once.

@@ -27,12 +27,45 @@ pub struct Call<T> {
 
 impl<T: DeserializeOwned> Call<T> {
     pub fn parse(&self) -> Result<T, ApiError> {
-        let text: &[u8] = if self.bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &self.bytes
+        let first = self.bytes.iter().position(|b| !b.is_ascii_whitespace());
+        let text: &[u8] = match first {
+            None => b"{}",
+            Some(i) if self.bytes[i] == b'{' => &self.bytes,
+            // serde takes a struct from an array too (`[100, "cash"]` as a payment): the
+            // fields by position, unnamed. Every body is an object with named fields.
+            Some(i) => {
+                let (line, column) = position(&self.bytes, i);
+                return Err(ApiError::invalid(format!(
+                    "request body: a JSON object {{…}} is expected, not {} at line {line} column {column}",
+                    what_starts(self.bytes[i])
+                )));
+            }
         };
         serde_json::from_slice(text).map_err(|e| ApiError::invalid(format!("request body: {e}")))
+    }
+}
+
+/// Line and column (from 1) of byte `at`.
+fn position(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, column)
+}
+
+fn what_starts(b: u8) -> &'static str {
+    match b {
+        b'[' => "an array",
+        b'"' => "a string",
+        b'0'..=b'9' | b'-' => "a number",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        _ => "this",
     }
 }
 

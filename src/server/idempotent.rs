@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const REPLAYED: &str = "idempotent-replayed";
 
-/// A `200 application/json` answer.
+/// An `application/json` answer with `status`.
 pub fn json_response(status: u16, body: String) -> Response {
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -65,6 +65,19 @@ impl<T> Clone for Audit<T> {
 }
 
 impl<T> Audit<T> {
+    fn of(
+        who: &AuthStaff,
+        action: &'static str,
+        target: impl Fn(&T) -> String + Send + Sync + 'static,
+    ) -> Audit<T> {
+        Audit {
+            staff: who.name.clone(),
+            role: who.role.as_str(),
+            action,
+            target: Arc::new(target),
+        }
+    }
+
     fn record(&self, c: &Connection, ctx: &Ctx<'_>, answer: &T) -> crate::store::Result<()> {
         audit::record(
             c,
@@ -81,6 +94,18 @@ impl<T> Audit<T> {
     }
 }
 
+/// What an idempotency record keeps of an answer: its status and body.
+type Remember<T> = Arc<dyn Fn(&T) -> Result<(u16, String), EngineError> + Send + Sync>;
+
+/// The answer itself, to be replayed as it was.
+fn the_answer<T: Serialize>() -> Remember<T> {
+    Arc::new(|v: &T| {
+        serde_json::to_string(v)
+            .map(|body| (200, body))
+            .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))
+    })
+}
+
 /// Run `op` for `principal`, at most once per idempotency key.
 pub async fn mutate<T, F>(
     st: &AppState,
@@ -92,7 +117,7 @@ where
     T: Serialize + Send + 'static,
     F: Future<Output = BResult<T>>,
 {
-    once(st, principal, idem, None, op).await
+    once(st, principal, idem, None, the_answer(), op).await
 }
 
 /// [`mutate`] for a set-up action by `who`, audited as `action` on `target(answer)` in the
@@ -109,13 +134,35 @@ where
     T: Serialize + Send + 'static,
     F: Future<Output = BResult<T>>,
 {
-    let audit = Audit {
-        staff: who.name.clone(),
-        role: who.role.as_str(),
-        action,
-        target: Arc::new(target),
-    };
-    once(st, who.principal(), idem, Some(audit), op).await
+    let audit = Audit::of(who, action, target);
+    once(st, who.principal(), idem, Some(audit), the_answer(), op).await
+}
+
+/// [`mutate_audited`] for an action whose answer is a secret shown once (a station key):
+/// the record keeps no secret, only `refusal(answer)`, a problem a replay is answered
+/// with (saying what was issued and that it must be done again), so no backup of the
+/// database carries a working secret.
+pub async fn mutate_audited_secret<T, F>(
+    st: &AppState,
+    who: &AuthStaff,
+    idem: Option<Idem>,
+    action: &'static str,
+    target: impl Fn(&T) -> String + Send + Sync + 'static,
+    refusal: impl Fn(&T) -> ApiError + Send + Sync + 'static,
+    op: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = BResult<T>>,
+{
+    let audit = Audit::of(who, action, target);
+    let remember: Remember<T> = Arc::new(move |v: &T| {
+        let e = refusal(v);
+        serde_json::to_string(&e.problem())
+            .map(|body| (e.status.as_u16(), body))
+            .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))
+    });
+    once(st, who.principal(), idem, Some(audit), remember, op).await
 }
 
 async fn once<T, F>(
@@ -123,6 +170,7 @@ async fn once<T, F>(
     principal: String,
     idem: Option<Idem>,
     audit: Option<Audit<T>>,
+    remember: Remember<T>,
     op: F,
 ) -> Result<Response, ApiError>
 where
@@ -147,18 +195,19 @@ where
     let written = Arc::new(AtomicBool::new(false));
     let flag = written.clone();
     let now = Utc::now();
-    let (hook_record, hook_audit) = (record.clone(), audit.clone());
+    let (hook_record, hook_audit, hook_remember) =
+        (record.clone(), audit.clone(), remember.clone());
     let hook: CommitHook = Box::new(move |ctx, c, out| {
         let Some(v) = out.downcast_ref::<T>() else {
             return Ok(false);
         };
         if let Some(record) = &hook_record {
-            let body = serde_json::to_string(v)
-                .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))?;
+            let (status, body) = hook_remember(v)?;
             idempotency::purge(c, now)?;
             idempotency::put(
                 c,
                 &idempotency::Record {
+                    status,
                     body,
                     ..record.clone()
                 },
@@ -178,12 +227,12 @@ where
                 // An operation whose transaction returns another type than its answer, or
                 // that writes nothing (the season, a clock with nothing due): remember and
                 // audit it right after (the effect is already committed).
-                let stored = body.clone();
                 st.backend
                     .call(move |e| {
                         e.write_with(move |ctx, c| {
                             if let Some(r) = record {
-                                let r = idempotency::Record { body: stored, ..r };
+                                let (status, body) = remember(&v)?;
+                                let r = idempotency::Record { status, body, ..r };
                                 idempotency::put(c, &r, now)?;
                             }
                             if let Some(a) = &audit {
@@ -230,6 +279,13 @@ fn replay(r: idempotency::Record, idem: &Idem) -> Result<Response, ApiError> {
         ));
     }
     let mut resp = json_response(r.status, r.body);
+    if r.status >= 400 {
+        // A remembered refusal (a secret that is not kept): a problem document.
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(super::problem::PROBLEM_JSON),
+        );
+    }
     resp.headers_mut()
         .insert(REPLAYED, HeaderValue::from_static("true"));
     Ok(resp)

@@ -10,13 +10,17 @@ pub mod auth;
 pub mod client_addr;
 pub mod extract;
 pub mod idempotent;
+pub mod limits;
+mod listen;
 pub mod mask;
 pub mod problem;
 pub mod ratelimit;
 mod routes;
+pub mod schema;
 pub mod secret;
 pub mod sidedb;
 pub mod state;
+pub mod validate;
 
 use crate::backend::LocalBackend;
 use crate::clock::Clock;
@@ -25,9 +29,10 @@ use axum::Json;
 use axum::http::{Method, StatusCode};
 use axum::middleware::map_response;
 use axum::routing::get;
+pub use limits::Limits;
 use problem::{Problem, problem_everywhere};
 pub use routes::gbfs::GbfsOptions;
-use routes::{depot, desk, events, gbfs, lookups, setup, station};
+use routes::{depot, desk, events, gbfs, lookups, replication, setup, station};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,6 +103,24 @@ pub enum Problems {
     Unavailable(Problem),
 }
 
+/// What the server's own limits answer on any route (documented once, used everywhere).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Limited {
+    #[response(
+        status = 408,
+        description = "the request took longer than 30 s (a change may have been made: retry with the same Idempotency-Key)",
+        content_type = "application/problem+json"
+    )]
+    Timeout(Problem),
+    #[response(
+        status = 413,
+        description = "the request body is larger than 64 KiB",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+}
+
 /// The optional `Idempotency-Key` header of a mutating route.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -148,7 +171,7 @@ struct ApiDoc;
 
 /// Liveness: answers while the server runs.
 #[utoipa::path(get, path = "/health", tag = "lookups", security(()),
-    responses((status = 200, body = String, example = "ok")))]
+    responses((status = 200, body = String, content_type = "text/plain", example = "ok")))]
 async fn health() -> &'static str {
     "ok"
 }
@@ -162,6 +185,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(lookups::info))
+        .routes(routes!(replication::replication))
         .routes(routes!(lookups::now, setup::advance_clock))
         .routes(routes!(lookups::staff_role))
         .routes(routes!(lookups::stations, setup::add_station))
@@ -204,6 +228,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(setup::add_bike))
         .routes(routes!(setup::add_staff))
         .routes(routes!(setup::disable_staff))
+        .routes(routes!(setup::enable_staff))
         .routes(routes!(setup::station_key))
         .routes(routes!(setup::set_season))
         .routes(routes!(station::unlock))
@@ -285,6 +310,9 @@ pub struct ServerOptions {
     /// Behind a trusted reverse proxy (`--trust-proxy`: logins are keyed on the last
     /// `X-Forwarded-For` address), or not (`Proxy::None`: the peer's address).
     pub proxy: client_addr::Proxy,
+    /// Logins, password checks, searches and connections ([`Limits::default`] documents
+    /// what `velodesk serve` runs with).
+    pub limits: Limits,
 }
 
 /// A server that runs until [`RunningServer::stop`].
@@ -331,7 +359,9 @@ pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer,
         clock: opts.clock.clone(),
         gbfs: opts.gbfs,
         db,
-        limiter: Default::default(),
+        limiter: ratelimit::LoginLimiter::new(&opts.limits),
+        passwords: ratelimit::PasswordGate::new(&opts.limits),
+        searches: ratelimit::SearchLimiter::new(&opts.limits),
         proxy: opts.proxy,
         session: opts.session,
         stopping: stopping.clone(),
@@ -349,17 +379,13 @@ pub async fn start(engine: Engine, opts: ServerOptions) -> Result<RunningServer,
             addr: opts.listen,
             source,
         })?;
-    let mut signal = stopping;
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = signal.wait_for(|s| *s).await;
-        })
-        .await
-    });
+    let task = tokio::spawn(listen::serve(
+        listener,
+        router,
+        opts.limits,
+        opts.proxy,
+        stopping,
+    ));
     Ok(RunningServer {
         addr,
         backend,

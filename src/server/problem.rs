@@ -45,6 +45,13 @@ impl ApiError {
             retry_after: None,
         }
     }
+    /// With a `Retry-After` of `seconds`.
+    pub fn retry_after(self, seconds: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..self
+        }
+    }
     pub fn invalid(detail: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid", detail)
     }

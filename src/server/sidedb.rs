@@ -26,6 +26,14 @@ impl SideDb {
         })
     }
 
+    /// The database file this connection is to.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        let c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        c.path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     /// Run `f` on the connection, off the async threads.
     pub async fn run<T: Send + 'static>(
         &self,

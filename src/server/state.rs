@@ -1,7 +1,7 @@
 //! What every handler shares: the engine (a `LocalBackend`) and its clock, the server's
-//! own database connection, the GBFS options, the login limiter, and the shutdown signal long-lived streams listen to.
+//! own database connection, the GBFS options, the login, password and search limits, and the shutdown signal long-lived streams listen to.
 
-use super::ratelimit::LoginLimiter;
+use super::ratelimit::{LoginLimiter, PasswordGate, SearchLimiter};
 use super::routes::gbfs::GbfsOptions;
 use super::sidedb::SideDb;
 use crate::backend::LocalBackend;
@@ -18,6 +18,10 @@ pub struct Shared {
     pub gbfs: GbfsOptions,
     pub db: SideDb,
     pub limiter: LoginLimiter,
+    /// Password checks a few at a time.
+    pub passwords: PasswordGate,
+    /// Searches per session.
+    pub searches: SearchLimiter,
     /// Whose address a login is from (the peer, or a trusted proxy's `X-Forwarded-For`).
     pub proxy: super::client_addr::Proxy,
     /// How long a session lasts: a shift.

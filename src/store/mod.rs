@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod passes;
 pub mod people;
 pub mod planning;
+pub mod replication;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -55,7 +56,11 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/002_server.sql")),
         M::up(include_str!("migrations/003_rental_indexes.sql")),
         M::up(include_str!("migrations/004_contract_letter.sql")),
-        M::up(include_str!("migrations/005_station_states.sql")),
+        M::up_with_hook(
+            include_str!("migrations/005_search_keys.sql"),
+            people::refold_names,
+        ),
+        M::up(include_str!("migrations/006_station_states.sql")),
     ])
 }
 
@@ -192,6 +197,14 @@ impl Store {
     pub fn set_bulk_mode(&mut self, bulk: bool) -> Result<()> {
         self.conn
             .pragma_update(None, "synchronous", if bulk { "OFF" } else { "FULL" })?;
+        Ok(())
+    }
+
+    /// SQLite's automatic checkpoint after a commit once the WAL holds `pages` pages (its
+    /// default 1000); 0 turns it off, to leave checkpoints to Litestream while it
+    /// replicates (see `store::replication`).
+    pub fn set_wal_autocheckpoint(&mut self, pages: u32) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
         Ok(())
     }
 

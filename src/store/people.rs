@@ -4,6 +4,7 @@ use super::{Result, from_ts, ts};
 use crate::domain::rental::PinTries;
 use crate::domain::roles::Role;
 use crate::domain::rules::RestrictionSource;
+use crate::domain::search::{card_key, fold_name};
 use crate::domain::{Born, RiderId, Tenge};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -136,8 +137,8 @@ pub fn insert_rider(c: &Connection, r: &NewRider, now: DateTime<Utc>) -> Result<
         pin_hash(RiderId(id), &r.pin),
         r.card,
         ts(now),
-        r.surname.to_lowercase(),
-        r.name.to_lowercase(),
+        fold_name(&r.surname),
+        fold_name(&r.name),
     ])?;
     Ok(RiderId(id))
 }
@@ -388,12 +389,16 @@ pub fn search_matching(
             }
         }
     }
-    push(
-        &mut hits,
-        &format!("SELECT {COLS} FROM riders r WHERE r.card = ?1 LIMIT ?2"),
-        &q,
-        "card",
-    )?;
+    // A card in any case, with spaces, as read off the card.
+    for card in [q.to_string(), card_key(q)] {
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.card = ?1 LIMIT ?2"),
+            &card,
+            "card",
+        )?;
+    }
+    let one_word = !q.contains(char::is_whitespace);
     if q.contains('@') {
         push(
             &mut hits,
@@ -402,19 +407,63 @@ pub fn search_matching(
             "e-mail",
         )?;
     }
+    // The start of an e-mail (`aigerim.s`), for a desk that may see personal data: tried one
+    // more letter at a time it would spell out a masked address.
+    if phones == PhoneMatch::Prefix
+        && one_word
+        && q.chars().count() >= 3
+        && q.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'))
+    {
+        let lower = q.to_lowercase();
+        let upper = format!("{lower}\u{10FFFF}");
+        push_range(
+            &mut hits,
+            &format!(
+                "SELECT {COLS} FROM riders r WHERE r.email >= ?1 COLLATE NOCASE
+                   AND r.email < ?3 COLLATE NOCASE LIMIT ?2"
+            ),
+            &lower,
+            Some(&upper),
+            "e-mail",
+        )?;
+    }
+    // A phone's middle digits (`702 196`), for a desk that may see personal data, when
+    // nothing else matched: a scan, so only with enough digits to be specific.
+    if phones == PhoneMatch::Prefix
+        && digits.len() >= 6
+        && digits.len() * 2 >= q.len()
+        && hits.is_empty()
+    {
+        push(
+            &mut hits,
+            &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
+            &format!("*{digits}*"),
+            "phone",
+        )?;
+    }
     if q.chars().any(|ch| ch.is_alphabetic()) && !q.contains('@') {
+        // Names are matched on their folded spelling (`Сарсенбаев`, `Sarsenbayev` and
+        // `Сәрсенбаев` alike).
         let mut words = q.split_whitespace();
-        let first = words.next().unwrap_or_default().to_lowercase();
+        let first = fold_name(words.next().unwrap_or_default());
         let upper = format!("{first}\u{10FFFF}");
+        let mut named = Vec::new();
         for (column, what) in [("surname_key", "surname"), ("name_key", "name")] {
             let sql = format!(
                 "SELECT {COLS} FROM riders r WHERE r.{column} >= ?1 AND r.{column} < ?3 LIMIT ?2"
             );
-            push_range(&mut hits, &sql, &first, Some(&upper), what)?;
+            push_range(&mut named, &sql, &first, Some(&upper), what)?;
         }
+        // A second word narrows the names found (not what matched a card or an e-mail).
         if let Some(second) = words.next() {
-            let second = second.to_lowercase();
-            hits.retain(|h| h.name.to_lowercase().contains(&second));
+            let second = fold_name(second);
+            named.retain(|h| fold_name(&h.name).contains(&second));
+        }
+        for h in named {
+            if !hits.iter().any(|x| x.id == h.id) {
+                hits.push(h);
+            }
         }
     }
     hits.truncate(limit as usize);
@@ -440,7 +489,7 @@ pub fn insert_staff(
     c.execute(
         "INSERT INTO staff (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET role = excluded.role,
-             password_hash = COALESCE(excluded.password_hash, staff.password_hash), disabled = 0",
+             password_hash = COALESCE(excluded.password_hash, staff.password_hash)",
         params![name, role.as_str(), password_hash, ts(now)],
     )?;
     Ok(())
@@ -473,6 +522,12 @@ pub fn all_staff(c: &Connection) -> Result<Vec<Staff>> {
 
 pub fn disable_staff(c: &Connection, name: &str) -> Result<bool> {
     Ok(c.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])? > 0)
+}
+
+/// Let a disabled staff member log in again (with the password they have). Adding an
+/// account that exists never does: a disabled account stays disabled until enabled.
+pub fn enable_staff(c: &Connection, name: &str) -> Result<bool> {
+    Ok(c.execute("UPDATE staff SET disabled = 0 WHERE name = ?1", [name])? > 0)
 }
 
 /// Riders restricted and in debt (an alert).
@@ -515,4 +570,19 @@ pub fn pin_locked(c: &Connection, now: DateTime<Utc>) -> Result<Vec<(RiderId, Da
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Migration 5: every rider's name keys folded as [`fold_name`] folds (they were only
+/// lower-cased before).
+pub fn refold_names(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let names: Vec<(i64, String, String)> = {
+        let mut st = tx.prepare("SELECT id, surname, name FROM riders")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut st = tx.prepare("UPDATE riders SET surname_key = ?2, name_key = ?3 WHERE id = ?1")?;
+    for (id, surname, name) in names {
+        st.execute(params![id, fold_name(&surname), fold_name(&name)])?;
+    }
+    Ok(())
 }

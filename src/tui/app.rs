@@ -90,6 +90,7 @@ pub enum Reply {
     Now(BResult<DateTime<Utc>>),
     Role(BResult<Role>),
     Desk(BResult<DeskInfo>),
+    Replication(BResult<Option<crate::store::replication::Replication>>),
     Stations(BResult<Vec<StationCounts>>),
     Station(StationId, BResult<StationView>),
     Search(u64, BResult<Vec<RiderHit>>),
@@ -189,6 +190,65 @@ pub struct MapState {
     pub pan: (f64, f64),
 }
 
+/// The selected item of a live list, by its identity: when the list re-sorts, grows or
+/// loses rows under the cursor, the cursor stays on the same item; when that item is gone
+/// it stays on the same row (so what `Enter` opens is what the cursor shows).
+#[derive(Debug, Clone, Default)]
+pub struct Picked<K> {
+    key: Option<K>,
+    row: usize,
+}
+
+impl<K: PartialEq + Clone> Picked<K> {
+    /// The row of the selected item in `keys` (the list as shown).
+    pub fn index(&self, keys: &[K]) -> usize {
+        match self
+            .key
+            .as_ref()
+            .and_then(|k| keys.iter().position(|x| x == k))
+        {
+            Some(i) => i,
+            None => self.row.min(keys.len().saturating_sub(1)),
+        }
+    }
+
+    /// The selected item's key, if it is still in the list.
+    pub fn key_in<'a>(&self, keys: &'a [K]) -> Option<&'a K> {
+        keys.get(self.index(keys))
+    }
+
+    /// Move `d` rows (clamped) from where the cursor is in `keys`.
+    pub fn step(&mut self, keys: &[K], d: isize) {
+        let n = keys.len();
+        let i = if n == 0 {
+            0
+        } else {
+            (self.index(keys) as isize + d).clamp(0, n as isize - 1) as usize
+        };
+        self.pick(keys, i);
+    }
+
+    /// Select row `i` of `keys`.
+    pub fn pick(&mut self, keys: &[K], i: usize) {
+        self.row = i;
+        self.key = keys.get(i).cloned();
+    }
+
+    /// Before the list is replaced: hold on to the item under the cursor in `shown` (the
+    /// list as it was on the screen), so the new list's cursor follows it.
+    pub fn hold(&mut self, shown: &[K]) {
+        let i = self.index(shown);
+        self.pick(shown, i);
+    }
+}
+
+/// An alert's identity in the list: its kind and what it is about.
+pub type AlertKey = (String, Option<RiderId>, Option<StationId>);
+
+pub fn alert_key(a: &Alert) -> AlertKey {
+    (a.kind.clone(), a.rider, a.station)
+}
+
 #[derive(Default)]
 pub struct RidersState {
     pub input: Input,
@@ -196,7 +256,13 @@ pub struct RidersState {
     pub seq: u64,
     pub shown: u64,
     pub hits: Vec<RiderHit>,
-    pub selected: usize,
+    pub selected: Picked<RiderId>,
+}
+
+impl RidersState {
+    pub fn keys(&self) -> Vec<RiderId> {
+        self.hits.iter().map(|h| h.id).collect()
+    }
 }
 
 pub struct RiderPage {
@@ -226,6 +292,8 @@ pub struct App {
     pub info: BackendInfo,
     pub role: Option<Role>,
     pub desk: Option<DeskInfo>,
+    /// Whether the server's database is replicated (asked by admins only).
+    pub replication: Option<crate::store::replication::Replication>,
     pub tariff: Option<Tariff>,
     pub now: Option<DateTime<Utc>>,
     pub last_update: Option<Instant>,
@@ -240,13 +308,13 @@ pub struct App {
     pub rider: Option<RiderPage>,
     pub station: Option<StationPage>,
     pub alerts: Vec<Alert>,
-    pub alerts_sel: usize,
+    pub alerts_sel: Picked<AlertKey>,
     pub audit: Vec<AuditRecord>,
     pub audit_filter: Input,
     pub audit_filtering: bool,
-    pub audit_sel: usize,
+    pub audit_sel: Picked<i64>,
     pub audit_denied: bool,
-    pub rebalance_sel: usize,
+    pub rebalance_sel: Picked<StationId>,
     pub van: Vec<Bike>,
     pub dialog: Option<Form>,
     pub palette: Option<Input>,
@@ -260,6 +328,12 @@ pub struct App {
     pub(super) last_refresh: Option<Instant>,
     /// The list area's top row and height at the last render (mouse, paging).
     pub list_area: Cell<(u16, u16)>,
+    /// A text field was just focused with text in it: the first character typed replaces
+    /// that text (as a selected text does), any other key keeps it.
+    pub(super) text_fresh: bool,
+    /// Whether the last frame was too small to show anything but "enlarge the window":
+    /// keys other than quit and help then do nothing (what they would do is not seen).
+    pub too_small: Cell<bool>,
     /// Frozen wall clock for snapshot tests; `None` reads `Instant::now()`.
     pub frozen: Option<Instant>,
 }
@@ -273,6 +347,7 @@ impl App {
             info,
             role: None,
             desk: None,
+            replication: None,
             tariff: None,
             now: None,
             last_update: None,
@@ -292,13 +367,13 @@ impl App {
             rider: None,
             station: None,
             alerts: Vec::new(),
-            alerts_sel: 0,
+            alerts_sel: Picked::default(),
             audit: Vec::new(),
             audit_filter: Input::default(),
             audit_filtering: false,
-            audit_sel: 0,
+            audit_sel: Picked::default(),
             audit_denied: false,
-            rebalance_sel: 0,
+            rebalance_sel: Picked::default(),
             van: Vec::new(),
             dialog: None,
             palette: None,
@@ -310,6 +385,8 @@ impl App {
             alerts_dirty: false,
             last_refresh: None,
             list_area: Cell::new((0, 0)),
+            too_small: Cell::new(false),
+            text_fresh: false,
             frozen: None,
             opts,
         };
@@ -364,6 +441,14 @@ impl App {
         }
         if self.view == View::Rebalance {
             self.request_van();
+        }
+    }
+
+    /// An admin's console asks whether the database is replicated (the header says so).
+    pub(super) fn request_replication(&mut self) {
+        if self.role == Some(Role::Admin) {
+            let b = self.backend.clone();
+            self.spawn(async move { Reply::Replication(b.replication().await) });
         }
     }
 
@@ -429,6 +514,11 @@ impl App {
     /// The scopes whose keys apply now, most specific first.
     pub fn scopes(&self) -> Vec<Scope> {
         let mut s = Vec::with_capacity(3);
+        if self.text_focused() {
+            // Printable keys are text here (the field takes them first); the keys it lets
+            // through — moving, Enter, Tab — act as anywhere.
+            return vec![Scope::Text, Scope::List, Scope::Global];
+        }
         match self.page() {
             Some(Page::Rider(_)) => s.push(Scope::Rider),
             Some(Page::Station(_)) => {
@@ -446,6 +536,18 @@ impl App {
         }
         s.push(Scope::Global);
         s
+    }
+
+    /// Whether a text field has the keys (the station filter, the rider search, the audit
+    /// filter, in their view with no page open).
+    pub fn text_focused(&self) -> bool {
+        self.page().is_none()
+            && match self.view {
+                View::Stations => self.stations.filtering,
+                View::Riders => self.riders.typing,
+                View::Audit => self.audit_filtering,
+                _ => false,
+            }
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, sev: Severity) {
@@ -484,6 +586,22 @@ impl App {
 
     pub fn station_by_id(&self, id: StationId) -> Option<&StationCounts> {
         self.stations.rows.iter().find(|s| s.id == id)
+    }
+
+    /// The alerts as listed, by identity.
+    pub fn alert_keys(&self) -> Vec<AlertKey> {
+        self.alerts.iter().map(alert_key).collect()
+    }
+
+    pub fn audit_keys(&self) -> Vec<i64> {
+        self.audit.iter().map(|a| a.id).collect()
+    }
+
+    pub fn rebalance_keys(&self) -> Vec<StationId> {
+        super::views::rebalance::ranked(self)
+            .iter()
+            .map(|s| s.id)
+            .collect()
     }
 }
 

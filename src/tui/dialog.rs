@@ -244,13 +244,16 @@ impl Form {
             if required && v.is_empty() {
                 return Some(fill(T::NeedText.get(lang), &[&label]));
             }
-            let numeric = matches!(f.key(), "amount" | "bike" | "station" | "dock" | "pin");
-            if numeric && !v.is_empty() && v.parse::<i64>().is_err() {
+            let numeric = matches!(f.key(), "amount" | "bike" | "station" | "dock");
+            if numeric && !v.is_empty() && typed_number(v).is_none() {
                 return Some(fill(T::NeedNumber.get(lang), &[&label]));
+            }
+            if f.key() == "pin" && (v.len() != 4 || !v.chars().all(|c| c.is_ascii_digit())) {
+                return Some(fill(T::NeedPin.get(lang), &[&label]));
             }
             // D30: every amount a desk form takes is from 1 ₸ to the bound.
             if f.key() == "amount"
-                && let Ok(n) = v.parse::<i64>()
+                && let Some(n) = typed_number(v)
                 && Tenge(n).bounded("").is_err()
             {
                 let max = MAX_AMOUNT.to_string();
@@ -265,7 +268,7 @@ impl Form {
     }
 
     pub(super) fn num(&self, key: &str) -> Option<i64> {
-        self.value(key).parse().ok()
+        typed_number(self.value(key))
     }
 
     pub fn key(&mut self, k: KeyEvent, lang: Lang) -> Outcome {
@@ -452,4 +455,16 @@ impl Form {
     pub fn valid_until(&self) -> &str {
         self.valid_until.as_deref().unwrap_or("")
     }
+}
+
+/// A whole number as people type it, money as the console prints it included:
+/// `10 000`, `10 000 ₸`, `15000`.
+pub fn typed_number(s: &str) -> Option<i64> {
+    let digits: String = s
+        .trim()
+        .trim_end_matches('₸')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .collect();
+    digits.parse().ok()
 }

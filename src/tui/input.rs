@@ -18,6 +18,16 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.too_small.get() {
+            // Nothing is shown but "enlarge the window": only quit and help act, so no
+            // key typed blind can change anything.
+            match keymap::lookup(&k, &[keymap::Scope::Global], |_| true) {
+                Some(Action::Quit) => self.quit = true,
+                Some(Action::Help) => self.help = !self.help,
+                _ => {}
+            }
+            return;
+        }
         if self.help {
             self.help = false;
             return;
@@ -58,46 +68,74 @@ impl App {
         self.act(action);
     }
 
-    /// Keys typed into a focused text box (station filter, rider search, audit filter).
-    /// Returns whether the key was taken.
+    /// Keys typed into a focused text box (station filter, rider search, audit filter):
+    /// the field's own keys ([`Scope::Text`](keymap::Scope::Text)), then editing; moving
+    /// and `Enter` go on to the list. Returns whether the key was taken.
     fn text_key(&mut self, k: KeyEvent) -> bool {
-        if self.page().is_some() {
+        if !self.text_focused() {
             return false;
         }
-        let (input, focused) = match self.view {
+        let fresh = std::mem::take(&mut self.text_fresh);
+        let view = self.view;
+        let (input, focused) = match view {
             View::Stations => (&mut self.stations.filter, &mut self.stations.filtering),
             View::Riders => (&mut self.riders.input, &mut self.riders.typing),
-            View::Audit => (&mut self.audit_filter, &mut self.audit_filtering),
-            _ => return false,
+            _ => (&mut self.audit_filter, &mut self.audit_filtering),
         };
-        if !*focused {
-            return false;
-        }
-        match k.code {
-            KeyCode::Esc => {
+        let changed = match keymap::lookup(&k, &[keymap::Scope::Text], |_| true) {
+            // A filter is cleared as it is left; a search keeps its answer on the screen.
+            Some(Action::LeaveText) if view == View::Stations => {
                 *focused = false;
-                true
+                let had = !input.value().is_empty();
+                *input = Input::default();
+                had
             }
-            KeyCode::Enter if self.view != View::Riders => {
+            Some(Action::LeaveText) => {
                 *focused = false;
-                if self.view == View::Audit {
-                    self.request_audit();
-                }
-                true
+                return true;
             }
-            KeyCode::Up | KeyCode::Down | KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => false,
-            KeyCode::PageUp | KeyCode::PageDown => false,
-            _ => {
-                if edit(input, k) {
-                    match self.view {
-                        View::Stations => self.resort(),
-                        View::Riders => self.search(),
-                        _ => {}
+            Some(Action::ClearText) => {
+                let had = !input.value().is_empty();
+                *input = Input::default();
+                had
+            }
+            Some(Action::DeleteWord) => edit(
+                input,
+                KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
+            ),
+            Some(_) => false,
+            None => match k.code {
+                KeyCode::Enter if view != View::Riders => {
+                    *focused = false;
+                    if view == View::Audit {
+                        self.request_audit();
                     }
+                    return true;
                 }
-                true
+                KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::Enter
+                | KeyCode::Tab
+                | KeyCode::BackTab
+                | KeyCode::PageUp
+                | KeyCode::PageDown => return false,
+                KeyCode::Char(_) if fresh && !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    // The text shown when the field was focused is replaced, not appended to.
+                    *input = Input::default();
+                    edit(input, k);
+                    true
+                }
+                _ => edit(input, k),
+            },
+        };
+        if changed {
+            match view {
+                View::Stations => self.resort(),
+                View::Riders => self.search(),
+                _ => {}
             }
         }
+        true
     }
 
     pub fn act(&mut self, a: Action) {
@@ -214,12 +252,22 @@ impl App {
         if self.page().is_some() {
             return;
         }
-        match self.view {
-            View::Stations => self.stations.filtering = true,
-            View::Riders => self.riders.typing = true,
-            View::Audit => self.audit_filtering = true,
-            _ => {}
-        }
+        let had_text = match self.view {
+            View::Stations => {
+                self.stations.filtering = true;
+                !self.stations.filter.value().is_empty()
+            }
+            View::Riders => {
+                self.riders.typing = true;
+                !self.riders.input.value().is_empty()
+            }
+            View::Audit => {
+                self.audit_filtering = true;
+                !self.audit_filter.value().is_empty()
+            }
+            _ => false,
+        };
+        self.text_fresh = had_text;
     }
 
     pub fn go(&mut self, v: View) {
@@ -230,7 +278,7 @@ impl App {
         match v {
             View::Audit => self.request_audit(),
             View::Rebalance => self.request_van(),
-            View::Riders => self.riders.typing = true,
+            View::Riders => self.focus_filter(),
             _ => {}
         }
     }
@@ -250,6 +298,8 @@ impl App {
     }
 
     pub fn open_rider(&mut self, id: RiderId) {
+        // Back from the rider, the search shows its answer; `/` types in it again.
+        self.riders.typing = false;
         if self.page() != Some(Page::Rider(id)) {
             self.stack.push(Page::Rider(id));
         }
@@ -288,13 +338,15 @@ impl App {
                     }
                 }
                 View::Riders => {
-                    if let Some(h) = self.riders.hits.get(self.riders.selected) {
-                        let id = h.id;
+                    let keys = self.riders.keys();
+                    if let Some(&id) = self.riders.selected.key_in(&keys) {
                         self.open_rider(id);
                     }
                 }
                 View::Alerts => {
-                    if let Some(a) = self.alerts.get(self.alerts_sel).cloned() {
+                    let keys = self.alert_keys();
+                    let i = self.alerts_sel.index(&keys);
+                    if let Some(a) = self.alerts.get(i).cloned() {
                         if a.kind == "cable-lock-call"
                             && let Some(r) = a.rider
                         {
@@ -310,14 +362,15 @@ impl App {
                     }
                 }
                 View::Rebalance => {
-                    let ranked = super::views::rebalance::ranked(self);
-                    if let Some(s) = ranked.get(self.rebalance_sel) {
-                        let id = s.id;
+                    let keys = self.rebalance_keys();
+                    if let Some(&id) = self.rebalance_sel.key_in(&keys) {
                         self.open_station(id);
                     }
                 }
                 View::Audit => {
-                    if let Some(r) = self.audit.get(self.audit_sel).and_then(|a| a.rider) {
+                    let keys = self.audit_keys();
+                    let i = self.audit_sel.index(&keys);
+                    if let Some(r) = self.audit.get(i).and_then(|a| a.rider) {
                         self.open_rider(r);
                     }
                 }
@@ -366,13 +419,20 @@ impl App {
                 }
                 View::Map => self.map_move(if d < 0 { Action::Up } else { Action::Down }),
                 View::Riders => {
-                    self.riders.selected = step(self.riders.selected, self.riders.hits.len())
+                    let keys = self.riders.keys();
+                    self.riders.selected.step(&keys, d)
                 }
-                View::Alerts => self.alerts_sel = step(self.alerts_sel, self.alerts.len()),
-                View::Audit => self.audit_sel = step(self.audit_sel, self.audit.len()),
+                View::Alerts => {
+                    let keys = self.alert_keys();
+                    self.alerts_sel.step(&keys, d)
+                }
+                View::Audit => {
+                    let keys = self.audit_keys();
+                    self.audit_sel.step(&keys, d)
+                }
                 View::Rebalance => {
-                    let n = super::views::rebalance::ranked(self).len();
-                    self.rebalance_sel = step(self.rebalance_sel, n)
+                    let keys = self.rebalance_keys();
+                    self.rebalance_sel.step(&keys, d)
                 }
             },
         }

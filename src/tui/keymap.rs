@@ -17,6 +17,9 @@ pub enum Scope {
     Rider,
     /// The station view (docks and bikes).
     Station,
+    /// A focused text field (the station filter, the rider search, the audit filter):
+    /// printable keys are typed into it, so `q` and `?` are text there.
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +47,12 @@ pub enum Action {
     Pan(i8, i8),
     Theme,
     Refresh,
+    /// Leave a text field (it keeps its text).
+    LeaveText,
+    /// Empty a text field.
+    ClearText,
+    /// Delete the word before the cursor.
+    DeleteWord,
     // Procedures at the desk (rider view)
     CableLock,
     ManualUnlock,
@@ -250,6 +259,9 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('x')], A::ToRepair, S::Station, T::KRepair, T::GroupDepot, true),
     b(&[k('o')], A::DockOut, S::Station, T::KDockOut, T::GroupDepot, false),
     b(&[k('i')], A::DockIn, S::Station, T::KDockIn, T::GroupDepot, false),
+    b(&[kc(KeyCode::Esc)], A::LeaveText, S::Text, T::KLeaveText, T::GroupText, true),
+    b(&[ctrl('u')], A::ClearText, S::Text, T::KClearText, T::GroupText, true),
+    b(&[ctrl('w')], A::DeleteWord, S::Text, T::KDeleteWord, T::GroupText, false),
 ];
 
 /// The bindings live in `scopes` (most specific first), given what the staff member may do.
@@ -298,6 +310,7 @@ pub fn markdown_table() -> String {
             S::Map => "map",
             S::Rider => "rider view",
             S::Station => "station view",
+            S::Text => "typing in a field",
         };
         out.push_str(&format!(
             "| {keys} | {scope} | {} |\n",

@@ -23,6 +23,9 @@ impl App {
         if self.alerts_dirty || due {
             self.refresh_alerts();
         }
+        if due {
+            self.request_replication();
+        }
         if let Some(p) = &self.rider
             && p.view.as_ref().is_some_and(|v| v.open_rental.is_some())
         {
@@ -77,14 +80,20 @@ impl App {
         if matches!(e, BackendError::Unavailable { .. }) {
             self.disconnected = Some(e.to_string());
         }
-        let text = fill(self.t(T::Refused), &[&e]);
+        let text = super::text::describe(e, self.opts.lang);
         self.set_status(text, Severity::Error);
     }
 
     pub(super) fn on_reply(&mut self, r: Reply) {
         match r {
             Reply::Now(Ok(now)) => self.now = Some(now),
-            Reply::Role(Ok(role)) => self.role = Some(role),
+            Reply::Role(Ok(role)) => {
+                self.role = Some(role);
+                self.request_replication();
+            }
+            Reply::Replication(Ok(r)) => self.replication = r,
+            // The link's state says why; the last answer stands meanwhile.
+            Reply::Replication(Err(_)) => {}
             Reply::Desk(Ok(d)) => {
                 self.tariff = d.tariff().ok();
                 self.desk = Some(d);
@@ -108,7 +117,9 @@ impl App {
                     match res {
                         Ok(h) => {
                             self.riders.hits = h;
-                            self.riders.selected = 0;
+                            // A new query's answer starts at its top.
+                            let keys = self.riders.keys();
+                            self.riders.selected.pick(&keys, 0);
                         }
                         Err(e) => self.failed(&e),
                     }
@@ -125,12 +136,15 @@ impl App {
                 Err(e) => self.failed(&e),
             },
             Reply::Alerts(Ok(a)) => {
+                let shown = self.alert_keys();
+                self.alerts_sel.hold(&shown);
                 self.alerts = a;
-                self.alerts_sel = self.alerts_sel.min(self.alerts.len().saturating_sub(1));
             }
             Reply::Audit(res) => match res {
                 Ok(a) => {
                     self.audit_denied = false;
+                    let shown = self.audit_keys();
+                    self.audit_sel.hold(&shown);
                     self.audit = a;
                 }
                 Err(e) if e.refusal() == Some(crate::domain::Refusal::Forbidden) => {
@@ -165,7 +179,7 @@ impl App {
                         self.refresh_all();
                     }
                     Err(e) => {
-                        f.on_error(e.to_string());
+                        f.on_error(super::text::describe(&e, lang));
                         self.failed(&e);
                     }
                 }
@@ -182,6 +196,8 @@ impl App {
 
     fn set_stations(&mut self, rows: Vec<StationCounts>) {
         let now = self.wall();
+        let shown = self.rebalance_keys();
+        self.rebalance_sel.hold(&shown);
         if self.stations.loaded {
             let old: HashMap<StationId, (u32, u32)> = self
                 .stations

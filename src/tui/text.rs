@@ -67,6 +67,8 @@ texts! {
     // Header
     Live => "LIVE", "В СЕТИ", "ТІКЕЛЕЙ";
     Stale => "STALE", "УСТАРЕЛО", "ЕСКІРГЕН";
+    Replicated => "REPLICA", "РЕПЛИКА", "РЕПЛИКА";
+    NotReplicated => "NO REPLICA", "НЕТ РЕПЛИКИ", "РЕПЛИКА ЖОҚ";
     Updated => "updated {} ago", "обновлено {} назад", "{} бұрын жаңартылды";
     ReadOnly => "READ-ONLY", "ТОЛЬКО ЧТЕНИЕ", "ТЕК ОҚУ";
     DemoNote => "Demo city: a fresh simulated system (nothing is real)", "Демо-город: новая симулированная система (всё ненастоящее)", "Демо-қала: жаңа симуляцияланған жүйе (бәрі жалған)";
@@ -139,7 +141,7 @@ texts! {
     Amount => "Amount", "Сумма", "Сома";
     Running => "Running", "Остаток", "Қалдық";
     Reason => "Reason", "Причина", "Себебі";
-    Settles => "Settles", "Погашает", "Өтейді";
+    Settles => "settles", "погашает", "өтейді";
     From => "From", "Откуда", "Қайдан";
     To => "To", "Куда", "Қайда";
     Duration => "Duration", "Длит.", "Ұзақт.";
@@ -231,10 +233,10 @@ texts! {
     DoneDockIn => "{} dock(s) of station {} back in service", "доков возвращено в работу: {} (станция {})", "{} док жұмысқа қайтарылды ({} бекет)";
     FormKeys => "Tab/↑↓ field · ←→ choice · Enter preview · Esc close", "Tab/↑↓ поле · ←→ выбор · Enter просмотр · Esc закрыть", "Tab/↑↓ өріс · ←→ таңдау · Enter алдын ала қарау · Esc жабу";
     Done => "Done: {}", "Готово: {}", "Дайын: {}";
-    Refused => "Refused: {}", "Отказано: {}", "Бас тартылды: {}";
     NotAllowed => "Your role may not do that", "Ваша роль не позволяет это", "Сіздің рөліңізге рұқсат жоқ";
     NeedRider => "Open a rider first", "Сначала откройте клиента", "Алдымен клиентті ашыңыз";
     NeedNumber => "{}: a whole number, please", "{}: нужно целое число", "{}: бүтін сан керек";
+    NeedPin => "{}: four digits", "{}: четыре цифры", "{}: төрт цифр";
     AmountBound => "{}: from 1 to {} ₸ (D30)", "{}: от 1 до {} ₸ (D30)", "{}: 1-ден {} ₸-ге дейін (D30)";
     NeedText => "{}: required", "{}: обязательно", "{}: міндетті";
     BadTime => "{}: use YYYY-MM-DD HH:MM", "{}: формат ГГГГ-ММ-ДД ЧЧ:ММ", "{}: ЖЖЖЖ-АА-КК СС:ММ пішімі";
@@ -283,6 +285,67 @@ texts! {
     KDockOut => "dock out of service", "док из работы", "докты істен шығару";
     KDockIn => "docks back in service", "доки в работу", "доктарды қайтару";
     GroupGeneral => "General", "Общие", "Жалпы";
+    GroupText => "Typing in a field", "Ввод в поле", "Өріске жазу";
+    LiftsWith => "a payment of {} lifts it (R18)", "платёж {} снимет ограничение (R18)", "{} төлем шектеуді алады (R18)";
+    LiftsByHand => "imposed by hand: a supervisor lifts it (D12)", "наложено вручную: снимает супервайзер (D12)", "қолмен қойылған: супервайзер алады (D12)";
+    QueuedPass => "then {} from {}", "затем {} с {}", "содан кейін {} {} бастап";
+    LedgerScroll => "↑↓ scroll · {}–{} of {}", "↑↓ прокрутка · {}–{} из {}", "↑↓ айналдыру · {}–{} / {}";
+    // Ledger entry kinds (D9)
+    EkPayment => "payment", "платёж", "төлем";
+    EkPassFee => "pass fee", "абонемент", "абонемент";
+    EkTripCharge => "trip", "поездка", "сапар";
+    EkFine => "fine", "штраф", "айыппұл";
+    EkBonusCredit => "bonus", "бонус", "бонус";
+    EkBonusForfeit => "bonus forfeited", "бонус сгорел", "бонус күйді";
+    EkDepositHold => "deposit held", "залог внесён", "кепіл салынды";
+    EkDepositCapture => "from deposit", "из залога", "кепілден";
+    EkDepositRelease => "deposit released", "залог возвращён", "кепіл қайтарылды";
+    EkRefund => "refund", "возврат", "қайтару";
+    EkClaimCredit => "claim credited", "претензия", "шағым өтелді";
+    EkCorrection => "correction", "исправление", "түзету";
+    // Fine kinds and states
+    FkLate => "late return", "просрочка", "кешігу";
+    FkDamage => "damage", "повреждение", "зақым";
+    FkAccident => "accident", "ДТП", "апат";
+    FkNoExplanation => "no explanation", "без объяснения", "түсініктемесіз";
+    FkParts => "parts", "запчасти", "бөлшектер";
+    FkAccessSharing => "access sharing", "передача доступа", "қолжетімділікті беру";
+    FsPending => "PENDING", "ОЖИДАЕТ", "КҮТУДЕ";
+    FsPosted => "posted", "проведён", "өткізілді";
+    FsRejected => "rejected", "отклонён", "қабылданбады";
+    // Passes by their scenario names (the tariff's label otherwise)
+    PassMonthly => "Monthly", "Месячный", "Айлық";
+    PassQuarterly => "Quarterly", "Квартальный", "Тоқсандық";
+    PassSeasonal => "Seasonal", "Сезонный", "Маусымдық";
+    PassYearly => "Yearly", "Годовой", "Жылдық";
+    PassDay1 => "24 hours", "24 часа", "24 сағат";
+    PassDay3 => "72 hours", "72 часа", "72 сағат";
+    PassDay7 => "168 hours", "168 часов", "168 сағат";
+    // Refusals, as sentences
+    RfRestricted => "The rider may not rent now (restricted or blocked)", "Клиенту сейчас нельзя брать велосипед (ограничен или заблокирован)", "Клиентке қазір велосипед алуға болмайды (шектелген не бұғатталған)";
+    RfLowBalance => "Not enough money on the account", "На счёте недостаточно денег", "Шотта ақша жеткіліксіз";
+    RfNoPass => "The rider has no valid pass", "У клиента нет действующего абонемента", "Клиентте жарамды абонемент жоқ";
+    RfAlreadyRenting => "The rider already has a bike", "У клиента уже есть велосипед", "Клиентте велосипед бар";
+    RfBikeUnavailable => "That bike cannot be taken", "Этот велосипед взять нельзя", "Бұл велосипедті алуға болмайды";
+    RfBadPin => "The PIN was refused", "ПИН-код не принят", "ПИН-код қабылданбады";
+    RfUnderAge => "Riders must be 16 or older", "Клиенту должно быть не меньше 16 лет", "Клиент кемінде 16 жаста болуы керек";
+    RfNotResident => "That pass is for residents of Kazakhstan", "Этот абонемент — для резидентов Казахстана", "Бұл абонемент Қазақстан резиденттеріне арналған";
+    RfNotEligible => "The rider is not eligible for that", "Клиенту это не положено", "Клиентке бұл тиесілі емес";
+    RfNoDeposit => "The deposit is not held in full", "Залог внесён не полностью", "Кепіл толық салынбаған";
+    RfStationFull => "The station has no free dock", "На станции нет свободного места", "Бекетте бос орын жоқ";
+    RfNotRenting => "The rider has no rental open", "У клиента нет открытой аренды", "Клиентте ашық жалдау жоқ";
+    RfNotAuthorised => "There is no operator's permission for that", "Нет разрешения оператора", "Оператордың рұқсаты жоқ";
+    RfOutOfSeason => "The rental season does not allow it", "Не в сезон проката", "Жалдау маусымы емес";
+    RfForbidden => "Your role may not do that", "Ваша роль этого не позволяет", "Сіздің рөліңізге бұған рұқсат жоқ";
+    RfNotFound => "Not found", "Не найдено", "Табылмады";
+    RfInvalid => "That cannot be accepted", "Это нельзя принять", "Мұны қабылдауға болмайды";
+    RfConflict => "Someone changed it at the same time — nothing was saved, try again", "Кто-то изменил это одновременно — ничего не сохранено, повторите", "Біреу бір мезгілде өзгертті — ештеңе сақталмады, қайталаңыз";
+    RfUnavailable => "The system cannot be reached", "Система недоступна", "Жүйеге қосылу мүмкін емес";
+    RfInternal => "The system failed — nothing was saved", "Сбой системы — ничего не сохранено", "Жүйе ақауы — ештеңе сақталмады";
+    MapFiltered => " · filter “{}”: {} of {} stations", " · фильтр «{}»: {} из {} станций", " · сүзгі «{}»: {} / {} станция";
+    KLeaveText => "leave the field", "выйти из поля", "өрістен шығу";
+    KClearText => "clear the field", "очистить поле", "өрісті тазалау";
+    KDeleteWord => "delete a word", "удалить слово", "сөзді өшіру";
     GroupMove => "Moving", "Перемещение", "Жылжу";
     GroupRider => "Rider (desk)", "Клиент (касса)", "Клиент (касса)";
     GroupDepot => "Depot", "Депо", "Депо";
@@ -303,6 +366,104 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A ledger entry's kind in words (its stored word when unknown).
+pub fn entry_kind(kind: &str, lang: Lang) -> String {
+    let t = match kind {
+        "payment" => T::EkPayment,
+        "pass-fee" => T::EkPassFee,
+        "trip-charge" => T::EkTripCharge,
+        "fine" => T::EkFine,
+        "bonus-credit" => T::EkBonusCredit,
+        "bonus-forfeit" => T::EkBonusForfeit,
+        "deposit-hold" => T::EkDepositHold,
+        "deposit-capture" => T::EkDepositCapture,
+        "deposit-release" => T::EkDepositRelease,
+        "refund" => T::EkRefund,
+        "claim-credit" => T::EkClaimCredit,
+        "correction" => T::EkCorrection,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
+/// A fine kind in words.
+pub fn fine_kind(kind: &str, lang: Lang) -> String {
+    let t = match kind {
+        "late" => T::FkLate,
+        "damage" => T::FkDamage,
+        "accident" => T::FkAccident,
+        "no-explanation" => T::FkNoExplanation,
+        "parts" => T::FkParts,
+        "access-sharing" => T::FkAccessSharing,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
+/// A fine's state in words.
+pub fn fine_status(status: &str, lang: Lang) -> String {
+    let t = match status {
+        "pending" => T::FsPending,
+        "posted" => T::FsPosted,
+        "rejected" => T::FsRejected,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
+/// A pass by its scenario name, in words; the tariff's own label when it is another.
+pub fn pass_name(id: &str, label: &str, lang: Lang) -> String {
+    let t = match (id, label) {
+        ("seasonal", "Yearly") => T::PassYearly,
+        ("monthly", _) => T::PassMonthly,
+        ("quarterly", _) => T::PassQuarterly,
+        ("seasonal", _) => T::PassSeasonal,
+        ("day1", _) => T::PassDay1,
+        ("day3", _) => T::PassDay3,
+        ("day7", _) => T::PassDay7,
+        _ => return label.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
+/// A refusal or failure as a sentence in the desk's language, then the system's detail.
+pub fn describe(e: &crate::backend::BackendError, lang: Lang) -> String {
+    use crate::backend::BackendError as E;
+    use crate::domain::Refusal as R;
+    let (t, detail) = match e {
+        E::Refused { kind, message } => (
+            match kind {
+                R::Restricted => T::RfRestricted,
+                R::LowBalance => T::RfLowBalance,
+                R::NoPass => T::RfNoPass,
+                R::AlreadyRenting => T::RfAlreadyRenting,
+                R::BikeUnavailable => T::RfBikeUnavailable,
+                R::BadPin => T::RfBadPin,
+                R::UnderAge => T::RfUnderAge,
+                R::NotResident => T::RfNotResident,
+                R::NotEligible => T::RfNotEligible,
+                R::NoDeposit => T::RfNoDeposit,
+                R::StationFull => T::RfStationFull,
+                R::NotRenting => T::RfNotRenting,
+                R::NotAuthorised => T::RfNotAuthorised,
+                R::OutOfSeason => T::RfOutOfSeason,
+                R::Forbidden => T::RfForbidden,
+                R::NotFound => T::RfNotFound,
+                R::Invalid => T::RfInvalid,
+            },
+            message,
+        ),
+        E::Conflict { message } => (T::RfConflict, message),
+        E::Unavailable { message } => (T::RfUnavailable, message),
+        E::Internal { message } => (T::RfInternal, message),
+    };
+    if detail.is_empty() {
+        format!("{}.", t.get(lang))
+    } else {
+        format!("{}: {detail}.", t.get(lang))
+    }
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ impl Crew {
                 session: chrono::Duration::hours(12),
                 gbfs: Default::default(),
                 proxy: velodesk::server::client_addr::Proxy::None,
+                limits: Default::default(),
             },
         )
         .await

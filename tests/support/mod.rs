@@ -11,7 +11,7 @@ use velodesk::domain::tariff::bundled;
 use velodesk::domain::time::parse_local;
 use velodesk::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use velodesk::engine::{Engine, EngineError, PayMethod, Settings};
-use velodesk::server::{self, RunningServer, ServerOptions, secret};
+use velodesk::server::{self, Limits, RunningServer, ServerOptions, secret};
 use velodesk::store::Store;
 use velodesk::store::fleet::NewStation;
 use velodesk::store::people::NewRider;
@@ -126,6 +126,26 @@ impl TestServer {
         }
     }
 
+    /// A server on a fresh [`city`] with `limits`.
+    pub async fn limited(limits: Limits) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("city.db");
+        city(&db);
+        let server = serve_limited(
+            &db,
+            chrono::Duration::hours(12),
+            velodesk::server::client_addr::Proxy::None,
+            limits,
+        )
+        .await;
+        TestServer {
+            url: server.url(),
+            dir,
+            db,
+            server: Some(server),
+        }
+    }
+
     pub async fn stop(&mut self) {
         if let Some(s) = self.server.take() {
             s.stop().await.unwrap();
@@ -149,6 +169,16 @@ pub async fn serve_with(
     session: chrono::Duration,
     proxy: velodesk::server::client_addr::Proxy,
 ) -> RunningServer {
+    serve_limited(db, session, proxy, Limits::default()).await
+}
+
+/// [`serve_with`] with `limits`.
+pub async fn serve_limited(
+    db: &Path,
+    session: chrono::Duration,
+    proxy: velodesk::server::client_addr::Proxy,
+    limits: Limits,
+) -> RunningServer {
     let engine = Engine::new(Store::open(db).unwrap(), Settings::default()).unwrap();
     server::start(
         engine,
@@ -159,6 +189,7 @@ pub async fn serve_with(
             session,
             gbfs: Default::default(),
             proxy,
+            limits,
         },
     )
     .await
@@ -175,6 +206,19 @@ pub fn client() -> reqwest::Client {
 pub async fn get_json(url: &str) -> serde_json::Value {
     client()
         .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `GET url` as `token`, its answer as JSON.
+pub async fn get_json_as(url: &str, token: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap()
@@ -254,4 +298,97 @@ impl Watch {
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .unwrap()
     }
+}
+
+/// The docks of a `bench load --journal`, retrying its requests against a server (after a
+/// crash or a restore): each station is given a new key by an admin once, and each
+/// request goes again with its Idempotency-Key.
+pub struct Docks {
+    url: String,
+    admin: String,
+    keys: std::collections::HashMap<i64, String>,
+    http: reqwest::Client,
+}
+
+impl Docks {
+    /// Docks on the server at `url`, their keys made by the admin `admin`.
+    pub async fn new(url: &str, admin: &str) -> Docks {
+        Docks {
+            url: url.to_string(),
+            admin: login(url, admin).await,
+            keys: Default::default(),
+            http: client(),
+        }
+    }
+
+    /// Send the journal's request `a` again: (status, whether replayed, answer).
+    pub async fn retry(&mut self, a: &serde_json::Value) -> (i64, bool, serde_json::Value) {
+        let station = a["station"].as_i64().unwrap();
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.keys.entry(station) {
+            let path = format!("/stations/{station}/key");
+            let k = post_json(&self.url, &path, &self.admin, &serde_json::json!({})).await;
+            slot.insert(k["key"].as_str().unwrap().to_string());
+        }
+        let r = self
+            .http
+            .post(format!(
+                "{}/station/{station}/{}",
+                self.url,
+                a["action"].as_str().unwrap()
+            ))
+            .header("authorization", format!("Station {}", self.keys[&station]))
+            .header("idempotency-key", a["key"].as_str().unwrap())
+            .json(&a["body"])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16() as i64;
+        let replayed = r.headers().contains_key("idempotent-replayed");
+        (status, replayed, r.json().await.unwrap_or_default())
+    }
+}
+
+/// `velodesk bench load --server URL` as the admin `ada`: 4 clients for up to a minute,
+/// every acknowledged station request written to `journal`.
+pub fn bench_load_with_journal(url: &str, journal: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_velodesk"))
+        .args(["bench", "load", "--server", url, "--username", "ada"])
+        .args(["--clients", "4", "--seconds", "60", "--journal"])
+        .arg(journal)
+        .env("VELODESK_PASSWORD", password("ada"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait (30 s at most) until `db` has `n` ended rentals: the bench's riders are under way.
+pub fn wait_for_ended_rentals(db: &Path, n: i64) {
+    let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let ended = || -> i64 {
+        c.query_row(
+            "SELECT COUNT(*) FROM rentals WHERE end_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    while ended() < n {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the bench's riders never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The lines of a bench's journal.
+pub fn read_journal(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }

@@ -34,6 +34,10 @@ impl Backend for RemoteBackend {
         self.post("/season", &SeasonRequest { from, to }).await
     }
 
+    async fn replication(&self) -> BResult<Option<crate::store::replication::Replication>> {
+        self.get("/replication", &[]).await.map(Some)
+    }
+
     async fn staff_role(&self, name: &str) -> BResult<Role> {
         self.get(&format!("/staff/{name}/role"), &[]).await
     }

@@ -6,7 +6,9 @@
 //! Without `--server` it starts an in-process server on a throw-away city whose clock runs
 //! by itself, as production's does, at 60× from a summer noon (in season, so rentals are
 //! allowed; each client's riders take turns, so a rider's trips are minutes apart and not
-//! one endless D3 chain).
+//! one endless D3 chain). Run under `litestream replicate -exec` (a directory watch, see
+//! BENCHMARKS.md) it is measured as `velodesk serve` runs there: it says so, and leaves WAL
+//! checkpoints to Litestream.
 
 use super::{BenchDir, failed, group, human, median_p99, rate};
 use crate::cli::CliError;
@@ -54,6 +56,8 @@ struct Sample {
     acknowledged: Vec<Value>,
     /// Why the client stopped early: the server stopped answering.
     gone: Option<String>,
+    /// Searches answered 429 (the per-session limit): the agent waited `Retry-After`.
+    limited: u64,
 }
 
 pub fn run(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
@@ -99,10 +103,20 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                     session: chrono::Duration::hours(SESSION_HOURS),
                     gbfs: Default::default(),
                     proxy: crate::server::client_addr::Proxy::None,
+                    limits: Default::default(),
                 },
             )
             .await
             .map_err(|e| CliError::Failed(eyre::Report::new(e)))?;
+            // As `velodesk serve` does: under Litestream, its checkpoints (README).
+            let replication =
+                crate::cli::serve_replication::at_start(&dir.path().join("velodesk.db")).await;
+            writeln!(out, "bench load: replication: {}", replication.describe())?;
+            if let Some(why) =
+                crate::cli::serve_replication::follow(&running, &replication, None).await
+            {
+                writeln!(out, "bench load: replication: {why}")?;
+            }
             (running.url(), BENCH_PASSWORD.to_string(), Some(running))
         }
     };
@@ -140,9 +154,11 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
         }));
     }
     for i in 0..agents {
-        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        // Each agent is a desk of its own: its session, its share of the search limit.
+        let desk = login(&http, &url, &a.username, &password).await?;
+        let (http, url) = (http.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
-            agent_client(&http, &url, &token, i as u64, deadline).await
+            agent_client(&http, &url, &desk, i as u64, deadline).await
         }));
     }
     let mut all = Sample::default();
@@ -152,6 +168,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
         all.agent.extend(s.agent);
         all.errors.extend(s.errors);
         all.acknowledged.extend(s.acknowledged);
+        all.limited += s.limited;
         all.gone = all.gone.or(s.gone);
     }
     let elapsed = started.elapsed();
@@ -193,6 +210,11 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
         human(p50),
         human(p99),
         all.errors.len()
+    )?;
+    writeln!(
+        out,
+        "  agent searches over the per-session limit (429, then Retry-After waited): {}",
+        group(all.limited)
     )?;
     let mut kinds: Vec<String> = all.errors.clone();
     kinds.sort();
@@ -406,17 +428,22 @@ async fn timed(
     req: reqwest::RequestBuilder,
     times: &mut Vec<Duration>,
     s: &mut Sample,
-) -> Option<(u16, Value)> {
+) -> Option<(u16, Value, Option<u64>)> {
     let t = Instant::now();
     let answered = match req.send().await {
         Ok(r) => {
             let status = r.status();
-            r.bytes().await.map(|body| (status, body))
+            let wait = r
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            r.bytes().await.map(|body| (status, body, wait))
         }
         Err(e) => Err(e),
     };
     match answered {
-        Ok((status, body)) => {
+        Ok((status, body, wait)) => {
             times.push(t.elapsed());
             let value = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
             if !status.is_success() {
@@ -426,7 +453,7 @@ async fn timed(
                     .unwrap_or_else(|| status.to_string());
                 s.errors.push(kind);
             }
-            Some((status.as_u16(), value))
+            Some((status.as_u16(), value, wait))
         }
         Err(e) => {
             s.errors.push(format!("transport: {e}"));
@@ -468,10 +495,11 @@ async fn rider_client(
                 .header("idempotency-key", &key)
                 .json(&body);
             match timed(req, &mut times, &mut s).await {
-                Some((status, answer)) if journal && (200..300).contains(&status) => {
+                Some((status, answer, _)) if journal && (200..300).contains(&status) => {
                     s.acknowledged.push(json!({
                         "station": c.station, "action": action, "key": key,
                         "body": body, "status": status, "answer": answer,
+                        "acknowledged_ms": chrono::Utc::now().timestamp_millis(),
                     }));
                 }
                 Some(_) => {}
@@ -500,8 +528,17 @@ async fn agent_client(
             .get(format!("{url}/riders"))
             .bearer_auth(token)
             .query(&[("q", surname.as_str()), ("limit", "20")]);
-        if timed(req, &mut times, &mut s).await.is_none() {
-            break;
+        match timed(req, &mut times, &mut s).await {
+            None => break,
+            Some((429, _, wait)) => {
+                // The desk's search limit: not a failure; wait as told, as a console does.
+                s.errors.pop();
+                times.pop();
+                s.limited += 1;
+                tokio::time::sleep(Duration::from_secs(wait.unwrap_or(1))).await;
+                continue;
+            }
+            Some(_) => {}
         }
         let req = http.get(format!("{url}/riders/{id}")).bearer_auth(token);
         timed(req, &mut times, &mut s).await;

@@ -10,7 +10,7 @@ use crate::server::extract::Call;
 use crate::server::idempotent::mutate;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Problems};
+use crate::server::{IdempotencyKey, Limited, Problems};
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -20,7 +20,7 @@ type Answer = Result<Response, ApiError>;
 #[utoipa::path(post, path = "/bikes/{id}/release", tag = "depot",
     params(("id" = i64, Path, description = "bike number"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn service_release(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -37,7 +37,7 @@ pub async fn service_release(
 #[utoipa::path(post, path = "/bikes/{id}/dock", tag = "depot",
     params(("id" = i64, Path, description = "bike number"), IdempotencyKey),
     request_body = StationRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn service_dock(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -54,7 +54,7 @@ pub async fn service_dock(
 #[utoipa::path(post, path = "/bikes/{id}/repair", tag = "depot",
     params(("id" = i64, Path, description = "bike number"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn to_repair(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -71,7 +71,7 @@ pub async fn to_repair(
 #[utoipa::path(post, path = "/stations/{id}/docks/out-of-service", tag = "depot",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = u32, description = "the dock number"), Problems))]
+    responses((status = 200, body = u32, description = "the dock number", content_type = "application/json"), Problems, Limited))]
 pub async fn dock_out_of_service(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -88,7 +88,7 @@ pub async fn dock_out_of_service(
 #[utoipa::path(post, path = "/stations/{id}/docks/in-service", tag = "depot",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = DockNumberRequest,
-    responses((status = 200, body = u32, description = "the dock number"), Problems))]
+    responses((status = 200, body = u32, description = "the dock number", content_type = "application/json"), Problems, Limited))]
 pub async fn dock_in_service(
     State(st): State<AppState>,
     who: AuthStaff,

@@ -12,7 +12,7 @@ use crate::server::extract::Call;
 use crate::server::idempotent::mutate;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Problems};
+use crate::server::{IdempotencyKey, Limited, Problems, validate};
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -22,7 +22,7 @@ type Answer = Result<Response, ApiError>;
 #[utoipa::path(post, path = "/riders/{id}/payments", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = PayRequest,
-    responses((status = 200, body = i64, description = "the ledger entry"), Problems))]
+    responses((status = 200, body = i64, description = "the ledger entry", content_type = "application/json"), Problems, Limited))]
 pub async fn pay(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -31,6 +31,7 @@ pub async fn pay(
 ) -> Answer {
     who.may(StaffAction::TakePayment)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .pay(RiderId(id), b.amount, b.method, Some(&who.name));
@@ -41,7 +42,7 @@ pub async fn pay(
 #[utoipa::path(post, path = "/riders/{id}/passes", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = BuyRequest,
-    responses((status = 200, body = Object, description = "the pass"), Problems))]
+    responses((status = 200, body = crate::server::schema::Pass, description = "the pass"), Problems, Limited))]
 pub async fn buy(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -58,7 +59,7 @@ pub async fn buy(
 #[utoipa::path(post, path = "/riders/{id}/deposit", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = AmountRequest,
-    responses((status = 200, body = i64, description = "the ledger entry"), Problems))]
+    responses((status = 200, body = i64, description = "the ledger entry", content_type = "application/json"), Problems, Limited))]
 pub async fn hold_deposit(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -67,6 +68,7 @@ pub async fn hold_deposit(
 ) -> Answer {
     who.may(StaffAction::HoldDeposit)?;
     let body = call.parse()?;
+    validate::amount("amount", body.amount, false)?;
     let op = st
         .backend
         .hold_deposit(RiderId(id), body.amount, Some(&who.name));
@@ -77,7 +79,7 @@ pub async fn hold_deposit(
 #[utoipa::path(post, path = "/riders/{id}/cable-lock-permission", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = StationRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn authorise_cable_lock(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -97,7 +99,7 @@ pub async fn authorise_cable_lock(
 #[utoipa::path(post, path = "/riders/{id}/manual-unlock", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = ManualUnlockRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn manual_unlock(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -116,7 +118,7 @@ pub async fn manual_unlock(
 #[utoipa::path(post, path = "/riders/{id}/rental/end", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = EndRentalRequest,
-    responses((status = 200, body = Object, description = "the trip's price"), Problems))]
+    responses((status = 200, body = crate::server::schema::Quote, description = "the trip's price"), Problems, Limited))]
 pub async fn end_rental(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -135,7 +137,7 @@ pub async fn end_rental(
 #[utoipa::path(post, path = "/riders/{id}/fines", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = FineRequest,
-    responses((status = 200, body = Object, description = "posted or awaiting approval"), Problems))]
+    responses((status = 200, body = crate::server::schema::FineOutcome, description = "posted or awaiting approval"), Problems, Limited))]
 pub async fn fine(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -144,6 +146,9 @@ pub async fn fine(
 ) -> Answer {
     who.may(StaffAction::EnterFine)?;
     let b = call.parse()?;
+    if let Some(a) = b.amount {
+        validate::amount("amount", a, false)?;
+    }
     let Some(kind) = FineKind::parse(&b.kind) else {
         return Err(ApiError::invalid(format!(
             "kind: {:?} is not a fine kind (late, damage, accident, no-explanation, parts, access-sharing)",
@@ -160,7 +165,7 @@ pub async fn fine(
 #[utoipa::path(post, path = "/riders/{id}/fines/approve", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::FineOutcome, description = "the fine, posted"), Problems, Limited))]
 pub async fn approve_fine(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -177,7 +182,7 @@ pub async fn approve_fine(
 #[utoipa::path(post, path = "/riders/{id}/refund", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = i64, description = "the amount paid out"), Problems))]
+    responses((status = 200, body = i64, description = "the amount paid out", content_type = "application/json"), Problems, Limited))]
 pub async fn refund(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -194,7 +199,7 @@ pub async fn refund(
 #[utoipa::path(post, path = "/riders/{id}/claims", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = AmountReasonRequest,
-    responses((status = 200, body = i64, description = "the ledger entry"), Problems))]
+    responses((status = 200, body = i64, description = "the ledger entry", content_type = "application/json"), Problems, Limited))]
 pub async fn credit_claim(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -203,6 +208,7 @@ pub async fn credit_claim(
 ) -> Answer {
     who.may(StaffAction::CreditClaim)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .credit_claim(RiderId(id), b.amount, &b.reason, &who.name);
@@ -213,7 +219,7 @@ pub async fn credit_claim(
 #[utoipa::path(post, path = "/riders/{id}/bonus", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = AmountReasonRequest,
-    responses((status = 200, body = i64, description = "the ledger entry"), Problems))]
+    responses((status = 200, body = i64, description = "the ledger entry", content_type = "application/json"), Problems, Limited))]
 pub async fn give_bonus(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -222,6 +228,7 @@ pub async fn give_bonus(
 ) -> Answer {
     who.may(StaffAction::GiveBonus)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, false)?;
     let op = st
         .backend
         .give_bonus(RiderId(id), b.amount, &b.reason, &who.name);
@@ -232,7 +239,7 @@ pub async fn give_bonus(
 #[utoipa::path(post, path = "/riders/{id}/corrections", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = CorrectRequest,
-    responses((status = 200, body = i64, description = "the correcting entry"), Problems))]
+    responses((status = 200, body = i64, description = "the correcting entry", content_type = "application/json"), Problems, Limited))]
 pub async fn correct(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -241,6 +248,7 @@ pub async fn correct(
 ) -> Answer {
     who.may(StaffAction::Correct)?;
     let b = call.parse()?;
+    validate::amount("amount", b.amount, true)?;
     let op = st
         .backend
         .correct(RiderId(id), b.entry, b.amount, &b.reason, &who.name);
@@ -251,7 +259,7 @@ pub async fn correct(
 #[utoipa::path(post, path = "/riders/{id}/block", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = ReasonRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn block(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -268,7 +276,7 @@ pub async fn block(
 #[utoipa::path(post, path = "/riders/{id}/unblock", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = ReasonRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn unblock(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -285,7 +293,7 @@ pub async fn unblock(
 #[utoipa::path(post, path = "/riders/{id}/restriction", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = RestrictionRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn set_restriction(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -304,7 +312,7 @@ pub async fn set_restriction(
 #[utoipa::path(post, path = "/riders/{id}/pin", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = PinRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn reset_pin(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -321,7 +329,7 @@ pub async fn reset_pin(
 #[utoipa::path(post, path = "/riders/{id}/card/block", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn block_lost_card(
     State(st): State<AppState>,
     who: AuthStaff,

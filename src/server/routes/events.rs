@@ -3,7 +3,8 @@
 //! `?after=`): first the events it missed, from the log, then the live ones, none twice,
 //! none skipped (the live stream is subscribed before the log is read; ids dedupe). A
 //! client that gives no position gets a first `event: hello` whose `id:` is the head of the
-//! log, its resume point should the connection break before any event.
+//! log, its resume point should the connection break before any event; so does one whose
+//! position is past the head (a server restored from its replica lost the last events).
 //!
 //! A stream lives no longer than its session: the session is looked up again before events
 //! are sent (at most once a second while they flow) and every few seconds when idle, and
@@ -12,9 +13,10 @@
 
 use crate::backend::Backend;
 use crate::engine::Event;
-use crate::server::Problems;
 use crate::server::auth::AuthStaff;
+use crate::server::problem::ApiError;
 use crate::server::state::AppState;
+use crate::server::{Limited, Problems};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{self, KeepAlive, KeepAliveStream, Sse};
@@ -54,6 +56,7 @@ impl Session {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct StreamQuery {
     /// Resume after this event id (the `Last-Event-ID` header wins when both are given).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
 }
 
@@ -67,26 +70,37 @@ fn frame(id: i64, e: &Event) -> sse::Event {
 
 /// The live stream of events.
 #[utoipa::path(get, path = "/events", tag = "events", params(StreamQuery,
-        ("Last-Event-ID" = Option<i64>, Header, description = "resume after this id")),
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "resume after this id")),
     responses((status = 200, content_type = "text/event-stream", body = String,
         description = "id: N / event: station-changed|rental-started|rental-ended|alert|ledger-posted|rider-changed / data: JSON"),
-        Problems))]
+        Problems, Limited))]
 pub async fn stream(
     State(st): State<AppState>,
     who: AuthStaff,
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
-) -> Sse<KeepAliveStream<ReceiverStream<Result<sse::Event, Infallible>>>> {
-    let after = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .or(q.after);
+) -> Result<Sse<KeepAliveStream<ReceiverStream<Result<sse::Event, Infallible>>>>, ApiError> {
+    let after = match headers.get("last-event-id") {
+        Some(v) => Some(event_id(v.to_str().ok(), "header Last-Event-ID")?),
+        None => match q.after {
+            Some(a) if a < 0 => {
+                return Err(ApiError::invalid(format!(
+                    "query parameter after: {a} is not an event id (0 or more)"
+                )));
+            }
+            other => other,
+        },
+    };
     let mut live = st.backend.subscribe();
     // Read after subscribing: anything newer arrives live.
+    let logged = st.db.run(crate::store::event_log::last_event_id).await.ok();
+    // A position past the log's head: the database was restored from its replica and lost
+    // its last events, whose ids new events take again. Such a client starts again at the
+    // head, with a hello (else it would skip as many new events as were lost).
+    let after = after.filter(|a| logged.is_none_or(|h| *a <= h));
     let head = match after {
         Some(_) => None,
-        None => st.db.run(crate::store::event_log::last_event_id).await.ok(),
+        None => logged,
     };
     let (tx, rx) = mpsc::channel(256);
     let backend = st.backend.clone();
@@ -158,5 +172,18 @@ pub async fn stream(
             }
         }
     });
-    Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// An event id a client resumes after: a whole number, 0 or more. Anything else is
+/// refused, where starting at the head would silently lose the events it missed.
+fn event_id(text: Option<&str>, what: &str) -> Result<i64, ApiError> {
+    let text = text.unwrap_or_default().trim();
+    match text.parse::<i64>() {
+        Ok(id) if id >= 0 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(id),
+        _ => Err(ApiError::invalid(format!(
+            "{what}: {text:?} is not an event id (a whole number, 0 or more, that fits 64 bits)"
+        ))),
+    }
 }

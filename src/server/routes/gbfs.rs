@@ -40,7 +40,7 @@ const FEEDS_DOC: &str = "gbfs.json, gbfs_versions.json, system_information.json,
 #[utoipa::path(get, path = "/gbfs/{feed}", tag = "gbfs", security(()),
     params(("feed" = String, Path, example = "gbfs.json",
         description = "gbfs.json, gbfs_versions.json, system_information.json, vehicle_types.json, station_information.json, station_status.json or system_pricing_plans.json")),
-    responses((status = 200, body = Object, description = "the feed (GBFS 2.3)"), Problems))]
+    responses((status = 200, body = Object, description = "the feed (GBFS 2.3)"), Problems, crate::server::Limited))]
 pub async fn v2(
     State(st): State<AppState>,
     uri: Uri,
@@ -54,7 +54,7 @@ pub async fn v2(
 #[utoipa::path(get, path = "/gbfs/v3/{feed}", tag = "gbfs", security(()),
     params(("feed" = String, Path, example = "gbfs.json",
         description = "gbfs.json, manifest.json, gbfs_versions.json, system_information.json, vehicle_types.json, station_information.json, station_status.json or system_pricing_plans.json")),
-    responses((status = 200, body = Object, description = "the feed (GBFS 3.0)"), Problems))]
+    responses((status = 200, body = Object, description = "the feed (GBFS 3.0)"), Problems, crate::server::Limited))]
 pub async fn v3(
     State(st): State<AppState>,
     uri: Uri,

@@ -1,34 +1,46 @@
 //! Read-only routes: the system, stations, bikes, riders (personal data masked unless
 //! revealed with a reason), alerts, the audit log, balance verification, the event log.
 
-use crate::backend::{Backend, BackendInfo};
+use crate::backend::Backend;
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::{BikeId, RiderId, StationId};
-use crate::server::Problems;
 use crate::server::auth::AuthStaff;
 use crate::server::mask;
 use crate::server::problem::ApiError;
+use crate::server::problem::Problem;
 use crate::server::state::AppState;
+use crate::server::{Limited, Problems};
 use crate::store::audit::AuditFilter;
 use crate::store::people::PhoneMatch;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-/// The system behind the server: city, time zone, whether its clock is simulated.
-#[utoipa::path(get, path = "/info", tag = "lookups", security(()),
-    responses((status = 200, body = Object)))]
-pub async fn info(State(st): State<AppState>) -> Json<BackendInfo> {
-    Json(st.backend.info())
+/// The system behind the server: its city and time zone to anyone; with a login also
+/// where its database is and whether its clock is simulated.
+#[utoipa::path(get, path = "/info", tag = "lookups", security((), ("bearer" = [])),
+    responses((status = 200, body = crate::server::schema::Info), Problems, Limited))]
+pub async fn info(
+    State(st): State<AppState>,
+    who: Option<AuthStaff>,
+) -> Result<Response, ApiError> {
+    let info = st.backend.info();
+    Ok(match who {
+        Some(_) => Json(info).into_response(),
+        None => Json(serde_json::json!({"city": info.city, "time_zone": info.time_zone}))
+            .into_response(),
+    })
 }
 
 /// The time the system has reached.
 #[utoipa::path(get, path = "/clock", tag = "lookups",
-    responses((status = 200, body = String, description = "RFC 3339"), Problems))]
+    responses((status = 200, body = DateTime<Utc>, description = "RFC 3339", content_type = "application/json"), Problems, Limited))]
 pub async fn now(State(st): State<AppState>, _who: AuthStaff) -> Answer<DateTime<Utc>> {
     Ok(Json(st.backend.now().await?))
 }
@@ -36,7 +48,7 @@ pub async fn now(State(st): State<AppState>, _who: AuthStaff) -> Answer<DateTime
 /// A staff member's role.
 #[utoipa::path(get, path = "/staff/{name}/role", tag = "lookups",
     params(("name" = String, Path)),
-    responses((status = 200, body = String, example = "agent"), Problems))]
+    responses((status = 200, body = String, content_type = "application/json", example = "agent"), Problems, Limited))]
 pub async fn staff_role(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -47,7 +59,7 @@ pub async fn staff_role(
 
 /// Every station with its live counts.
 #[utoipa::path(get, path = "/stations", tag = "lookups",
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::StationCounts>), Problems, Limited))]
 pub async fn stations(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -58,7 +70,7 @@ pub async fn stations(
 /// A station: counts, docks, the bikes there.
 #[utoipa::path(get, path = "/stations/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "station code")),
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::StationView), Problems, Limited))]
 pub async fn station(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -70,7 +82,7 @@ pub async fn station(
 /// A bike: state, station, dock, faulty.
 #[utoipa::path(get, path = "/bikes/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "bike number")),
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::Bike), Problems, Limited))]
 pub async fn bike(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -82,8 +94,11 @@ pub async fn bike(
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
 pub struct SearchQuery {
     /// ID, phone, e-mail, card, surname or name prefix, or the bike being ridden.
+    #[param(max_length = 200)]
     pub q: String,
+    /// At most this many hits (1 to 200, default 20).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: usize,
 }
 
@@ -92,25 +107,101 @@ fn default_limit() -> usize {
 }
 
 /// Find riders (personal data masked). A role that may not see personal data finds a
-/// rider by the whole phone number only, never by its first digits.
+/// rider by the whole phone number only, never by its first digits, and each such search
+/// is audited (`search-by-phone`). Searches are limited per session: a burst of 20, then 5
+/// a second (429 with `Retry-After`).
 #[utoipa::path(get, path = "/riders", tag = "lookups", params(SearchQuery),
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::RiderHit>),
+        (status = 429, description = "too many searches: wait `Retry-After` seconds", body = Problem,
+            content_type = "application/problem+json", headers(("Retry-After" = u64, description = "seconds"))),
+        Problems, Limited))]
 pub async fn search_riders(
     State(st): State<AppState>,
     who: AuthStaff,
     Query(q): Query<SearchQuery>,
 ) -> Answer<Vec<crate::store::people::RiderHit>> {
-    let phones = if allows(who.role, StaffAction::RevealPersonalData) {
+    if q.q.chars().count() > MAX_QUERY {
+        return Err(ApiError::invalid(format!(
+            "query parameter q: at most {MAX_QUERY} characters"
+        )));
+    }
+    if !(1..=MAX_HITS).contains(&q.limit) {
+        return Err(ApiError::invalid(format!(
+            "query parameter limit: {} is not from 1 to {MAX_HITS}",
+            q.limit
+        )));
+    }
+    st.searches.take(who.session_key()).map_err(|wait| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            format!("too many searches: try again in {wait} s"),
+        )
+        .retry_after(wait)
+    })?;
+    let may_see = allows(who.role, StaffAction::RevealPersonalData);
+    let phones = if may_see {
         PhoneMatch::Prefix
     } else {
         PhoneMatch::Whole
     };
     let mut hits = st
         .backend
-        .search_riders_matching(&q.q, q.limit.min(200), phones)
+        .search_riders_matching(&q.q, q.limit, phones)
         .await?;
+    if !may_see && looks_like_a_phone(&q.q) {
+        audit_phone_search(&st, &who, &q.q, hits.len()).await?;
+    }
     hits.iter_mut().for_each(mask::hit);
     Ok(Json(hits))
+}
+
+/// The longest search text, and the most hits one search answers.
+const MAX_QUERY: usize = 200;
+const MAX_HITS: usize = 200;
+
+/// A whole phone number, as people type one (`+7 701 123 45 67`, `8(701)1234567`).
+fn looks_like_a_phone(q: &str) -> bool {
+    let digits = q.chars().filter(char::is_ascii_digit).count();
+    digits >= 7
+        && q.trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'))
+}
+
+/// Who looked a phone number up without the right to see personal data: in the audit log,
+/// so guessing numbers leaves a trail.
+async fn audit_phone_search(
+    st: &AppState,
+    who: &AuthStaff,
+    q: &str,
+    found: usize,
+) -> Result<(), ApiError> {
+    let (staff, role, target) = (
+        who.name.clone(),
+        who.role.as_str(),
+        format!("phone {}: {found} found", q.trim()),
+    );
+    st.backend
+        .call(move |e| {
+            e.write_with(move |ctx, c| {
+                let local = ctx.local(ctx.now);
+                Ok(crate::store::audit::record(
+                    c,
+                    ctx.now,
+                    &local,
+                    &staff,
+                    role,
+                    "search-by-phone",
+                    None,
+                    &target,
+                    "",
+                    "",
+                )?)
+            })
+        })
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]
@@ -122,7 +213,7 @@ pub struct RevealQuery {
 /// A rider's account view; personal data masked unless `?reveal=REASON`.
 #[utoipa::path(get, path = "/riders/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "rider ID"), RevealQuery),
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::RiderView), Problems, Limited))]
 pub async fn rider(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -143,14 +234,31 @@ pub async fn rider(
     }
 }
 
-/// What needs an operator now.
+/// What needs an operator now; for those who manage staff or read the audit log, also
+/// the staff accounts locked out by failed logins (`login-locked`).
 #[utoipa::path(get, path = "/alerts", tag = "lookups",
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::Alert>), Problems, Limited))]
 pub async fn alerts(
     State(st): State<AppState>,
-    _who: AuthStaff,
+    who: AuthStaff,
 ) -> Answer<Vec<crate::engine::Alert>> {
-    Ok(Json(st.backend.alerts().await?))
+    let mut all = st.backend.alerts().await?;
+    if allows(who.role, StaffAction::ManageStaff) || allows(who.role, StaffAction::ViewAudit) {
+        let now = Utc::now();
+        all.extend(
+            st.limiter
+                .lockouts()
+                .into_iter()
+                .map(|l| crate::engine::Alert {
+                    kind: crate::server::auth::LOCKOUT_ALERT.into(),
+                    text: l.text(),
+                    rider: None,
+                    station: None,
+                    since: Some(now),
+                }),
+        );
+    }
+    Ok(Json(all))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
@@ -163,7 +271,7 @@ pub struct AuditQuery {
 
 /// The audit log (supervisors, admins).
 #[utoipa::path(get, path = "/audit", tag = "lookups", params(AuditQuery),
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::AuditRecord>), Problems, Limited))]
 pub async fn audit(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -188,7 +296,7 @@ pub struct OwnAuditQuery {
 /// The caller's own latest audit records, newest first: the receipt of what they just did.
 /// Every staff member may read their own; the whole log is `GET /audit`.
 #[utoipa::path(get, path = "/audit/own", tag = "lookups", params(OwnAuditQuery),
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::AuditRecord>), Problems, Limited))]
 pub async fn own_audit(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -207,7 +315,7 @@ pub struct AtQuery {
 /// What ending the rider's rental at a time would charge (nothing changes).
 #[utoipa::path(get, path = "/riders/{id}/rental/end-preview", tag = "lookups",
     params(("id" = i64, Path, description = "rider ID"), AtQuery),
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::Quote), Problems, Limited))]
 pub async fn preview_end(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -220,7 +328,7 @@ pub async fn preview_end(
 
 /// Every rider's balances re-verified from the ledger (D9): the mismatches.
 #[utoipa::path(get, path = "/verify", tag = "lookups",
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::Mismatch>), Problems, Limited))]
 pub async fn verify(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -231,7 +339,7 @@ pub async fn verify(
 
 /// The fleet invariants (each bike in one place, dock counts that add up): what is broken.
 #[utoipa::path(get, path = "/verify/fleet", tag = "lookups",
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::FleetProblem>), Problems, Limited))]
 pub async fn verify_fleet(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -243,7 +351,7 @@ pub async fn verify_fleet(
 /// Every open rental, oldest first: which rider has which bike since when (no personal data
 /// beyond the rider's ID).
 #[utoipa::path(get, path = "/rentals/open", tag = "lookups",
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::Rental>), Problems, Limited))]
 pub async fn open_rentals(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -265,7 +373,7 @@ fn default_page() -> usize {
 
 /// Events after an id, oldest first (the live stream is `GET /events`).
 #[utoipa::path(get, path = "/events/log", tag = "events", params(AfterQuery),
-    responses((status = 200, body = Vec<Object>, description = "[[id, event], …]"), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::LoggedEvent>, description = "[[id, event], …]"), Problems, Limited))]
 pub async fn events_after(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -290,7 +398,7 @@ fn default_bikes_limit() -> usize {
 
 /// The bikes in one state (the depot's van, the repair shop).
 #[utoipa::path(get, path = "/bikes", tag = "lookups", params(BikesQuery),
-    responses((status = 200, body = Vec<Object>), Problems))]
+    responses((status = 200, body = Vec<crate::server::schema::Bike>), Problems, Limited))]
 pub async fn bikes_in(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -312,7 +420,7 @@ pub async fn bikes_in(
 /// What a desk needs for its forms: the tariff in force (TOML), the fine approval threshold
 /// (D14), how long a cable-lock permission lasts (R14).
 #[utoipa::path(get, path = "/desk", tag = "lookups",
-    responses((status = 200, body = Object), Problems))]
+    responses((status = 200, body = crate::server::schema::DeskInfo), Problems, Limited))]
 pub async fn desk_info(
     State(st): State<AppState>,
     _who: AuthStaff,

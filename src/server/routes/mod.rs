@@ -5,5 +5,6 @@ pub mod desk;
 pub mod events;
 pub mod gbfs;
 pub mod lookups;
+pub mod replication;
 pub mod setup;
 pub mod station;

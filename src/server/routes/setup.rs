@@ -12,14 +12,15 @@ use crate::engine::refuse;
 use crate::server::api::*;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate_audited;
+use crate::server::idempotent::{mutate_audited, mutate_audited_secret};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Problems, secret};
+use crate::server::{IdempotencyKey, Limited, Problems, secret, validate};
 use crate::store::fleet::NewStation;
 use crate::store::people::NewRider;
 use crate::store::{auth, people};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 
@@ -32,8 +33,8 @@ fn on<T>(target: String) -> impl Fn(&T) -> String + Send + Sync + 'static {
 
 /// Add or update a station (its docks are created).
 #[utoipa::path(post, path = "/stations", tag = "setup", params(IdempotencyKey),
-    request_body = Object,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    request_body = crate::server::schema::NewStation,
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_station(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -49,7 +50,7 @@ pub async fn add_station(
 /// Add a bike, docked at a station or not.
 #[utoipa::path(post, path = "/bikes", tag = "setup", params(IdempotencyKey),
     request_body = NewBikeRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_bike(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -57,6 +58,7 @@ pub async fn add_bike(
 ) -> Answer {
     who.admin()?;
     let b = call.parse()?;
+    validate::new_id("id", b.id.0)?;
     let op = st.backend.add_bike(b.id, b.station);
     let target = format!("bike {}", b.id);
     mutate_audited(&st, &who, call.idem, "add-bike", on(target), op).await
@@ -64,11 +66,12 @@ pub async fn add_bike(
 
 /// Register a rider.
 #[utoipa::path(post, path = "/riders", tag = "setup", params(IdempotencyKey),
-    request_body = Object,
-    responses((status = 200, body = i64, description = "the rider ID"), Problems))]
+    request_body = crate::server::schema::NewRider,
+    responses((status = 200, body = i64, description = "the rider ID", content_type = "application/json"), Problems, Limited))]
 pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<NewRider>) -> Answer {
     who.may(StaffAction::RevealPersonalData)?;
     let body = call.parse()?;
+    validate::new_rider(&body, st.clock.now().date_naive())?;
     let op = st.backend.add_rider(body);
     let target = |id: &RiderId| format!("rider {id}");
     mutate_audited(&st, &who, call.idem, "add-rider", target, op).await
@@ -78,7 +81,7 @@ pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<Ne
 /// the account's sessions end, as a password changed from the shell ends them).
 #[utoipa::path(post, path = "/staff", tag = "setup", params(IdempotencyKey),
     request_body = NewStaffRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_staff(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -90,14 +93,15 @@ pub async fn add_staff(
         role,
         password,
     } = call.parse()?;
+    if let Some(p) = &password {
+        validate::password(p)?;
+    }
     let hash = match password {
-        Some(p) if p.chars().count() < 8 => {
-            return Err(ApiError::invalid("password: at least 8 characters"));
-        }
         Some(p) => Some(
-            tokio::task::spawn_blocking(move || secret::hash_password(&p))
+            st.passwords
+                .run(move || secret::hash_password(&p))
                 .await
-                .map_err(|e| ApiError::internal(e.to_string()))?
+                .map_err(|_| crate::server::auth::busy())?
                 .map_err(ApiError::internal)?,
         ),
         None => None,
@@ -120,34 +124,68 @@ pub async fn add_staff(
 #[utoipa::path(post, path = "/staff/{name}/disable", tag = "setup",
     params(("name" = String, Path), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn disable_staff(
     State(st): State<AppState>,
     who: AuthStaff,
     Path(name): Path<String>,
     call: Call<Empty>,
 ) -> Answer {
+    switch_staff(st, who, name, call, false).await
+}
+
+/// Enable a disabled staff account: it logs in with the password it has. Adding an
+/// account again never enables it.
+#[utoipa::path(post, path = "/staff/{name}/enable", tag = "setup",
+    params(("name" = String, Path), IdempotencyKey),
+    request_body = Empty,
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
+pub async fn enable_staff(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Path(name): Path<String>,
+    call: Call<Empty>,
+) -> Answer {
+    switch_staff(st, who, name, call, true).await
+}
+
+/// Enable or disable an account (disabling ends its sessions), audited as `manage-staff`.
+async fn switch_staff(
+    st: AppState,
+    who: AuthStaff,
+    name: String,
+    call: Call<Empty>,
+    enable: bool,
+) -> Answer {
     who.may(StaffAction::ManageStaff)?;
     call.parse()?;
-    let target = format!("disable {name}");
+    let target = format!("{} {name}", if enable { "enable" } else { "disable" });
     let op = st.backend.call(move |e| {
         e.write_with(move |_, c| {
-            if !people::disable_staff(c, &name)? {
+            let found = if enable {
+                people::enable_staff(c, &name)?
+            } else {
+                people::disable_staff(c, &name)?
+            };
+            if !found {
                 return refuse(Refusal::NotFound, format!("no staff member {name:?}"));
             }
-            auth::end_sessions_of(c, &name)?;
+            if !enable {
+                auth::end_sessions_of(c, &name)?;
+            }
             Ok(())
         })
     });
     mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
-/// A new key for a station's docks (the old one stops working): shown once, and again to
-/// a retry with the same `Idempotency-Key` (kept as long as idempotency records are).
+/// A new key for a station's docks (the old one stops working), shown once: no record
+/// keeps it. A retry with the same `Idempotency-Key` is answered 409 `key-issued` (the key
+/// was issued; if it was lost, rotate again with a new key).
 #[utoipa::path(post, path = "/stations/{id}/key", tag = "setup",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = StationKey), Problems))]
+    responses((status = 200, body = StationKey), Problems, Limited))]
 pub async fn station_key(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -166,7 +204,20 @@ pub async fn station_key(
         })
     });
     let target = format!("station {id}");
-    mutate_audited(&st, &who, call.idem, "station-key", on(target), op).await
+    let issued = |k: &StationKey| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "key-issued",
+            format!(
+                "station {}'s key (SHA-256 {}…) was issued to the first request with this \
+                 Idempotency-Key and is not kept anywhere: if it was lost, rotate the key \
+                 again with a new Idempotency-Key",
+                k.station,
+                &secret::token_hash(&k.key)[..12]
+            ),
+        )
+    };
+    mutate_audited_secret(&st, &who, call.idem, "station-key", on(target), issued, op).await
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
@@ -174,7 +225,7 @@ pub async fn station_key(
 /// override. Refused `invalid` when `to` comes before `from`.
 #[utoipa::path(post, path = "/season", tag = "setup", params(IdempotencyKey),
     request_body = SeasonRequest,
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn set_season(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -182,6 +233,7 @@ pub async fn set_season(
 ) -> Answer {
     who.admin()?;
     let SeasonRequest { from, to } = call.parse()?;
+    validate::season(from, to)?;
     let op = st.backend.set_season(from, to);
     let target = format!("{from} to {to}");
     mutate_audited(&st, &who, call.idem, "set-season", on(target), op).await
@@ -192,7 +244,7 @@ pub async fn set_season(
 /// `Idempotency-Key` it answers the first call's report.
 #[utoipa::path(post, path = "/clock", tag = "setup", params(IdempotencyKey),
     request_body = ClockRequest,
-    responses((status = 200, body = Object, description = "what the nightly postings did"), Problems))]
+    responses((status = 200, body = crate::server::schema::PostingReport, description = "what the nightly postings did"), Problems, Limited))]
 pub async fn advance_clock(
     State(st): State<AppState>,
     who: AuthStaff,

@@ -12,7 +12,7 @@ use crate::server::extract::Call;
 use crate::server::idempotent::mutate;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
-use crate::server::{IdempotencyKey, Problems};
+use crate::server::{IdempotencyKey, Limited, Problems};
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -49,7 +49,7 @@ async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()>
 #[utoipa::path(post, path = "/station/{station}/unlock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = UnlockRequest, security(("station_key" = [])),
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn unlock(
     State(st): State<AppState>,
     who: AuthStation,
@@ -69,7 +69,7 @@ pub async fn unlock(
 #[utoipa::path(post, path = "/station/{station}/pull", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = BikeRequest, security(("station_key" = [])),
-    responses((status = 200, body = i64, description = "the rental"), Problems))]
+    responses((status = 200, body = i64, description = "the rental", content_type = "application/json"), Problems, Limited))]
 pub async fn pull(
     State(st): State<AppState>,
     who: AuthStation,
@@ -89,7 +89,7 @@ pub async fn pull(
 #[utoipa::path(post, path = "/station/{station}/dock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = DockRequest, security(("station_key" = [])),
-    responses((status = 200, body = Object, description = "the trip's price, or null"), Problems))]
+    responses((status = 200, body = Option<crate::server::schema::Quote>, description = "the trip's price, or null when a lock error ended nothing"), Problems, Limited))]
 pub async fn dock(
     State(st): State<AppState>,
     who: AuthStation,
@@ -107,7 +107,7 @@ pub async fn dock(
 #[utoipa::path(post, path = "/station/{station}/cable-lock-call", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = RiderRequest, security(("station_key" = [])),
-    responses((status = 200, body = Object, description = "null"), Problems))]
+    responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn cable_lock_call(
     State(st): State<AppState>,
     who: AuthStation,
@@ -124,7 +124,7 @@ pub async fn cable_lock_call(
 #[utoipa::path(post, path = "/station/{station}/cable-lock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = CableLockRequest, security(("station_key" = [])),
-    responses((status = 200, body = Object, description = "the trip's price"), Problems))]
+    responses((status = 200, body = crate::server::schema::Quote, description = "the trip's price"), Problems, Limited))]
 pub async fn cable_lock(
     State(st): State<AppState>,
     who: AuthStation,

@@ -38,7 +38,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     }
     let header =
         Row::new([app.t(T::Kind), app.t(T::Since), app.t(T::What)]).style(th.style(Meaning::Title));
-    let skip = app.alerts_sel.saturating_sub(h.saturating_sub(1));
+    let sel = app.alerts_sel.index(&app.alert_keys());
+    let skip = sel.saturating_sub(h.saturating_sub(1));
     let rows = app
         .alerts
         .iter()
@@ -53,14 +54,14 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             let row = Row::new([
                 Cell::from(format!(
                     "{}{}",
-                    if i == app.alerts_sel { "›" } else { " " },
+                    if i == sel { "›" } else { " " },
                     a.kind.to_uppercase()
                 ))
                 .style(th.style(meaning(&a.kind))),
                 Cell::from(since),
                 Cell::from(a.text.clone()),
             ]);
-            if i == app.alerts_sel {
+            if i == sel {
                 row.style(th.style(Meaning::Selected))
             } else {
                 row

@@ -42,7 +42,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         app.t(T::Details),
     ])
     .style(th.style(Meaning::Title));
-    let skip = app.audit_sel.saturating_sub(h.saturating_sub(1));
+    let sel = app.audit_sel.index(&app.audit_keys());
+    let skip = sel.saturating_sub(h.saturating_sub(1));
     let rows = app
         .audit
         .iter()
@@ -53,7 +54,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             let row = Row::new([
                 Cell::from(format!(
                     "{}{}",
-                    if i == app.audit_sel { "›" } else { " " },
+                    if i == sel { "›" } else { " " },
                     a.at_local
                 )),
                 Cell::from(format!("{} ({})", a.staff, a.role)),
@@ -62,7 +63,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 Cell::from(a.reason.clone()),
                 Cell::from(format!("{} {}", a.target, a.details)),
             ]);
-            if i == app.audit_sel {
+            if i == sel {
                 row.style(th.style(Meaning::Selected))
             } else {
                 row

@@ -5,7 +5,7 @@
 use super::stations::status_meaning;
 use super::titled;
 use crate::tui::app::{App, StationStatus};
-use crate::tui::text::T;
+use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,7 +30,19 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
     let [canvas_area, legend] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
-    let rows = &app.stations.rows;
+    // The stations table's filter limits the map too, and the title says so.
+    let filter = app.stations.filter.value().trim();
+    let shown: Vec<&crate::store::fleet::StationCounts> = app
+        .stations
+        .visible
+        .iter()
+        .map(|&i| &app.stations.rows[i])
+        .collect();
+    let rows: Vec<&crate::store::fleet::StationCounts> = if filter.is_empty() {
+        app.stations.rows.iter().collect()
+    } else {
+        shown
+    };
     let sel = app.stations.selected.and_then(|id| app.station_by_id(id));
     let (clat, clon) = match sel {
         Some(s) => (s.lat, s.lon),
@@ -40,7 +52,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         ),
         None => (43.24, 76.92),
     };
-    app.map.fitted.set(fit(rows, canvas_area));
+    app.map.fitted.set(fit(&rows, canvas_area));
     let span = app.map_span();
     // Terminal cells are about twice as tall as wide; a degree of longitude is shorter by
     // cos(latitude).
@@ -55,10 +67,16 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let now = app.wall();
     let colour = |m: Meaning| th.style(m).fg.unwrap_or(Color::Reset);
     let canvas = Canvas::default()
-        .block(titled(
-            app,
-            format!("{} · {:.1} km", app.t(T::Map), span * 111.0),
-        ))
+        .block(titled(app, {
+            let mut title = format!("{} · {:.1} km", app.t(T::Map), span * 111.0);
+            if !filter.is_empty() {
+                title.push_str(&fill(
+                    app.t(T::MapFiltered),
+                    &[&filter, &rows.len(), &app.stations.rows.len()],
+                ));
+            }
+            title
+        }))
         .marker(Marker::Braille)
         .x_bounds([x0, x1])
         .y_bounds([y0, y1])
@@ -81,7 +99,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 });
             }
             ctx.layer();
-            for s in rows {
+            for s in &rows {
                 let flash = app
                     .stations
                     .flash
@@ -137,7 +155,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The span (degrees of latitude) that shows every station in `area`.
-pub fn fit(rows: &[crate::store::fleet::StationCounts], area: Rect) -> f64 {
+pub fn fit(rows: &[&crate::store::fleet::StationCounts], area: Rect) -> f64 {
     if rows.len() < 2 {
         return 0.16;
     }

@@ -27,7 +27,8 @@ pub const MIN_H: u16 = 24;
 
 pub fn render(f: &mut Frame, app: &App) {
     let area = f.area();
-    if area.width < MIN_W || area.height < MIN_H {
+    app.too_small.set(area.width < MIN_W || area.height < MIN_H);
+    if app.too_small.get() {
         let text = fill(app.t(T::TooSmall), &[&area.width, &area.height]);
         f.render_widget(
             Paragraph::new(text)
@@ -123,8 +124,22 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             th.style(Meaning::Normal),
         ),
         Span::styled(format!("[{}]", app.t(word)), th.style(meaning)),
-        Span::styled(format!(" {age_text}"), th.style(Meaning::Muted)),
     ];
+    if let Some(r) = &app.replication {
+        let (word, meaning) = if r.is_live() {
+            (T::Replicated, Meaning::Ok)
+        } else {
+            (T::NotReplicated, Meaning::Danger)
+        };
+        spans.push(Span::styled(
+            format!(" [{}]", app.t(word)),
+            th.style(meaning),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(" {age_text}"),
+        th.style(Meaning::Muted),
+    ));
     if app.opts.read_only {
         spans.push(Span::styled(
             format!("  [{}]", app.t(T::ReadOnly)),
@@ -164,7 +179,12 @@ fn render_tabs(f: &mut Frame, app: &App, area: Rect) {
 /// The hint bar: the current scopes' most useful keys the staff member may use.
 fn render_hints(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
-    let scopes = app.scopes();
+    // While a field has the keys, `q` and `?` are text: the bar shows the field's keys.
+    let scopes = if app.text_focused() {
+        vec![keymap::Scope::Text]
+    } else {
+        app.scopes()
+    };
     let mut spans = Vec::new();
     for scope in &scopes {
         for b in BINDINGS

@@ -53,10 +53,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         app.t(T::Deviation),
     ])
     .style(th.style(Meaning::Title));
-    let skip = app.rebalance_sel.saturating_sub(h.saturating_sub(1));
+    let keys: Vec<_> = ranked.iter().map(|s| s.id).collect();
+    let sel = app.rebalance_sel.index(&keys);
+    let skip = sel.saturating_sub(h.saturating_sub(1));
     let rows = ranked.iter().enumerate().skip(skip).take(h).map(|(i, s)| {
         let d = deviation(s);
-        let m = if i == app.rebalance_sel {
+        let m = if i == sel {
             Meaning::Selected
         } else if d < 0 {
             Meaning::Warn
@@ -64,11 +66,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             Meaning::Info
         };
         Row::new([
-            Cell::from(format!(
-                "{}{}",
-                if i == app.rebalance_sel { "›" } else { " " },
-                s.id
-            )),
+            Cell::from(format!("{}{}", if i == sel { "›" } else { " " }, s.id)),
             Cell::from(s.name.clone()),
             Cell::from(format!("{}/{}", s.bikes, s.docks)),
             Cell::from(format!("{}%", s.target_fill)),

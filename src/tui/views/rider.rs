@@ -6,7 +6,7 @@ use super::riders::{mask_email, mask_phone, mask_tail};
 use super::{duration, titled};
 use crate::domain::time::format_local;
 use crate::tui::app::App;
-use crate::tui::text::{T, fill};
+use crate::tui::text::{T, entry_kind, fill, fine_kind, fine_status, pass_name};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,10 +57,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         Some(reason) => Span::styled(reason, th.style(Meaning::Danger)),
         None => Span::styled(app.t(T::AccessOk), th.style(Meaning::Ok)),
     };
+    let lang = app.opts.lang;
     let pass = match &v.pass {
         Some(p) => format!(
             "{} · {}",
-            p.label,
+            pass_name(&p.pass, &p.label, lang),
             fill(
                 app.t(T::ValidUntil),
                 &[&p.valid_until().with_timezone(&tz).format("%Y-%m-%d %H:%M")]
@@ -68,6 +69,23 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         ),
         None => app.t(T::NoPass).to_string(),
     };
+    // Passes bought to begin when the one in force ends.
+    let now = app.now.unwrap_or_default();
+    let queued: Vec<String> = v
+        .passes
+        .iter()
+        .rev()
+        .filter(|p| p.starts_at > now && p.valid_until() > p.starts_at)
+        .map(|p| {
+            fill(
+                app.t(T::QueuedPass),
+                &[
+                    &pass_name(&p.pass, &p.label, lang),
+                    &p.starts_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+                ],
+            )
+        })
+        .collect();
     let money = |t: T, amount: crate::domain::Tenge| {
         let m = if amount.is_negative() {
             Meaning::Danger
@@ -106,7 +124,24 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
+    for q in queued {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<14}", "")),
+            Span::raw(q),
+        ]));
+    }
     lines.push(Line::from(vec![label(T::Access), access]));
+    // What would lift it (R18), kept current by the live updates.
+    if r.blocked_reason.is_none() && r.restricted {
+        let how = match v.lifts_with {
+            Some(amount) => fill(app.t(T::LiftsWith), &[&amount]),
+            None => app.t(T::LiftsByHand).to_string(),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<14}", "")),
+            Span::styled(how, th.style(Meaning::Warn)),
+        ]));
+    }
     lines.push(money(T::Balance, r.balance));
     lines.push(money(T::Accrued, r.accrued));
     lines.push(money(T::Available, v.available));
@@ -160,9 +195,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::styled(
                 format!(
                     "{} {} {} ({})",
-                    fi.kind,
+                    fine_kind(&fi.kind, lang),
                     fi.amount,
-                    fi.status.to_uppercase(),
+                    fine_status(&fi.status, lang),
                     fi.entered_by
                 ),
                 th.style(m),
@@ -178,14 +213,16 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
 
     let [ledger_area, trips_area] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    // The entry number first (what "settles #N" points at), the running balance before the
+    // words, so at 80 columns the money stays in view.
     let mut ledger = vec![Line::styled(
         format!(
-            "{:<11} {:<16} {:>11} {:>11}  {}",
+            "{:>5} {:<11} {:>10} {:>10}  {}",
+            "#",
             app.t(T::When),
-            app.t(T::Kind),
             app.t(T::Amount),
             app.t(T::Running),
-            app.t(T::Settles)
+            app.t(T::Kind),
         ),
         th.style(Meaning::Title),
     )];
@@ -201,30 +238,45 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         } else {
             Meaning::Normal
         };
+        let mut words = entry_kind(&e.kind, lang);
+        if !settles.is_empty() {
+            words.push_str(&format!(" · {} {settles}", app.t(T::Settles)));
+        }
+        // The reason, unless it only repeats the kind (the system's own "payment").
+        if !e.reason.is_empty() && e.reason != e.kind {
+            words.push_str(&format!(" · {}", e.reason));
+        }
         ledger.push(Line::styled(
             format!(
-                "{:<11} {:<16} {:>11} {:>11}  {}{}",
+                "{:>5} {:<11} {:>10} {:>10}  {words}",
+                format!("#{}", e.id),
                 e.at.with_timezone(&tz).format("%d.%m %H:%M"),
-                e.kind,
                 e.money.to_string(),
                 e.running.to_string(),
-                settles,
-                if e.reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · {}", e.reason)
-                }
             ),
             th.style(m),
         ));
     }
+    let rows = usize::from(ledger_area.height.saturating_sub(3));
+    let total = v.ledger.len();
+    let first = usize::from(page.scroll).min(total.saturating_sub(1));
+    let title = if total > rows {
+        format!(
+            "{} ({}) · {}",
+            app.t(T::Ledger),
+            total,
+            fill(
+                app.t(T::LedgerScroll),
+                &[&(first + 1), &(first + rows).min(total), &total]
+            )
+        )
+    } else {
+        format!("{} ({})", app.t(T::Ledger), total)
+    };
     f.render_widget(
         Paragraph::new(ledger)
             .scroll((page.scroll, 0))
-            .block(titled(
-                app,
-                format!("{} ({})", app.t(T::Ledger), v.ledger.len()),
-            )),
+            .block(titled(app, title)),
         ledger_area,
     );
     let mut trips = Vec::new();

@@ -49,7 +49,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let lb = titled(app, String::new());
     let h = lb.inner(list).height.saturating_sub(1) as usize;
     app.list_area.set((list.y + 2, h as u16));
-    let skip = r.selected.saturating_sub(h.saturating_sub(1));
+    let sel = r.selected.index(&r.keys());
+    let skip = sel.saturating_sub(h.saturating_sub(1));
     let rows = r
         .hits
         .iter()
@@ -57,7 +58,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .skip(skip)
         .take(h)
         .map(|(i, hit)| {
-            let style = if i == r.selected {
+            let style = if i == sel {
                 th.style(Meaning::Selected)
             } else if hit.balance.is_negative() {
                 th.style(Meaning::Danger)
@@ -65,11 +66,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 th.style(Meaning::Normal)
             };
             Row::new([
-                Cell::from(format!(
-                    "{}{}",
-                    if i == r.selected { "›" } else { " " },
-                    hit.id
-                )),
+                Cell::from(format!("{}{}", if i == sel { "›" } else { " " }, hit.id)),
                 Cell::from(hit.name.clone()),
                 Cell::from(mask_phone(hit.phone.as_deref())),
                 Cell::from(mask_email(hit.email.as_deref())),

@@ -78,7 +78,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     app.list_area.set((table_area.y + 2, inner_h as u16));
     // Keep the selection in view without moving the scroll otherwise.
     let sel = st.selected.and_then(|id| app.visible_index(id));
-    let mut offset = st.offset.get().min(st.visible.len().saturating_sub(1));
+    // Never scrolled further than the last page: a list that shrank (a filter) shows all
+    // it can, with nothing hidden above.
+    let mut offset = st
+        .offset
+        .get()
+        .min(st.visible.len().saturating_sub(inner_h.max(1)));
     if let Some(i) = sel {
         if i < offset {
             offset = i;

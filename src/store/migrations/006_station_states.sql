@@ -1,4 +1,4 @@
--- velodesk schema, version 5 (issue #16): when each station became empty (no bike to rent),
+-- velodesk schema, version 6 (issue #16): when each station became empty (no bike to rent),
 -- full (no free working dock) or neither, written by the fleet moves in the transaction of
 -- the move. The depot's demand forecast reads it: while a station is empty no rental can be
 -- seen there, while full no return, so those periods are left out of its rates.
