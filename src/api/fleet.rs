@@ -141,3 +141,19 @@ impl std::fmt::Display for FleetProblem {
         write!(f, "{}: {} ({})", self.subject, self.detail, self.check)
     }
 }
+
+impl StationCounts {
+    /// The station as the depot's planner sees it: bikes a rider can take (docked, not
+    /// cable-locked, not faulty) and working docks.
+    pub fn planning_view(&self) -> crate::domain::planning::StationNow {
+        crate::domain::planning::StationNow {
+            id: self.id,
+            pos: (self.lat, self.lon),
+            active: self.active,
+            docks: self.docks.saturating_sub(self.out_of_service),
+            bikes: self.bikes.saturating_sub(self.cable_locked),
+            free: self.free_docks,
+            target_fill: self.target_fill,
+        }
+    }
+}

@@ -206,6 +206,12 @@ pub enum BenchCommand {
     /// Time `velodesk` from the command to its first frame and to the city, in a real terminal (tmux).
     #[command(after_help = "Example:\n  cargo run --release -- bench start --runs 5")]
     Start(BenchStartArgs),
+    /// The depot's van plan against today's greedy moves and no rebalancing, on the same
+    /// seeded days: lost demand, empty/full minutes, van-km per bike, time per plan.
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench rebalance --days 30 --city almaty"
+    )]
+    Rebalance(super::demo_args::BenchRebalanceArgs),
     /// Time the console's frames (live update + render + diff) for the stations table and the map.
     #[command(after_help = "Example:\n  cargo run --release -- bench console --stations 1000")]
     Console(BenchConsoleArgs),

@@ -94,3 +94,43 @@ pub struct BenchDayArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
+
+/// `velodesk bench rebalance`.
+#[derive(Debug, Args)]
+pub struct BenchRebalanceArgs {
+    /// Simulated days per policy (the same seed for each).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+    /// `almaty` (the demo city, 190 stations), `synthetic` (600 stations) or `synthetic:N`.
+    #[arg(
+        long,
+        default_value = "almaty",
+        value_name = "almaty|synthetic|synthetic:N"
+    )]
+    pub city: String,
+    /// Riders [default: 3,000 for Almaty, 16 per station for a synthetic city].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub riders: Option<u32>,
+    /// Vans, and bikes each carries.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub vans: u32,
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub capacity: u32,
+    /// Days of history before the first day (the planner learns from them).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub history_days: u32,
+    /// The seed of the city and of the riders.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// P2's look-ahead of the targets (hours), of a route (hours), and the least expected
+    /// failures a stop must remove.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=24))]
+    pub lookahead_h: u64,
+    #[arg(long, default_value_t = 2.0)]
+    pub route_h: f64,
+    #[arg(long, default_value_t = crate::domain::planning::routes::MIN_GAIN)]
+    pub min_gain: f64,
+    /// Directory for the throw-away databases [default: the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}

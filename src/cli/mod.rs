@@ -97,6 +97,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Gbfs(gbfs_args::GbfsCommand::Export(a)) => gbfs::export(&a, out),
         Command::Import(gbfs_args::ImportCommand::Gbfs(a)) => gbfs::import(&a, out),
         Command::Bench(BenchCommand::Day(a)) => bench::day::run(&a, out),
+        Command::Bench(BenchCommand::Rebalance(a)) => bench::rebalance::run(&a, out),
         Command::Demo(a) => demo::run(&a, out),
         Command::Bench(BenchCommand::Load(a)) => bench::load::run(&a, out),
         Command::Serve(a) => serve::run(&a, out),

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod ledger;
 pub mod messages;
 pub mod money;
+pub mod planning;
 pub mod pricing;
 pub mod refusal;
 pub mod rental;

@@ -6,6 +6,7 @@
 use super::SimError;
 use super::demand::{self, Purpose};
 use super::names::demo_pin;
+use super::record::{AttemptKind, Outcome, Then};
 use super::world::{Ev, World};
 use crate::api::BikeState;
 use crate::api::PayMethod;
@@ -22,6 +23,9 @@ const FAULTY_AT_END: f64 = 0.006;
 const KEPT_OVER_24H: f64 = 0.003;
 /// Of riders with a lock error, those who walk away believing the bike returned.
 const WALK_AWAY: f64 = 0.3;
+/// Of riders who find their station empty, those who walk on to one nearby with a bike
+/// (the others take a bus or a taxi).
+const WALK_ON: f64 = 0.6;
 
 impl World {
     pub async fn handle(&mut self, ev: Ev) -> Result<(), SimError> {
@@ -33,7 +37,11 @@ impl World {
                 at,
                 tries,
                 faulty_early,
-            } => self.ret(rider, bike, at, tries, faulty_early).await?,
+                again,
+            } => {
+                self.ret(rider, bike, at, tries, faulty_early, again)
+                    .await?
+            }
             Ev::DeskAuthorise { rider, bike, at } => self.desk_authorise(rider, bike, at).await?,
             Ev::CableTry {
                 rider,
@@ -47,16 +55,26 @@ impl World {
                 self.push_in(600, Ev::Refresh);
             }
             Ev::Depot => {
-                self.depot().await?;
+                match self.depot_mode {
+                    super::run::DepotMode::Night => self.depot().await?,
+                    super::run::DepotMode::Maintenance => self.maintenance().await?,
+                }
                 let next = self.next_local(3);
                 self.push_at(next, Ev::Depot);
             }
+            Ev::ShiftStart => self.shift_start().await?,
+            Ev::VanTick => self.van_tick().await?,
+            Ev::VanArrive { van, at } => self.van_arrive(van, at).await?,
+            Ev::VanDone { van } => self.van_done(van).await?,
+            Ev::ShiftEnd => self.shift_end().await?,
             Ev::Tick => self.push_in(15, Ev::Tick),
         }
         Ok(())
     }
 
-    /// A rider wants a bike: walks to the nearest station with one, rents, rides off.
+    /// A rider wants a bike at the station nearest to where they are. Found empty, they
+    /// walk to a station nearby that the app shows with a bike, or walk away; every station
+    /// tried is an attempt recorded with its time and place.
     async fn arrival(&mut self) -> Result<(), SimError> {
         self.stats.arrivals += 1;
         // Some riders ride far more often than others.
@@ -65,49 +83,89 @@ impl World {
         if self.on_bike.contains_key(&rider) {
             return Ok(());
         }
-        let (home, work) = self.home_and_work(rider);
-        let purpose = demand::purpose(self.hour(), &mut self.rng);
+        let (home, work, play) = self.places(rider);
+        let weekend = self.weekend();
+        let purpose = demand::purpose(weekend, self.hour(), &mut self.rng);
         let (from, to) = match purpose {
             Purpose::ToWork => (home, Some(work)),
             Purpose::ToHome => (work, Some(home)),
-            Purpose::Errand if self.rng.chance(0.5) => (home, None),
+            Purpose::Out => (home, Some(play)),
+            Purpose::Back => (play, Some(home)),
+            Purpose::Errand if weekend || self.rng.chance(0.5) => (home, None),
             Purpose::Errand => (work, None),
         };
-        let candidates: Vec<usize> = self.near[from].iter().take(4).copied().collect();
-        for origin in candidates {
-            if self.spots[origin].bikes == 0 {
-                continue;
-            }
-            let r = self.b.station(self.spots[origin].id).await;
-            let Ok(view) = self.refusal(r, "looking at a station")? else {
-                continue;
-            };
-            let bikes: Vec<BikeId> = view
-                .bikes
-                .iter()
-                .filter(|b| b.state == BikeState::Docked && !b.faulty)
-                .map(|b| b.id)
-                .collect();
-            self.spots[origin].bikes = view.station.bikes;
-            self.spots[origin].free = view.station.free_docks;
-            let Some(&bike) = self.rng.pick(&bikes) else {
-                continue;
-            };
-            let dest = match to {
-                Some(d) if d != origin => d,
-                _ => {
-                    let near: Vec<usize> =
-                        self.near[origin].iter().skip(1).take(15).copied().collect();
-                    self.rng.pick(&near).copied().unwrap_or(origin)
+        let mut origin = from;
+        let mut walks = 0;
+        loop {
+            let station = self.spots[origin].id;
+            match self.take_bike_at(origin).await? {
+                Some(bike) => {
+                    let dest = match to {
+                        Some(d) if d != origin => d,
+                        _ => {
+                            let near: Vec<usize> =
+                                self.near[origin].iter().skip(1).take(15).copied().collect();
+                            self.rng.pick(&near).copied().unwrap_or(origin)
+                        }
+                    };
+                    let served = self.rent(rider, bike).await?;
+                    let outcome = if served {
+                        Outcome::Served
+                    } else {
+                        Outcome::Refused
+                    };
+                    self.record
+                        .attempt(self.now, station, AttemptKind::Rent, outcome);
+                    if served {
+                        self.ride_off(rider, bike, origin, dest);
+                    }
+                    return Ok(());
                 }
-            };
-            if self.rent(rider, bike).await? {
-                self.ride_off(rider, bike, origin, dest);
+                None => {
+                    let next = if walks < 2 && self.rng.chance(WALK_ON) {
+                        self.near[origin]
+                            .iter()
+                            .skip(1)
+                            .take(3)
+                            .find(|&&i| self.spots[i].bikes > 0)
+                            .copied()
+                    } else {
+                        None
+                    };
+                    let then = match next {
+                        Some(n) => Then::WalkedTo(self.spots[n].id),
+                        None => Then::WalkedAway,
+                    };
+                    self.record
+                        .attempt(self.now, station, AttemptKind::Rent, Outcome::Empty(then));
+                    let Some(n) = next else {
+                        self.stats.no_bike += 1;
+                        return Ok(());
+                    };
+                    origin = n;
+                    walks += 1;
+                }
             }
-            return Ok(());
         }
-        self.stats.no_bike += 1;
-        Ok(())
+    }
+
+    /// A bike a rider can take at station `i` (None: the station is empty).
+    async fn take_bike_at(&mut self, i: usize) -> Result<Option<BikeId>, SimError> {
+        if self.spots[i].bikes == 0 || !self.spots[i].active {
+            return Ok(None);
+        }
+        let r = self.b.station(self.spots[i].id).await;
+        let Ok(view) = self.refusal(r, "looking at a station")? else {
+            return Ok(None);
+        };
+        let bikes: Vec<BikeId> = view
+            .bikes
+            .iter()
+            .filter(|b| b.state == BikeState::Docked && !b.faulty)
+            .map(|b| b.id)
+            .collect();
+        self.set_counts(i, bikes.len() as u32, view.station.free_docks);
+        Ok(self.rng.pick(&bikes).copied())
     }
 
     /// Rent, paying or buying a pass once when refused for money. True when the bike is out.
@@ -248,8 +306,8 @@ impl World {
         self.stats.trips_started += 1;
         self.on_bike.insert(rider, bike);
         self.stats.riding = self.on_bike.len() as u64;
-        self.spots[origin].bikes = self.spots[origin].bikes.saturating_sub(1);
-        self.spots[origin].free += 1;
+        let (b, f) = (self.spots[origin].bikes, self.spots[origin].free);
+        self.set_counts(origin, b.saturating_sub(1), f + 1);
         if self.rng.chance(FAULTY_AT_START) {
             // R13: the rider finds it faulty right away and pushes it back.
             let s = self.rng.between(40, 150);
@@ -262,6 +320,7 @@ impl World {
                     at: origin,
                     tries: 0,
                     faulty_early: true,
+                    again: false,
                 },
             );
             return;
@@ -287,16 +346,21 @@ impl World {
                 at: dest,
                 tries: 0,
                 faulty_early: false,
+                again: false,
             },
         );
     }
 
-    pub(super) fn off_bike(&mut self, rider: RiderId, at: Option<usize>) {
+    /// The rider is off the bike; it took a dock at station `at` (a rider can take it
+    /// again unless `faulty`).
+    pub(super) fn off_bike(&mut self, rider: RiderId, at: Option<usize>, faulty: bool) {
         self.on_bike.remove(&rider);
         self.stats.riding = self.on_bike.len() as u64;
-        if let Some(i) = at {
-            self.spots[i].bikes += 1;
-            self.spots[i].free = self.spots[i].free.saturating_sub(1);
+        if let Some(i) = at
+            && self.spots[i].free > 0
+        {
+            let (b, f) = (self.spots[i].bikes, self.spots[i].free);
+            self.set_counts(i, if faulty { b } else { b + 1 }, f - 1);
         }
     }
 
@@ -308,8 +372,12 @@ impl World {
         at: usize,
         tries: u8,
         faulty_early: bool,
+        again: bool,
     ) -> Result<(), SimError> {
         let station = self.spots[at].id;
+        // A new arrival at a station with a bike is an attempt (not the push after a lock
+        // error, not a faulty bike put back at once).
+        let attempt = !again && !faulty_early;
         let lock_error = !faulty_early && tries == 0 && self.rng.chance(LOCK_ERROR);
         let faulty = faulty_early || self.rng.chance(FAULTY_AT_END);
         let how = if lock_error {
@@ -320,7 +388,12 @@ impl World {
             DockOutcome::Locked
         };
         let r = self.b.return_bike(bike, station, how).await;
-        match self.refusal(r, "returning a bike")? {
+        let r = self.refusal(r, "returning a bike")?;
+        if attempt && r.is_ok() {
+            self.record
+                .attempt(self.now, station, AttemptKind::Return, Outcome::Served);
+        }
+        match r {
             Ok(_) if lock_error => {
                 // R12: a triple beep; the rental goes on.
                 self.stats.lock_errors += 1;
@@ -338,6 +411,7 @@ impl World {
                             at,
                             tries: 1,
                             faulty_early: false,
+                            again: true,
                         },
                     );
                 }
@@ -347,17 +421,18 @@ impl World {
                     self.stats.faulty += 1;
                 }
                 self.stats.trips_ended += 1;
-                self.off_bike(rider, Some(at));
+                self.off_bike(rider, Some(at), faulty);
             }
             Err(Refusal::StationFull) => {
                 self.stats.station_full += 1;
-                self.spots[at].free = 0;
-                self.full_station(rider, bike, at, tries).await?;
+                let b = self.spots[at].bikes;
+                self.set_counts(at, b, 0);
+                self.full_station(rider, bike, at, tries, attempt).await?;
             }
-            Err(Refusal::NotRenting | Refusal::NotFound) => self.off_bike(rider, None),
+            Err(Refusal::NotRenting | Refusal::NotFound) => self.off_bike(rider, None, false),
             Err(_) => {
                 self.stats.unexpected += 1;
-                self.off_bike(rider, None);
+                self.off_bike(rider, None, false);
             }
         }
         Ok(())

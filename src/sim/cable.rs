@@ -6,6 +6,7 @@ use super::SimError;
 use super::act::DESK;
 use super::demand;
 use super::names::demo_pin;
+use super::record::{AttemptKind, Outcome, Then};
 use super::world::{Ev, World};
 use crate::domain::{BikeId, Refusal, RiderId};
 
@@ -17,11 +18,18 @@ impl World {
         bike: BikeId,
         at: usize,
         tries: u8,
+        attempt: bool,
     ) -> Result<(), SimError> {
+        let station = self.spots[at].id;
         if tries < 3 && (tries >= 2 || self.rng.chance(0.5)) {
             let r = self.b.call_cable_lock(rider, self.spots[at].id).await;
             if self.refusal(r, "calling for a cable lock")?.is_ok() {
                 self.stats.cable_calls += 1;
+                if attempt {
+                    let full = Outcome::Full(Then::CalledForCableLock);
+                    self.record
+                        .attempt(self.now, station, AttemptKind::Return, full);
+                }
                 if self.rng.chance(self.desk_share) {
                     let s = self.rng.between(45, 300);
                     self.push_in(s, Ev::DeskAuthorise { rider, bike, at });
@@ -40,12 +48,17 @@ impl World {
                 return Ok(());
             }
         }
-        self.ride_on(rider, bike, at, tries.saturating_add(1));
+        let next = self.ride_on(rider, bike, at, tries.saturating_add(1));
+        if attempt {
+            let full = Outcome::Full(Then::RodeOn(self.spots[next].id));
+            self.record
+                .attempt(self.now, station, AttemptKind::Return, full);
+        }
         Ok(())
     }
 
-    /// Ride to the nearest station that had room when last seen.
-    pub(super) fn ride_on(&mut self, rider: RiderId, bike: BikeId, at: usize, tries: u8) {
+    /// Ride to the nearest station that had room when last seen; returns which.
+    pub(super) fn ride_on(&mut self, rider: RiderId, bike: BikeId, at: usize, tries: u8) -> usize {
         let next = self.near[at]
             .iter()
             .skip(1)
@@ -64,8 +77,10 @@ impl World {
                 at: next,
                 tries,
                 faulty_early: false,
+                again: false,
             },
         );
+        next
     }
 
     pub(super) async fn desk_authorise(
@@ -92,10 +107,10 @@ impl World {
                     },
                 );
             }
-            Err(Refusal::NotRenting) => self.off_bike(rider, None),
+            Err(Refusal::NotRenting) => self.off_bike(rider, None, false),
             Err(_) => {
                 self.stats.unexpected += 1;
-                self.ride_on(rider, bike, at, 3);
+                let _ = self.ride_on(rider, bike, at, 3);
             }
         }
         Ok(())
@@ -115,7 +130,7 @@ impl World {
             Ok(_) => {
                 self.stats.cable_locks += 1;
                 self.stats.trips_ended += 1;
-                self.off_bike(rider, None);
+                self.off_bike(rider, None, false);
             }
             Err(Refusal::NotAuthorised) if waited_min < 45 => {
                 self.push_in(
@@ -130,9 +145,9 @@ impl World {
             }
             Err(Refusal::NotAuthorised) => {
                 self.stats.gave_up_waiting += 1;
-                self.ride_on(rider, bike, at, 3);
+                let _ = self.ride_on(rider, bike, at, 3);
             }
-            Err(_) => self.off_bike(rider, None),
+            Err(_) => self.off_bike(rider, None, false),
         }
         Ok(())
     }
@@ -153,9 +168,9 @@ impl World {
             Ok(_) => {
                 self.stats.ended_by_desk += 1;
                 self.stats.trips_ended += 1;
-                self.off_bike(rider, Some(at));
+                self.off_bike(rider, Some(at), false);
             }
-            Err(_) => self.off_bike(rider, None),
+            Err(_) => self.off_bike(rider, None, false),
         }
         Ok(())
     }

@@ -123,7 +123,13 @@ pub async fn build(
             path.display()
         )));
     }
-    let tariff = crate::domain::tariff::bundled(&opts.city)
+    // A synthetic city rides on Almaty's tariff.
+    let tariff_city = if opts.city.starts_with("synthetic:") {
+        "almaty"
+    } else {
+        opts.city.as_str()
+    };
+    let tariff = crate::domain::tariff::bundled(tariff_city)
         .ok_or_else(|| SimError::Setup(format!("no bundled tariff for {}", opts.city)))?;
     let history_start = opts.start - Duration::days(i64::from(opts.history_days));
     let mut store = Store::open(path)?;
@@ -131,7 +137,7 @@ pub async fn build(
     store.set_bulk_mode(true)?;
     let mut engine = Engine::init(
         store,
-        &format!("assets/tariffs/{}.toml", opts.city),
+        &format!("assets/tariffs/{tariff_city}.toml"),
         tariff,
         Settings::default(),
     )?;

@@ -1,5 +1,6 @@
 //! The depot's night shift at 03:00 (docs/rules.md §5): faulty bikes to repair, cable-locked bikes
-//! collected, and bikes moved from full stations to empty ones, with the demo depot account.
+//! collected, and bikes moved from full stations to empty ones, with the demo depot account;
+//! or, under a rebalancing policy's run, the repairs alone ([`World::maintenance`]).
 
 use super::SimError;
 use super::world::World;
@@ -73,5 +74,54 @@ impl World {
             i += 1;
         }
         self.refresh().await
+    }
+
+    /// The repairs without rebalancing: each faulty bike goes to repair and a repaired one
+    /// (a new inventory number: the engine has no way back from repair) takes its dock;
+    /// cable-locked bikes are docked where they are, or at the nearest station with room.
+    pub async fn maintenance(&mut self) -> Result<(), SimError> {
+        let r = self.b.stations().await;
+        let stations = self
+            .counted(r)
+            .map_err(SimError::backend("listing stations"))?;
+        for s in stations
+            .iter()
+            .filter(|s| s.faulty > 0 || s.cable_locked > 0)
+        {
+            let r = self.b.station(s.id).await;
+            let Ok(view) = self.refusal(r, "looking at a station")? else {
+                continue;
+            };
+            let Some(i) = self.spots.iter().position(|p| p.id == s.id) else {
+                continue;
+            };
+            for bike in &view.bikes {
+                if bike.faulty && bike.state == BikeState::Docked {
+                    let r = self.b.to_repair(bike.id, DEPOT).await;
+                    if self.refusal(r, "taking a bike to repair")?.is_ok() {
+                        self.stats.to_repair += 1;
+                        let new = BikeId(self.next_bike);
+                        self.next_bike += 1;
+                        let r = self.b.add_bike(new, Some(s.id)).await;
+                        self.refusal(r, "bringing a repaired bike back")?.ok();
+                    }
+                } else if bike.state == BikeState::CableLocked {
+                    let r = self.b.service_release(bike.id, DEPOT).await;
+                    if self.refusal(r, "releasing a bike")?.is_err() {
+                        continue;
+                    }
+                    let near = self.near[i].clone();
+                    for j in near {
+                        let r = self.b.service_dock(bike.id, self.spots[j].id, DEPOT).await;
+                        if self.refusal(r, "docking a bike")?.is_ok() {
+                            self.sync_spot(j).await?;
+                            break;
+                        }
+                    }
+                }
+            }
+            self.sync_spot(i).await?;
+        }
+        Ok(())
     }
 }

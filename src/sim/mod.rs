@@ -67,12 +67,16 @@ pub mod demo;
 mod depot;
 pub mod names;
 pub mod people;
+pub mod record;
 pub mod rng;
 mod run;
 pub mod stations;
+pub mod vans;
 mod world;
 
-pub use run::{SimConfig, SimStats, Simulator, Speed};
+pub use record::{Kpis, SimRecord};
+pub use run::{DepotMode, SimConfig, SimStats, Simulator, Speed};
+pub use vans::{PlannerHandle, VanPlanner, VanSetup};
 
 use crate::api::BackendError;
 

@@ -5,6 +5,7 @@
 //! events to the wall clock and never moves the backend's clock.
 
 use super::SimError;
+use super::record::SimRecord;
 use super::world::{Ev, World};
 use crate::backend::Backend;
 use chrono::{DateTime, Utc};
@@ -64,6 +65,22 @@ pub struct SimConfig {
     /// rides last a few seconds, so that a short run on a real clock (a server) sees trips
     /// start and end. Arrivals come at most one a second (with a large `trips_per_bike`).
     pub rush: bool,
+    /// What the depot does at 03:00.
+    pub depot: DepotMode,
+    /// Vans that rebalance through the day by a planner (issue #16; none by default).
+    pub vans: Option<super::vans::VanSetup>,
+}
+
+/// The depot's night at 03:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepotMode {
+    /// Today's night shift: repairs, cable-locked bikes collected, full stations emptied
+    /// into empty ones.
+    Night,
+    /// Repairs only, the same under every rebalancing policy: faulty bikes go to repair and
+    /// as many come back repaired into the same docks, cable-locked bikes are docked where
+    /// they are (or at the nearest station with room). No rebalancing.
+    Maintenance,
 }
 
 impl SimConfig {
@@ -75,6 +92,8 @@ impl SimConfig {
             desk_share: 0.75,
             trips_per_bike: 4.0,
             rush: false,
+            depot: DepotMode::Night,
+            vans: None,
         }
     }
 }
@@ -148,7 +167,15 @@ impl Simulator {
 
     /// Run until `cfg.until`, or until `stop` turns true (or its sender is dropped after
     /// sending true). Returns the final figures.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) -> Result<SimStats, SimError> {
+    pub async fn run(self, stop: watch::Receiver<bool>) -> Result<SimStats, SimError> {
+        Ok(self.run_recorded(stop).await?.0)
+    }
+
+    /// [`Simulator::run`], with the record of every attempt and the stations' occupancy.
+    pub async fn run_recorded(
+        self,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<(SimStats, SimRecord), SimError> {
         let mut w = World::load(self.backend.clone(), &self.cfg).await?;
         w.start().await?;
         let factor = self.cfg.speed.factor();
@@ -193,7 +220,8 @@ impl Simulator {
         }
         w.stats.now = Some(w.now);
         self.stats.send_replace(w.stats.clone());
-        Ok(w.stats)
+        w.record.finish(w.now);
+        Ok((w.stats, w.record))
     }
 }
 
@@ -206,6 +234,15 @@ impl World {
         self.push_in(600, Ev::Refresh);
         let depot = self.next_local(3);
         self.push_at(depot, Ev::Depot);
+        if let Some(shift) = self.vans.as_ref().map(|v| v.shift()) {
+            let (start, end) = (self.next_local(shift.0), self.next_local(shift.1));
+            if end < start {
+                // Within the shift already: it starts now.
+                self.push_in(1, Ev::ShiftStart);
+            } else {
+                self.push_at(start, Ev::ShiftStart);
+            }
+        }
         if self.paced {
             self.push_in(15, Ev::Tick);
         }

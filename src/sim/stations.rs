@@ -28,8 +28,16 @@ const ALMATY_NAMES: &str = include_str!("../../assets/cities/almaty/names.tsv");
 /// The demo cities there are data for.
 pub const CITIES: &[&str] = &["almaty"];
 
-/// The stations of a bundled demo city, in file order.
+/// The stations of a bundled demo city, in file order; `synthetic:N` makes N stations.
 pub fn load(city: &str) -> Result<Vec<CityStation>, String> {
+    if let Some(n) = city.strip_prefix("synthetic:") {
+        return match n.parse::<u32>() {
+            Ok(n) if (2..=20_000).contains(&n) => Ok(synthetic(n)),
+            _ => Err(format!(
+                "{city:?}: expected synthetic:N with N from 2 to 20000"
+            )),
+        };
+    }
     match city {
         "almaty" => parse(ALMATY_STATIONS, ALMATY_NAMES),
         other => Err(format!(
@@ -37,6 +45,42 @@ pub fn load(city: &str) -> Result<Vec<CityStation>, String> {
             CITIES.join(", ")
         )),
     }
+}
+
+/// A made-up city of `n` stations around Almaty's centre at Almaty Bike's density (about 3
+/// stations a square km: a disc of radius √(n / 3π) km), on a sunflower spiral with a
+/// seeded jitter, 6 to 16 docks each (Almaty's mean is 10). For scale runs only.
+pub fn synthetic(n: u32) -> Vec<CityStation> {
+    let mut rng = super::rng::SimRng::new(u64::from(n)).fork("synthetic");
+    let radius_km = (f64::from(n) / (3.0 * std::f64::consts::PI)).sqrt();
+    let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
+    let (lat0, lon0) = (43.245, 76.925);
+    (0..n)
+        .map(|i| {
+            let r = radius_km * ((f64::from(i) + 0.5) / f64::from(n)).sqrt();
+            let a = f64::from(i) * golden;
+            let (dx, dy) = (
+                r * a.cos() + rng.normal() * 0.08,
+                r * a.sin() + rng.normal() * 0.08,
+            );
+            let lat = lat0 + dy / 111.2;
+            let lon = lon0 + dx / (111.2 * lat0.to_radians().cos());
+            let id = 5001 + i64::from(i);
+            CityStation {
+                id: StationId(id),
+                name: format!("Станция {id}"),
+                name_kk: None,
+                name_en: Some(format!("Station {id}")),
+                address: format!("synthetic {i}"),
+                lat,
+                lon,
+                docks: rng.between(6, 16) as u32,
+                active: true,
+                snapshot_bikes: 0,
+                out_of_service: 0,
+            }
+        })
+        .collect()
 }
 
 fn field<'a>(cols: &[&'a str], i: usize, file: &str, line: usize) -> Result<&'a str, String> {

@@ -4,8 +4,10 @@
 
 use super::SimError;
 use super::demand;
+use super::record::SimRecord;
 use super::rng::SimRng;
-use super::run::{SimConfig, SimStats};
+use super::run::{DepotMode, SimConfig, SimStats};
+use super::vans::Vans;
 use crate::api::{BResult, BackendError};
 use crate::backend::Backend;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
@@ -27,6 +29,8 @@ pub enum Ev {
         at: usize,
         tries: u8,
         faulty_early: bool,
+        /// Pushing the bike in again after a lock error (not a new attempt).
+        again: bool,
     },
     /// The simulated desk answers a cable-lock call (R14).
     DeskAuthorise {
@@ -51,6 +55,17 @@ pub enum Ev {
     Refresh,
     /// The depot's night shift.
     Depot,
+    /// The vans' shift begins, a van replans, reaches a stop, is done there; the shift ends.
+    ShiftStart,
+    VanTick,
+    VanArrive {
+        van: usize,
+        at: usize,
+    },
+    VanDone {
+        van: usize,
+    },
+    ShiftEnd,
     /// Keeps a paced clock moving.
     Tick,
 }
@@ -90,6 +105,15 @@ pub struct World {
     real_clock: Option<(DateTime<Utc>, tokio::time::Instant)>,
     /// The test knob [`SimConfig::rush`].
     pub rush: bool,
+    /// Cumulative weights of each station as a home, and as a workplace or outing.
+    home_w: Vec<f64>,
+    work_w: Vec<f64>,
+    /// What the run measures (issue #16).
+    pub record: SimRecord,
+    pub(super) vans: Option<Vans>,
+    pub depot_mode: DepotMode,
+    /// Inventory numbers for the bikes the repair shop sends back (maintenance mode).
+    pub next_bike: i64,
     pub stats: SimStats,
     /// The tariff in force, for what a pass costs (read once at the start).
     pub tariff: Option<crate::domain::tariff::Tariff>,
@@ -127,7 +151,7 @@ impl World {
                 pos: (s.lat, s.lon),
                 active: s.active && s.docks > 0,
                 docks: s.docks,
-                bikes: s.bikes,
+                bikes: s.bikes.saturating_sub(s.cable_locked),
                 free: s.free_docks,
             })
             .collect();
@@ -156,6 +180,24 @@ impl World {
             ));
         }
         let tariff = b.desk_info().await.ok().and_then(|d| d.tariff().ok());
+        let (home_w, work_w, centre) = demand::weights(
+            &spots
+                .iter()
+                .map(|s| (s.active, s.pos, s.docks))
+                .collect::<Vec<_>>(),
+        );
+        let record = SimRecord::new(
+            tz,
+            now,
+            &spots
+                .iter()
+                .map(|s| (s.id, s.bikes, s.free, s.active))
+                .collect::<Vec<_>>(),
+        );
+        let vans = cfg.vans.clone().map(|v| {
+            let depot = v.depot.unwrap_or(centre);
+            Vans::new(v, depot)
+        });
         let bikes: u32 = stations.iter().map(|s| s.bikes).sum();
         let daily = (f64::from(bikes.max(25)) * cfg.trips_per_bike).max(50.0);
         let peak_per_s = daily * demand::peak_share() / 3600.0;
@@ -181,6 +223,12 @@ impl World {
             rush: cfg.rush,
             stats: SimStats::default(),
             tariff,
+            home_w,
+            work_w,
+            record,
+            vans,
+            depot_mode: cfg.depot,
+            next_bike: 90_000_001,
         })
     }
 
@@ -248,12 +296,15 @@ impl World {
     /// so the quiet night costs no backend calls), and schedule the next candidate.
     pub fn keep_arrival(&mut self, t: DateTime<Utc>) -> bool {
         self.schedule_next_arrival(t);
-        let hour = {
-            use chrono::Timelike;
+        let (weekend, hour) = {
+            use chrono::{Datelike, Timelike};
             let local = t.with_timezone(&self.tz);
-            f64::from(local.hour()) + f64::from(local.minute()) / 60.0
+            (
+                local.weekday().num_days_from_monday() >= 5,
+                f64::from(local.hour()) + f64::from(local.minute()) / 60.0,
+            )
         };
-        self.rush || self.rng.chance(demand::relative_demand(hour))
+        self.rush || self.rng.chance(demand::relative_demand(weekend, hour))
     }
 
     /// How long a ride (or a wait for a bike's return) of `seconds` lasts: as given, or
@@ -266,27 +317,49 @@ impl World {
         }
     }
 
-    /// A rider's home and workplace: fixed per rider and seed.
-    pub fn home_and_work(&self, rider: RiderId) -> (usize, usize) {
+    /// Whether it is Saturday or Sunday, locally.
+    pub fn weekend(&self) -> bool {
+        use chrono::Datelike;
+        self.now
+            .with_timezone(&self.tz)
+            .weekday()
+            .num_days_from_monday()
+            >= 5
+    }
+
+    /// A rider's home, workplace and weekend outing: fixed per rider and seed. Homes spread
+    /// towards the edges, workplaces and outings gather in the centre, both where the big
+    /// stations are ([`demand::home_weight`], [`demand::centre_weight`]).
+    pub fn places(&self, rider: RiderId) -> (usize, usize, usize) {
         let mut r = SimRng::new(self.seed ^ (rider.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .fork("home");
-        let active: Vec<usize> = (0..self.spots.len())
-            .filter(|&i| self.spots[i].active)
-            .collect();
-        let home = r.pick(&active).copied().unwrap_or(0);
-        // Workplaces gather where the big stations are (business centres, universities).
-        let total: u64 = active.iter().map(|&i| u64::from(self.spots[i].docks)).sum();
-        let mut x = r.below(total.max(1));
-        let mut work = home;
-        for &i in &active {
-            let d = u64::from(self.spots[i].docks);
-            if x < d {
-                work = i;
-                break;
-            }
-            x -= d;
+        let home = demand::pick_weighted(&self.home_w, r.unit());
+        let work = demand::pick_weighted(&self.work_w, r.unit());
+        let play = demand::pick_weighted(&self.work_w, r.unit());
+        (home, work, play)
+    }
+
+    /// Station `i` now holds `bikes` bikes a rider can take and `free` free docks.
+    pub fn set_counts(&mut self, i: usize, bikes: u32, free: u32) {
+        if let Some(s) = self.spots.get_mut(i) {
+            s.bikes = bikes;
+            s.free = free;
+            self.record.occupancy(i, self.now, bikes, free);
         }
-        (home, work)
+    }
+
+    /// Read station `i`'s counts from the backend.
+    pub async fn sync_spot(&mut self, i: usize) -> Result<(), SimError> {
+        let r = self.b.station(self.spots[i].id).await;
+        if let Ok(view) = self.refusal(r, "looking at a station")? {
+            let bikes = view
+                .bikes
+                .iter()
+                .filter(|b| b.state == crate::api::BikeState::Docked && !b.faulty)
+                .count() as u32;
+            self.set_counts(i, bikes, view.station.free_docks);
+        }
+        Ok(())
     }
 
     /// Count one backend call and pass its answer on.
@@ -330,10 +403,9 @@ impl World {
             .counted(r)
             .map_err(SimError::backend("listing stations"))?;
         for s in stations {
-            if let Some(spot) = self.spots.iter_mut().find(|p| p.id == s.id) {
-                spot.bikes = s.bikes;
-                spot.free = s.free_docks;
-                spot.active = s.active && s.docks > 0;
+            if let Some(i) = self.spots.iter().position(|p| p.id == s.id) {
+                self.spots[i].active = s.active && s.docks > 0;
+                self.set_counts(i, s.bikes.saturating_sub(s.cable_locked), s.free_docks);
             }
         }
         Ok(())
@@ -391,6 +463,7 @@ impl World {
                 at,
                 tries: 0,
                 faulty_early: false,
+                again: false,
             },
         );
     }

@@ -72,11 +72,15 @@ pub fn set_bike_state(
     station: Option<StationId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    c.prepare_cached(
-        "UPDATE stations SET updated_at = ?2
-         WHERE id = (SELECT station_id FROM bikes WHERE id = ?1)",
-    )?
-    .execute(params![id.0, ts(now)])?;
+    let left: Option<i64> = c
+        .prepare_cached("SELECT station_id FROM bikes WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if let Some(s) = left {
+        c.prepare_cached("UPDATE stations SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![s, ts(now)])?;
+    }
     c.prepare_cached("UPDATE docks SET bike_id = NULL WHERE bike_id = ?1")?
         .execute([id.0])?;
     c.prepare_cached(
@@ -87,6 +91,9 @@ pub fn set_bike_state(
         c.prepare_cached("UPDATE stations SET updated_at = ?2 WHERE id = ?1")?
             .execute(params![s.0, ts(now)])?;
     }
+    if let Some(s) = left {
+        super::planning::note_occupancy(c, StationId(s), now)?;
+    }
     Ok(())
 }
 
@@ -95,6 +102,15 @@ pub fn set_bike_faulty(c: &Connection, id: BikeId, faulty: bool) -> Result<()> {
         "UPDATE bikes SET faulty = ?2 WHERE id = ?1",
         params![id.0, faulty],
     )?;
+    // A faulty bike in a dock cannot be rented: the station may have become empty, at the
+    // time the bike was last moved (the same transaction).
+    let at: Option<(Option<i64>, i64)> = c
+        .prepare_cached("SELECT station_id, updated_at FROM bikes WHERE id = ?1")?
+        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((Some(s), t)) = at {
+        super::planning::note_occupancy(c, StationId(s), from_ts(t))?;
+    }
     Ok(())
 }
 
@@ -122,7 +138,7 @@ pub fn dock_bike(
         "UPDATE docks SET bike_id = ?3 WHERE station_id = ?1 AND number = ?2 AND bike_id IS NULL",
     )?
     .execute(params![station.0, dock, id.0])?;
-    Ok(())
+    super::planning::note_occupancy(c, station, now)
 }
 
 /// Put one free working dock out of service; returns its number.
@@ -142,6 +158,7 @@ pub fn dock_out_of_service(
         "UPDATE stations SET updated_at = ?2 WHERE id = ?1",
         params![station.0, ts(now)],
     )?;
+    super::planning::note_occupancy(c, station, now)?;
     Ok(Some(n))
 }
 
@@ -169,6 +186,7 @@ pub fn dock_in_service(
             "UPDATE stations SET updated_at = ?2 WHERE id = ?1",
             params![station.0, ts(now)],
         )?;
+        super::planning::note_occupancy(c, station, now)?;
     }
     Ok(n)
 }

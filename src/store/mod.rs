@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod passes;
 pub mod people;
+pub mod planning;
 pub mod replication;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -59,6 +60,7 @@ fn migrations() -> Migrations<'static> {
             include_str!("migrations/005_search_keys.sql"),
             people::refold_names,
         ),
+        M::up(include_str!("migrations/006_station_states.sql")),
     ])
 }
 
@@ -320,6 +322,14 @@ pub fn set_meta(c: &Connection, key: &str, value: &str) -> Result<()> {
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, value],
     )?;
+    Ok(())
+}
+
+/// Copy a whole database file to a new file at `to` (SQLite's backup API: a consistent
+/// copy, whatever is still in the write-ahead log). For throw-away bench copies.
+pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
+    let src = Connection::open(from)?;
+    src.backup(rusqlite::MAIN_DB, to, None)?;
     Ok(())
 }
 

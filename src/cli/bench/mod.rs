@@ -5,6 +5,8 @@ pub mod console;
 pub mod day;
 pub mod load;
 pub mod names;
+pub mod policies;
+pub mod rebalance;
 pub mod search;
 pub mod settle;
 pub mod start;

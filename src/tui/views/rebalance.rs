@@ -4,7 +4,6 @@
 
 use super::titled;
 use crate::api::StationCounts;
-use crate::domain::geo::km;
 use crate::tui::app::App;
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
@@ -13,10 +12,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-/// Bikes above (+) or below (−) the station's target fill.
+pub use crate::domain::planning::greedy::Move;
+
+/// Bikes above (+) or below (−) the station's target fill (the domain's rule).
 pub fn deviation(s: &StationCounts) -> i64 {
-    let target = (i64::from(s.docks) * i64::from(s.target_fill) + 50) / 100;
-    i64::from(s.bikes) - target
+    crate::domain::planning::greedy::deviation(&s.planning_view())
 }
 
 /// Active stations off their target, the farthest first.
@@ -31,58 +31,10 @@ pub fn ranked(app: &App) -> Vec<&StationCounts> {
     v
 }
 
-/// A move of `n` bikes from a station with too many to the nearest with too few.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Move {
-    pub from: i64,
-    pub to: i64,
-    pub n: i64,
-    pub km: f64,
-}
-
-/// Greedy: each surplus station sends to the nearest deficit stations first.
+/// The suggested moves: [`crate::domain::planning::greedy::moves`] of the stations shown.
 pub fn moves(stations: &[StationCounts], limit: usize) -> Vec<Move> {
-    let active: Vec<&StationCounts> = stations.iter().filter(|s| s.active).collect();
-    let mut need: Vec<(usize, i64)> = active
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| deviation(s) < 0)
-        .map(|(i, s)| (i, -deviation(s)))
-        .collect();
-    let mut surplus: Vec<(usize, i64)> = active
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| deviation(s) > 0)
-        .map(|(i, s)| (i, deviation(s)))
-        .collect();
-    surplus.sort_by_key(|&(i, d)| (std::cmp::Reverse(d), active[i].id));
-    let mut out = Vec::new();
-    for (si, mut have) in surplus {
-        let a = active[si];
-        need.sort_by(|x, y| {
-            let (bx, by) = (active[x.0], active[y.0]);
-            km((a.lat, a.lon), (bx.lat, bx.lon)).total_cmp(&km((a.lat, a.lon), (by.lat, by.lon)))
-        });
-        for (ni, want) in need.iter_mut() {
-            if have == 0 || out.len() >= limit {
-                break;
-            }
-            if *want == 0 {
-                continue;
-            }
-            let n = have.min(*want);
-            let b = active[*ni];
-            out.push(Move {
-                from: a.id.0,
-                to: b.id.0,
-                n,
-                km: km((a.lat, a.lon), (b.lat, b.lon)),
-            });
-            have -= n;
-            *want -= n;
-        }
-    }
-    out
+    let now: Vec<_> = stations.iter().map(StationCounts::planning_view).collect();
+    crate::domain::planning::greedy::moves(&now, limit)
 }
 
 pub fn render(f: &mut Frame, app: &App, area: Rect) {
@@ -168,45 +120,4 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(lines).block(titled(app, app.t(T::Moves).to_string())),
         mv,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::StationId;
-
-    fn st(id: i64, lat: f64, bikes: u32, docks: u32) -> StationCounts {
-        StationCounts {
-            id: StationId(id),
-            name: format!("S{id}"),
-            name_kk: None,
-            name_en: None,
-            address: String::new(),
-            lat,
-            lon: 76.9,
-            active: true,
-            target_fill: 50,
-            docks,
-            bikes,
-            free_docks: docks - bikes,
-            out_of_service: 0,
-            cable_locked: 0,
-            faulty: 0,
-            updated_at: chrono::DateTime::UNIX_EPOCH,
-        }
-    }
-
-    #[test]
-    fn surplus_goes_to_the_nearest_station_short_of_bikes() {
-        // 1 has 10 of 10 (target 5: +5); 2 (near) and 3 (far) have none (−5 each).
-        let s = vec![
-            st(1, 43.20, 10, 10),
-            st(2, 43.21, 0, 10),
-            st(3, 43.30, 0, 10),
-        ];
-        let m = moves(&s, 10);
-        assert_eq!(m.len(), 1);
-        assert_eq!((m[0].from, m[0].to, m[0].n), (1, 2, 5));
-        assert!(m[0].km > 1.0 && m[0].km < 1.2, "{}", m[0].km);
-    }
 }
