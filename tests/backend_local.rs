@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use velodesk::api::NewRider;
 use velodesk::api::PayMethod;
+use velodesk::backend::Ops;
 use velodesk::backend::{Backend, LocalBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::tariff::bundled;
@@ -87,14 +88,14 @@ async fn payments_made_at_once_are_each_kept_once_and_read_back_at_once() {
         let b = b.clone();
         tasks.push(tokio::spawn(async move {
             for n in 1..=5 {
-                b.pay(RiderId(id), Tenge(100), PayMethod::Card, None)
+                b.pay(RiderId(id), Tenge(100), PayMethod::Card)
                     .await
                     .unwrap();
                 let seen = b.rider(RiderId(id)).await.unwrap().available;
                 assert_eq!(seen, Tenge(100 * n), "rider {id} after payment {n}");
             }
             // A refused payment among them changes nothing of the others'.
-            let refused = b.pay(RiderId(id), Tenge(-5), PayMethod::Card, None).await;
+            let refused = b.pay(RiderId(id), Tenge(-5), PayMethod::Card).await;
             assert!(refused.is_err());
         }));
     }

@@ -10,6 +10,7 @@ use velodesk::api::AuditFilter;
 use velodesk::api::NewRider;
 use velodesk::api::NewStation;
 use velodesk::api::PayMethod;
+use velodesk::backend::Ops;
 use velodesk::backend::{Backend, LocalBackend};
 use velodesk::domain::roles::Role;
 use velodesk::domain::tariff::bundled;
@@ -60,10 +61,11 @@ async fn astana() -> LocalBackend {
     .unwrap();
     b.add_staff("ali", Role::Agent).await.unwrap();
     b.add_staff("sue", Role::Supervisor).await.unwrap();
-    b.pay(RiderId(5), Tenge(5000), PayMethod::Cash, Some("ali"))
+    b.as_staff("ali")
+        .pay(RiderId(5), Tenge(5000), PayMethod::Cash)
         .await
         .unwrap();
-    b.buy(RiderId(5), "monthly", None).await.unwrap();
+    b.buy(RiderId(5), "monthly").await.unwrap();
     b
 }
 
@@ -96,21 +98,29 @@ async fn a_season_that_ends_before_it_starts_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn an_agent_reads_their_own_audit_records_but_not_the_whole_log() {
     let b = astana().await;
-    b.block(RiderId(5), "lost card", "ali").await.unwrap();
-    b.give_bonus(RiderId(5), Tenge(300), "promotion", "sue")
+    b.as_staff("ali")
+        .block(RiderId(5), "lost card")
+        .await
+        .unwrap();
+    b.as_staff("sue")
+        .give_bonus(RiderId(5), Tenge(300), "promotion")
         .await
         .unwrap();
     // An agent may not read the audit log (README, roles)...
-    let err = b.audit("ali", AuditFilter::default()).await.unwrap_err();
+    let err = b
+        .as_staff("ali")
+        .audit(AuditFilter::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.refusal(), Some(Refusal::Forbidden));
     // ...but sees the receipt of their own actions, newest first, and nobody else's.
-    let mine = b.own_audit("ali", 0).await.unwrap();
+    let mine = b.as_staff("ali").own_audit(0).await.unwrap();
     assert!(!mine.is_empty());
     assert!(mine.iter().all(|r| r.staff == "ali"), "{mine:?}");
     assert_eq!(mine[0].reason, "lost card");
     assert!(mine.windows(2).all(|w| w[0].id > w[1].id));
-    assert_eq!(b.own_audit("ali", 1).await.unwrap().len(), 1);
-    let sues = b.own_audit("sue", 5).await.unwrap();
+    assert_eq!(b.as_staff("ali").own_audit(1).await.unwrap().len(), 1);
+    let sues = b.as_staff("sue").own_audit(5).await.unwrap();
     assert_eq!(sues.len(), 1, "{sues:?}");
     assert_eq!(sues[0].action, "give-bonus");
 }
@@ -118,7 +128,7 @@ async fn an_agent_reads_their_own_audit_records_but_not_the_whole_log() {
 #[tokio::test]
 async fn an_unknown_name_reads_no_audit_records() {
     let b = astana().await;
-    let err = b.own_audit("mallory", 5).await.unwrap_err();
+    let err = b.as_staff("mallory").own_audit(5).await.unwrap_err();
     assert_eq!(err.refusal(), Some(Refusal::Forbidden), "{err}");
 }
 
@@ -171,7 +181,7 @@ fn a_backend_that_cannot_be_made_fails_the_file_at_its_tariff_line() {
 
 #[test]
 fn a_backend_without_the_season_override_fails_the_season_line_with_why() {
-    // An implementation that does not offer an operation answers `unavailable`; the file
+    // An implementation that refuses an operation as not offered answers `unavailable`; the file
     // then fails at that line, it is never skipped.
     let text = STORY.replace(
         "station 1 docks 2",

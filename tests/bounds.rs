@@ -175,12 +175,12 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
 fn d29_a_wrong_pin_counts_when_the_operation_runs_in_a_unit() {
     let mut e = system(None, 1);
     e.advance_to(at("2025-06-01 10:00")).unwrap();
-    let mut hook: velodesk::engine::CommitHook = Box::new(|_, c, _| {
+    let hook = |_: &velodesk::engine::Ctx<'_>, c: &rusqlite::Connection, _: &()| {
         c.execute("INSERT INTO meta (key, value) VALUES ('hook', 'ran')", [])?;
-        Ok(true)
-    });
+        Ok(())
+    };
     for pin in ["1", "2", "3", "4", "5"] {
-        let out = e.atomically(|e| e.unlock(RiderId(1), BikeId(1), pin), &mut hook);
+        let out = e.atomically(|e| e.unlock(RiderId(1), BikeId(1), pin), hook);
         assert_eq!(kind(out.map(|(v, _)| v)), Refusal::BadPin);
     }
     let v = e.rider_view(RiderId(1)).unwrap();

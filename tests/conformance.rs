@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 use velodesk::api::AuditFilter;
 use velodesk::api::Event;
 use velodesk::api::PayMethod;
+use velodesk::backend::Ops;
 use velodesk::backend::{Backend, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::tariff::FineKind;
@@ -73,13 +74,17 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add(
         "pay",
         &agent
-            .pay(r1, Tenge(500), PayMethod::Cash, Some("aigerim"))
+            .as_staff("aigerim")
+            .pay(r1, Tenge(500), PayMethod::Cash)
             .await,
     );
-    log.add("buy", &agent.buy(r2, "monthly", Some("aigerim")).await);
+    log.add("buy", &agent.as_staff("aigerim").buy(r2, "monthly").await);
     log.add(
         "deposit",
-        &agent.hold_deposit(r3, Tenge(37_500), Some("aigerim")).await,
+        &agent
+            .as_staff("aigerim")
+            .hold_deposit(r3, Tenge(37_500))
+            .await,
     );
 
     // A trip: rent, ride 20 minutes, return.
@@ -106,7 +111,7 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add("call", &docks.call_cable_lock(r2, s2).await);
     log.add(
         "permit",
-        &agent.authorise_cable_lock(r2, s2, "aigerim").await,
+        &agent.as_staff("aigerim").authorise_cable_lock(r2, s2).await,
     );
     log.add("cable lock", &docks.cable_lock(BikeId(2), s2, "1234").await);
 
@@ -119,7 +124,8 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add(
         "end by hand",
         &agent
-            .end_rental(r3, s1, left, "dock broken", "aigerim")
+            .as_staff("aigerim")
+            .end_rental(r3, s1, left, "dock broken")
             .await,
     );
 
@@ -127,21 +133,18 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add(
         "fine",
         &agent
-            .fine(
-                r1,
-                FineKind::Damage,
-                Some(Tenge(60_000)),
-                None,
-                "wheel",
-                "aigerim",
-            )
+            .as_staff("aigerim")
+            .fine(r1, FineKind::Damage, Some(Tenge(60_000)), None, "wheel")
             .await,
     );
-    log.add("approve as agent", &other.approve_fine(r1, "bolat").await);
-    log.add("approve", &sup.approve_fine(r1, "sergey").await);
+    log.add(
+        "approve as agent",
+        &other.as_staff("bolat").approve_fine(r1).await,
+    );
+    log.add("approve", &sup.as_staff("sergey").approve_fine(r1).await);
 
     // Refund ends the contract (R25).
-    log.add("refund", &agent.refund(r4, "aigerim").await);
+    log.add("refund", &agent.as_staff("aigerim").refund(r4).await);
 
     // Errors of each kind.
     log.add("bad pin", &docks.rent(r2, BikeId(4), "0000").await);
@@ -149,22 +152,30 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add(
         "no rider",
         &agent
-            .pay(RiderId(999), Tenge(1), PayMethod::Cash, Some("aigerim"))
+            .as_staff("aigerim")
+            .pay(RiderId(999), Tenge(1), PayMethod::Cash)
             .await,
     );
     log.add(
         "negative",
         &agent
-            .pay(r1, Tenge(-5), PayMethod::Cash, Some("aigerim"))
+            .as_staff("aigerim")
+            .pay(r1, Tenge(-5), PayMethod::Cash)
             .await,
     );
     log.add(
         "depot pays",
-        &depot.pay(r1, Tenge(5), PayMethod::Cash, Some("dana")).await,
+        &depot
+            .as_staff("dana")
+            .pay(r1, Tenge(5), PayMethod::Cash)
+            .await,
     );
     log.add(
         "agent gives bonus",
-        &agent.give_bonus(r1, Tenge(5), "x", "aigerim").await,
+        &agent
+            .as_staff("aigerim")
+            .give_bonus(r1, Tenge(5), "x")
+            .await,
     );
     let mut twin = new_rider(60);
     twin.card = Some("CARD-60".into());
@@ -173,9 +184,15 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add("same card", &agent.add_rider(twin).await);
     log.add(
         "no station",
-        &depot.dock_out_of_service(StationId(77), "dana").await,
+        &depot
+            .as_staff("dana")
+            .dock_out_of_service(StationId(77))
+            .await,
     );
-    log.add("depot", &depot.dock_out_of_service(s1, "dana").await);
+    log.add(
+        "depot",
+        &depot.as_staff("dana").dock_out_of_service(s1).await,
+    );
 
     // What the desk sees afterwards.
     for r in [r1, r2, r3, r4] {
@@ -222,13 +239,11 @@ async fn suite(sys: &Sys) -> Vec<String> {
         }),
     );
     let audit = sup
-        .audit(
-            "sergey",
-            AuditFilter {
-                limit: 100,
-                ..Default::default()
-            },
-        )
+        .as_staff("sergey")
+        .audit(AuditFilter {
+            limit: 100,
+            ..Default::default()
+        })
         .await
         .map(|a| {
             a.into_iter()

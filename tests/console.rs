@@ -19,6 +19,7 @@ use velodesk::api::Event;
 use velodesk::api::NewRider;
 use velodesk::api::NewStation;
 use velodesk::api::PayMethod;
+use velodesk::backend::Ops;
 use velodesk::backend::{Backend, DockOutcome, LocalBackend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
@@ -146,10 +147,10 @@ async fn city() -> Arc<LocalBackend> {
         })
         .await
         .unwrap();
-        b.pay(RiderId(id), Tenge(20_000), PayMethod::Cash, None)
+        b.pay(RiderId(id), Tenge(20_000), PayMethod::Cash)
             .await
             .unwrap();
-        b.buy(RiderId(id), "seasonal", None).await.unwrap();
+        b.buy(RiderId(id), "seasonal").await.unwrap();
     }
     b
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Barrier};
 use velodesk::api::NewRider;
 use velodesk::api::NewStation;
 use velodesk::api::PayMethod;
+use velodesk::backend::Ops;
 use velodesk::backend::{Backend, DockOutcome, LocalBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::roles::Role;
@@ -307,10 +308,11 @@ async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events(
     b.add_rider(rider(1)).await.unwrap();
     b.add_staff("ali", Role::Agent).await.unwrap();
     b.advance_clock(at("2025-06-01 09:00")).await.unwrap();
-    b.pay(RiderId(1), Tenge(5000), PayMethod::Cash, Some("ali"))
+    b.as_staff("ali")
+        .pay(RiderId(1), Tenge(5000), PayMethod::Cash)
         .await
         .unwrap();
-    b.buy(RiderId(1), "monthly", None).await.unwrap();
+    b.buy(RiderId(1), "monthly").await.unwrap();
     b.rent(RiderId(1), BikeId(70), "1234").await.unwrap();
     let err = b.rent(RiderId(1), BikeId(70), "1234").await.unwrap_err();
     assert_eq!(err.refusal(), Some(Refusal::BikeUnavailable));
@@ -343,7 +345,11 @@ async fn local_backend_runs_the_engine_off_the_async_threads_and_streams_events(
             .any(|m| m.text.starts_with("Қайтару ОК")),
         "kk texts"
     );
-    let audit = b.audit("ali", Default::default()).await.unwrap_err();
+    let audit = b
+        .as_staff("ali")
+        .audit(Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(
         audit.refusal(),
         Some(Refusal::Forbidden),
@@ -382,10 +388,10 @@ async fn r27_a_plugged_sender_delivers_each_message_once() {
         Some(Box::new(Collect(got.clone()))),
     );
     b.add_rider(rider(1)).await.unwrap();
-    b.pay(RiderId(1), Tenge(3000), PayMethod::Bank, None)
+    b.pay(RiderId(1), Tenge(3000), PayMethod::Bank)
         .await
         .unwrap();
-    b.pay(RiderId(1), Tenge(500), PayMethod::Card, None)
+    b.pay(RiderId(1), Tenge(500), PayMethod::Card)
         .await
         .unwrap();
     b.stations().await.unwrap();

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use support::*;
-use velodesk::backend::Backend;
+use velodesk::backend::Ops;
 use velodesk::clock::SimClock;
 use velodesk::engine::{Engine, Settings};
 use velodesk::gbfs::Version;

@@ -167,7 +167,8 @@ async fn a_remote_console_reads_the_masked_rider_and_the_revealed_one() {
     assert_eq!(masked.rider.born, Born::Year(1987));
     assert_eq!(masked.rider.full_name(), "Ахметова Алия С.");
     let whole = console
-        .reveal_rider(RiderId(5), "rider called", "aigerim")
+        .as_staff("aigerim")
+        .reveal_rider(RiderId(5), "rider called")
         .await
         .unwrap();
     assert_eq!(whole.rider.born.to_string(), BORN);

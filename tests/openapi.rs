@@ -10,6 +10,8 @@ use support::*;
 /// Every route of the API, as (method, path).
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/health"),
+    ("post", "/ops"),
+    ("post", "/ops/preview"),
     ("get", "/bikes"),
     ("get", "/desk"),
     ("post", "/riders/{id}/manual-unlock"),
@@ -76,7 +78,7 @@ const ROUTES: &[(&str, &str)] = &[
 
 /// Mutating routes that take no key: a log-in makes a new session each time (a retry's
 /// spare session expires unused), and a second log-out finds the session over (401).
-const NO_KEY: &[&str] = &["/auth/login", "/auth/logout"];
+const NO_KEY: &[&str] = &["/auth/login", "/auth/logout", "/ops/preview"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_lists_exactly_the_routes_served() {

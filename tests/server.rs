@@ -26,6 +26,17 @@ fn staff_routes() -> Vec<Route> {
     };
     let when = "2025-06-01T04:00:00Z";
     vec![
+        // The one door: any operation as data, checked as its own route is.
+        r(
+            "/ops",
+            json!({"op": "fine", "rider": 1, "kind": "damage", "amount": 1000, "note": "x"}),
+            Some("dana"),
+        ),
+        r(
+            "/ops/preview",
+            json!({"op": "pay", "rider": 1, "amount": 500, "method": "cash"}),
+            Some("dana"),
+        ),
         r(
             "/riders/1/payments",
             json!({"amount": 500, "method": "cash"}),

@@ -195,8 +195,9 @@ fn the_demo_console_opens_on_its_progress_then_on_the_city_when_it_is_built() {
         "{s}"
     );
     assert!(s.contains("q quits"), "{s}");
-    // Then the city, and the console answers keys.
-    let s = t.wait_up_to("Code ▲", 300);
+    // Then the city, and the console answers keys (the header's role comes with the first
+    // look-ups, after the table's frame: wait for it, not for the frame).
+    let s = t.wait_up_to("aigerim (agent)", 300);
     assert!(!s.contains("Building the demo city"), "{s}");
     assert!(
         s.contains("aigerim (agent)") && s.contains("1 Stations"),

@@ -1,7 +1,15 @@
 //! The operations: what changes the system, as data — how money came in, what a fine
 //! entry did.
 
-use crate::domain::Tenge;
+use super::event::PostingReport;
+use super::fleet::NewStation;
+use super::rider::{NewRider, Pass};
+use crate::domain::pricing::Quote;
+use crate::domain::rental::DockOutcome;
+use crate::domain::roles::{Role, StaffAction};
+use crate::domain::tariff::FineKind;
+use crate::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How money arrived (R20).
@@ -36,4 +44,304 @@ impl PayMethod {
 pub enum FineOutcome {
     Posted { fine: i64, amount: Tenge },
     AwaitingApproval { fine: i64, amount: Tenge },
+}
+
+/// Every change an operator, a dock or a set-up makes, as data: what the console, the
+/// scenario runner and the simulator send through [`crate::backend::Backend::execute`], what
+/// `POST /ops` carries, and what the engine's one door ([`crate::engine::Engine::execute`])
+/// runs. Who acts is not in it: the backend handle acts as one staff member (or as the
+/// rider and the docks, with none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Op {
+    /// Money arrives on the account (R19, R20): at the desk, or from card or bank.
+    Pay {
+        rider: RiderId,
+        amount: Tenge,
+        method: PayMethod,
+    },
+    /// A pass sold (R16, D15, D18, D22, D23).
+    Buy { rider: RiderId, pass: String },
+    /// A deposit held (R5, D16).
+    HoldDeposit { rider: RiderId, amount: Tenge },
+    /// A rider unlocks a bike with ID and PIN (R9, R10, D29).
+    Unlock {
+        rider: RiderId,
+        bike: BikeId,
+        pin: String,
+    },
+    /// The unlocked bike left its dock: the rental starts (R11).
+    Pull { bike: BikeId },
+    /// Unlock and pull at once (scenarios, the simulator).
+    Rent {
+        rider: RiderId,
+        bike: BikeId,
+        pin: String,
+    },
+    /// A bike pushed into a dock, with what the dock reports (R12, R13).
+    ReturnBike {
+        bike: BikeId,
+        station: StationId,
+        how: DockOutcome,
+    },
+    /// The rider calls for a cable lock at a full station (R14).
+    CallCableLock { rider: RiderId, station: StationId },
+    /// The bike locked with its cable, with the permission and the PIN (R14).
+    CableLock {
+        bike: BikeId,
+        station: StationId,
+        pin: String,
+    },
+    /// An operator's permission to cable-lock at a full station (R14).
+    AuthoriseCableLock { rider: RiderId, station: StationId },
+    /// A bike released for a rider whose own unlock failed (no PIN; a reason).
+    ManualUnlock {
+        rider: RiderId,
+        bike: BikeId,
+        reason: String,
+    },
+    /// A stuck rental ended by hand at a station and time (R15, D3).
+    EndRental {
+        rider: RiderId,
+        station: StationId,
+        at: DateTime<Utc>,
+        reason: String,
+    },
+    /// A fine entered (R21–R24; above the threshold it waits for a supervisor, D14).
+    Fine {
+        rider: RiderId,
+        kind: FineKind,
+        amount: Option<Tenge>,
+        rental: Option<RentalId>,
+        note: String,
+    },
+    /// The rider's fine waiting for approval, approved (D14).
+    ApproveFine { rider: RiderId },
+    /// The rider's unused balance paid back (R25).
+    Refund { rider: RiderId },
+    /// A claim credited to the account (R26).
+    CreditClaim {
+        rider: RiderId,
+        amount: Tenge,
+        reason: String,
+    },
+    /// A bonus given (D10).
+    GiveBonus {
+        rider: RiderId,
+        amount: Tenge,
+        reason: String,
+    },
+    /// A ledger entry corrected by a new one (D9).
+    Correct {
+        rider: RiderId,
+        entry: EntryId,
+        amount: Tenge,
+        reason: String,
+    },
+    /// The rider blocked, with the reason they are told (R27).
+    Block { rider: RiderId, reason: String },
+    /// The rider's block lifted.
+    Unblock { rider: RiderId, reason: String },
+    /// A restriction imposed by hand (`reason`) or lifted (`None`) (D12).
+    SetRestriction {
+        rider: RiderId,
+        reason: Option<String>,
+        note: String,
+    },
+    /// A new 4-digit PIN (D29 clears the failed tries).
+    ResetPin { rider: RiderId, pin: String },
+    /// The rider's lost card blocked (R24).
+    BlockLostCard { rider: RiderId },
+    /// A note on a rider: kept in the audit log, shown in the rider view.
+    Note { rider: RiderId, text: String },
+    /// The depot takes a docked bike into the van.
+    ServiceRelease { bike: BikeId },
+    /// The depot docks a bike from the van or repair.
+    ServiceDock { bike: BikeId, station: StationId },
+    /// A bike sent to repair.
+    ToRepair { bike: BikeId },
+    /// A station's free dock taken out of service.
+    DockOutOfService { station: StationId },
+    /// A dock back in service (`number`, or the first out of service).
+    DockInService {
+        station: StationId,
+        number: Option<u32>,
+    },
+    /// A station created or updated (set-up).
+    AddStation { station: NewStation },
+    /// A bike added, docked at `station` or in the depot (set-up).
+    AddBike {
+        bike: BikeId,
+        station: Option<StationId>,
+    },
+    /// A rider registered (set-up).
+    AddRider { rider: NewRider },
+    /// A staff account added or its role changed (set-up).
+    AddStaff { name: String, role: Role },
+    /// The operator's season (R8, D21), local dates inclusive.
+    SetSeason { from: NaiveDate, to: NaiveDate },
+    /// A simulated clock moved on, running what falls due (refused on the real clock).
+    AdvanceClock { to: DateTime<Utc> },
+}
+
+/// Who may do an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// A staff member whose role allows the action.
+    Staff(StaffAction),
+    /// The rider or a dock (no staff), or a staff member whose role allows the action.
+    RiderOr(StaffAction),
+    /// The docks: no staff member acts.
+    Station,
+    /// Setting the system up: an admin (by the action), or the system's owner in-process.
+    SetUp(StaffAction),
+}
+
+impl Op {
+    /// The word for the operation (audit, logs, the transcript).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Pay { .. } => "pay",
+            Op::Buy { .. } => "buy",
+            Op::HoldDeposit { .. } => "hold-deposit",
+            Op::Unlock { .. } => "unlock",
+            Op::Pull { .. } => "pull",
+            Op::Rent { .. } => "rent",
+            Op::ReturnBike { .. } => "return-bike",
+            Op::CallCableLock { .. } => "call-cable-lock",
+            Op::CableLock { .. } => "cable-lock",
+            Op::AuthoriseCableLock { .. } => "authorise-cable-lock",
+            Op::ManualUnlock { .. } => "manual-unlock",
+            Op::EndRental { .. } => "end-rental",
+            Op::Fine { .. } => "fine",
+            Op::ApproveFine { .. } => "approve-fine",
+            Op::Refund { .. } => "refund",
+            Op::CreditClaim { .. } => "credit-claim",
+            Op::GiveBonus { .. } => "give-bonus",
+            Op::Correct { .. } => "correct",
+            Op::Block { .. } => "block",
+            Op::Unblock { .. } => "unblock",
+            Op::SetRestriction { .. } => "set-restriction",
+            Op::ResetPin { .. } => "reset-pin",
+            Op::BlockLostCard { .. } => "block-lost-card",
+            Op::Note { .. } => "note",
+            Op::ServiceRelease { .. } => "service-release",
+            Op::ServiceDock { .. } => "service-dock",
+            Op::ToRepair { .. } => "to-repair",
+            Op::DockOutOfService { .. } => "dock-out-of-service",
+            Op::DockInService { .. } => "dock-in-service",
+            Op::AddStation { .. } => "add-station",
+            Op::AddBike { .. } => "add-bike",
+            Op::AddRider { .. } => "add-rider",
+            Op::AddStaff { .. } => "add-staff",
+            Op::SetSeason { .. } => "set-season",
+            Op::AdvanceClock { .. } => "advance-clock",
+        }
+    }
+
+    /// Who may do it: the one declaration the engine checks ([`crate::domain::roles`]).
+    pub fn permission(&self) -> Permission {
+        use StaffAction as A;
+        match self {
+            Op::Pay { .. } => Permission::RiderOr(A::TakePayment),
+            Op::Buy { .. } => Permission::RiderOr(A::SellPass),
+            Op::HoldDeposit { .. } => Permission::RiderOr(A::HoldDeposit),
+            Op::Unlock { .. }
+            | Op::Pull { .. }
+            | Op::Rent { .. }
+            | Op::ReturnBike { .. }
+            | Op::CallCableLock { .. }
+            | Op::CableLock { .. } => Permission::Station,
+            Op::AuthoriseCableLock { .. } => Permission::Staff(A::AuthoriseCableLock),
+            Op::ManualUnlock { .. } => Permission::Staff(A::ManualUnlock),
+            Op::EndRental { .. } => Permission::Staff(A::EndRental),
+            Op::Fine { .. } => Permission::Staff(A::EnterFine),
+            Op::ApproveFine { .. } => Permission::Staff(A::ApproveFine),
+            Op::Refund { .. } => Permission::Staff(A::Refund),
+            Op::CreditClaim { .. } => Permission::Staff(A::CreditClaim),
+            Op::GiveBonus { .. } => Permission::Staff(A::GiveBonus),
+            Op::Correct { .. } => Permission::Staff(A::Correct),
+            Op::Block { .. } => Permission::Staff(A::Block),
+            Op::Unblock { .. } => Permission::Staff(A::Unblock),
+            Op::SetRestriction { .. } => Permission::Staff(A::SetRestriction),
+            Op::ResetPin { .. } => Permission::Staff(A::ResetPin),
+            Op::BlockLostCard { .. } => Permission::Staff(A::BlockLostCard),
+            Op::Note { .. } => Permission::Staff(A::AddNote),
+            Op::ServiceRelease { .. } => Permission::Staff(A::ServiceRelease),
+            Op::ServiceDock { .. } => Permission::Staff(A::ServiceDock),
+            Op::ToRepair { .. } => Permission::Staff(A::ToRepair),
+            Op::DockOutOfService { .. } => Permission::Staff(A::DockOutOfService),
+            Op::DockInService { .. } => Permission::Staff(A::DockInService),
+            Op::AddRider { .. } => Permission::SetUp(A::RevealPersonalData),
+            Op::AddStaff { .. } => Permission::SetUp(A::ManageStaff),
+            Op::AddStation { .. }
+            | Op::AddBike { .. }
+            | Op::SetSeason { .. }
+            | Op::AdvanceClock { .. } => Permission::SetUp(A::SetUp),
+        }
+    }
+
+    /// The station a dock's operation speaks for (its key must be that station's), when
+    /// the operation names one; `Pull` and `Unlock` name a bike, which must stand there.
+    pub fn station(&self) -> Option<StationId> {
+        match self {
+            Op::ReturnBike { station, .. }
+            | Op::CallCableLock { station, .. }
+            | Op::CableLock { station, .. } => Some(*station),
+            _ => None,
+        }
+    }
+
+    /// The bike a dock's operation takes from its dock (it must stand at the key's station).
+    pub fn bike_from_dock(&self) -> Option<BikeId> {
+        match self {
+            Op::Unlock { bike, .. } | Op::Pull { bike } | Op::Rent { bike, .. } => Some(*bike),
+            _ => None,
+        }
+    }
+}
+
+/// What an operation answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", content = "value", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Done; nothing to tell.
+    Done,
+    /// The ledger entry written.
+    Entry(EntryId),
+    /// The pass sold.
+    Pass(Pass),
+    /// The rental started.
+    Rental(RentalId),
+    /// A trip's price (a rental ended), or none (a lock error ended nothing).
+    Priced(Option<Quote>),
+    /// What a fine entry did.
+    Fine(FineOutcome),
+    /// The amount paid back.
+    Refunded(Tenge),
+    /// The dock taken out of or put back in service.
+    Dock(u32),
+    /// The rider registered.
+    Rider(RiderId),
+    /// What the nightly postings on the way did.
+    Posted(PostingReport),
+}
+
+impl Outcome {
+    /// The answer alone, as the operation's own route (`POST /riders/{id}/payments`…) gives it.
+    pub fn answer(&self) -> serde_json::Value {
+        let v = match self {
+            Outcome::Done => Ok(serde_json::Value::Null),
+            Outcome::Entry(e) => serde_json::to_value(e),
+            Outcome::Pass(p) => serde_json::to_value(p),
+            Outcome::Rental(r) => serde_json::to_value(r),
+            Outcome::Priced(q) => serde_json::to_value(q),
+            Outcome::Fine(f) => serde_json::to_value(f),
+            Outcome::Refunded(t) => serde_json::to_value(t),
+            Outcome::Dock(n) => serde_json::to_value(n),
+            Outcome::Rider(r) => serde_json::to_value(r),
+            Outcome::Posted(p) => serde_json::to_value(p),
+        };
+        v.unwrap_or(serde_json::Value::Null)
+    }
 }

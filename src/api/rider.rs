@@ -33,6 +33,9 @@ pub struct RiderView {
     pub ledger: Vec<Entry>,
     pub fines: Vec<Fine>,
     pub messages: Vec<Message>,
+    /// Staff's notes on the rider, newest first ([`crate::api::Op::Note`]; kept in the audit log).
+    #[serde(default)]
+    pub notes: Vec<super::AuditRecord>,
     /// D29: until when unlocks and cable locks are refused, while they are.
     #[serde(default)]
     pub pin_locked_until: Option<DateTime<Utc>>,
@@ -91,7 +94,7 @@ impl Personal {
 }
 
 /// A rider to register.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewRider {
     pub id: Option<RiderId>,
     pub surname: String,
@@ -182,7 +185,7 @@ pub struct RiderHit {
 }
 
 /// A pass a rider bought.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pass {
     pub id: i64,
     pub rider: RiderId,

@@ -8,9 +8,8 @@
 
 use super::*;
 use crate::clock::Clock;
-use crate::engine::{CommitHook, Engine};
+use crate::engine::{Ctx, Engine};
 use crate::store::people::PhoneMatch;
-use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,10 +25,13 @@ type Reply = Box<dyn FnOnce(Option<&BackendError>) + Send>;
 /// Jobs taken into one group commit at most (bounds the wait of the first in line).
 const MAX_BATCH: usize = 64;
 
+#[derive(Clone)]
 pub struct LocalBackend {
     jobs: mpsc::Sender<Job>,
     /// Look-ups on their own connections (file databases only).
-    readers: Option<super::readers::Readers>,
+    readers: Option<Arc<super::readers::Readers>>,
+    /// The staff member this handle acts as ([`LocalBackend::as_staff`]).
+    actor: Option<String>,
     events: broadcast::Sender<(i64, Event)>,
     info: BackendInfo,
     clock: Arc<dyn Clock>,
@@ -61,7 +63,7 @@ impl LocalBackend {
         let tx = events.clone();
         let thread_clock = clock.clone();
         let _ = engine.advance_to(thread_clock.now());
-        let readers = super::readers::Readers::beside(&mut engine);
+        let readers = super::readers::Readers::beside(&mut engine).map(Arc::new);
         let reached = readers.as_ref().map(|r| r.clock());
         std::thread::Builder::new()
             .name("velodesk-writer".into())
@@ -108,6 +110,7 @@ impl LocalBackend {
         LocalBackend {
             jobs,
             readers,
+            actor: None,
             events,
             info,
             clock,
@@ -128,15 +131,13 @@ impl LocalBackend {
         Ok(LocalBackend::start(engine, clock, "in-memory"))
     }
 
-    /// Run `fut` (calls on this backend) with `hook` run after the first engine call whose
-    /// result it accepts, in one unit with it ([`Engine::atomically`]): the server's
-    /// idempotency and audit records commit with the whole effect or not at all.
-    pub async fn with_commit_hook<F: std::future::Future>(
-        &self,
-        hook: CommitHook,
-        fut: F,
-    ) -> F::Output {
-        COMMIT_HOOK.scope(RefCell::new(Some(hook)), fut).await
+    /// This system, acting as staff member `name`: every operation through the handle is
+    /// theirs (checked against their role in the engine, audited under their name).
+    pub fn acting(&self, name: &str) -> LocalBackend {
+        LocalBackend {
+            actor: Some(name.to_string()),
+            ..self.clone()
+        }
     }
 
     /// Run `f` on the writer thread and await its answer (the server's own engine calls).
@@ -145,40 +146,73 @@ impl LocalBackend {
         f: impl FnOnce(&mut Engine) -> crate::engine::Result<T> + Send + 'static,
     ) -> BResult<T> {
         let (tx, rx) = oneshot::channel();
-        let hook = COMMIT_HOOK
-            .try_with(|h| h.borrow_mut().take())
-            .ok()
-            .flatten();
         let job: Job = Box::new(move |engine| {
-            // With a hook, the operation and what the hook writes are one unit; a hook
-            // that did not take the result (a look-up) goes back for the next call.
-            let (out, left) = match hook {
-                Some(mut hook) => match engine.atomically(f, &mut hook) {
-                    Ok((v, true)) => (Ok(v), None),
-                    Ok((v, false)) => (Ok(v), Some(hook)),
-                    Err(e) => (Err(e), Some(hook)),
-                },
-                None => (f(engine), None),
-            };
-            let out = out.map_err(BackendError::from);
+            let out = f(engine).map_err(BackendError::from);
             Box::new(move |failed: Option<&BackendError>| {
-                let out = match failed {
+                let _ = tx.send(match failed {
                     Some(e) => Err(e.clone()),
                     None => out,
-                };
-                let _ = tx.send((out, left));
+                });
             })
         });
         self.jobs.send(job).map_err(|_| BackendError::Unavailable {
             message: "the engine has stopped".into(),
         })?;
-        let (out, left) = rx.await.map_err(|_| BackendError::Unavailable {
+        rx.await.map_err(|_| BackendError::Unavailable {
             message: "the engine dropped the request".into(),
-        })?;
-        if left.is_some() {
-            let _ = COMMIT_HOOK.try_with(|h| *h.borrow_mut() = left);
-        }
-        out
+        })?
+    }
+
+    /// Run `f` and then `hook`, given `f`'s answer, as one unit on the writer
+    /// ([`Engine::atomically`]): the server's idempotency and audit records commit with
+    /// the whole effect or not at all.
+    pub async fn call_hooked<T: Send + 'static, H: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Engine) -> crate::engine::Result<T> + Send + 'static,
+        hook: impl FnOnce(&Ctx<'_>, &rusqlite::Connection, &T) -> crate::engine::Result<H>
+        + Send
+        + 'static,
+    ) -> BResult<T> {
+        self.call(move |e| e.atomically(f, hook).map(|(v, _)| v))
+            .await
+    }
+
+    /// [`Backend::execute`] with `hook` in the unit of the operation ([`Self::call_hooked`]).
+    pub async fn execute_hooked(
+        &self,
+        op: Op,
+        hook: impl FnOnce(&Ctx<'_>, &rusqlite::Connection, &Outcome) -> crate::engine::Result<()>
+        + Send
+        + 'static,
+    ) -> BResult<Outcome> {
+        let run = self.runner(op)?;
+        self.call_hooked(run, hook).await
+    }
+
+    /// The writer's job for `op` as this handle acts: the engine's door, and a simulated
+    /// clock moved with the engine's time.
+    fn runner(
+        &self,
+        op: Op,
+    ) -> BResult<impl FnOnce(&mut Engine) -> crate::engine::Result<Outcome> + Send + 'static> {
+        let to = match &op {
+            Op::AdvanceClock { to } if !self.info.simulated_clock => {
+                return Err(BackendError::Refused {
+                    kind: Refusal::Invalid,
+                    message: format!("this system runs on the real clock: it cannot move to {to}"),
+                });
+            }
+            Op::AdvanceClock { to } => Some(*to),
+            _ => None,
+        };
+        let (actor, clock) = (self.actor.clone(), self.clock.clone());
+        Ok(move |e: &mut Engine| {
+            let out = e.execute(actor.as_deref(), op)?;
+            if let Some(to) = to {
+                clock.set(to);
+            }
+            Ok(out)
+        })
     }
 }
 
@@ -201,6 +235,14 @@ fn run_batch(engine: &mut Engine, batch: Vec<Job>) -> (Vec<Reply>, Option<Backen
 }
 
 impl LocalBackend {
+    /// The staff member this handle acts as, for a look-up that is theirs.
+    fn staff_name(&self) -> BResult<String> {
+        self.actor.clone().ok_or_else(|| BackendError::Refused {
+            kind: Refusal::Forbidden,
+            message: "a staff member's look-up: no one is logged in".into(),
+        })
+    }
+
     /// [`Backend::search_riders`], with phones matched as `phones` says (the server asks
     /// for whole numbers only for a role that may not see personal data).
     pub async fn search_riders_matching(
@@ -231,11 +273,6 @@ impl LocalBackend {
     }
 }
 
-tokio::task_local! {
-    /// The commit hook for the next engine call of this task ([`LocalBackend::with_commit_hook`]).
-    static COMMIT_HOOK: RefCell<Option<CommitHook>>;
-}
-
 fn s(x: &str) -> String {
     x.to_string()
 }
@@ -258,24 +295,25 @@ impl Backend for LocalBackend {
     async fn now(&self) -> BResult<DateTime<Utc>> {
         self.call(|e| Ok(e.now())).await
     }
-    async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> {
-        if !self.info.simulated_clock {
-            return Err(BackendError::Refused {
-                kind: Refusal::Invalid,
-                message: "this system runs on the real clock".into(),
-            });
-        }
-        let clock = self.clock.clone();
-        self.call(move |e| {
-            let r = e.advance_to(to)?;
-            clock.set(to);
-            Ok(r)
-        })
-        .await
+    fn connection(&self) -> watch::Receiver<ConnectionState> {
+        watch::channel(ConnectionState::Live).1
     }
-
-    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
-        self.call(move |e| e.set_season(from, to)).await
+    async fn execute(&self, op: Op) -> BResult<Outcome> {
+        let run = self.runner(op)?;
+        self.call(run).await
+    }
+    async fn preview(&self, op: Op) -> BResult<Outcome> {
+        let actor = self.actor.clone();
+        self.call(move |e| e.preview(actor.as_deref(), op)).await
+    }
+    fn as_staff(&self, name: &str) -> Arc<dyn Backend> {
+        Arc::new(self.acting(name))
+    }
+    fn acting_as(&self) -> Option<String> {
+        self.actor.clone()
+    }
+    async fn replication(&self) -> BResult<Option<crate::api::Replication>> {
+        Ok(None)
     }
 
     async fn staff_role(&self, name: &str) -> BResult<Role> {
@@ -298,19 +336,19 @@ impl Backend for LocalBackend {
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {
         self.look(move |e| e.rider_view(id)).await
     }
-    async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView> {
-        let (reason, by) = (s(reason), s(by));
+    async fn reveal_rider(&self, id: RiderId, reason: &str) -> BResult<RiderView> {
+        let (reason, by) = (s(reason), self.staff_name()?);
         self.call(move |e| e.reveal_rider(id, &reason, &by)).await
     }
     async fn alerts(&self) -> BResult<Vec<Alert>> {
         self.look(|e| e.alerts()).await
     }
-    async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
-        let by = s(by);
+    async fn audit(&self, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
+        let by = self.staff_name()?;
         self.look(move |e| e.audit_as(&by, &filter)).await
     }
-    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
-        let by = s(by);
+    async fn own_audit(&self, limit: usize) -> BResult<Vec<AuditRecord>> {
+        let by = self.staff_name()?;
         self.call(move |e| {
             e.read(|_, c| {
                 match crate::store::people::staff(c, &by)? {
@@ -351,220 +389,11 @@ impl Backend for LocalBackend {
         self.look(|e| e.verify_fleet()).await
     }
 
-    async fn pay(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        method: PayMethod,
-        by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let by = by.map(s);
-        self.call(move |e| e.pay(rider, amount, method, by.as_deref()))
-            .await
-    }
-    async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass> {
-        let (pass, by) = (s(pass), by.map(s));
-        self.call(move |e| e.buy(rider, &pass, by.as_deref())).await
-    }
-    async fn hold_deposit(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let by = by.map(s);
-        self.call(move |e| e.hold_deposit(rider, amount, by.as_deref()))
-            .await
-    }
-    async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> {
-        let pin = s(pin);
-        self.call(move |e| e.unlock(rider, bike, &pin)).await
-    }
-    async fn pull(&self, bike: BikeId) -> BResult<RentalId> {
-        self.call(move |e| e.pull(bike)).await
-    }
-    async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> {
-        let pin = s(pin);
-        self.call(move |e| e.rent(rider, bike, &pin)).await
-    }
-    async fn return_bike(
-        &self,
-        bike: BikeId,
-        station: StationId,
-        how: DockOutcome,
-    ) -> BResult<Option<Quote>> {
-        self.call(move |e| e.return_bike(bike, station, how)).await
-    }
-    async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
-        self.call(move |e| e.call_cable_lock(rider, station)).await
-    }
-    async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> {
-        let pin = s(pin);
-        self.call(move |e| e.cable_lock(bike, station, &pin)).await
-    }
-
-    async fn manual_unlock(
-        &self,
-        rider: RiderId,
-        bike: BikeId,
-        reason: &str,
-        by: &str,
-    ) -> BResult<()> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.manual_unlock(rider, bike, &reason, &by))
-            .await
-    }
     async fn bikes_in(&self, state: BikeState, limit: usize) -> BResult<Vec<Bike>> {
         self.look(move |e| e.bikes_in(state, limit)).await
     }
     async fn desk_info(&self) -> BResult<DeskInfo> {
         self.look(|e| e.desk_info()).await
-    }
-
-    async fn authorise_cable_lock(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        by: &str,
-    ) -> BResult<()> {
-        let by = s(by);
-        self.call(move |e| e.authorise_cable_lock(rider, station, &by))
-            .await
-    }
-    async fn end_rental(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        at: DateTime<Utc>,
-        reason: &str,
-        by: &str,
-    ) -> BResult<Quote> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.end_rental(rider, station, at, &reason, &by))
-            .await
-    }
-    async fn fine(
-        &self,
-        rider: RiderId,
-        kind: FineKind,
-        amount: Option<Tenge>,
-        rental: Option<RentalId>,
-        note: &str,
-        by: &str,
-    ) -> BResult<FineOutcome> {
-        let (note, by) = (s(note), s(by));
-        self.call(move |e| e.fine(rider, kind, amount, rental, &note, &by))
-            .await
-    }
-    async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> {
-        let by = s(by);
-        self.call(move |e| e.approve_fine(rider, &by)).await
-    }
-    async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> {
-        let by = s(by);
-        self.call(move |e| e.refund(rider, &by)).await
-    }
-    async fn credit_claim(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.credit_claim(rider, amount, &reason, &by))
-            .await
-    }
-    async fn give_bonus(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.give_bonus(rider, amount, &reason, &by))
-            .await
-    }
-    async fn correct(
-        &self,
-        rider: RiderId,
-        entry: EntryId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.correct(rider, entry, amount, &reason, &by))
-            .await
-    }
-    async fn block(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.block(rider, &reason, &by)).await
-    }
-    async fn unblock(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
-        let (reason, by) = (s(reason), s(by));
-        self.call(move |e| e.unblock(rider, &reason, &by)).await
-    }
-    async fn set_restriction(
-        &self,
-        rider: RiderId,
-        reason: Option<&str>,
-        note: &str,
-        by: &str,
-    ) -> BResult<()> {
-        let (reason, note, by) = (reason.map(s), s(note), s(by));
-        self.call(move |e| e.set_restriction(rider, reason.as_deref(), &note, &by))
-            .await
-    }
-    async fn reset_pin(&self, rider: RiderId, pin: &str, by: &str) -> BResult<()> {
-        let (pin, by) = (s(pin), s(by));
-        self.call(move |e| e.reset_pin(rider, &pin, &by)).await
-    }
-    async fn block_lost_card(&self, rider: RiderId, by: &str) -> BResult<()> {
-        let by = s(by);
-        self.call(move |e| e.block_lost_card(rider, &by)).await
-    }
-    async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> {
-        let by = s(by);
-        self.call(move |e| e.service_release(bike, &by)).await
-    }
-    async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()> {
-        let by = s(by);
-        self.call(move |e| e.service_dock(bike, station, &by)).await
-    }
-    async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> {
-        let by = s(by);
-        self.call(move |e| e.to_repair(bike, &by)).await
-    }
-    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> {
-        let by = s(by);
-        self.call(move |e| e.dock_out_of_service(station, &by))
-            .await
-    }
-    async fn dock_in_service(
-        &self,
-        station: StationId,
-        number: Option<u32>,
-        by: &str,
-    ) -> BResult<u32> {
-        let by = s(by);
-        self.call(move |e| e.dock_in_service(station, number, &by))
-            .await
-    }
-
-    async fn add_station(&self, station: NewStation) -> BResult<()> {
-        self.call(move |e| e.add_station(&station)).await
-    }
-    async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> {
-        self.call(move |e| e.add_bike(bike, station)).await
-    }
-    async fn add_rider(&self, rider: NewRider) -> BResult<RiderId> {
-        self.call(move |e| e.add_rider(&rider)).await
-    }
-    async fn add_staff(&self, name: &str, role: Role) -> BResult<()> {
-        let name = s(name);
-        self.call(move |e| e.add_staff(&name, role, None)).await
     }
 }
 

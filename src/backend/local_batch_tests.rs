@@ -147,8 +147,7 @@ fn a_batch_the_database_lost_is_reported_to_everyone_in_it_and_keeps_nothing() {
 
 /// A hooked operation (the server's idempotency and audit records) is one unit with its
 /// hook, alone or inside a group commit: a hook that fails undoes the whole operation and
-/// its events, one that succeeds keeps both; a hook that does not take the result (a
-/// look-up) is handed back.
+/// its events, one that succeeds keeps both.
 #[test]
 fn an_operation_and_its_hook_commit_together_or_not_at_all() {
     for grouped in [false, true] {
@@ -156,39 +155,31 @@ fn an_operation_and_its_hook_commit_together_or_not_at_all() {
         if grouped {
             e.store().begin_batch().expect("batch");
         }
-        let mut failing: CommitHook = Box::new(|_, _, _| {
-            Err(crate::engine::EngineError::Store(
+        let failing = |_: &crate::engine::Ctx<'_>, _: &rusqlite::Connection, _: &Outcome| {
+            Err::<(), _>(crate::engine::EngineError::Store(
                 crate::store::StoreError::Conflict("the record could not be written".into()),
             ))
-        });
-        let out = e.atomically(
-            |e| e.pay(RiderId(1), Tenge(700), PayMethod::Cash, None),
-            &mut failing,
-        );
+        };
+        let pay = || Op::Pay {
+            rider: RiderId(1),
+            amount: Tenge(700),
+            method: PayMethod::Cash,
+        };
+        let out = e.atomically(|e| e.execute(None, pay()), failing);
         assert!(out.is_err(), "grouped {grouped}");
         assert!(e.take_events().is_empty(), "no event of an undone payment");
         assert_eq!(available(&mut e, 1), Tenge(0), "grouped {grouped}");
 
-        let mut taking: CommitHook = Box::new(|ctx, c, out| {
-            let taken = out.downcast_ref::<crate::domain::EntryId>().is_some();
-            if taken {
-                crate::store::audit::record(
-                    c, ctx.now, "", "ada", "admin", "hooked", None, "", "", "",
-                )?;
-            }
-            Ok(taken)
-        });
-        let (_, taken) = e
-            .atomically(|e| e.rider_view(RiderId(1)).map(|_| ()), &mut taking)
-            .expect("a look-up");
-        assert!(!taken, "a look-up's result is not the hook's");
-        let (_, taken) = e
-            .atomically(
-                |e| e.pay(RiderId(1), Tenge(700), PayMethod::Cash, None),
-                &mut taking,
-            )
+        // The hook is given the operation's whole answer, typed.
+        let taking = |ctx: &crate::engine::Ctx<'_>, c: &rusqlite::Connection, out: &Outcome| {
+            assert!(matches!(out, Outcome::Entry(_)), "{out:?}");
+            crate::store::audit::record(
+                c, ctx.now, "", "ada", "admin", "hooked", None, "", "", "",
+            )?;
+            Ok(())
+        };
+        e.atomically(|e| e.execute(None, pay()), taking)
             .expect("a payment");
-        assert!(taken);
         if grouped {
             e.store().commit_batch().expect("commit");
         }

@@ -38,11 +38,12 @@ const RETRIES: u32 = 3;
 
 /// How a request authenticates.
 #[derive(Clone, Copy)]
-enum Auth {
+pub(super) enum Auth {
     Staff,
     Station(StationId),
 }
 
+#[derive(Clone)]
 pub struct RemoteBackend {
     http: reqwest::Client,
     base: String,
@@ -52,13 +53,19 @@ pub struct RemoteBackend {
     events: broadcast::Sender<(i64, Event)>,
     state_tx: std::sync::Arc<watch::Sender<ConnectionState>>,
     state: watch::Receiver<ConnectionState>,
-    station_keys: Mutex<HashMap<StationId, String>>,
-    stream: JoinHandle<()>,
+    station_keys: std::sync::Arc<Mutex<HashMap<StationId, String>>>,
+    /// The staff member a handle of [`Backend::as_staff`] was asked to act as, when it is
+    /// not the one logged in: its operations are refused.
+    acting: Option<String>,
+    _stream: std::sync::Arc<Following>,
 }
 
-impl Drop for RemoteBackend {
+/// The task following the server's events, stopped with the last handle.
+struct Following(JoinHandle<()>);
+
+impl Drop for Following {
     fn drop(&mut self) {
-        self.stream.abort();
+        self.0.abort();
     }
 }
 
@@ -126,8 +133,9 @@ impl RemoteBackend {
             events,
             state_tx,
             state,
-            station_keys: Mutex::new(HashMap::new()),
-            stream,
+            station_keys: Default::default(),
+            acting: None,
+            _stream: std::sync::Arc::new(Following(stream)),
         })
     }
 
@@ -225,17 +233,6 @@ impl RemoteBackend {
 
     async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> BResult<T> {
         self.send(Method::POST, path, Auth::Staff, body).await
-    }
-
-    async fn station_post<T: DeserializeOwned>(
-        &self,
-        station: StationId,
-        action: &str,
-        body: &impl Serialize,
-    ) -> BResult<T> {
-        let path = format!("/station/{station}/{action}");
-        self.send(Method::POST, &path, Auth::Station(station), body)
-            .await
     }
 
     /// A mutating request, with an idempotency key, retried on connection failures, 503

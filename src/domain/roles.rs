@@ -64,10 +64,12 @@ pub enum StaffAction {
     DockInService,
     ViewAudit,
     ManageStaff,
+    AddNote,
+    SetUp,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 25] = [
+    pub const ALL: [StaffAction; 27] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -93,6 +95,8 @@ impl StaffAction {
         StaffAction::DockInService,
         StaffAction::ViewAudit,
         StaffAction::ManageStaff,
+        StaffAction::AddNote,
+        StaffAction::SetUp,
     ];
 
     /// The audit word for the action.
@@ -123,6 +127,8 @@ impl StaffAction {
             StaffAction::DockInService => "dock-in-service",
             StaffAction::ViewAudit => "view-audit",
             StaffAction::ManageStaff => "manage-staff",
+            StaffAction::AddNote => "add-note",
+            StaffAction::SetUp => "set-up",
         }
     }
 }
@@ -147,6 +153,7 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | BlockLostCard
             | RevealPersonalData
             | ManualUnlock
+            | AddNote
     );
     let depot = matches!(
         action,

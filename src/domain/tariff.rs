@@ -99,7 +99,10 @@ impl Season {
 }
 
 /// A fine kind of A3 table 4 and R21–R24.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum FineKind {
     Late,
     Damage,

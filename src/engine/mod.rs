@@ -2,6 +2,7 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
+mod door;
 mod import;
 mod money;
 mod posting;
@@ -137,13 +138,6 @@ pub struct Engine {
     /// How many [`Engine::atomically`] units are open.
     units: u32,
 }
-
-/// Written in the same transaction as an operation's effect, given the operation's result
-/// and the time it runs at (the server's idempotency records, and the audit records of
-/// its set-up actions): see [`Engine::atomically`]. Returns `false` when the result was
-/// not of the type it expects (a look-up before the change): it is kept for a later one.
-pub type CommitHook =
-    Box<dyn FnMut(&Ctx<'_>, &Connection, &dyn std::any::Any) -> Result<bool> + Send>;
 
 /// The operator's season override (`FROM..TO`, local dates), kept across restarts.
 const SEASON_OVERRIDE: &str = "season_override";
@@ -285,19 +279,19 @@ impl Engine {
     }
 
     /// Run `f` (any engine operations) and then `hook`, given `f`'s result, as one unit:
-    /// all of it commits or none, events included. Returns `f`'s result and whether the
-    /// hook took it ([`CommitHook`]).
-    pub fn atomically<T: 'static>(
+    /// all of it commits or none, events included (the server's idempotency records and
+    /// the audit of set-ups commit with their effect). Returns both results.
+    pub fn atomically<T: 'static, H: 'static>(
         &mut self,
         f: impl FnOnce(&mut Engine) -> Result<T>,
-        hook: &mut CommitHook,
-    ) -> Result<(T, bool)> {
+        hook: impl FnOnce(&Ctx<'_>, &Connection, &T) -> Result<H>,
+    ) -> Result<(T, H)> {
         let mark = self.events.len();
         let grouped = self.store.begin_unit()?;
         self.units += 1;
         let out = f(self).and_then(|v| {
-            let taken = self.write(|ctx, c| hook(ctx, c, &v))?;
-            Ok((v, taken))
+            let h = self.write(|ctx, c| hook(ctx, c, &v))?;
+            Ok((v, h))
         });
         self.units -= 1;
         let ended = self

@@ -10,6 +10,7 @@ use crate::api::{AuditFilter, AuditRecord, Message};
 use crate::api::{Bike, Rental, StationCounts};
 use crate::domain::pricing::{self, Quote, TripTime};
 use crate::domain::rental::{DockOutcome, PIN_WINDOW};
+use crate::domain::roles::StaffAction;
 use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use crate::store::audit;
@@ -64,6 +65,15 @@ impl Engine {
                 ledger: sl::entries(c, id)?,
                 fines: passes::fines_of(c, id)?,
                 messages: audit::messages(c, id, 100)?,
+                notes: audit::list(
+                    c,
+                    &AuditFilter {
+                        rider: Some(id),
+                        action: Some(StaffAction::AddNote.as_str().into()),
+                        limit: 50,
+                        ..AuditFilter::default()
+                    },
+                )?,
                 rider,
             })
         })

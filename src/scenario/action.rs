@@ -6,6 +6,7 @@ use super::run::{Run, int, keyword, no_more, want};
 use crate::api::BResult;
 use crate::api::PayMethod;
 use crate::backend::DockOutcome;
+use crate::backend::Ops;
 use crate::domain::Tenge;
 use crate::domain::tariff::FineKind;
 
@@ -20,7 +21,7 @@ impl Run<'_> {
                 let method =
                     PayMethod::parse(m).ok_or_else(|| format!("{m:?}: cash, card or bank"))?;
                 no_more(w, 4)?;
-                b.pay(rider, amount, method, None).await.map(drop)
+                b.pay(rider, amount, method).await.map(drop)
             }
             "buy" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -34,13 +35,13 @@ impl Run<'_> {
                     ));
                 }
                 no_more(w, 3)?;
-                b.buy(rider, pass, None).await.map(drop)
+                b.buy(rider, pass).await.map(drop)
             }
             "hold-deposit" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let amount = Tenge(int(want(w, 2, "an amount")?, "amount")?);
                 no_more(w, 3)?;
-                b.hold_deposit(rider, amount, None).await.map(drop)
+                b.hold_deposit(rider, amount).await.map(drop)
             }
             "rent" | "unlock" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -100,7 +101,7 @@ impl Run<'_> {
                 keyword(w, 2, "at")?;
                 let st = self.station(want(w, 3, "a station")?)?;
                 let by = self.staff(w, 4)?;
-                b.authorise_cable_lock(rider, st, &by).await
+                b.as_staff(&by).authorise_cable_lock(rider, st).await
             }
             "end-rental" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -111,7 +112,10 @@ impl Run<'_> {
                 keyword(w, next, "reason")?;
                 let reason = want(w, next + 1, "a reason")?;
                 let by = self.staff(w, next + 2)?;
-                b.end_rental(rider, st, t, reason, &by).await.map(drop)
+                b.as_staff(&by)
+                    .end_rental(rider, st, t, reason)
+                    .await
+                    .map(drop)
             }
             "fine" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -127,17 +131,20 @@ impl Run<'_> {
                     None => return Err("missing `by NAME`".into()),
                 };
                 let by = self.staff(w, by_at)?;
-                b.fine(rider, kind, amount, None, "", &by).await.map(drop)
+                b.as_staff(&by)
+                    .fine(rider, kind, amount, None, "")
+                    .await
+                    .map(drop)
             }
             "approve-fine" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
-                b.approve_fine(rider, &by).await.map(drop)
+                b.as_staff(&by).approve_fine(rider).await.map(drop)
             }
             "refund" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
-                b.refund(rider, &by).await.map(drop)
+                b.as_staff(&by).refund(rider).await.map(drop)
             }
             "credit" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
@@ -145,13 +152,17 @@ impl Run<'_> {
                 keyword(w, 3, "reason")?;
                 let reason = want(w, 4, "a reason")?;
                 let by = self.staff(w, 5)?;
-                b.credit_claim(rider, amount, reason, &by).await.map(drop)
+                b.as_staff(&by)
+                    .credit_claim(rider, amount, reason)
+                    .await
+                    .map(drop)
             }
             "bonus" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let amount = Tenge(int(want(w, 2, "an amount")?, "amount")?);
                 let by = self.staff(w, 3)?;
-                b.give_bonus(rider, amount, "promotion", &by)
+                b.as_staff(&by)
+                    .give_bonus(rider, amount, "promotion")
                     .await
                     .map(drop)
             }
@@ -160,44 +171,48 @@ impl Run<'_> {
                 keyword(w, 2, "reason")?;
                 let reason = want(w, 3, "a reason")?;
                 let by = self.staff(w, 4)?;
-                b.block(rider, reason, &by).await
+                b.as_staff(&by).block(rider, reason).await
             }
             "unblock" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
-                b.unblock(rider, "", &by).await
+                b.as_staff(&by).unblock(rider, "").await
             }
             "restrict" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 keyword(w, 2, "reason")?;
                 let reason = want(w, 3, "a reason")?;
                 let by = self.staff(w, 4)?;
-                b.set_restriction(rider, Some(reason), reason, &by).await
+                b.as_staff(&by)
+                    .set_restriction(rider, Some(reason), reason)
+                    .await
             }
             "lift" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
-                b.set_restriction(rider, None, "lifted by hand", &by).await
+                b.as_staff(&by)
+                    .set_restriction(rider, None, "lifted by hand")
+                    .await
             }
             "reset-pin" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 keyword(w, 2, "pin")?;
                 let pin = want(w, 3, "a PIN")?;
                 let by = self.staff(w, 4)?;
-                b.reset_pin(rider, pin, &by).await
+                b.as_staff(&by).reset_pin(rider, pin).await
             }
             "lost-card" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let by = self.staff(w, 2)?;
-                b.block_lost_card(rider, &by).await
+                b.as_staff(&by).block_lost_card(rider).await
             }
             "service-release" | "to-repair" => {
                 let bike = self.bike(want(w, 1, "a bike")?)?;
                 let by = self.staff(w, 2)?;
                 if cmd == "to-repair" {
-                    b.to_repair(bike, &by).await
+                    b.as_staff(&by).to_repair(bike).await
                 } else {
-                    b.service_release(bike, &by).await
+                    b.as_staff(&by).service_release(bike).await
                 }
             }
             "service-dock" => {
@@ -205,12 +220,12 @@ impl Run<'_> {
                 keyword(w, 2, "at")?;
                 let st = self.station(want(w, 3, "a station")?)?;
                 let by = self.staff(w, 4)?;
-                b.service_dock(bike, st, &by).await
+                b.as_staff(&by).service_dock(bike, st).await
             }
             "dock-out-of-service" => {
                 let st = self.station(want(w, 1, "a station")?)?;
                 let by = self.staff(w, 2)?;
-                b.dock_out_of_service(st, &by).await.map(drop)
+                b.as_staff(&by).dock_out_of_service(st).await.map(drop)
             }
             other => return Err(format!("unknown command {other:?}")),
         };

@@ -7,6 +7,7 @@ use crate::api::NewRider;
 use crate::api::NewStation;
 use crate::api::{BResult, BackendError};
 use crate::backend::Backend;
+use crate::backend::Ops;
 use crate::domain::tariff::{Tariff, bundled};
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
@@ -237,7 +238,12 @@ impl<'f> Run<'f> {
         let Some(by) = after(w, "by").filter(|by| self.staff.contains_key(*by)) else {
             return Ok(0);
         };
-        let last = self.backend()?.own_audit(by, 1).await.map_err(system)?;
+        let last = self
+            .backend()?
+            .as_staff(by)
+            .own_audit(1)
+            .await
+            .map_err(system)?;
         Ok(last.first().map(|r| r.id).unwrap_or(0))
     }
 
@@ -245,7 +251,12 @@ impl<'f> Run<'f> {
     async fn audited(&self, cmd: &str, w: &[String], before: i64) -> Step {
         let by = after(w, "by").cloned().unwrap_or_default();
         let reason = after(w, "reason");
-        let records = self.backend()?.own_audit(&by, 5).await.map_err(system)?;
+        let records = self
+            .backend()?
+            .as_staff(&by)
+            .own_audit(5)
+            .await
+            .map_err(system)?;
         let found = records
             .iter()
             .any(|r| r.id > before && r.staff == by && reason.is_none_or(|why| r.reason == *why));

@@ -14,7 +14,8 @@ use super::extract::Idem;
 use super::problem::ApiError;
 use super::state::AppState;
 use crate::api::{BResult, BackendError};
-use crate::engine::{CommitHook, Ctx, EngineError};
+use crate::api::{Op, Outcome};
+use crate::engine::{Ctx, EngineError};
 use crate::store::{StoreError, audit, idempotency};
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -24,7 +25,6 @@ use rusqlite::Connection;
 use serde::Serialize;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const REPLAYED: &str = "idempotent-replayed";
 
@@ -37,10 +37,6 @@ pub fn json_response(status: u16, body: String) -> Response {
         HeaderValue::from_static("application/json"),
     );
     resp
-}
-
-fn encode<T: Serialize>(v: &T) -> Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::internal(format!("encoding the answer: {e}")))
 }
 
 /// A set-up action's audit record (the engine's set-up operations take no staff): written
@@ -106,54 +102,116 @@ fn the_answer<T: Serialize>() -> Remember<T> {
     })
 }
 
-/// Run `op` for `principal`, at most once per idempotency key.
-pub async fn mutate<T, F>(
-    st: &AppState,
-    principal: String,
-    idem: Option<Idem>,
-    op: F,
-) -> Result<Response, ApiError>
-where
-    T: Serialize + Send + 'static,
-    F: Future<Output = BResult<T>>,
-{
-    once(st, principal, idem, None, the_answer(), op).await
+/// What a hook writes in the unit of the operation it follows.
+type Hook<T> =
+    Box<dyn FnOnce(&Ctx<'_>, &Connection, &T) -> Result<(), EngineError> + Send + 'static>;
+
+/// How an operation's answer is given: alone, as its own route gives it, or whole, as
+/// `POST /ops` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Answer,
+    Whole,
 }
 
-/// [`mutate`] for a set-up action by `who`, audited as `action` on `target(answer)` in the
-/// transaction of its effect (a replay is not audited again: nothing happened).
-pub async fn mutate_audited<T, F>(
+/// Run `op` as staff member `who`, at most once per idempotency key, answered in `shape`.
+pub async fn staff_op(st: &AppState, who: &AuthStaff, idem: Option<Idem>, op: Op) -> Answer {
+    run_op(
+        st,
+        who.principal(),
+        Some(who.name.clone()),
+        idem,
+        op,
+        Shape::Answer,
+        async { Ok(()) },
+    )
+    .await
+}
+
+/// Run `op` for `principal` acting as `actor`, at most once per idempotency key. `check`
+/// runs after the replay check (a retried pull is answered from its record though the
+/// bike has left its dock).
+pub async fn run_op(
+    st: &AppState,
+    principal: String,
+    actor: Option<String>,
+    idem: Option<Idem>,
+    op: Op,
+    shape: Shape,
+    check: impl Future<Output = BResult<()>>,
+) -> Answer {
+    let remember: Remember<Outcome> = Arc::new(move |v: &Outcome| {
+        let body = match shape {
+            Shape::Answer => serde_json::to_string(&v.answer()),
+            Shape::Whole => serde_json::to_string(v),
+        };
+        body.map(|b| (200, b))
+            .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))
+    });
+    let backend = match actor {
+        Some(name) => st.backend.acting(&name),
+        None => st.backend.as_ref().clone(),
+    };
+    once(
+        st,
+        principal,
+        idem,
+        None,
+        remember.clone(),
+        remember,
+        move |hook| async move {
+            check.await?;
+            backend.execute_hooked(op, hook).await
+        },
+    )
+    .await
+}
+
+/// A server's own action (staff accounts, station keys) by `who`: `f` on the engine,
+/// audited as `action` on `target(answer)` in the transaction of its effect, at most once
+/// per idempotency key (a replay is not audited again: nothing happened).
+pub async fn admin_action<T, F>(
     st: &AppState,
     who: &AuthStaff,
     idem: Option<Idem>,
     action: &'static str,
     target: impl Fn(&T) -> String + Send + Sync + 'static,
-    op: F,
-) -> Result<Response, ApiError>
+    f: F,
+) -> Answer
 where
     T: Serialize + Send + 'static,
-    F: Future<Output = BResult<T>>,
+    F: FnOnce(&mut crate::engine::Engine) -> crate::engine::Result<T> + Send + 'static,
 {
     let audit = Audit::of(who, action, target);
-    once(st, who.principal(), idem, Some(audit), the_answer(), op).await
+    let backend = st.backend.clone();
+    once(
+        st,
+        who.principal(),
+        idem,
+        Some(audit),
+        the_answer(),
+        the_answer(),
+        move |hook| async move { backend.call_hooked(f, hook).await },
+    )
+    .await
 }
 
-/// [`mutate_audited`] for an action whose answer is a secret shown once (a station key):
+/// [`admin_action`] for an action whose answer is a secret shown once (a station key):
 /// the record keeps no secret, only `refusal(answer)`, a problem a replay is answered
 /// with (saying what was issued and that it must be done again), so no backup of the
 /// database carries a working secret.
-pub async fn mutate_audited_secret<T, F>(
+pub async fn admin_action_secret<T, F>(
     st: &AppState,
     who: &AuthStaff,
     idem: Option<Idem>,
     action: &'static str,
     target: impl Fn(&T) -> String + Send + Sync + 'static,
     refusal: impl Fn(&T) -> ApiError + Send + Sync + 'static,
-    op: F,
-) -> Result<Response, ApiError>
+    f: F,
+) -> Answer
 where
     T: Serialize + Send + 'static,
-    F: Future<Output = BResult<T>>,
+    F: FnOnce(&mut crate::engine::Engine) -> crate::engine::Result<T> + Send + 'static,
 {
     let audit = Audit::of(who, action, target);
     let remember: Remember<T> = Arc::new(move |v: &T| {
@@ -162,24 +220,37 @@ where
             .map(|body| (e.status.as_u16(), body))
             .map_err(|e| EngineError::Store(StoreError::Conflict(e.to_string())))
     });
-    once(st, who.principal(), idem, Some(audit), remember, op).await
+    let backend = st.backend.clone();
+    once(
+        st,
+        who.principal(),
+        idem,
+        Some(audit),
+        the_answer(),
+        remember,
+        move |hook| async move { backend.call_hooked(f, hook).await },
+    )
+    .await
 }
 
-async fn once<T, F>(
+type Answer = Result<Response, ApiError>;
+
+/// Run `run` with a hook that writes the idempotency record and the audit record in the
+/// unit of the effect, given its answer: typed, so the record holds the whole answer.
+async fn once<T, R, Fut>(
     st: &AppState,
     principal: String,
     idem: Option<Idem>,
     audit: Option<Audit<T>>,
+    respond: Remember<T>,
     remember: Remember<T>,
-    op: F,
-) -> Result<Response, ApiError>
+    run: R,
+) -> Answer
 where
     T: Serialize + Send + 'static,
-    F: Future<Output = BResult<T>>,
+    R: FnOnce(Hook<T>) -> Fut,
+    Fut: Future<Output = BResult<T>>,
 {
-    if idem.is_none() && audit.is_none() {
-        return Ok(json_response(200, encode(&op.await?)?));
-    }
     if let Some(idem) = &idem
         && let Some(r) = lookup(st, &principal, &idem.key).await?
     {
@@ -192,58 +263,30 @@ where
         status: 200,
         body: String::new(),
     });
-    let written = Arc::new(AtomicBool::new(false));
-    let flag = written.clone();
     let now = Utc::now();
-    let (hook_record, hook_audit, hook_remember) =
-        (record.clone(), audit.clone(), remember.clone());
-    let hook: CommitHook = Box::new(move |ctx, c, out| {
-        let Some(v) = out.downcast_ref::<T>() else {
-            return Ok(false);
-        };
-        if let Some(record) = &hook_record {
-            let (status, body) = hook_remember(v)?;
+    let hook: Hook<T> = Box::new(move |ctx, c, v| {
+        if let Some(record) = record {
+            let (status, body) = remember(v)?;
             idempotency::purge(c, now)?;
             idempotency::put(
                 c,
                 &idempotency::Record {
                     status,
                     body,
-                    ..record.clone()
+                    ..record
                 },
                 now,
             )?;
         }
-        if let Some(a) = &hook_audit {
+        if let Some(a) = &audit {
             a.record(c, ctx, v)?;
         }
-        flag.store(true, Ordering::SeqCst);
-        Ok(true)
+        Ok(())
     });
-    match st.backend.with_commit_hook(hook, op).await {
+    match run(hook).await {
         Ok(v) => {
-            let body = encode(&v)?;
-            if !written.load(Ordering::SeqCst) {
-                // An operation whose transaction returns another type than its answer, or
-                // that writes nothing (the season, a clock with nothing due): remember and
-                // audit it right after (the effect is already committed).
-                st.backend
-                    .call(move |e| {
-                        e.write_with(move |ctx, c| {
-                            if let Some(r) = record {
-                                let (status, body) = remember(&v)?;
-                                let r = idempotency::Record { status, body, ..r };
-                                idempotency::put(c, &r, now)?;
-                            }
-                            if let Some(a) = &audit {
-                                a.record(c, ctx, &v)?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .await?;
-            }
-            Ok(json_response(200, body))
+            let (status, body) = respond(&v).map_err(|e| ApiError::internal(e.to_string()))?;
+            Ok(json_response(status, body))
         }
         Err(BackendError::Conflict { message }) => {
             let found = match &idem {

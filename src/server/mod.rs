@@ -31,7 +31,7 @@ use axum::routing::get;
 pub use limits::Limits;
 use problem::{Problem, problem_everywhere};
 pub use routes::gbfs::GbfsOptions;
-use routes::{depot, desk, events, gbfs, lookups, replication, setup, station};
+use routes::{depot, desk, events, gbfs, lookups, ops, replication, setup, station};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -202,6 +202,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(lookups::verify_fleet))
         .routes(routes!(lookups::open_rentals))
         .routes(routes!(lookups::events_after))
+        .routes(routes!(ops::execute))
+        .routes(routes!(ops::preview))
         .routes(routes!(desk::pay))
         .routes(routes!(desk::buy))
         .routes(routes!(desk::hold_deposit))

@@ -439,3 +439,21 @@ impl ToSchema for Null {
         "Null".into()
     }
 }
+
+/// An operation as data: `op` names it (`pay`, `fine`, `service-release`…), its other
+/// fields are the operation's own, as `velodesk::api::Op` has them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OpRequest {
+    /// The operation's name, kebab-case.
+    op: String,
+}
+
+/// What an operation did: `outcome` names the kind of answer (`done`, `entry`, `pass`,
+/// `rental`, `priced`, `fine`, `refunded`, `dock`, `rider`, `posted`), `value` holds it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OpOutcome {
+    outcome: String,
+    value: Option<serde_json::Value>,
+}

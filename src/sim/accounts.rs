@@ -6,6 +6,7 @@ use super::SimError;
 use super::rng::SimRng;
 use crate::api::PayMethod;
 use crate::backend::Backend;
+use crate::backend::Ops;
 use crate::domain::tariff::FineKind;
 use crate::domain::{RiderId, Tenge};
 
@@ -30,6 +31,15 @@ pub async fn money(
         (None, true) => PayMethod::Card,
         (None, false) => PayMethod::Bank,
     };
+    // At the desk, the agent acts; otherwise the rider pays by card or bank.
+    let agent;
+    let at: &dyn Backend = match desk {
+        Some(name) => {
+            agent = b.as_staff(name);
+            agent.as_ref()
+        }
+        None => b,
+    };
     let top_up = *rng
         .pick(&[500, 1000, 2000, 3000, 5000, 10_000])
         .unwrap_or(&1000);
@@ -38,10 +48,10 @@ pub async fn money(
             return Ok(()); // registered, never paid: refused for no pass when they come (R9)
         }
         let paid = yearly_price.0 + 500 + top_up;
-        b.pay(id, Tenge(paid), method, desk)
+        at.pay(id, Tenge(paid), method)
             .await
             .map_err(call("taking a payment"))?;
-        b.buy(id, "seasonal", desk)
+        at.buy(id, "seasonal")
             .await
             .map_err(call("selling a pass"))?;
         paid
@@ -55,15 +65,13 @@ pub async fn money(
             ])
             .unwrap_or(&("day1", 3500));
         let paid = price + 500 + top_up;
-        b.pay(id, Tenge(paid), method, desk)
+        at.pay(id, Tenge(paid), method)
             .await
             .map_err(call("taking a payment"))?;
-        b.hold_deposit(id, Tenge(37_500), desk)
+        at.hold_deposit(id, Tenge(37_500))
             .await
             .map_err(call("holding a deposit"))?;
-        b.buy(id, pass, desk)
-            .await
-            .map_err(call("selling a pass"))?;
+        at.buy(id, pass).await.map_err(call("selling a pass"))?;
         paid
     };
     let roll = rng.below(1000);
@@ -72,65 +80,68 @@ pub async fn money(
         // restricted at the next nightly posting (R18, R21).
         0..=24 => {
             let amount = (paid + 1000 * rng.between(1, 8)) / 500 * 500;
-            b.fine(
-                id,
-                FineKind::Damage,
-                Some(Tenge(amount)),
-                None,
-                "damaged basket found at the return (R21)",
-                AGENT,
-            )
-            .await
-            .map_err(call("entering a fine"))?;
+            b.as_staff(AGENT)
+                .fine(
+                    id,
+                    FineKind::Damage,
+                    Some(Tenge(amount)),
+                    None,
+                    "damaged basket found at the return (R21)",
+                )
+                .await
+                .map_err(call("entering a fine"))?;
         }
         // A lost bike's value: above the threshold, it waits for a supervisor (D14).
         25..=27 => {
-            b.fine(
-                id,
-                FineKind::Damage,
-                Some(Tenge(95_000)),
-                None,
-                "bike not returned; police report filed (R22)",
-                AGENT,
-            )
-            .await
-            .map_err(call("entering a fine"))?;
+            b.as_staff(AGENT)
+                .fine(
+                    id,
+                    FineKind::Damage,
+                    Some(Tenge(95_000)),
+                    None,
+                    "bike not returned; police report filed (R22)",
+                )
+                .await
+                .map_err(call("entering a fine"))?;
         }
         28..=32 => {
-            b.set_restriction(
-                id,
-                Some("ID and PIN shared with others (R24)"),
-                "reported by the Transport Control",
-                SUPERVISOR,
-            )
-            .await
-            .map_err(call("restricting a rider"))?;
+            b.as_staff(SUPERVISOR)
+                .set_restriction(
+                    id,
+                    Some("ID and PIN shared with others (R24)"),
+                    "reported by the Transport Control",
+                )
+                .await
+                .map_err(call("restricting a rider"))?;
         }
         33..=35 => {
-            b.block(id, "identity document reported stolen", AGENT)
+            b.as_staff(AGENT)
+                .block(id, "identity document reported stolen")
                 .await
                 .map_err(call("blocking a rider"))?;
         }
         36..=45 if card => {
-            b.block_lost_card(id, AGENT)
+            b.as_staff(AGENT)
+                .block_lost_card(id)
                 .await
                 .map_err(call("blocking a lost card"))?;
         }
         46..=75 => {
             let bonus = 500 * rng.between(1, 4);
-            b.give_bonus(id, Tenge(bonus), "Car-free day promotion", SUPERVISOR)
+            b.as_staff(SUPERVISOR)
+                .give_bonus(id, Tenge(bonus), "Car-free day promotion")
                 .await
                 .map_err(call("giving bonus"))?;
         }
         76..=80 => {
-            b.credit_claim(
-                id,
-                Tenge(1000),
-                "double charge at the payment terminal (R26)",
-                AGENT,
-            )
-            .await
-            .map_err(call("crediting a claim"))?;
+            b.as_staff(AGENT)
+                .credit_claim(
+                    id,
+                    Tenge(1000),
+                    "double charge at the payment terminal (R26)",
+                )
+                .await
+                .map_err(call("crediting a claim"))?;
         }
         _ => {}
     }

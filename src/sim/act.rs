@@ -11,6 +11,7 @@ use super::world::{Ev, World};
 use crate::api::BikeState;
 use crate::api::PayMethod;
 use crate::backend::DockOutcome;
+use crate::backend::Ops;
 use crate::domain::{BikeId, Refusal, RiderId, Tenge};
 
 /// The demo agent who answers cable-lock calls and ends stuck rentals.
@@ -191,7 +192,7 @@ impl World {
                     self.rng.chance(0.8) && self.buy_pass(rider).await?
                 }
                 Refusal::NoDeposit => {
-                    let r = self.b.hold_deposit(rider, Tenge(37_500), None).await;
+                    let r = self.b.hold_deposit(rider, Tenge(37_500)).await;
                     self.refusal(r, "holding a deposit")?.is_ok()
                 }
                 Refusal::Restricted => {
@@ -234,7 +235,7 @@ impl World {
         } else {
             PayMethod::Bank
         };
-        let r = self.b.pay(rider, Tenge(amount), method, None).await;
+        let r = self.b.pay(rider, Tenge(amount), method).await;
         let ok = self.refusal(r, "paying")?.is_ok();
         if ok {
             self.stats.payments += 1;
@@ -278,11 +279,11 @@ impl World {
         if !view.rider.resident && view.rider.deposit.0 < 37_500 {
             let r = self
                 .b
-                .hold_deposit(rider, Tenge(37_500 - view.rider.deposit.0), None)
+                .hold_deposit(rider, Tenge(37_500 - view.rider.deposit.0))
                 .await;
             self.refusal(r, "holding a deposit")?.ok();
         }
-        let r = self.b.buy(rider, pass, None).await;
+        let r = self.b.buy(rider, pass).await;
         let ok = self.refusal(r, "buying a pass")?.is_ok();
         if ok {
             self.stats.passes_bought += 1;

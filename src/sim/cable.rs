@@ -8,6 +8,7 @@ use super::demand;
 use super::names::demo_pin;
 use super::record::{AttemptKind, Outcome, Then};
 use super::world::{Ev, World};
+use crate::backend::Ops;
 use crate::domain::{BikeId, Refusal, RiderId};
 
 impl World {
@@ -91,7 +92,8 @@ impl World {
     ) -> Result<(), SimError> {
         let r = self
             .b
-            .authorise_cable_lock(rider, self.spots[at].id, DESK)
+            .as_staff(DESK)
+            .authorise_cable_lock(rider, self.spots[at].id)
             .await;
         match self.refusal(r, "authorising a cable lock")? {
             Ok(()) => {
@@ -162,7 +164,8 @@ impl World {
         let reason = "bike left in the dock after a lock error (R12)";
         let r = self
             .b
-            .end_rental(rider, self.spots[at].id, since, reason, DESK)
+            .as_staff(DESK)
+            .end_rental(rider, self.spots[at].id, since, reason)
             .await;
         match self.refusal(r, "ending a rental by hand")? {
             Ok(_) => {

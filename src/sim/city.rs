@@ -8,6 +8,7 @@ use super::rng::SimRng;
 use super::stations::{self, CityStation};
 use super::{SimConfig, SimError, SimStats, Simulator, Speed};
 use crate::api::{BikeState, NewStation};
+use crate::backend::Ops;
 use crate::backend::{Backend, LocalBackend};
 use crate::clock::SimClock;
 use crate::domain::roles::Role;
@@ -191,7 +192,8 @@ pub async fn build(
     for s in &data {
         for _ in 0..s.out_of_service.min(s.docks) {
             if s.active {
-                b.dock_out_of_service(s.id, DEPOT)
+                b.as_staff(DEPOT)
+                    .dock_out_of_service(s.id)
                     .await
                     .map_err(call("putting a dock out of service"))?;
             }
@@ -333,11 +335,13 @@ async fn place_bikes(
             if keep {
                 have += 1;
             } else if bike.faulty {
-                b.to_repair(bike.id, DEPOT)
+                b.as_staff(DEPOT)
+                    .to_repair(bike.id)
                     .await
                     .map_err(call("taking a bike to repair"))?;
             } else {
-                b.service_release(bike.id, DEPOT)
+                b.as_staff(DEPOT)
+                    .service_release(bike.id)
                     .await
                     .map_err(call("releasing a bike"))?;
                 van.push(bike.id);
@@ -355,14 +359,16 @@ async fn place_bikes(
     for ((s, &want), have) in data.iter().zip(targets).zip(docked.iter_mut()) {
         while *have < want {
             let Some(bike) = van.pop() else { break };
-            b.service_dock(bike, s.id, DEPOT)
+            b.as_staff(DEPOT)
+                .service_dock(bike, s.id)
                 .await
                 .map_err(call("docking a bike"))?;
             *have += 1;
         }
     }
     for bike in van {
-        b.to_repair(bike, DEPOT)
+        b.as_staff(DEPOT)
+            .to_repair(bike)
             .await
             .map_err(call("taking a spare to the depot"))?;
     }

@@ -5,6 +5,7 @@
 use super::SimError;
 use super::world::World;
 use crate::api::BikeState;
+use crate::backend::Ops;
 use crate::domain::{BikeId, StationId};
 
 /// The demo depot worker.
@@ -32,7 +33,7 @@ impl World {
             let mut keep = s.docks / 2;
             for bike in &view.bikes {
                 if bike.faulty {
-                    let r = self.b.to_repair(bike.id, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).to_repair(bike.id).await;
                     if self.refusal(r, "taking a bike to repair")?.is_ok() {
                         self.stats.to_repair += 1;
                     }
@@ -42,7 +43,7 @@ impl World {
                         && van.len() < MOVES_PER_NIGHT
                         && keep == 0)
                 {
-                    let r = self.b.service_release(bike.id, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).service_release(bike.id).await;
                     if self.refusal(r, "releasing a bike")?.is_ok() {
                         van.push(bike.id);
                     }
@@ -63,7 +64,7 @@ impl World {
             let Some(&(_, _, station)) = targets.get(i % targets.len().max(1)) else {
                 break;
             };
-            let r = self.b.service_dock(bike, station, DEPOT).await;
+            let r = self.b.as_staff(DEPOT).service_dock(bike, station).await;
             if self.refusal(r, "docking a bike")?.is_ok() {
                 self.stats.rebalanced += 1;
             } else if i > targets.len() * 3 {
@@ -97,7 +98,7 @@ impl World {
             };
             for bike in &view.bikes {
                 if bike.faulty && bike.state == BikeState::Docked {
-                    let r = self.b.to_repair(bike.id, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).to_repair(bike.id).await;
                     if self.refusal(r, "taking a bike to repair")?.is_ok() {
                         self.stats.to_repair += 1;
                         let new = BikeId(self.next_bike);
@@ -106,13 +107,17 @@ impl World {
                         self.refusal(r, "bringing a repaired bike back")?.ok();
                     }
                 } else if bike.state == BikeState::CableLocked {
-                    let r = self.b.service_release(bike.id, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).service_release(bike.id).await;
                     if self.refusal(r, "releasing a bike")?.is_err() {
                         continue;
                     }
                     let near = self.near[i].clone();
                     for j in near {
-                        let r = self.b.service_dock(bike.id, self.spots[j].id, DEPOT).await;
+                        let r = self
+                            .b
+                            .as_staff(DEPOT)
+                            .service_dock(bike.id, self.spots[j].id)
+                            .await;
                         if self.refusal(r, "docking a bike")?.is_ok() {
                             self.sync_spot(j).await?;
                             break;

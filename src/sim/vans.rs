@@ -9,6 +9,7 @@ use super::SimError;
 use super::depot::DEPOT;
 use super::world::{Ev, World};
 use crate::api::BikeState;
+use crate::backend::Ops;
 use crate::domain::BikeId;
 use crate::domain::planning::routes::{Action, Stop, VanStart};
 use crate::domain::planning::{Driving, StationNow};
@@ -226,7 +227,7 @@ impl World {
                     .into_iter()
                     .take((q as usize).min(cap.saturating_sub(load)))
                 {
-                    let r = self.b.service_release(bike, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).service_release(bike).await;
                     if self.refusal(r, "releasing a bike")?.is_ok() {
                         handled += 1;
                         if let Some(van) = self.vans.as_mut().and_then(|v| v.vans.get_mut(i)) {
@@ -246,7 +247,7 @@ impl World {
                     else {
                         break;
                     };
-                    let r = self.b.service_dock(bike, station, DEPOT).await;
+                    let r = self.b.as_staff(DEPOT).service_dock(bike, station).await;
                     if self.refusal(r, "docking a bike")?.is_ok() {
                         handled += 1;
                     } else {
@@ -325,7 +326,11 @@ impl World {
                 pos = self.spots[at].pos;
                 let mut docked = 0;
                 while let Some(bike) = bikes.pop() {
-                    let r = self.b.service_dock(bike, self.spots[at].id, DEPOT).await;
+                    let r = self
+                        .b
+                        .as_staff(DEPOT)
+                        .service_dock(bike, self.spots[at].id)
+                        .await;
                     if self.refusal(r, "docking a bike")?.is_ok() {
                         docked += 1;
                     } else {

@@ -10,6 +10,7 @@ use super::run::{DepotMode, SimConfig, SimStats};
 use super::vans::Vans;
 use crate::api::{BResult, BackendError};
 use crate::backend::Backend;
+use crate::backend::Ops;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;

@@ -484,7 +484,7 @@ impl App {
     pub fn request_audit(&mut self) {
         let filter = parse_audit_filter(self.audit_filter.value());
         let (b, staff) = (self.backend.clone(), self.opts.staff.clone());
-        self.spawn(async move { Reply::Audit(b.audit(&staff, filter).await) });
+        self.spawn(async move { Reply::Audit(b.as_staff(&staff).audit(filter).await) });
     }
 
     pub(super) fn search(&mut self) {

@@ -7,6 +7,7 @@ use super::text::{T, fill};
 use crate::api::BackendError;
 use crate::api::{FineOutcome, PayMethod};
 use crate::backend::Backend;
+use crate::backend::Ops;
 use crate::domain::geo::km;
 use crate::domain::tariff::{Concession, FineKind};
 use crate::domain::time::{format_local, parse_local};
@@ -439,12 +440,12 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
     match proc {
         Proc::CableLock(r, _) => Box::pin(async move {
             let st = station.ok_or_else(|| invalid("no station chosen"))?;
-            b.authorise_cable_lock(r, st, &by).await?;
+            b.as_staff(&by).authorise_cable_lock(r, st).await?;
             Ok(fill(T::DoneCable.get(lang), &[&r, &st]).into())
         }),
         Proc::ManualUnlock(r) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
-            b.manual_unlock(r, bike, &reason, &by).await?;
+            b.as_staff(&by).manual_unlock(r, bike, &reason).await?;
             Ok(fill(T::DoneUnlock.get(lang), &[&bike, &r]).into())
         }),
         Proc::EndRental(r) => {
@@ -452,7 +453,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             Box::pin(async move {
                 let at = at.ok_or_else(|| invalid("bad time"))?;
                 let st = station.ok_or_else(|| invalid("no station"))?;
-                let q = b.end_rental(r, st, at, &reason, &by).await?;
+                let q = b.as_staff(&by).end_rental(r, st, at, &reason).await?;
                 Ok(fill(T::DoneEnd.get(lang), &[&r, &st, &q.total]).into())
             })
         }
@@ -463,7 +464,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             Box::pin(async move {
                 let kind = kind.ok_or_else(|| invalid("no fine kind"))?;
                 Ok(Done::from(
-                    match b.fine(r, kind, amount, rental, &note, &by).await? {
+                    match b.as_staff(&by).fine(r, kind, amount, rental, &note).await? {
                         FineOutcome::Posted { amount, .. } => {
                             fill(T::DoneFine.get(lang), &[&kind, &amount, &r])
                         }
@@ -478,53 +479,53 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             let method = PayMethod::parse(f.value("method")).unwrap_or(PayMethod::Cash);
             Box::pin(async move {
                 let a = amount.ok_or_else(|| invalid("no amount"))?;
-                b.pay(r, a, method, Some(&by)).await?;
+                b.as_staff(&by).pay(r, a, method).await?;
                 Ok(fill(T::DonePay.get(lang), &[&a, &method.as_str(), &r]).into())
             })
         }
         Proc::SellPass(r) => {
             let pass = s("pass");
             Box::pin(async move {
-                let p = b.buy(r, &pass, Some(&by)).await?;
+                let p = b.as_staff(&by).buy(r, &pass).await?;
                 Ok(fill(T::DonePass.get(lang), &[&p.label, &r, &p.price]).into())
             })
         }
         Proc::Deposit(r) => Box::pin(async move {
             let a = amount.ok_or_else(|| invalid("no amount"))?;
-            b.hold_deposit(r, a, Some(&by)).await?;
+            b.as_staff(&by).hold_deposit(r, a).await?;
             Ok(fill(T::DoneDeposit.get(lang), &[&a, &r]).into())
         }),
         Proc::Refund(r) => Box::pin(async move {
-            let paid = b.refund(r, &by).await?;
+            let paid = b.as_staff(&by).refund(r).await?;
             Ok(fill(T::DoneRefund.get(lang), &[&r, &paid]).into())
         }),
         Proc::Claim(r) => Box::pin(async move {
             let a = amount.ok_or_else(|| invalid("no amount"))?;
-            b.credit_claim(r, a, &reason, &by).await?;
+            b.as_staff(&by).credit_claim(r, a, &reason).await?;
             Ok(fill(T::DoneClaim.get(lang), &[&a, &r]).into())
         }),
         Proc::Block(r) => Box::pin(async move {
-            b.block(r, &reason, &by).await?;
+            b.as_staff(&by).block(r, &reason).await?;
             Ok(fill(T::DoneBlock.get(lang), &[&r]).into())
         }),
         Proc::Unblock(r) => Box::pin(async move {
-            b.unblock(r, &reason, &by).await?;
+            b.as_staff(&by).unblock(r, &reason).await?;
             Ok(fill(T::DoneUnblock.get(lang), &[&r]).into())
         }),
         Proc::ResetPin(r) => {
             let pin = s("pin");
             Box::pin(async move {
-                b.reset_pin(r, &pin, &by).await?;
+                b.as_staff(&by).reset_pin(r, &pin).await?;
                 Ok(fill(T::DonePin.get(lang), &[&r]).into())
             })
         }
         Proc::LostCard(r) => Box::pin(async move {
-            b.block_lost_card(r, &by).await?;
+            b.as_staff(&by).block_lost_card(r).await?;
             Ok(fill(T::DoneCard.get(lang), &[&r]).into())
         }),
         Proc::Reveal(r) => Box::pin(async move {
             // The revealed data comes back through the rider page (see `App`).
-            let v = b.reveal_rider(r, &reason, &by).await?;
+            let v = b.as_staff(&by).reveal_rider(r, &reason).await?;
             let p = crate::api::Personal::of(&v.rider);
             Ok(Done {
                 text: fill(T::DoneReveal.get(lang), &[&r]),
@@ -532,7 +533,7 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             })
         }),
         Proc::Approve(r) => Box::pin(async move {
-            Ok(Done::from(match b.approve_fine(r, &by).await? {
+            Ok(Done::from(match b.as_staff(&by).approve_fine(r).await? {
                 FineOutcome::Posted { amount, .. }
                 | FineOutcome::AwaitingApproval { amount, .. } => {
                     fill(T::DoneApprove.get(lang), &[&amount, &r])
@@ -541,27 +542,27 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
         }),
         Proc::Release(_, _) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
-            b.service_release(bike, &by).await?;
+            b.as_staff(&by).service_release(bike).await?;
             Ok(fill(T::DoneRelease.get(lang), &[&bike]).into())
         }),
         Proc::ServiceDock(st) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
-            b.service_dock(bike, st, &by).await?;
+            b.as_staff(&by).service_dock(bike, st).await?;
             Ok(fill(T::DoneDock.get(lang), &[&bike, &st]).into())
         }),
         Proc::Repair(_, _) => Box::pin(async move {
             let bike = bike.ok_or_else(|| invalid("no bike"))?;
-            b.to_repair(bike, &by).await?;
+            b.as_staff(&by).to_repair(bike).await?;
             Ok(fill(T::DoneRepair.get(lang), &[&bike]).into())
         }),
         Proc::DockOut(st) => Box::pin(async move {
-            let d = b.dock_out_of_service(st, &by).await?;
+            let d = b.as_staff(&by).dock_out_of_service(st).await?;
             Ok(fill(T::DoneDockOut.get(lang), &[&d, &st]).into())
         }),
         Proc::DockIn(st) => {
             let dock = n("dock").and_then(|d| u32::try_from(d).ok());
             Box::pin(async move {
-                let k = b.dock_in_service(st, dock, &by).await?;
+                let k = b.as_staff(&by).dock_in_service(st, dock).await?;
                 Ok(fill(T::DoneDockIn.get(lang), &[&k, &st]).into())
             })
         }

@@ -6,26 +6,19 @@
 //! keys the admin provisions as stations are added.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
-use velodesk::api::FleetProblem;
-use velodesk::api::Mismatch;
-use velodesk::api::Pass;
-use velodesk::api::{Alert, DeskInfo, Event, PostingReport, RiderView, StationView};
-use velodesk::api::{AuditFilter, AuditRecord};
-use velodesk::api::{BResult, BackendError, BackendInfo, ConnectionState};
-use velodesk::api::{Bike, BikeState, NewStation, Rental, StationCounts};
-use velodesk::api::{FineOutcome, PayMethod};
-use velodesk::api::{NewRider, RiderHit};
-use velodesk::backend::{Backend, DockOutcome, RemoteBackend};
+use velodesk::api::{Alert, AuditFilter, AuditRecord, DeskInfo, Event, RiderView, StationView};
+use velodesk::api::{BResult, BackendError, BackendInfo, ConnectionState, Op, Outcome};
+use velodesk::api::{Bike, BikeState, FleetProblem, Mismatch, Rental, RiderHit, StationCounts};
+use velodesk::backend::{Backend, RemoteBackend};
 use velodesk::clock::SimClock;
 use velodesk::domain::pricing::Quote;
 use velodesk::domain::roles::Role;
-use velodesk::domain::tariff::FineKind;
-use velodesk::domain::{BikeId, EntryId, Refusal, RentalId, RiderId, StationId, Tenge};
+use velodesk::domain::{BikeId, RiderId, StationId};
 use velodesk::engine::{Engine, Settings};
 use velodesk::scenario::SetUp;
 use velodesk::server::{self, RunningServer, ServerOptions, secret};
@@ -108,25 +101,6 @@ impl Crew {
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<RemoteBackend>>> {
         self.staff.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    /// The session of staff member `name` (made on their `staff` line).
-    fn by(&self, name: &str) -> BResult<Arc<RemoteBackend>> {
-        self.sessions()
-            .get(name)
-            .cloned()
-            .ok_or_else(|| BackendError::Refused {
-                kind: Refusal::Forbidden,
-                message: format!("no session of staff member {name:?}"),
-            })
-    }
-
-    /// A staff member's session when the call names one, else the admin's.
-    fn by_or_admin(&self, name: Option<&str>) -> BResult<Arc<RemoteBackend>> {
-        match name {
-            Some(n) => self.by(n),
-            None => Ok(self.admin.clone()),
-        }
-    }
 }
 
 #[async_trait]
@@ -146,11 +120,46 @@ impl Backend for Crew {
     async fn now(&self) -> BResult<DateTime<Utc>> {
         self.admin.now().await
     }
-    async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> {
-        self.admin.advance_clock(to).await
+    /// The riders' side, the docks (with their stations' keys) and set-up, as the admin:
+    /// a new station gets a key for its docks, a new staff member a password and (once) a
+    /// session of their own, which [`Backend::as_staff`] hands out.
+    async fn execute(&self, op: Op) -> BResult<Outcome> {
+        match op {
+            Op::AddStation { station } => {
+                let id = station.id;
+                let out = self.admin.execute(Op::AddStation { station }).await?;
+                self.admin.provision_station_key(id).await?;
+                Ok(out)
+            }
+            Op::AddStaff { name, role } => {
+                self.admin
+                    .add_staff_with_password(&name, role, &password(&name))
+                    .await?;
+                if !self.sessions().contains_key(&name) {
+                    let session =
+                        RemoteBackend::connect(&self.url, &name, &password(&name)).await?;
+                    self.sessions().insert(name, Arc::new(session));
+                }
+                Ok(Outcome::Done)
+            }
+            op => self.admin.execute(op).await,
+        }
     }
-    async fn set_season(&self, from: NaiveDate, to: NaiveDate) -> BResult<()> {
-        self.admin.set_season(from, to).await
+    async fn preview(&self, op: Op) -> BResult<Outcome> {
+        self.admin.preview(op).await
+    }
+    /// The session of staff member `name` (made on their `staff` line).
+    fn as_staff(&self, name: &str) -> Arc<dyn Backend> {
+        match self.sessions().get(name) {
+            Some(s) => s.clone(),
+            None => self.admin.as_staff(name),
+        }
+    }
+    fn acting_as(&self) -> Option<String> {
+        None
+    }
+    async fn replication(&self) -> BResult<Option<velodesk::api::Replication>> {
+        self.admin.replication().await
     }
 
     // --- lookups ---
@@ -175,17 +184,17 @@ impl Backend for Crew {
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {
         self.admin.rider(id).await
     }
-    async fn reveal_rider(&self, id: RiderId, reason: &str, by: &str) -> BResult<RiderView> {
-        self.by(by)?.reveal_rider(id, reason, by).await
+    async fn reveal_rider(&self, id: RiderId, reason: &str) -> BResult<RiderView> {
+        self.admin.reveal_rider(id, reason).await
     }
     async fn alerts(&self) -> BResult<Vec<Alert>> {
         self.admin.alerts().await
     }
-    async fn audit(&self, by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
-        self.by(by)?.audit(by, filter).await
+    async fn audit(&self, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
+        self.admin.audit(filter).await
     }
-    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
-        self.by(by)?.own_audit(by, limit).await
+    async fn own_audit(&self, limit: usize) -> BResult<Vec<AuditRecord>> {
+        self.admin.own_audit(limit).await
     }
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.admin.preview_end(rider, at).await
@@ -201,200 +210,5 @@ impl Backend for Crew {
     }
     async fn verify_fleet(&self) -> BResult<Vec<FleetProblem>> {
         self.admin.verify_fleet().await
-    }
-
-    // --- riders and stations ---
-    async fn pay(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        method: PayMethod,
-        by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let b = self.by_or_admin(by)?;
-        b.pay(rider, amount, method, by).await
-    }
-    async fn buy(&self, rider: RiderId, pass: &str, by: Option<&str>) -> BResult<Pass> {
-        self.by_or_admin(by)?.buy(rider, pass, by).await
-    }
-    async fn hold_deposit(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let b = self.by_or_admin(by)?;
-        b.hold_deposit(rider, amount, by).await
-    }
-    async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> {
-        self.admin.unlock(rider, bike, pin).await
-    }
-    async fn pull(&self, bike: BikeId) -> BResult<RentalId> {
-        self.admin.pull(bike).await
-    }
-    async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> {
-        self.admin.rent(rider, bike, pin).await
-    }
-    async fn return_bike(
-        &self,
-        bike: BikeId,
-        station: StationId,
-        how: DockOutcome,
-    ) -> BResult<Option<Quote>> {
-        self.admin.return_bike(bike, station, how).await
-    }
-    async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
-        self.admin.call_cable_lock(rider, station).await
-    }
-    async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> {
-        self.admin.cable_lock(bike, station, pin).await
-    }
-
-    // --- staff ---
-    async fn authorise_cable_lock(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        by: &str,
-    ) -> BResult<()> {
-        self.by(by)?.authorise_cable_lock(rider, station, by).await
-    }
-    async fn manual_unlock(
-        &self,
-        rider: RiderId,
-        bike: BikeId,
-        reason: &str,
-        by: &str,
-    ) -> BResult<()> {
-        self.by(by)?.manual_unlock(rider, bike, reason, by).await
-    }
-    async fn end_rental(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        at: DateTime<Utc>,
-        reason: &str,
-        by: &str,
-    ) -> BResult<Quote> {
-        let b = self.by(by)?;
-        b.end_rental(rider, station, at, reason, by).await
-    }
-    async fn fine(
-        &self,
-        rider: RiderId,
-        kind: FineKind,
-        amount: Option<Tenge>,
-        rental: Option<RentalId>,
-        note: &str,
-        by: &str,
-    ) -> BResult<FineOutcome> {
-        let b = self.by(by)?;
-        b.fine(rider, kind, amount, rental, note, by).await
-    }
-    async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> {
-        self.by(by)?.approve_fine(rider, by).await
-    }
-    async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> {
-        self.by(by)?.refund(rider, by).await
-    }
-    async fn credit_claim(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let b = self.by(by)?;
-        b.credit_claim(rider, amount, reason, by).await
-    }
-    async fn give_bonus(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let b = self.by(by)?;
-        b.give_bonus(rider, amount, reason, by).await
-    }
-    async fn correct(
-        &self,
-        rider: RiderId,
-        entry: EntryId,
-        amount: Tenge,
-        reason: &str,
-        by: &str,
-    ) -> BResult<EntryId> {
-        let b = self.by(by)?;
-        b.correct(rider, entry, amount, reason, by).await
-    }
-    async fn block(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
-        self.by(by)?.block(rider, reason, by).await
-    }
-    async fn unblock(&self, rider: RiderId, reason: &str, by: &str) -> BResult<()> {
-        self.by(by)?.unblock(rider, reason, by).await
-    }
-    async fn set_restriction(
-        &self,
-        rider: RiderId,
-        reason: Option<&str>,
-        note: &str,
-        by: &str,
-    ) -> BResult<()> {
-        let b = self.by(by)?;
-        b.set_restriction(rider, reason, note, by).await
-    }
-    async fn reset_pin(&self, rider: RiderId, pin: &str, by: &str) -> BResult<()> {
-        self.by(by)?.reset_pin(rider, pin, by).await
-    }
-    async fn block_lost_card(&self, rider: RiderId, by: &str) -> BResult<()> {
-        self.by(by)?.block_lost_card(rider, by).await
-    }
-    async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> {
-        self.by(by)?.service_release(bike, by).await
-    }
-    async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()> {
-        self.by(by)?.service_dock(bike, station, by).await
-    }
-    async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> {
-        self.by(by)?.to_repair(bike, by).await
-    }
-    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> {
-        self.by(by)?.dock_out_of_service(station, by).await
-    }
-    async fn dock_in_service(
-        &self,
-        station: StationId,
-        number: Option<u32>,
-        by: &str,
-    ) -> BResult<u32> {
-        let b = self.by(by)?;
-        b.dock_in_service(station, number, by).await
-    }
-
-    // --- setting up ---
-    /// The station, and a key for its docks.
-    async fn add_station(&self, station: NewStation) -> BResult<()> {
-        let id = station.id;
-        self.admin.add_station(station).await?;
-        self.admin.provision_station_key(id).await
-    }
-    async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> {
-        self.admin.add_bike(bike, station).await
-    }
-    async fn add_rider(&self, rider: NewRider) -> BResult<RiderId> {
-        self.admin.add_rider(rider).await
-    }
-    /// The account with a password, and (once) a session of its own.
-    async fn add_staff(&self, name: &str, role: Role) -> BResult<()> {
-        self.admin
-            .add_staff_with_password(name, role, &password(name))
-            .await?;
-        if self.sessions().contains_key(name) {
-            return Ok(());
-        }
-        let session = RemoteBackend::connect(&self.url, name, &password(name)).await?;
-        self.sessions().insert(name.to_string(), Arc::new(session));
-        Ok(())
     }
 }

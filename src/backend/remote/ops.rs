@@ -2,8 +2,8 @@
 
 use super::super::*;
 use super::RemoteBackend;
-use crate::api::wire::*;
-use serde_json::json;
+use super::{Auth, Method};
+use crate::api::Permission;
 
 /// Personal data comes masked unless revealed (see `server::mask`).
 #[async_trait]
@@ -27,13 +27,35 @@ impl Backend for RemoteBackend {
     async fn now(&self) -> BResult<DateTime<Utc>> {
         self.get("/clock", &[]).await
     }
-    async fn advance_clock(&self, to: DateTime<Utc>) -> BResult<PostingReport> {
-        self.post("/clock", &ClockRequest { to }).await
+    async fn execute(&self, op: Op) -> BResult<Outcome> {
+        self.acts()?;
+        match op.permission() {
+            Permission::Station => {
+                let station = match (op.station(), op.bike_from_dock()) {
+                    (Some(s), _) => s,
+                    (None, Some(bike)) => self.station_of(bike).await?,
+                    (None, None) => unreachable_station(&op)?,
+                };
+                self.send(Method::POST, "/ops", Auth::Station(station), &op)
+                    .await
+            }
+            _ => self.post("/ops", &op).await,
+        }
     }
-    async fn set_season(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> BResult<()> {
-        self.post("/season", &SeasonRequest { from, to }).await
+    async fn preview(&self, op: Op) -> BResult<Outcome> {
+        self.acts()?;
+        self.post("/ops/preview", &op).await
     }
-
+    fn as_staff(&self, name: &str) -> std::sync::Arc<dyn Backend> {
+        let acting = (name != self.staff).then(|| name.to_string());
+        std::sync::Arc::new(RemoteBackend {
+            acting,
+            ..self.clone()
+        })
+    }
+    fn acting_as(&self) -> Option<String> {
+        Some(self.acting.clone().unwrap_or_else(|| self.staff.clone()))
+    }
     async fn replication(&self) -> BResult<Option<crate::api::Replication>> {
         self.get("/replication", &[]).await.map(Some)
     }
@@ -60,7 +82,8 @@ impl Backend for RemoteBackend {
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {
         self.get(&format!("/riders/{id}"), &[]).await
     }
-    async fn reveal_rider(&self, id: RiderId, reason: &str, _by: &str) -> BResult<RiderView> {
+    async fn reveal_rider(&self, id: RiderId, reason: &str) -> BResult<RiderView> {
+        self.acts()?;
         self.get(&format!("/riders/{id}"), &[("reveal", reason.to_string())])
             .await
     }
@@ -80,7 +103,8 @@ impl Backend for RemoteBackend {
     async fn alerts(&self) -> BResult<Vec<Alert>> {
         self.get("/alerts", &[]).await
     }
-    async fn audit(&self, _by: &str, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
+    async fn audit(&self, filter: AuditFilter) -> BResult<Vec<AuditRecord>> {
+        self.acts()?;
         let mut q = vec![("limit", filter.limit.to_string())];
         if let Some(s) = filter.staff {
             q.push(("staff", s));
@@ -93,17 +117,8 @@ impl Backend for RemoteBackend {
         }
         self.get("/audit", &q).await
     }
-    /// The server answers for the logged-in staff member: `by` must be them.
-    async fn own_audit(&self, by: &str, limit: usize) -> BResult<Vec<AuditRecord>> {
-        if by != self.staff() {
-            return Err(BackendError::Refused {
-                kind: Refusal::Forbidden,
-                message: format!(
-                    "logged in as {}: cannot read the own audit records of {by}",
-                    self.staff()
-                ),
-            });
-        }
+    async fn own_audit(&self, limit: usize) -> BResult<Vec<AuditRecord>> {
+        self.acts()?;
         self.get("/audit/own", &[("limit", limit.to_string())])
             .await
     }
@@ -123,263 +138,29 @@ impl Backend for RemoteBackend {
     async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         self.get("/rentals/open", &[]).await
     }
+}
 
-    async fn pay(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        method: PayMethod,
-        _by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let body = PayRequest { amount, method };
-        self.post(&format!("/riders/{rider}/payments"), &body).await
-    }
-    async fn buy(&self, rider: RiderId, pass: &str, _by: Option<&str>) -> BResult<Pass> {
-        let body = BuyRequest { pass: pass.into() };
-        self.post(&format!("/riders/{rider}/passes"), &body).await
-    }
-    async fn hold_deposit(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        _by: Option<&str>,
-    ) -> BResult<EntryId> {
-        let body = AmountRequest { amount };
-        self.post(&format!("/riders/{rider}/deposit"), &body).await
-    }
-    async fn unlock(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<()> {
-        let station = self.station_of(bike).await?;
-        let body = UnlockRequest {
-            rider,
-            bike,
-            pin: pin.into(),
-        };
-        self.station_post(station, "unlock", &body).await
-    }
-    async fn pull(&self, bike: BikeId) -> BResult<RentalId> {
-        let station = self.station_of(bike).await?;
-        self.station_post(station, "pull", &BikeRequest { bike })
-            .await
-    }
-    async fn rent(&self, rider: RiderId, bike: BikeId, pin: &str) -> BResult<RentalId> {
-        self.unlock(rider, bike, pin).await?;
-        self.pull(bike).await
-    }
-    async fn return_bike(
-        &self,
-        bike: BikeId,
-        station: StationId,
-        how: DockOutcome,
-    ) -> BResult<Option<Quote>> {
-        self.station_post(station, "dock", &DockRequest::of(bike, how))
-            .await
-    }
-    async fn call_cable_lock(&self, rider: RiderId, station: StationId) -> BResult<()> {
-        self.station_post(station, "cable-lock-call", &RiderRequest { rider })
-            .await
-    }
-    async fn cable_lock(&self, bike: BikeId, station: StationId, pin: &str) -> BResult<Quote> {
-        let body = CableLockRequest {
-            bike,
-            pin: pin.into(),
-        };
-        self.station_post(station, "cable-lock", &body).await
-    }
-
-    async fn authorise_cable_lock(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        _by: &str,
-    ) -> BResult<()> {
-        let body = StationRequest { station };
-        self.post(&format!("/riders/{rider}/cable-lock-permission"), &body)
-            .await
-    }
-    async fn manual_unlock(
-        &self,
-        rider: RiderId,
-        bike: BikeId,
-        reason: &str,
-        _by: &str,
-    ) -> BResult<()> {
-        let body = ManualUnlockRequest {
-            bike,
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/manual-unlock"), &body)
-            .await
-    }
-    async fn end_rental(
-        &self,
-        rider: RiderId,
-        station: StationId,
-        at: DateTime<Utc>,
-        reason: &str,
-        _by: &str,
-    ) -> BResult<Quote> {
-        let body = EndRentalRequest {
-            station,
-            at,
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/rental/end"), &body)
-            .await
-    }
-    async fn fine(
-        &self,
-        rider: RiderId,
-        kind: FineKind,
-        amount: Option<Tenge>,
-        rental: Option<RentalId>,
-        note: &str,
-        _by: &str,
-    ) -> BResult<FineOutcome> {
-        let body = FineRequest {
-            kind: kind.as_str().into(),
-            amount,
-            rental,
-            note: note.into(),
-        };
-        self.post(&format!("/riders/{rider}/fines"), &body).await
-    }
-    async fn approve_fine(&self, rider: RiderId, _by: &str) -> BResult<FineOutcome> {
-        self.post(&format!("/riders/{rider}/fines/approve"), &json!({}))
-            .await
-    }
-    async fn refund(&self, rider: RiderId, _by: &str) -> BResult<Tenge> {
-        self.post(&format!("/riders/{rider}/refund"), &json!({}))
-            .await
-    }
-    async fn credit_claim(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        _by: &str,
-    ) -> BResult<EntryId> {
-        let body = AmountReasonRequest {
-            amount,
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/claims"), &body).await
-    }
-    async fn give_bonus(
-        &self,
-        rider: RiderId,
-        amount: Tenge,
-        reason: &str,
-        _by: &str,
-    ) -> BResult<EntryId> {
-        let body = AmountReasonRequest {
-            amount,
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/bonus"), &body).await
-    }
-    async fn correct(
-        &self,
-        rider: RiderId,
-        entry: EntryId,
-        amount: Tenge,
-        reason: &str,
-        _by: &str,
-    ) -> BResult<EntryId> {
-        let body = CorrectRequest {
-            entry,
-            amount,
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/corrections"), &body)
-            .await
-    }
-    async fn block(&self, rider: RiderId, reason: &str, _by: &str) -> BResult<()> {
-        let body = ReasonRequest {
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/block"), &body).await
-    }
-    async fn unblock(&self, rider: RiderId, reason: &str, _by: &str) -> BResult<()> {
-        let body = ReasonRequest {
-            reason: reason.into(),
-        };
-        self.post(&format!("/riders/{rider}/unblock"), &body).await
-    }
-    async fn set_restriction(
-        &self,
-        rider: RiderId,
-        reason: Option<&str>,
-        note: &str,
-        _by: &str,
-    ) -> BResult<()> {
-        let body = RestrictionRequest {
-            reason: reason.map(Into::into),
-            note: note.into(),
-        };
-        self.post(&format!("/riders/{rider}/restriction"), &body)
-            .await
-    }
-    async fn reset_pin(&self, rider: RiderId, pin: &str, _by: &str) -> BResult<()> {
-        let body = PinRequest { pin: pin.into() };
-        self.post(&format!("/riders/{rider}/pin"), &body).await
-    }
-    async fn block_lost_card(&self, rider: RiderId, _by: &str) -> BResult<()> {
-        self.post(&format!("/riders/{rider}/card/block"), &json!({}))
-            .await
-    }
-    async fn service_release(&self, bike: BikeId, _by: &str) -> BResult<()> {
-        self.post(&format!("/bikes/{bike}/release"), &json!({}))
-            .await
-    }
-    async fn service_dock(&self, bike: BikeId, station: StationId, _by: &str) -> BResult<()> {
-        self.post(&format!("/bikes/{bike}/dock"), &StationRequest { station })
-            .await
-    }
-    async fn to_repair(&self, bike: BikeId, _by: &str) -> BResult<()> {
-        self.post(&format!("/bikes/{bike}/repair"), &json!({}))
-            .await
-    }
-    async fn dock_out_of_service(&self, station: StationId, _by: &str) -> BResult<u32> {
-        self.post(
-            &format!("/stations/{station}/docks/out-of-service"),
-            &json!({}),
-        )
-        .await
-    }
-    async fn dock_in_service(
-        &self,
-        station: StationId,
-        number: Option<u32>,
-        _by: &str,
-    ) -> BResult<u32> {
-        self.post(
-            &format!("/stations/{station}/docks/in-service"),
-            &DockNumberRequest { number },
-        )
-        .await
-    }
-
-    async fn add_station(&self, station: NewStation) -> BResult<()> {
-        self.post("/stations", &station).await
-    }
-    async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> {
-        self.post("/bikes", &NewBikeRequest { id: bike, station })
-            .await
-    }
-    async fn add_rider(&self, rider: NewRider) -> BResult<RiderId> {
-        self.post("/riders", &rider).await
-    }
-    async fn add_staff(&self, name: &str, role: Role) -> BResult<()> {
-        let body = NewStaffRequest {
-            name: name.into(),
-            role,
-            password: None,
-        };
-        self.post("/staff", &body).await
-    }
+fn unreachable_station<T>(op: &Op) -> BResult<T> {
+    Err(BackendError::Internal {
+        message: format!("{} names no station", op.name()),
+    })
 }
 
 impl RemoteBackend {
+    /// Refused when this handle was asked to act as someone other than who logged in.
+    fn acts(&self) -> BResult<()> {
+        match &self.acting {
+            Some(name) => Err(BackendError::Refused {
+                kind: Refusal::Forbidden,
+                message: format!(
+                    "this session is {}'s: {name} must log in to act as themselves",
+                    self.staff
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The station a bike stands at: the dock that speaks for it.
     async fn station_of(&self, bike: BikeId) -> BResult<StationId> {
         let b = self.bike(bike).await?;

@@ -4,6 +4,7 @@
 //! the same size through the same terminal.
 
 use super::{human, median_p99};
+use crate::backend::Ops;
 use crate::backend::{Backend, LocalBackend};
 use crate::cli::CliError;
 use crate::cli::args::BenchConsoleArgs;

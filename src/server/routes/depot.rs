@@ -1,13 +1,13 @@
 //! The depot's actions on the fleet (depot staff, admins): service release and dock, repair,
 //! docks out of and back in service.
 
+use crate::api::Op;
 use crate::api::wire::*;
-use crate::backend::Backend;
 use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, StationId};
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate;
+use crate::server::idempotent::staff_op;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Limited, Problems};
@@ -29,8 +29,8 @@ pub async fn service_release(
 ) -> Answer {
     who.may(StaffAction::ServiceRelease)?;
     call.parse()?;
-    let op = st.backend.service_release(BikeId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ServiceRelease { bike: BikeId(id) };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Dock a bike from the van at a station.
@@ -46,8 +46,11 @@ pub async fn service_dock(
 ) -> Answer {
     who.may(StaffAction::ServiceDock)?;
     let body = call.parse()?;
-    let op = st.backend.service_dock(BikeId(id), body.station, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ServiceDock {
+        bike: BikeId(id),
+        station: body.station,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Send a bike to repair.
@@ -63,8 +66,8 @@ pub async fn to_repair(
 ) -> Answer {
     who.may(StaffAction::ToRepair)?;
     call.parse()?;
-    let op = st.backend.to_repair(BikeId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ToRepair { bike: BikeId(id) };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Put a free dock of the station out of service.
@@ -80,8 +83,10 @@ pub async fn dock_out_of_service(
 ) -> Answer {
     who.may(StaffAction::DockOutOfService)?;
     call.parse()?;
-    let op = st.backend.dock_out_of_service(StationId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::DockOutOfService {
+        station: StationId(id),
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Put a dock back in service.
@@ -97,8 +102,9 @@ pub async fn dock_in_service(
 ) -> Answer {
     who.may(StaffAction::DockInService)?;
     let body = call.parse()?;
-    let op = st
-        .backend
-        .dock_in_service(StationId(id), body.number, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::DockInService {
+        station: StationId(id),
+        number: body.number,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }

@@ -2,14 +2,14 @@
 //! rentals ended by hand, cable-lock permissions, blocks and restrictions. Each checks the
 //! caller's role here and again in the engine; the staff member is always the token's.
 
+use crate::api::Op;
 use crate::api::wire::*;
-use crate::backend::Backend;
 use crate::domain::RiderId;
 use crate::domain::roles::StaffAction;
 use crate::domain::tariff::FineKind;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate;
+use crate::server::idempotent::staff_op;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Limited, Problems, validate};
@@ -32,10 +32,12 @@ pub async fn pay(
     who.may(StaffAction::TakePayment)?;
     let b = call.parse()?;
     validate::amount("amount", b.amount, false)?;
-    let op = st
-        .backend
-        .pay(RiderId(id), b.amount, b.method, Some(&who.name));
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Pay {
+        rider: RiderId(id),
+        amount: b.amount,
+        method: b.method,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Sell a pass (R16, D15).
@@ -51,8 +53,11 @@ pub async fn buy(
 ) -> Answer {
     who.may(StaffAction::SellPass)?;
     let body = call.parse()?;
-    let op = st.backend.buy(RiderId(id), &body.pass, Some(&who.name));
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Buy {
+        rider: RiderId(id),
+        pass: body.pass,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Hold a deposit (R5, D16).
@@ -69,10 +74,11 @@ pub async fn hold_deposit(
     who.may(StaffAction::HoldDeposit)?;
     let body = call.parse()?;
     validate::amount("amount", body.amount, false)?;
-    let op = st
-        .backend
-        .hold_deposit(RiderId(id), body.amount, Some(&who.name));
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::HoldDeposit {
+        rider: RiderId(id),
+        amount: body.amount,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Permit a cable lock at a station for the rider's open rental (R14).
@@ -88,10 +94,11 @@ pub async fn authorise_cable_lock(
 ) -> Answer {
     who.may(StaffAction::AuthoriseCableLock)?;
     let body = call.parse()?;
-    let op = st
-        .backend
-        .authorise_cable_lock(RiderId(id), body.station, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::AuthoriseCableLock {
+        rider: RiderId(id),
+        station: body.station,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Release a bike for the rider whose own unlock failed (no PIN; every other rule; audited
@@ -108,10 +115,12 @@ pub async fn manual_unlock(
 ) -> Answer {
     who.may(StaffAction::ManualUnlock)?;
     let b = call.parse()?;
-    let op = st
-        .backend
-        .manual_unlock(RiderId(id), b.bike, &b.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ManualUnlock {
+        rider: RiderId(id),
+        bike: b.bike,
+        reason: b.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// End the rider's rental by hand (R12).
@@ -127,10 +136,13 @@ pub async fn end_rental(
 ) -> Answer {
     who.may(StaffAction::EndRental)?;
     let b = call.parse()?;
-    let op = st
-        .backend
-        .end_rental(RiderId(id), b.station, b.at, &b.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::EndRental {
+        rider: RiderId(id),
+        station: b.station,
+        at: b.at,
+        reason: b.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Enter a fine (R21–R24); above the threshold it waits for approval (D14).
@@ -155,10 +167,14 @@ pub async fn fine(
             b.kind
         )));
     };
-    let op = st
-        .backend
-        .fine(RiderId(id), kind, b.amount, b.rental, &b.note, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Fine {
+        rider: RiderId(id),
+        kind,
+        amount: b.amount,
+        rental: b.rental,
+        note: b.note,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Approve the rider's oldest fine waiting for approval (D14: not by who entered it).
@@ -174,8 +190,8 @@ pub async fn approve_fine(
 ) -> Answer {
     who.may(StaffAction::ApproveFine)?;
     call.parse()?;
-    let op = st.backend.approve_fine(RiderId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ApproveFine { rider: RiderId(id) };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Refund: end the contract (R25).
@@ -191,8 +207,8 @@ pub async fn refund(
 ) -> Answer {
     who.may(StaffAction::Refund)?;
     call.parse()?;
-    let op = st.backend.refund(RiderId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Refund { rider: RiderId(id) };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Credit a claim (R26).
@@ -209,10 +225,12 @@ pub async fn credit_claim(
     who.may(StaffAction::CreditClaim)?;
     let b = call.parse()?;
     validate::amount("amount", b.amount, false)?;
-    let op = st
-        .backend
-        .credit_claim(RiderId(id), b.amount, &b.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::CreditClaim {
+        rider: RiderId(id),
+        amount: b.amount,
+        reason: b.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Give bonus credit (R6, D11).
@@ -229,10 +247,12 @@ pub async fn give_bonus(
     who.may(StaffAction::GiveBonus)?;
     let b = call.parse()?;
     validate::amount("amount", b.amount, false)?;
-    let op = st
-        .backend
-        .give_bonus(RiderId(id), b.amount, &b.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::GiveBonus {
+        rider: RiderId(id),
+        amount: b.amount,
+        reason: b.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Correct a ledger entry by a new one (D9).
@@ -249,10 +269,13 @@ pub async fn correct(
     who.may(StaffAction::Correct)?;
     let b = call.parse()?;
     validate::amount("amount", b.amount, true)?;
-    let op = st
-        .backend
-        .correct(RiderId(id), b.entry, b.amount, &b.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Correct {
+        rider: RiderId(id),
+        entry: b.entry,
+        amount: b.amount,
+        reason: b.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Block the rider's access (R24, D17).
@@ -268,8 +291,11 @@ pub async fn block(
 ) -> Answer {
     who.may(StaffAction::Block)?;
     let body = call.parse()?;
-    let op = st.backend.block(RiderId(id), &body.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Block {
+        rider: RiderId(id),
+        reason: body.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Unblock the rider.
@@ -285,8 +311,11 @@ pub async fn unblock(
 ) -> Answer {
     who.may(StaffAction::Unblock)?;
     let body = call.parse()?;
-    let op = st.backend.unblock(RiderId(id), &body.reason, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Unblock {
+        rider: RiderId(id),
+        reason: body.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Impose (with a reason) or lift (`reason: null`) a restriction by hand (D12).
@@ -302,10 +331,12 @@ pub async fn set_restriction(
 ) -> Answer {
     who.may(StaffAction::SetRestriction)?;
     let b = call.parse()?;
-    let op = st
-        .backend
-        .set_restriction(RiderId(id), b.reason.as_deref(), &b.note, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::SetRestriction {
+        rider: RiderId(id),
+        reason: b.reason,
+        note: b.note,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Set a new PIN.
@@ -321,8 +352,11 @@ pub async fn reset_pin(
 ) -> Answer {
     who.may(StaffAction::ResetPin)?;
     let body = call.parse()?;
-    let op = st.backend.reset_pin(RiderId(id), &body.pin, &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ResetPin {
+        rider: RiderId(id),
+        pin: body.pin,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Block a lost card.
@@ -338,6 +372,6 @@ pub async fn block_lost_card(
 ) -> Answer {
     who.may(StaffAction::BlockLostCard)?;
     call.parse()?;
-    let op = st.backend.block_lost_card(RiderId(id), &who.name);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::BlockLostCard { rider: RiderId(id) };
+    staff_op(&st, &who, call.idem, op).await
 }

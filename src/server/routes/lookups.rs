@@ -224,7 +224,12 @@ pub async fn rider(
     match q.reveal {
         Some(reason) => {
             who.may(StaffAction::RevealPersonalData)?;
-            Ok(Json(st.backend.reveal_rider(id, &reason, &who.name).await?))
+            Ok(Json(
+                st.backend
+                    .acting(&who.name)
+                    .reveal_rider(id, &reason)
+                    .await?,
+            ))
         }
         None => {
             let mut v = st.backend.rider(id).await?;
@@ -281,7 +286,7 @@ pub async fn audit(
         action: q.action,
         limit: q.limit.unwrap_or(200).min(10_000),
     };
-    Ok(Json(st.backend.audit(&who.name, filter).await?))
+    Ok(Json(st.backend.acting(&who.name).audit(filter).await?))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams, ToSchema)]
@@ -300,7 +305,7 @@ pub async fn own_audit(
     Query(q): Query<OwnAuditQuery>,
 ) -> Answer<Vec<crate::api::AuditRecord>> {
     let limit = q.limit.unwrap_or(200).min(10_000);
-    Ok(Json(st.backend.own_audit(&who.name, limit).await?))
+    Ok(Json(st.backend.acting(&who.name).own_audit(limit).await?))
 }
 
 #[derive(Debug, Deserialize, Serialize, IntoParams, ToSchema)]

@@ -5,6 +5,7 @@ pub mod desk;
 pub mod events;
 pub mod gbfs;
 pub mod lookups;
+pub mod ops;
 pub mod replication;
 pub mod setup;
 pub mod station;

@@ -7,14 +7,15 @@
 
 use crate::api::NewRider;
 use crate::api::NewStation;
+use crate::api::Op;
 use crate::api::wire::*;
 use crate::backend::Backend;
 use crate::domain::roles::StaffAction;
-use crate::domain::{Refusal, RiderId, StationId};
+use crate::domain::{Refusal, StationId};
 use crate::engine::refuse;
 use crate::server::auth::AuthStaff;
 use crate::server::extract::Call;
-use crate::server::idempotent::{mutate_audited, mutate_audited_secret};
+use crate::server::idempotent::{admin_action, admin_action_secret, staff_op};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Limited, Problems, secret, validate};
@@ -42,9 +43,8 @@ pub async fn add_station(
 ) -> Answer {
     who.admin()?;
     let body = call.parse()?;
-    let target = format!("station {}", body.id);
-    let op = st.backend.add_station(body);
-    mutate_audited(&st, &who, call.idem, "add-station", on(target), op).await
+    let op = Op::AddStation { station: body };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Add a bike, docked at a station or not.
@@ -59,9 +59,11 @@ pub async fn add_bike(
     who.admin()?;
     let b = call.parse()?;
     validate::new_id("id", b.id.0)?;
-    let op = st.backend.add_bike(b.id, b.station);
-    let target = format!("bike {}", b.id);
-    mutate_audited(&st, &who, call.idem, "add-bike", on(target), op).await
+    let op = Op::AddBike {
+        bike: b.id,
+        station: b.station,
+    };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Register a rider.
@@ -72,9 +74,8 @@ pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<Ne
     who.may(StaffAction::RevealPersonalData)?;
     let body = call.parse()?;
     validate::new_rider(&body, st.clock.now().date_naive())?;
-    let op = st.backend.add_rider(body);
-    let target = |id: &RiderId| format!("rider {id}");
-    mutate_audited(&st, &who, call.idem, "add-rider", target, op).await
+    let op = Op::AddRider { rider: body };
+    staff_op(&st, &who, call.idem, op).await
 }
 
 /// Add a staff account (or change its role, and its password when one is given: then
@@ -110,14 +111,14 @@ pub async fn add_staff(
         Some(_) => format!("add {name} as {role}, with a new password"),
         None => format!("add {name} as {role}"),
     };
-    let op = st.backend.call(move |e| {
+    let op = move |e: &mut crate::engine::Engine| {
         if hash.is_some() {
             // Sessions first: a crash between leaves the old password and no session.
             e.write_with(|_, c| Ok(auth::end_sessions_of(c, &name)?))?;
         }
         e.add_staff(&name, role, hash.as_deref())
-    });
-    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
+    };
+    admin_action(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
 /// Disable a staff account: its sessions end at once.
@@ -160,7 +161,7 @@ async fn switch_staff(
     who.may(StaffAction::ManageStaff)?;
     call.parse()?;
     let target = format!("{} {name}", if enable { "enable" } else { "disable" });
-    let op = st.backend.call(move |e| {
+    let op = move |e: &mut crate::engine::Engine| {
         e.write_with(move |_, c| {
             let found = if enable {
                 people::enable_staff(c, &name)?
@@ -175,8 +176,8 @@ async fn switch_staff(
             }
             Ok(())
         })
-    });
-    mutate_audited(&st, &who, call.idem, "manage-staff", on(target), op).await
+    };
+    admin_action(&st, &who, call.idem, "manage-staff", on(target), op).await
 }
 
 /// A new key for a station's docks (the old one stops working), shown once: no record
@@ -197,12 +198,12 @@ pub async fn station_key(
     let station = StationId(id);
     st.backend.station(station).await?;
     let key = secret::new_token();
-    let op = st.backend.call(move |e| {
+    let op = move |e: &mut crate::engine::Engine| {
         e.write_with(move |_, c| {
             auth::set_station_key(c, station, &secret::token_hash(&key), Utc::now())?;
             Ok(StationKey { station, key })
         })
-    });
+    };
     let target = format!("station {id}");
     let issued = |k: &StationKey| {
         ApiError::new(
@@ -217,7 +218,7 @@ pub async fn station_key(
             ),
         )
     };
-    mutate_audited_secret(&st, &who, call.idem, "station-key", on(target), issued, op).await
+    admin_action_secret(&st, &who, call.idem, "station-key", on(target), issued, op).await
 }
 
 /// Override the rental season (R8): renting and passes only from `from` to `to`, local
@@ -234,9 +235,7 @@ pub async fn set_season(
     who.admin()?;
     let SeasonRequest { from, to } = call.parse()?;
     validate::season(from, to)?;
-    let op = st.backend.set_season(from, to);
-    let target = format!("{from} to {to}");
-    mutate_audited(&st, &who, call.idem, "set-season", on(target), op).await
+    staff_op(&st, &who, call.idem, Op::SetSeason { from, to }).await
 }
 
 /// Move a simulated clock forward, running what falls due (refused on the real clock).
@@ -252,7 +251,5 @@ pub async fn advance_clock(
 ) -> Answer {
     who.admin()?;
     let to = call.parse()?.to;
-    let op = st.backend.advance_clock(to);
-    let target = to.to_rfc3339();
-    mutate_audited(&st, &who, call.idem, "advance-clock", on(target), op).await
+    staff_op(&st, &who, call.idem, Op::AdvanceClock { to }).await
 }

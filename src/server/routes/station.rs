@@ -3,13 +3,13 @@
 //! (R9, R10), the bike leaving the dock (`pull`, R11), a dock with success or a lock error
 //! (R12, R13), the rider's call for a cable lock and the cable lock itself (R14).
 
+use crate::api::Op;
 use crate::api::wire::*;
 use crate::api::{BResult, BackendError};
-use crate::backend::Backend;
 use crate::domain::{BikeId, Refusal, StationId};
 use crate::server::auth::AuthStation;
 use crate::server::extract::Call;
-use crate::server::idempotent::mutate;
+use crate::server::idempotent::{Shape, run_op};
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
 use crate::server::{IdempotencyKey, Limited, Problems};
@@ -23,7 +23,7 @@ type Answer = Result<Response, ApiError>;
 /// from the record though the bike has left.
 /// Read on the server's own connection, not the engine's writer thread, which stays free
 /// for the writes.
-async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
+pub(crate) async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
     let found = st
         .db
         .run(move |c| crate::store::fleet::bike(c, bike))
@@ -58,11 +58,24 @@ pub async fn unlock(
 ) -> Answer {
     who.is(StationId(station))?;
     let b = call.parse()?;
-    let op = async {
-        bike_at(&st, b.bike, who.station).await?;
-        st.backend.unlock(b.rider, b.bike, &b.pin).await
+    let op = Op::Unlock {
+        rider: b.rider,
+        bike: b.bike,
+        pin: b.pin,
     };
-    mutate(&st, who.principal(), call.idem, op).await
+    run_op(
+        &st,
+        who.principal(),
+        None,
+        call.idem,
+        op,
+        Shape::Answer,
+        async {
+            bike_at(&st, b.bike, who.station).await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// The bike left the dock: the rental starts (R11).
@@ -78,11 +91,20 @@ pub async fn pull(
 ) -> Answer {
     who.is(StationId(station))?;
     let body = call.parse()?;
-    let op = async {
-        bike_at(&st, body.bike, who.station).await?;
-        st.backend.pull(body.bike).await
-    };
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::Pull { bike: body.bike };
+    run_op(
+        &st,
+        who.principal(),
+        None,
+        call.idem,
+        op,
+        Shape::Answer,
+        async {
+            bike_at(&st, body.bike, who.station).await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// A bike pushed into a dock: locked (the rental ends) or a lock error (R12, R13).
@@ -99,8 +121,21 @@ pub async fn dock(
     who.is(StationId(station))?;
     let b = call.parse()?;
     let how = b.outcome().map_err(ApiError::invalid)?;
-    let op = st.backend.return_bike(b.bike, who.station, how);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::ReturnBike {
+        bike: b.bike,
+        station: who.station,
+        how,
+    };
+    run_op(
+        &st,
+        who.principal(),
+        None,
+        call.idem,
+        op,
+        Shape::Answer,
+        async { Ok(()) },
+    )
+    .await
 }
 
 /// The rider calls for a cable lock at a full station (R14).
@@ -116,8 +151,20 @@ pub async fn cable_lock_call(
 ) -> Answer {
     who.is(StationId(station))?;
     let body = call.parse()?;
-    let op = st.backend.call_cable_lock(body.rider, who.station);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::CallCableLock {
+        rider: body.rider,
+        station: who.station,
+    };
+    run_op(
+        &st,
+        who.principal(),
+        None,
+        call.idem,
+        op,
+        Shape::Answer,
+        async { Ok(()) },
+    )
+    .await
 }
 
 /// The bike locked with its cable at the station, with the permission and the PIN (R14).
@@ -133,6 +180,19 @@ pub async fn cable_lock(
 ) -> Answer {
     who.is(StationId(station))?;
     let b = call.parse()?;
-    let op = st.backend.cable_lock(b.bike, who.station, &b.pin);
-    mutate(&st, who.principal(), call.idem, op).await
+    let op = Op::CableLock {
+        bike: b.bike,
+        station: who.station,
+        pin: b.pin,
+    };
+    run_op(
+        &st,
+        who.principal(),
+        None,
+        call.idem,
+        op,
+        Shape::Answer,
+        async { Ok(()) },
+    )
+    .await
 }
