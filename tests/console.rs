@@ -861,3 +861,26 @@ async fn two_consoles_on_one_server_see_each_others_payment_within_a_second() {
     );
     s.stop().await;
 }
+
+/// #15.9: depot staff at a console on the local system find riders by whole phone numbers
+/// only, as on a server: the rule is the engine's, for both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn depot_staff_at_a_local_console_find_riders_by_whole_phone_numbers_only() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
+    d.keys("3").await;
+    d.typ("8 701").await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("finds a rider by the whole phone number only"),
+        "the first digits find no one: {screen}"
+    );
+    d.typ("0000002").await;
+    let screen = d.screen();
+    assert!(screen.contains("Иванов"), "the whole number does: {screen}");
+    // An agent finds by the first digits.
+    let mut a = Desk::open(b, "aigerim", Lang::En).await;
+    a.keys("3").await;
+    a.typ("8 701").await;
+    assert!(a.screen().contains("Иванов"), "{}", a.screen());
+}

@@ -15,13 +15,6 @@ pub struct BackendInfo {
     pub simulated_clock: bool,
 }
 
-impl BackendInfo {
-    /// Whether this is a server's system (whose rules for a role hold in its answers: a
-    /// role without the personal-data permission finds riders by whole phone numbers).
-    pub fn on_server(&self) -> bool {
-        self.location.starts_with("server ")
-    }
-}
 /// The state of the link behind a backend's events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]

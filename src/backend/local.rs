@@ -9,7 +9,6 @@
 use super::*;
 use crate::clock::Clock;
 use crate::engine::{Ctx, Engine};
-use crate::store::people::PhoneMatch;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -243,19 +242,6 @@ impl LocalBackend {
         })
     }
 
-    /// [`Backend::search_riders`], with phones matched as `phones` says (the server asks
-    /// for whole numbers only for a role that may not see personal data).
-    pub async fn search_riders_matching(
-        &self,
-        query: &str,
-        limit: usize,
-        phones: PhoneMatch,
-    ) -> BResult<Vec<RiderHit>> {
-        let q = s(query);
-        self.look(move |e| e.search_riders_matching(&q, limit, phones))
-            .await
-    }
-
     /// Run the look-up `f` on a reader beside the writer, or on the writer when there is
     /// none (an in-memory system) or none could be opened.
     async fn look<T: Send + 'static>(
@@ -330,7 +316,8 @@ impl Backend for LocalBackend {
         self.look(move |e| e.bike(id)).await
     }
     async fn search_riders(&self, query: &str, limit: usize) -> BResult<Vec<RiderHit>> {
-        self.search_riders_matching(query, limit, PhoneMatch::Prefix)
+        let (q, actor) = (s(query), self.actor.clone());
+        self.look(move |e| e.search_riders_as(actor.as_deref(), &q, limit))
             .await
     }
     async fn rider(&self, id: RiderId) -> BResult<RiderView> {

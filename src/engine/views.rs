@@ -10,7 +10,7 @@ use crate::api::{AuditFilter, AuditRecord, Message};
 use crate::api::{Bike, Rental, StationCounts};
 use crate::domain::pricing::{self, Quote, TripTime};
 use crate::domain::rental::{DockOutcome, PIN_WINDOW};
-use crate::domain::roles::StaffAction;
+use crate::domain::roles::{StaffAction, allows};
 use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId, Tenge};
 use crate::store::audit;
@@ -80,17 +80,30 @@ impl Engine {
     }
 
     pub fn search_riders(&mut self, query: &str, limit: usize) -> Result<Vec<RiderHit>> {
-        self.search_riders_matching(query, limit, people::PhoneMatch::Prefix)
+        self.search_riders_as(None, query, limit)
     }
 
-    /// [`Engine::search_riders`], with phones matched as `phones` says.
-    pub fn search_riders_matching(
+    /// Riders found for `staff` (`None`: the system's owner in-process). A role that may
+    /// not see personal data finds a rider by a whole phone number only: first digits,
+    /// tried one more at a time, would spell out a number that its answers mask.
+    pub fn search_riders_as(
         &mut self,
+        staff: Option<&str>,
         query: &str,
         limit: usize,
-        phones: people::PhoneMatch,
     ) -> Result<Vec<RiderHit>> {
-        self.read(|_, c| Ok(people::search_matching(c, query, limit, phones)?))
+        self.read(|_, c| {
+            let phones = match staff {
+                Some(name) => match people::staff(c, name)? {
+                    Some(s) if allows(s.role, StaffAction::RevealPersonalData) => {
+                        people::PhoneMatch::Prefix
+                    }
+                    _ => people::PhoneMatch::Whole,
+                },
+                None => people::PhoneMatch::Prefix,
+            };
+            Ok(people::search_matching(c, query, limit, phones)?)
+        })
     }
 
     pub fn stations(&mut self) -> Result<Vec<StationCounts>> {

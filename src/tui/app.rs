@@ -341,6 +341,8 @@ pub struct App {
 
 impl App {
     pub fn new(backend: Arc<dyn Backend>, tx: UnboundedSender<Msg>, opts: Options) -> App {
+        // The console acts as its staff member: every operation and look-up is theirs.
+        let backend = backend.as_staff(&opts.staff);
         let info = backend.info();
         let mut app = App {
             backend,

@@ -11,7 +11,6 @@ use crate::server::problem::ApiError;
 use crate::server::problem::Problem;
 use crate::server::state::AppState;
 use crate::server::{Limited, Problems};
-use crate::store::people::PhoneMatch;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -140,14 +139,10 @@ pub async fn search_riders(
         .retry_after(wait)
     })?;
     let may_see = allows(who.role, StaffAction::RevealPersonalData);
-    let phones = if may_see {
-        PhoneMatch::Prefix
-    } else {
-        PhoneMatch::Whole
-    };
     let mut hits = st
         .backend
-        .search_riders_matching(&q.q, q.limit, phones)
+        .acting(&who.name)
+        .search_riders(&q.q, q.limit)
         .await?;
     if !may_see && looks_like_a_phone(&q.q) {
         audit_phone_search(&st, &who, &q.q, hits.len()).await?;

@@ -98,10 +98,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             && value
                 .chars()
                 .all(|c| c.is_ascii_digit() || "+ -()".contains(c));
-        let whole_only = app.info.on_server()
-            && app
-                .role
-                .is_some_and(|role| !roles::allows(role, StaffAction::RevealPersonalData));
+        // The engine's rule, on every backend (#15.9).
+        let whole_only = app
+            .role
+            .is_some_and(|role| !roles::allows(role, StaffAction::RevealPersonalData));
         let text = if phone_like && whole_only {
             T::NoHitsWholePhone
         } else {
