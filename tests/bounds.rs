@@ -116,7 +116,10 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
         assert_eq!(kind(e.unlock(RiderId(1), BikeId(1), pin)), Refusal::BadPin);
     }
     assert!(
-        !e.alerts().unwrap().iter().any(|a| a.kind == "pin-locked"),
+        !e.alerts()
+            .unwrap()
+            .iter()
+            .any(|a| a.kind == velodesk::api::AlertKind::PinLocked),
         "four wrong PINs lock nothing"
     );
     assert_eq!(kind(e.rent(RiderId(1), BikeId(1), "0004")), Refusal::BadPin);
@@ -126,7 +129,7 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
         .filter_map(|(_, ev)| match ev {
             Event::Alert {
                 kind, rider, text, ..
-            } if kind == "pin-locked" => Some((rider, text)),
+            } if kind == velodesk::api::AlertKind::PinLocked => Some((rider, text)),
             _ => None,
         })
         .collect();
@@ -137,7 +140,7 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
     assert!(
         listed
             .iter()
-            .any(|a| a.kind == "pin-locked" && a.rider == Some(RiderId(1))),
+            .any(|a| a.kind == velodesk::api::AlertKind::PinLocked && a.rider == Some(RiderId(1))),
         "{listed:?}"
     );
     assert!(
@@ -153,7 +156,7 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
     assert!(
         !e.take_events()
             .iter()
-            .any(|(_, ev)| matches!(ev, Event::Alert { kind, .. } if kind == "pin-locked"))
+            .any(|(_, ev)| matches!(ev, Event::Alert { kind, .. } if *kind == velodesk::api::AlertKind::PinLocked))
     );
     assert_eq!(
         e.rider_view(RiderId(1)).unwrap().pin_locked_until,
@@ -166,7 +169,12 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
     assert!(e.verify().unwrap().is_empty());
     // Once the lock is over the alert is gone.
     e.advance_to(at("2025-06-01 10:20")).unwrap();
-    assert!(!e.alerts().unwrap().iter().any(|a| a.kind == "pin-locked"));
+    assert!(
+        !e.alerts()
+            .unwrap()
+            .iter()
+            .any(|a| a.kind == velodesk::api::AlertKind::PinLocked)
+    );
 }
 
 /// D29: inside a unit (the server's idempotent requests run so), a refused unlock still
@@ -346,7 +354,7 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
     let alerts = e.alerts().unwrap();
     let named: Vec<_> = alerts
         .iter()
-        .filter(|a| a.kind == "posting-failed")
+        .filter(|a| a.kind == velodesk::api::AlertKind::PostingFailed)
         .collect();
     assert_eq!(named.len(), 1, "{alerts:?}");
     assert_eq!(named[0].rider, Some(RiderId(2)));
@@ -409,6 +417,6 @@ fn d31_one_poisoned_account_never_stops_the_nightly_posting() {
         !e.alerts()
             .unwrap()
             .iter()
-            .any(|a| a.kind == "posting-failed")
+            .any(|a| a.kind == velodesk::api::AlertKind::PostingFailed)
     );
 }

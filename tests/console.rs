@@ -413,7 +413,7 @@ async fn r14_cable_lock_from_the_call_to_locked() {
         .app
         .alerts
         .iter()
-        .position(|a| a.kind == "cable-lock-call")
+        .position(|a| a.kind == velodesk::api::AlertKind::CableLockCall)
         .unwrap();
     for _ in 0..i {
         d.keys("Down").await;

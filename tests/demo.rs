@@ -169,6 +169,28 @@ fn a_simulated_day_keeps_the_books_and_the_fleet_and_has_its_trouble() {
             !out.is_empty(),
             "the bikes kept long are still out at the end of the day (R15)"
         );
+        // #15.4: the simulation works under its own accounts, never a person's.
+        let audit = backend
+            .as_staff("admin")
+            .audit(velodesk::api::AuditFilter {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            audit.iter().any(|r| r.staff == "sim-desk"),
+            "the simulated desk acts"
+        );
+        let human: Vec<_> = audit
+            .iter()
+            .filter(|r| ["aigerim", "nurlan", "saule"].contains(&r.staff.as_str()))
+            .collect();
+        assert!(
+            human.is_empty(),
+            "the simulation acted as a person: {:?}",
+            human.first()
+        );
     });
 }
 

@@ -87,7 +87,13 @@ async fn a_preview_answers_as_the_operation_would_and_keeps_nothing() {
         };
         assert_eq!(refusal(b.preview(wrong).await), Refusal::BadPin);
     }
-    assert!(b.rider(RiderId(1)).await.unwrap().pin_locked_until.is_none());
+    assert!(
+        b.rider(RiderId(1))
+            .await
+            .unwrap()
+            .pin_locked_until
+            .is_none()
+    );
     // And the operation itself, run, is kept.
     agent.execute(pay).await.unwrap();
     let paid = b.rider(RiderId(1)).await.unwrap();
@@ -104,7 +110,10 @@ async fn a_staff_operation_needs_a_staff_member_and_is_theirs_in_the_audit() {
         Refusal::Forbidden
     );
     b.acting("aigerim")
-        .note(RiderId(2), "called about a double charge; call back tomorrow")
+        .note(
+            RiderId(2),
+            "called about a double charge; call back tomorrow",
+        )
         .await
         .unwrap();
     let v = b.rider(RiderId(2)).await.unwrap();
@@ -157,7 +166,11 @@ async fn post_ops_runs_any_operation_for_the_token_and_the_docks_for_their_key()
         &serde_json::json!({"op": "rent", "rider": 1, "bike": 7, "pin": "1234"}),
     )
     .await;
-    assert_eq!((status, body["outcome"].as_str()), (200, Some("rental")), "{body}");
+    assert_eq!(
+        (status, body["outcome"].as_str()),
+        (200, Some("rental")),
+        "{body}"
+    );
     // A bike that is not at the key's station is not its dock's to release.
     let (status, _) = post(
         &s.url,
@@ -186,4 +199,52 @@ async fn post_ops_runs_any_operation_for_the_token_and_the_docks_for_their_key()
     .await;
     assert_eq!(status, 400, "{body}");
     s.stop().await;
+}
+
+/// #15.3: a cable-lock call ends when its rental does; an alert can be taken ("I am on
+/// it"), shown with who took it to every desk, and not taken twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_ends_with_its_rental_and_an_alert_is_taken_once() {
+    use velodesk::api::AlertKind;
+    use velodesk::domain::StationId;
+    use velodesk::domain::rental::DockOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let b = local(&dir);
+    let calls = |alerts: &[velodesk::api::Alert]| {
+        alerts
+            .iter()
+            .filter(|a| a.kind == AlertKind::CableLockCall)
+            .count()
+    };
+    b.rent(RiderId(1), BikeId(1), "1234").await.unwrap();
+    b.call_cable_lock(RiderId(1), StationId(2)).await.unwrap();
+    assert_eq!(calls(&b.alerts().await.unwrap()), 1);
+    let take = Op::TakeAlert {
+        kind: AlertKind::CableLockCall,
+        rider: Some(RiderId(1)),
+        station: Some(StationId(2)),
+    };
+    b.acting("aigerim").execute(take.clone()).await.unwrap();
+    let taken = b.alerts().await.unwrap();
+    let call = taken
+        .iter()
+        .find(|a| a.kind == AlertKind::CableLockCall)
+        .unwrap();
+    assert_eq!(call.taken.as_ref().map(|t| t.0.as_str()), Some("aigerim"));
+    match b.acting("bolat").execute(take.clone()).await {
+        Err(BackendError::Conflict { message }) => {
+            assert!(message.contains("aigerim"), "{message}")
+        }
+        other => panic!("taken twice: {other:?}"),
+    }
+    // The rider found a free dock at last: the call is over with the rental.
+    b.return_bike(BikeId(1), StationId(1), DockOutcome::Locked)
+        .await
+        .unwrap();
+    assert_eq!(calls(&b.alerts().await.unwrap()), 0, "no stale call");
+    assert_eq!(
+        refusal(b.acting("aigerim").execute(take).await),
+        Refusal::NotFound,
+        "an ended call cannot be taken"
+    );
 }

@@ -1,6 +1,6 @@
 //! What happened, for the live stream and the alert list, and what a nightly posting did.
 
-use crate::domain::{RiderId, StationId};
+use crate::domain::{BikeId, RiderId, StationId, Tenge};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ pub enum Event {
         charge: i64,
     },
     Alert {
-        kind: String,
+        kind: AlertKind,
         text: String,
         rider: Option<RiderId>,
         station: Option<StationId>,
@@ -79,12 +79,101 @@ impl PostingReport {
     }
 }
 
+/// What an alert is about: the console words each kind in its language from the alert's
+/// typed fields; `text` is the engine's line in English, for logs and API clients.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlertKind {
+    /// A rider waits at a full station for a cable-lock permission (R14).
+    #[default]
+    CableLockCall,
+    /// A bike kept past its window (R15, D20).
+    Overdue,
+    /// A dock failed to lock a returned bike; the rental goes on (R12).
+    LockError,
+    /// A station did not recognise the bike returned; as a lock error (R12).
+    Unrecognised,
+    /// A bike reported faulty right after its start (R13).
+    FaultyBike,
+    /// A fine above the threshold waits for a supervisor (D14).
+    FineApproval,
+    /// Too many wrong PINs: unlocks refused for a while (D29).
+    PinLocked,
+    /// A rider restricted by a posting and still in debt (R18).
+    RestrictedInDebt,
+    /// A rider's nightly posting failed and is retried (D31).
+    PostingFailed,
+    /// A station with no bike.
+    EmptyStation,
+    /// A station with no free dock.
+    FullStation,
+    /// Log-ins locked out after failed passwords (a server's).
+    LoginLocked,
+}
+
+impl AlertKind {
+    /// The word in the API, the audit log and the console's filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::CableLockCall => "cable-lock-call",
+            AlertKind::Overdue => "overdue",
+            AlertKind::LockError => "lock-error",
+            AlertKind::Unrecognised => "unrecognised",
+            AlertKind::FaultyBike => "faulty-bike",
+            AlertKind::FineApproval => "fine-approval",
+            AlertKind::PinLocked => "pin-locked",
+            AlertKind::RestrictedInDebt => "restricted-in-debt",
+            AlertKind::PostingFailed => "posting-failed",
+            AlertKind::EmptyStation => "empty-station",
+            AlertKind::FullStation => "full-station",
+            AlertKind::LoginLocked => "login-locked",
+        }
+    }
+}
+
+impl std::fmt::Display for AlertKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Something that needs an operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
-    pub kind: String,
+    pub kind: AlertKind,
     pub text: String,
     pub rider: Option<RiderId>,
     pub station: Option<StationId>,
     pub since: Option<DateTime<Utc>>,
+    /// The bike it is about, where it is about one.
+    #[serde(default)]
+    pub bike: Option<BikeId>,
+    /// The money it is about (a fine waiting, a debt).
+    #[serde(default)]
+    pub amount: Option<Tenge>,
+    /// Until when it holds (a PIN lock).
+    #[serde(default)]
+    pub until: Option<DateTime<Utc>>,
+    /// Who took it ("I am on it", [`crate::api::Op::TakeAlert`]) and when.
+    #[serde(default)]
+    pub taken: Option<(String, DateTime<Utc>)>,
+}
+
+impl Alert {
+    /// An alert of `kind` with `text`, about nothing in particular yet.
+    pub fn new(kind: AlertKind, text: impl Into<String>) -> Alert {
+        Alert {
+            kind,
+            text: text.into(),
+            rider: None,
+            station: None,
+            since: None,
+            bike: None,
+            amount: None,
+            until: None,
+            taken: None,
+        }
+    }
 }

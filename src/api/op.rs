@@ -1,7 +1,7 @@
 //! The operations: what changes the system, as data — how money came in, what a fine
 //! entry did.
 
-use super::event::PostingReport;
+use super::event::{AlertKind, PostingReport};
 use super::fleet::NewStation;
 use super::rider::{NewRider, Pass};
 use crate::domain::pricing::Quote;
@@ -154,6 +154,13 @@ pub enum Op {
     BlockLostCard { rider: RiderId },
     /// A note on a rider: kept in the audit log, shown in the rider view.
     Note { rider: RiderId, text: String },
+    /// "I am on it": an alert taken by the handle's staff member, shown with their name to
+    /// everyone (and left alone by the simulated desk).
+    TakeAlert {
+        kind: AlertKind,
+        rider: Option<RiderId>,
+        station: Option<StationId>,
+    },
     /// The depot takes a docked bike into the van.
     ServiceRelease { bike: BikeId },
     /// The depot docks a bike from the van or repair.
@@ -225,6 +232,7 @@ impl Op {
             Op::ResetPin { .. } => "reset-pin",
             Op::BlockLostCard { .. } => "block-lost-card",
             Op::Note { .. } => "note",
+            Op::TakeAlert { .. } => "take-alert",
             Op::ServiceRelease { .. } => "service-release",
             Op::ServiceDock { .. } => "service-dock",
             Op::ToRepair { .. } => "to-repair",
@@ -267,6 +275,7 @@ impl Op {
             Op::ResetPin { .. } => Permission::Staff(A::ResetPin),
             Op::BlockLostCard { .. } => Permission::Staff(A::BlockLostCard),
             Op::Note { .. } => Permission::Staff(A::AddNote),
+            Op::TakeAlert { .. } => Permission::Staff(A::TakeAlert),
             Op::ServiceRelease { .. } => Permission::Staff(A::ServiceRelease),
             Op::ServiceDock { .. } => Permission::Staff(A::ServiceDock),
             Op::ToRepair { .. } => Permission::Staff(A::ToRepair),

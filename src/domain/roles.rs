@@ -65,11 +65,12 @@ pub enum StaffAction {
     ViewAudit,
     ManageStaff,
     AddNote,
+    TakeAlert,
     SetUp,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 27] = [
+    pub const ALL: [StaffAction; 28] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -96,6 +97,7 @@ impl StaffAction {
         StaffAction::ViewAudit,
         StaffAction::ManageStaff,
         StaffAction::AddNote,
+        StaffAction::TakeAlert,
         StaffAction::SetUp,
     ];
 
@@ -128,6 +130,7 @@ impl StaffAction {
             StaffAction::ViewAudit => "view-audit",
             StaffAction::ManageStaff => "manage-staff",
             StaffAction::AddNote => "add-note",
+            StaffAction::TakeAlert => "take-alert",
             StaffAction::SetUp => "set-up",
         }
     }
@@ -154,10 +157,11 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | RevealPersonalData
             | ManualUnlock
             | AddNote
+            | TakeAlert
     );
     let depot = matches!(
         action,
-        ServiceRelease | ServiceDock | ToRepair | DockOutOfService | DockInService
+        ServiceRelease | ServiceDock | ToRepair | DockOutOfService | DockInService | TakeAlert
     );
     match role {
         Role::Admin => true,

@@ -189,6 +189,14 @@ impl Engine {
                 self.note(rider, &text, by)?;
                 Outcome::Done
             }
+            Op::TakeAlert {
+                kind,
+                rider,
+                station,
+            } => {
+                self.take_alert(kind, rider, station, by)?;
+                Outcome::Done
+            }
             Op::ServiceRelease { bike } => {
                 self.service_release(bike, by)?;
                 Outcome::Done

@@ -242,7 +242,7 @@ impl Engine {
             )?;
             if pending {
                 ctx.emit(Event::Alert {
-                    kind: "fine-approval".into(),
+                    kind: crate::api::AlertKind::FineApproval,
                     text: format!(
                         "{kind} fine of {amount} for rider {rider} waits for a supervisor (D14)"
                     ),

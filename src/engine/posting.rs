@@ -72,7 +72,7 @@ fn restrict(ctx: &Ctx<'_>, c: &Connection, rider: RiderId, balance: Tenge) -> Re
     )?;
     ctx.notify(c, rider, Notice::Restricted { balance })?;
     ctx.emit(Event::Alert {
-        kind: "restricted".into(),
+        kind: crate::api::AlertKind::RestrictedInDebt,
         text: format!("rider {rider} restricted: {reason}"),
         rider: Some(rider),
         station: None,
@@ -210,7 +210,7 @@ fn posting_failed(
     );
     sl::record_posting_failure(c, rider, m, ctx.now, &format!("{what}: {e}"))?;
     ctx.emit(Event::Alert {
-        kind: "posting-failed".into(),
+        kind: crate::api::AlertKind::PostingFailed,
         text: format!(
             "the nightly posting of {} failed for rider {rider} ({what}: {e}); the others posted — a supervisor must mend the account (D31)",
             ctx.local(m)
@@ -323,7 +323,7 @@ impl Engine {
                 fleet::set_overdue(c, r.id, from + chrono::Duration::seconds(1))?;
                 ctx.notify(c, r.rider, Notice::Overdue)?;
                 ctx.emit(Event::Alert {
-                    kind: "overdue".into(),
+                    kind: crate::api::AlertKind::Overdue,
                     text: format!(
                         "bike {} with rider {} is overdue since {} (R15, D20)",
                         r.bike,

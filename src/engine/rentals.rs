@@ -5,6 +5,7 @@ use super::money::post_fine;
 use super::posting::{post_charge, post_rider_accruals};
 use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
 use crate::api::Accrual;
+use crate::api::AlertKind;
 use crate::api::{BikeState, Rental};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
@@ -140,7 +141,7 @@ pub(super) fn count_wrong_pin(ctx: &Ctx<'_>, c: &Connection, rider: RiderId) -> 
             ctx.local(until)
         );
         ctx.emit(Event::Alert {
-            kind: "pin-locked".into(),
+            kind: AlertKind::PinLocked,
             text: format!(
                 "rider {rider}: {} wrong PINs in a row; unlocks and cable locks refused until {} — under attack, or forgotten? (D29)",
                 tries.wrong,
@@ -323,7 +324,11 @@ impl Engine {
                     _ => "lock error",
                 };
                 ctx.emit(Event::Alert {
-                    kind: how.as_str().into(),
+                    kind: if how == DockOutcome::Unrecognised {
+                        AlertKind::Unrecognised
+                    } else {
+                        AlertKind::LockError
+                    },
                     text: format!("{what}: bike {bike} at station {station}, dock {dock}; rental of rider {} goes on (R12)", rental.rider),
                     rider: Some(rental.rider),
                     station: Some(station),
@@ -336,7 +341,7 @@ impl Engine {
                 fleet::dock_bike(c, bike, station, dock, ctx.now)?;
                 fleet::set_bike_faulty(c, bike, true)?;
                 ctx.emit(Event::Alert {
-                    kind: "faulty-bike".into(),
+                    kind: AlertKind::FaultyBike,
                     text: format!("bike {bike} reported faulty at station {station} (R13)"),
                     rider: Some(rental.rider),
                     station: Some(station),
@@ -365,7 +370,7 @@ impl Engine {
             }
             fleet::insert_cable_call(c, rider, station, ctx.now)?;
             ctx.emit(Event::Alert {
-                kind: "cable-lock-call".into(),
+                kind: AlertKind::CableLockCall,
                 text: format!("rider {rider} calls for a cable lock at station {station} (R14)"),
                 rider: Some(rider),
                 station: Some(station),

@@ -40,6 +40,58 @@ impl Engine {
         })
     }
 
+    /// "I am on it": the alert of `kind` about `rider` and `station`, taken by `by` (audited,
+    /// shown with their name in every console's alert list). Refused when the alert is not
+    /// there now, or someone else has it already.
+    pub fn take_alert(
+        &mut self,
+        kind: crate::api::AlertKind,
+        rider: Option<RiderId>,
+        station: Option<StationId>,
+        by: &str,
+    ) -> Result<()> {
+        let current = self.alerts()?;
+        let Some(alert) = current
+            .iter()
+            .find(|a| a.kind == kind && a.rider == rider && a.station == station)
+        else {
+            return refuse(
+                Refusal::NotFound,
+                format!("there is no {kind} alert to take (it may have ended)"),
+            );
+        };
+        if let Some((who, _)) = &alert.taken
+            && who != by
+        {
+            return Err(super::EngineError::Conflict(format!(
+                "{who} has taken this {kind} alert already"
+            )));
+        }
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::TakeAlert)?;
+            let details = station.map(|s| s.to_string()).unwrap_or_default();
+            crate::store::audit::record(
+                c,
+                ctx.now,
+                &ctx.local(ctx.now),
+                &s.name,
+                s.role.as_str(),
+                StaffAction::TakeAlert.as_str(),
+                rider,
+                kind.as_str(),
+                "",
+                &details,
+            )?;
+            ctx.emit(Event::Alert {
+                kind,
+                text: format!("{} took the {kind} alert", s.name),
+                rider,
+                station,
+            });
+            Ok(())
+        })
+    }
+
     /// Block access (R24, D17), with a reason.
     pub fn block(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<()> {
         self.write(|ctx, c| {

@@ -5,7 +5,7 @@ use super::rentals::{price_rental, rental_overdue_from};
 use super::{Engine, Result, refuse};
 use crate::api::Mismatch;
 use crate::api::RiderHit;
-use crate::api::{Alert, DeskInfo, OpenRental, RiderView, StationView};
+use crate::api::{Alert, AlertKind, DeskInfo, OpenRental, RiderView, StationView};
 use crate::api::{AuditFilter, AuditRecord, Message};
 use crate::api::{Bike, Rental, StationCounts};
 use crate::domain::pricing::{self, Quote, TripTime};
@@ -152,54 +152,59 @@ impl Engine {
 
     /// Alerts: overdue rentals, lock errors, cable-lock calls, empty and full stations,
     /// restricted riders in debt, fines waiting for approval.
+    /// What needs an operator now, each with who took it ([`crate::api::Op::TakeAlert`]).
     pub fn alerts(&mut self) -> Result<Vec<Alert>> {
         self.read(|ctx, c| {
             let mut out = Vec::new();
+            let about = |kind, text: String, rider, station, since| Alert {
+                rider,
+                station,
+                since,
+                ..Alert::new(kind, text)
+            };
             for r in fleet::open_rentals(c)? {
                 let from = rental_overdue_from(ctx.tariff, c, &r)?;
                 if ctx.now > from {
+                    let text = format!(
+                        "bike {} out {} h with rider {}, overdue since {} (R15, D20)",
+                        r.bike,
+                        (ctx.now - r.start_at).num_hours(),
+                        r.rider,
+                        ctx.local(from)
+                    );
                     out.push(Alert {
-                        kind: "overdue".into(),
-                        text: format!(
-                            "bike {} out {} h with rider {}, overdue since {} (R15, D20)",
-                            r.bike,
-                            (ctx.now - r.start_at).num_hours(),
-                            r.rider,
-                            ctx.local(from)
-                        ),
-                        rider: Some(r.rider),
-                        station: None,
-                        since: Some(from),
+                        bike: Some(r.bike),
+                        ..about(AlertKind::Overdue, text, Some(r.rider), None, Some(from))
                     });
                 }
                 if let (Some(at), Some(st)) = (r.lock_error_at, r.lock_error_station) {
-                    let kind = r.lock_error_kind.unwrap_or(DockOutcome::LockError);
-                    let what = match kind {
-                        DockOutcome::Unrecognised => "unrecognised bike",
-                        _ => "lock error",
+                    let kind = match r.lock_error_kind {
+                        Some(DockOutcome::Unrecognised) => AlertKind::Unrecognised,
+                        _ => AlertKind::LockError,
                     };
+                    let text = format!(
+                        "{}: bike {} at station {st}, rider {} still charged (R12)",
+                        kind.as_str().replace('-', " "),
+                        r.bike,
+                        r.rider
+                    );
                     out.push(Alert {
-                        kind: kind.as_str().into(),
-                        text: format!(
-                            "{what}: bike {} at station {st}, rider {} still charged (R12)",
-                            r.bike, r.rider
-                        ),
-                        rider: Some(r.rider),
-                        station: Some(st),
-                        since: Some(at),
+                        bike: Some(r.bike),
+                        ..about(kind, text, Some(r.rider), Some(st), Some(at))
                     });
                 }
             }
+            // A call ends when its rental does: only calls of a rental still open wait.
             for (rider, station, at) in fleet::waiting_cable_calls(c)? {
-                out.push(Alert {
-                    kind: "cable-lock-call".into(),
-                    text: format!(
-                        "rider {rider} waits for a cable lock at station {station} (R14)"
-                    ),
-                    rider: Some(rider),
-                    station: Some(station),
-                    since: Some(at),
-                });
+                let text =
+                    format!("rider {rider} waits for a cable lock at station {station} (R14)");
+                out.push(about(
+                    AlertKind::CableLockCall,
+                    text,
+                    Some(rider),
+                    Some(station),
+                    Some(at),
+                ));
             }
             for s in fleet::stations(c)? {
                 if !s.active {
@@ -207,70 +212,83 @@ impl Engine {
                 }
                 let (kind, text) = if s.bikes == 0 {
                     (
-                        "empty-station",
+                        AlertKind::EmptyStation,
                         format!("station {} {} is EMPTY", s.id, s.name),
                     )
                 } else if s.free_docks == 0 {
                     (
-                        "full-station",
+                        AlertKind::FullStation,
                         format!("station {} {} is FULL", s.id, s.name),
                     )
                 } else {
                     continue;
                 };
-                out.push(Alert {
-                    kind: kind.into(),
-                    text,
-                    rider: None,
-                    station: Some(s.id),
-                    since: Some(s.updated_at),
-                });
+                out.push(about(kind, text, None, Some(s.id), Some(s.updated_at)));
             }
             for (rider, balance) in people::restricted_in_debt(c, 200)? {
+                let text = format!("rider {rider} restricted with balance {balance} (R18)");
                 out.push(Alert {
-                    kind: "restricted-in-debt".into(),
-                    text: format!("rider {rider} restricted with balance {balance} (R18)"),
-                    rider: Some(rider),
-                    station: None,
-                    since: None,
+                    amount: Some(balance),
+                    ..about(AlertKind::RestrictedInDebt, text, Some(rider), None, None)
                 });
             }
             for (rider, until) in people::pin_locked(c, ctx.now)? {
+                let text = format!(
+                    "rider {rider}: too many wrong PINs, unlocks refused until {} (D29)",
+                    ctx.local(until)
+                );
                 out.push(Alert {
-                    kind: "pin-locked".into(),
-                    text: format!(
-                        "rider {rider}: too many wrong PINs, unlocks refused until {} (D29)",
-                        ctx.local(until)
-                    ),
-                    rider: Some(rider),
-                    station: None,
-                    since: Some(until - PIN_WINDOW),
+                    until: Some(until),
+                    ..about(
+                        AlertKind::PinLocked,
+                        text,
+                        Some(rider),
+                        None,
+                        Some(until - PIN_WINDOW),
+                    )
                 });
             }
             for (rider, f) in sl::posting_failures(c)? {
-                out.push(Alert {
-                    kind: "posting-failed".into(),
-                    text: format!(
-                        "rider {rider} was not posted at {}: {} (D31)",
-                        ctx.local(f.midnight),
-                        f.error
-                    ),
-                    rider: Some(rider),
-                    station: None,
-                    since: Some(f.since),
-                });
+                let text = format!(
+                    "rider {rider} was not posted at {}: {} (D31)",
+                    ctx.local(f.midnight),
+                    f.error
+                );
+                out.push(about(
+                    AlertKind::PostingFailed,
+                    text,
+                    Some(rider),
+                    None,
+                    Some(f.since),
+                ));
             }
             for f in passes::pending_fines(c, 200)? {
+                let text = format!(
+                    "{} fine {} for rider {} entered by {} waits for approval (D14)",
+                    f.kind, f.amount, f.rider, f.entered_by
+                );
                 out.push(Alert {
-                    kind: "fine-approval".into(),
-                    text: format!(
-                        "{} fine {} for rider {} entered by {} waits for approval (D14)",
-                        f.kind, f.amount, f.rider, f.entered_by
-                    ),
-                    rider: Some(f.rider),
-                    station: None,
-                    since: Some(f.entered_at),
+                    amount: Some(f.amount),
+                    ..about(
+                        AlertKind::FineApproval,
+                        text,
+                        Some(f.rider),
+                        None,
+                        Some(f.entered_at),
+                    )
                 });
+            }
+            let taken = audit::alerts_taken(c)?;
+            for a in &mut out {
+                a.taken = taken
+                    .iter()
+                    .find(|t| {
+                        t.kind == a.kind.as_str()
+                            && t.rider == a.rider
+                            && t.station == a.station
+                            && a.since.is_none_or(|since| t.at >= since)
+                    })
+                    .map(|t| (t.staff.clone(), t.at));
             }
             Ok(out)
         })

@@ -258,9 +258,6 @@ pub fn busy() -> ApiError {
     .retry_after(1)
 }
 
-/// The kind of the alert a locked-out staff account raises.
-pub const LOCKOUT_ALERT: &str = "login-locked";
-
 /// Tell every desk (the event stream) that a staff account is locked out, in the event
 /// log too. In the background: the failed login is answered at once.
 fn raise_alert(st: &AppState, lockout: &Lockout) {
@@ -271,7 +268,7 @@ fn raise_alert(st: &AppState, lockout: &Lockout) {
             .call(move |e| {
                 e.write_with(move |ctx, _| {
                     ctx.emit(Event::Alert {
-                        kind: LOCKOUT_ALERT.into(),
+                        kind: crate::api::AlertKind::LoginLocked,
                         text,
                         rider: None,
                         station: None,

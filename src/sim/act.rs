@@ -15,7 +15,7 @@ use crate::backend::Ops;
 use crate::domain::{BikeId, Refusal, RiderId, Tenge};
 
 /// The demo agent who answers cable-lock calls and ends stuck rentals.
-pub const DESK: &str = "aigerim";
+pub const DESK: &str = super::city::SIM_DESK;
 
 // ASSUMPTIONS: the rates of trouble, per trip.
 const LOCK_ERROR: f64 = 0.02;

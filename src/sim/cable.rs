@@ -32,7 +32,7 @@ impl World {
                         .attempt(self.now, station, AttemptKind::Return, full);
                 }
                 if self.rng.chance(self.desk_share) {
-                    let s = self.rng.between(45, 300);
+                    let s = self.desk_wait_s + self.rng.between(0, 180);
                     self.push_in(s, Ev::DeskAuthorise { rider, bike, at });
                 } else {
                     self.stats.calls_for_console += 1;
@@ -90,9 +90,20 @@ impl World {
         bike: BikeId,
         at: usize,
     ) -> Result<(), SimError> {
-        let r = self
-            .b
-            .as_staff(DESK)
+        // A call a person took, or answered, is theirs: the rider tries the cable again.
+        if !self.call_waits_untaken(rider, self.spots[at].id).await? {
+            self.push_in(
+                60,
+                Ev::CableTry {
+                    rider,
+                    bike,
+                    at,
+                    waited_min: 1,
+                },
+            );
+            return Ok(());
+        }
+        let r = super::staff(&*self.b, DESK)
             .authorise_cable_lock(rider, self.spots[at].id)
             .await;
         match self.refusal(r, "authorising a cable lock")? {
@@ -116,6 +127,25 @@ impl World {
             }
         }
         Ok(())
+    }
+
+    /// Whether the rider's call at `station` still waits and no one has taken it.
+    async fn call_waits_untaken(
+        &mut self,
+        rider: RiderId,
+        station: crate::domain::StationId,
+    ) -> Result<bool, SimError> {
+        let alerts = self
+            .b
+            .alerts()
+            .await
+            .map_err(SimError::backend("reading the alerts"))?;
+        Ok(alerts.iter().any(|a| {
+            a.kind == crate::api::AlertKind::CableLockCall
+                && a.rider == Some(rider)
+                && a.station == Some(station)
+                && a.taken.is_none()
+        }))
     }
 
     /// The cable procedure: it ends the rental only with a permission (R14).
@@ -162,9 +192,7 @@ impl World {
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), SimError> {
         let reason = "bike left in the dock after a lock error (R12)";
-        let r = self
-            .b
-            .as_staff(DESK)
+        let r = super::staff(&*self.b, DESK)
             .end_rental(rider, self.spots[at].id, since, reason)
             .await;
         match self.refusal(r, "ending a rental by hand")? {

@@ -27,9 +27,18 @@ pub const DEMO_STAFF: &[(&str, Role)] = &[
     ("nurlan", Role::Depot),
     ("saule", Role::Supervisor),
     ("admin", Role::Admin),
+    (SIM_DESK, Role::Agent),
+    (SIM_DEPOT, Role::Depot),
+    (SIM_SUPERVISOR, Role::Supervisor),
 ];
 
-const DEPOT: &str = "nurlan";
+/// The simulated staff's own accounts (#15.4): the simulator never acts under a person's
+/// name, so the audit tells the console's work from the simulation's.
+pub const SIM_DESK: &str = "sim-desk";
+pub const SIM_DEPOT: &str = "sim-depot";
+pub const SIM_SUPERVISOR: &str = "sim-supervisor";
+
+const DEPOT: &str = SIM_DEPOT;
 /// Bike inventory numbers start here.
 const FIRST_BIKE: i64 = 10_001;
 
@@ -192,7 +201,7 @@ pub async fn build(
     for s in &data {
         for _ in 0..s.out_of_service.min(s.docks) {
             if s.active {
-                b.as_staff(DEPOT)
+                super::staff(&*b, DEPOT)
                     .dock_out_of_service(s.id)
                     .await
                     .map_err(call("putting a dock out of service"))?;
@@ -335,12 +344,12 @@ async fn place_bikes(
             if keep {
                 have += 1;
             } else if bike.faulty {
-                b.as_staff(DEPOT)
+                super::staff(&*b, DEPOT)
                     .to_repair(bike.id)
                     .await
                     .map_err(call("taking a bike to repair"))?;
             } else {
-                b.as_staff(DEPOT)
+                super::staff(&*b, DEPOT)
                     .service_release(bike.id)
                     .await
                     .map_err(call("releasing a bike"))?;
@@ -359,7 +368,7 @@ async fn place_bikes(
     for ((s, &want), have) in data.iter().zip(targets).zip(docked.iter_mut()) {
         while *have < want {
             let Some(bike) = van.pop() else { break };
-            b.as_staff(DEPOT)
+            super::staff(&*b, DEPOT)
                 .service_dock(bike, s.id)
                 .await
                 .map_err(call("docking a bike"))?;
@@ -367,7 +376,7 @@ async fn place_bikes(
         }
     }
     for bike in van {
-        b.as_staff(DEPOT)
+        super::staff(&*b, DEPOT)
             .to_repair(bike)
             .await
             .map_err(call("taking a spare to the depot"))?;

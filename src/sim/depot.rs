@@ -9,7 +9,7 @@ use crate::backend::Ops;
 use crate::domain::{BikeId, StationId};
 
 /// The demo depot worker.
-pub const DEPOT: &str = "nurlan";
+pub const DEPOT: &str = super::city::SIM_DEPOT;
 /// Bikes one van moves in a night (ASSUMPTION).
 const MOVES_PER_NIGHT: usize = 60;
 
@@ -33,7 +33,7 @@ impl World {
             let mut keep = s.docks / 2;
             for bike in &view.bikes {
                 if bike.faulty {
-                    let r = self.b.as_staff(DEPOT).to_repair(bike.id).await;
+                    let r = super::staff(&*self.b, DEPOT).to_repair(bike.id).await;
                     if self.refusal(r, "taking a bike to repair")?.is_ok() {
                         self.stats.to_repair += 1;
                     }
@@ -43,7 +43,7 @@ impl World {
                         && van.len() < MOVES_PER_NIGHT
                         && keep == 0)
                 {
-                    let r = self.b.as_staff(DEPOT).service_release(bike.id).await;
+                    let r = super::staff(&*self.b, DEPOT).service_release(bike.id).await;
                     if self.refusal(r, "releasing a bike")?.is_ok() {
                         van.push(bike.id);
                     }
@@ -64,7 +64,9 @@ impl World {
             let Some(&(_, _, station)) = targets.get(i % targets.len().max(1)) else {
                 break;
             };
-            let r = self.b.as_staff(DEPOT).service_dock(bike, station).await;
+            let r = super::staff(&*self.b, DEPOT)
+                .service_dock(bike, station)
+                .await;
             if self.refusal(r, "docking a bike")?.is_ok() {
                 self.stats.rebalanced += 1;
             } else if i > targets.len() * 3 {
@@ -98,7 +100,7 @@ impl World {
             };
             for bike in &view.bikes {
                 if bike.faulty && bike.state == BikeState::Docked {
-                    let r = self.b.as_staff(DEPOT).to_repair(bike.id).await;
+                    let r = super::staff(&*self.b, DEPOT).to_repair(bike.id).await;
                     if self.refusal(r, "taking a bike to repair")?.is_ok() {
                         self.stats.to_repair += 1;
                         let new = BikeId(self.next_bike);
@@ -107,15 +109,13 @@ impl World {
                         self.refusal(r, "bringing a repaired bike back")?.ok();
                     }
                 } else if bike.state == BikeState::CableLocked {
-                    let r = self.b.as_staff(DEPOT).service_release(bike.id).await;
+                    let r = super::staff(&*self.b, DEPOT).service_release(bike.id).await;
                     if self.refusal(r, "releasing a bike")?.is_err() {
                         continue;
                     }
                     let near = self.near[i].clone();
                     for j in near {
-                        let r = self
-                            .b
-                            .as_staff(DEPOT)
+                        let r = super::staff(&*self.b, DEPOT)
                             .service_dock(bike.id, self.spots[j].id)
                             .await;
                         if self.refusal(r, "docking a bike")?.is_ok() {

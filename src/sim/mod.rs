@@ -108,3 +108,15 @@ impl SimError {
         }
     }
 }
+
+/// The simulated staff member `name` acting on `b`; on a server, whose session plays every
+/// role of the simulation, the session's own account.
+pub(crate) fn staff(
+    b: &dyn crate::backend::Backend,
+    name: &str,
+) -> std::sync::Arc<dyn crate::backend::Backend> {
+    match b.acting_as() {
+        Some(me) => b.as_staff(&me),
+        None => b.as_staff(name),
+    }
+}

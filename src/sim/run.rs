@@ -59,6 +59,9 @@ pub struct SimConfig {
     /// Share of cable-lock calls (R14) the simulated desk answers; the rest wait for the
     /// human at the console (they show as alerts), and riders give up after 45 minutes.
     pub desk_share: f64,
+    /// Seconds of simulated time the simulated desk leaves a cable-lock call to the human
+    /// at the console before it answers it (it never answers a call a person took).
+    pub desk_wait_s: i64,
     /// Trips a day per bike on the street (ASSUMPTION: 4, a busy city share's turnover).
     pub trips_per_bike: f64,
     /// A test's knob, not an option: every candidate arrival comes whatever the hour, and
@@ -90,6 +93,7 @@ impl SimConfig {
             speed,
             until: None,
             desk_share: 0.75,
+            desk_wait_s: 120,
             trips_per_bike: 4.0,
             rush: false,
             depot: DepotMode::Night,
@@ -176,6 +180,7 @@ impl Simulator {
         self,
         mut stop: watch::Receiver<bool>,
     ) -> Result<(SimStats, SimRecord), SimError> {
+        sim_accounts(self.backend.as_ref()).await?;
         let mut w = World::load(self.backend.clone(), &self.cfg).await?;
         w.start().await?;
         let factor = self.cfg.speed.factor();
@@ -262,4 +267,21 @@ mod tests {
         assert!(Speed::parse("0").unwrap_err().contains("max"));
         assert!(Speed::parse("fast").is_err());
     }
+}
+
+/// The simulated staff's accounts, added to an in-process city built before they existed
+/// (a server's simulation plays every role as its session's account).
+async fn sim_accounts(b: &dyn crate::backend::Backend) -> Result<(), SimError> {
+    use crate::backend::Ops;
+    if b.acting_as().is_some() {
+        return Ok(());
+    }
+    for (name, role) in super::city::DEMO_STAFF {
+        if name.starts_with("sim-") && b.staff_role(name).await.is_err() {
+            b.add_staff(name, *role)
+                .await
+                .map_err(SimError::backend("adding the simulated staff"))?;
+        }
+    }
+    Ok(())
 }

@@ -227,7 +227,7 @@ impl World {
                     .into_iter()
                     .take((q as usize).min(cap.saturating_sub(load)))
                 {
-                    let r = self.b.as_staff(DEPOT).service_release(bike).await;
+                    let r = super::staff(&*self.b, DEPOT).service_release(bike).await;
                     if self.refusal(r, "releasing a bike")?.is_ok() {
                         handled += 1;
                         if let Some(van) = self.vans.as_mut().and_then(|v| v.vans.get_mut(i)) {
@@ -247,7 +247,9 @@ impl World {
                     else {
                         break;
                     };
-                    let r = self.b.as_staff(DEPOT).service_dock(bike, station).await;
+                    let r = super::staff(&*self.b, DEPOT)
+                        .service_dock(bike, station)
+                        .await;
                     if self.refusal(r, "docking a bike")?.is_ok() {
                         handled += 1;
                     } else {
@@ -326,9 +328,7 @@ impl World {
                 pos = self.spots[at].pos;
                 let mut docked = 0;
                 while let Some(bike) = bikes.pop() {
-                    let r = self
-                        .b
-                        .as_staff(DEPOT)
+                    let r = super::staff(&*self.b, DEPOT)
                         .service_dock(bike, self.spots[at].id)
                         .await;
                     if self.refusal(r, "docking a bike")?.is_ok() {

@@ -100,6 +100,8 @@ pub struct World {
     /// Mean seconds between candidate arrivals at the busiest hour.
     arrival_gap_s: f64,
     pub desk_share: f64,
+    /// [`SimConfig::desk_wait_s`].
+    pub desk_wait_s: i64,
     pub paced: bool,
     /// On a real clock (a server): the backend's time at the start and the wall clock then.
     /// The simulator never moves such a clock; it reads the time from the wall.
@@ -219,6 +221,7 @@ impl World {
             on_bike: BTreeMap::new(),
             arrival_gap_s: 1.0 / peak_per_s,
             desk_share: cfg.desk_share.clamp(0.0, 1.0),
+            desk_wait_s: cfg.desk_wait_s.max(0),
             paced: !matches!(cfg.speed, super::run::Speed::Max),
             real_clock,
             rush: cfg.rush,

@@ -152,3 +152,36 @@ pub fn mark_sent(c: &Connection, id: i64, at: DateTime<Utc>) -> Result<()> {
         .execute(params![id, ts(at)])?;
     Ok(())
 }
+
+/// An alert a staff member took ("I am on it"): kept in the audit log as `take-alert`,
+/// with the alert's kind as its target and its station in the details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertTaken {
+    pub kind: String,
+    pub rider: Option<RiderId>,
+    pub station: Option<crate::domain::StationId>,
+    pub staff: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The latest alerts taken, newest first.
+pub fn alerts_taken(c: &Connection) -> Result<Vec<AlertTaken>> {
+    let mut st = c.prepare_cached(
+        "SELECT target, rider_id, details, staff, at FROM audit WHERE action = 'take-alert'
+         ORDER BY id DESC LIMIT 500",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(AlertTaken {
+            kind: r.get(0)?,
+            rider: r.get::<_, Option<i64>>(1)?.map(RiderId),
+            station: r
+                .get::<_, String>(2)?
+                .parse::<i64>()
+                .ok()
+                .map(crate::domain::StationId),
+            staff: r.get(3)?,
+            at: from_ts(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -569,9 +569,15 @@ pub fn answer_cable_calls(c: &Connection, rider: RiderId, now: DateTime<Utc>) ->
 }
 
 /// Calls waiting for an operator: `(rider, station, at)`.
+/// The cable-lock calls still waiting: unanswered, of a rental still open (a call ends
+/// when its rental does, however it ended).
 pub fn waiting_cable_calls(c: &Connection) -> Result<Vec<(RiderId, StationId, DateTime<Utc>)>> {
     let mut st = c.prepare_cached(
-        "SELECT rider_id, station_id, at FROM cable_calls WHERE answered_at IS NULL ORDER BY at",
+        "SELECT k.rider_id, k.station_id, k.at FROM cable_calls k
+         WHERE k.answered_at IS NULL
+           AND EXISTS (SELECT 1 FROM rentals r
+                       WHERE r.rider_id = k.rider_id AND r.end_at IS NULL AND r.start_at <= k.at)
+         ORDER BY k.at",
     )?;
     let rows = st.query_map([], |r| {
         Ok((RiderId(r.get(0)?), StationId(r.get(1)?), from_ts(r.get(2)?)))

@@ -244,10 +244,10 @@ impl<K: PartialEq + Clone> Picked<K> {
 }
 
 /// An alert's identity in the list: its kind and what it is about.
-pub type AlertKey = (String, Option<RiderId>, Option<StationId>);
+pub type AlertKey = (crate::api::AlertKind, Option<RiderId>, Option<StationId>);
 
 pub fn alert_key(a: &Alert) -> AlertKey {
-    (a.kind.clone(), a.rider, a.station)
+    (a.kind, a.rider, a.station)
 }
 
 #[derive(Default)]

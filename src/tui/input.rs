@@ -347,7 +347,7 @@ impl App {
                     let keys = self.alert_keys();
                     let i = self.alerts_sel.index(&keys);
                     if let Some(a) = self.alerts.get(i).cloned() {
-                        if a.kind == "cable-lock-call"
+                        if a.kind == crate::api::AlertKind::CableLockCall
                             && let Some(r) = a.rider
                         {
                             self.open_rider(r);

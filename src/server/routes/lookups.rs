@@ -247,11 +247,8 @@ pub async fn alerts(State(st): State<AppState>, who: AuthStaff) -> Answer<Vec<cr
                 .lockouts()
                 .into_iter()
                 .map(|l| crate::api::Alert {
-                    kind: crate::server::auth::LOCKOUT_ALERT.into(),
-                    text: l.text(),
-                    rider: None,
-                    station: None,
                     since: Some(now),
+                    ..crate::api::Alert::new(crate::api::AlertKind::LoginLocked, l.text())
                 }),
         );
     }

@@ -55,9 +55,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 Cell::from(format!(
                     "{}{}",
                     if i == sel { "›" } else { " " },
-                    a.kind.to_uppercase()
+                    a.kind.as_str().to_uppercase()
                 ))
-                .style(th.style(meaning(&a.kind))),
+                .style(th.style(meaning(a.kind.as_str()))),
                 Cell::from(since),
                 Cell::from(a.text.clone()),
             ]);

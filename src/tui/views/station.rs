@@ -114,8 +114,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .filter(|a| a.station == Some(s.id))
         .map(|a| {
             Line::styled(
-                format!("{} — {}", a.kind.to_uppercase(), a.text),
-                th.style(super::alerts::meaning(&a.kind)),
+                format!("{} — {}", a.kind.as_str().to_uppercase(), a.text),
+                th.style(super::alerts::meaning(a.kind.as_str())),
             )
         })
         .collect();
