@@ -35,7 +35,7 @@ pub async fn money(
     let agent;
     let at: &dyn Backend = match desk {
         Some(name) => {
-            agent = super::staff(&*b, name);
+            agent = super::staff(b, name);
             agent.as_ref()
         }
         None => b,
@@ -80,7 +80,7 @@ pub async fn money(
         // restricted at the next nightly posting (R18, R21).
         0..=24 => {
             let amount = (paid + 1000 * rng.between(1, 8)) / 500 * 500;
-            super::staff(&*b, AGENT)
+            super::staff(b, AGENT)
                 .fine(
                     id,
                     FineKind::Damage,
@@ -93,7 +93,7 @@ pub async fn money(
         }
         // A lost bike's value: above the threshold, it waits for a supervisor (D14).
         25..=27 => {
-            super::staff(&*b, AGENT)
+            super::staff(b, AGENT)
                 .fine(
                     id,
                     FineKind::Damage,
@@ -105,7 +105,7 @@ pub async fn money(
                 .map_err(call("entering a fine"))?;
         }
         28..=32 => {
-            super::staff(&*b, SUPERVISOR)
+            super::staff(b, SUPERVISOR)
                 .set_restriction(
                     id,
                     Some("ID and PIN shared with others (R24)"),
@@ -115,26 +115,26 @@ pub async fn money(
                 .map_err(call("restricting a rider"))?;
         }
         33..=35 => {
-            super::staff(&*b, AGENT)
+            super::staff(b, AGENT)
                 .block(id, "identity document reported stolen")
                 .await
                 .map_err(call("blocking a rider"))?;
         }
         36..=45 if card => {
-            super::staff(&*b, AGENT)
+            super::staff(b, AGENT)
                 .block_lost_card(id)
                 .await
                 .map_err(call("blocking a lost card"))?;
         }
         46..=75 => {
             let bonus = 500 * rng.between(1, 4);
-            super::staff(&*b, SUPERVISOR)
+            super::staff(b, SUPERVISOR)
                 .give_bonus(id, Tenge(bonus), "Car-free day promotion")
                 .await
                 .map_err(call("giving bonus"))?;
         }
         76..=80 => {
-            super::staff(&*b, AGENT)
+            super::staff(b, AGENT)
                 .credit_claim(
                     id,
                     Tenge(1000),
