@@ -344,12 +344,12 @@ async fn place_bikes(
             if keep {
                 have += 1;
             } else if bike.faulty {
-                super::staff(&*b, DEPOT)
+                super::staff(b, DEPOT)
                     .to_repair(bike.id)
                     .await
                     .map_err(call("taking a bike to repair"))?;
             } else {
-                super::staff(&*b, DEPOT)
+                super::staff(b, DEPOT)
                     .service_release(bike.id)
                     .await
                     .map_err(call("releasing a bike"))?;
@@ -368,7 +368,7 @@ async fn place_bikes(
     for ((s, &want), have) in data.iter().zip(targets).zip(docked.iter_mut()) {
         while *have < want {
             let Some(bike) = van.pop() else { break };
-            super::staff(&*b, DEPOT)
+            super::staff(b, DEPOT)
                 .service_dock(bike, s.id)
                 .await
                 .map_err(call("docking a bike"))?;
@@ -376,7 +376,7 @@ async fn place_bikes(
         }
     }
     for bike in van {
-        super::staff(&*b, DEPOT)
+        super::staff(b, DEPOT)
             .to_repair(bike)
             .await
             .map_err(call("taking a spare to the depot"))?;
