@@ -128,8 +128,11 @@ fn d29_the_desk_is_alerted_when_a_riders_pin_locks() {
         .into_iter()
         .filter_map(|(_, ev)| match ev {
             Event::Alert {
-                kind, rider, text, ..
-            } if kind == velodesk::api::AlertKind::PinLocked => Some((rider, text)),
+                kind: velodesk::api::AlertKind::PinLocked,
+                rider,
+                text,
+                ..
+            } => Some((rider, text)),
             _ => None,
         })
         .collect();

@@ -255,20 +255,6 @@ impl World {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn speeds_parse_with_a_clear_refusal() {
-        assert_eq!(Speed::parse("max"), Ok(Speed::Max));
-        assert_eq!(Speed::parse("1"), Ok(Speed::RealTime));
-        assert_eq!(Speed::parse("60"), Ok(Speed::Times(60.0)));
-        assert!(Speed::parse("0").unwrap_err().contains("max"));
-        assert!(Speed::parse("fast").is_err());
-    }
-}
-
 /// The simulated staff's accounts, added to an in-process city built before they existed
 /// (a server's simulation plays every role as its session's account).
 async fn sim_accounts(b: &dyn crate::backend::Backend) -> Result<(), SimError> {
@@ -284,4 +270,18 @@ async fn sim_accounts(b: &dyn crate::backend::Backend) -> Result<(), SimError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speeds_parse_with_a_clear_refusal() {
+        assert_eq!(Speed::parse("max"), Ok(Speed::Max));
+        assert_eq!(Speed::parse("1"), Ok(Speed::RealTime));
+        assert_eq!(Speed::parse("60"), Ok(Speed::Times(60.0)));
+        assert!(Speed::parse("0").unwrap_err().contains("max"));
+        assert!(Speed::parse("fast").is_err());
+    }
 }
