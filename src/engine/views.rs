@@ -135,11 +135,6 @@ impl Engine {
         self.read(|_, c| Ok(fleet::bikes_in_state(c, state, limit)?))
     }
 
-    /// Who has bike N right now (the Transport Control's question).
-    pub fn who_rides(&mut self, bike: BikeId) -> Result<Option<RiderId>> {
-        self.read(|_, c| Ok(fleet::open_rental_of_bike(c, bike)?.map(|r| r.rider)))
-    }
-
     /// Every open rental, oldest first.
     pub fn open_rentals(&mut self) -> Result<Vec<Rental>> {
         self.read(|_, c| Ok(fleet::open_rentals(c)?))

@@ -156,7 +156,14 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
         results.push(o);
     }
     let (p0, p1, p2) = (&results[0].kpis, &results[1].kpis, &results[2].kpis);
-    let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
+    // A ratio over nothing: equal when both are nothing, else against one unit (a minute, a
+    // failure per 1 000, a km), so the line scripts read always holds numbers (a small city
+    // that P1 keeps perfectly healthy has no empty or full minute to divide by).
+    let ratio = |x: f64, y: f64| match (x > 0.0, y > 0.0) {
+        (_, true) => x / y,
+        (false, false) => 1.0,
+        (true, false) => x,
+    };
     let lost = ratio(p2.failures_per_1000(), p1.failures_per_1000());
     let minutes = ratio(p2.empty_full_min(), p1.empty_full_min());
     let per_bike = ratio(p2.km_per_bike(), p1.km_per_bike());
