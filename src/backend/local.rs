@@ -525,6 +525,19 @@ impl Backend for LocalBackend {
         let by = s(by);
         self.call(move |e| e.block_lost_card(rider, &by)).await
     }
+    async fn rebalance_plan(&self, by: &str, fresh: bool) -> BResult<crate::api::RebalancePlan> {
+        // On the writer: its engine holds the one plan every console sees.
+        let by = s(by);
+        self.call(move |e| e.rebalance_plan(&by, fresh)).await
+    }
+    async fn van_stop(
+        &self,
+        stop: &crate::api::VanStopRequest,
+        by: &str,
+    ) -> BResult<crate::api::VanStopDone> {
+        let (stop, by) = (stop.clone(), s(by));
+        self.call(move |e| e.van_stop(&stop, &by)).await
+    }
     async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> {
         let by = s(by);
         self.call(move |e| e.service_release(bike, &by)).await

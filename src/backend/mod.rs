@@ -209,6 +209,23 @@ pub trait Backend: Send + Sync {
         by: &str,
     ) -> BResult<u32>;
 
+    // --- the depot's van plan (issue #16) ---
+    /// The plan the system holds (depot staff, supervisors, admins; refused `forbidden` to
+    /// others), `yours` marking the asker's van; `fresh` computes it again now.
+    async fn rebalance_plan(&self, by: &str, fresh: bool) -> BResult<crate::api::RebalancePlan> {
+        let _ = (by, fresh);
+        Err(not_offered("the van plan"))
+    }
+    /// A van's stop in one audited operation: repair, leave, take (all or nothing).
+    async fn van_stop(
+        &self,
+        stop: &crate::api::VanStopRequest,
+        by: &str,
+    ) -> BResult<crate::api::VanStopDone> {
+        let _ = (stop, by);
+        Err(not_offered("a van's stop"))
+    }
+
     // --- setting up ---
     async fn add_station(&self, station: NewStation) -> BResult<()>;
     async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()>;

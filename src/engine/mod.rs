@@ -4,6 +4,7 @@
 
 mod import;
 mod money;
+mod plan;
 mod posting;
 mod rentals;
 mod reveal;
@@ -104,6 +105,9 @@ pub struct Settings {
     pub faulty_grace_s: i64,
     /// D14: overrides the tariff's approval threshold when set.
     pub approval_threshold: Option<crate::domain::Tenge>,
+    /// The depot's vans (issue #16): how many, and how many bikes each carries.
+    pub vans: u32,
+    pub van_capacity: u32,
 }
 
 impl Default for Settings {
@@ -113,6 +117,8 @@ impl Default for Settings {
             cable_auth_valid_s: 3600,
             faulty_grace_s: 300,
             approval_threshold: None,
+            vans: 2,
+            van_capacity: 20,
         }
     }
 }
@@ -136,6 +142,8 @@ pub struct Engine {
     aftermath: Vec<Aftermath>,
     /// How many [`Engine::atomically`] units are open.
     units: u32,
+    /// The depot's van plan and its forecast, kept between look-ups ([`plan`]).
+    plan: plan::Cache,
 }
 
 /// Written in the same transaction as an operation's effect, given the operation's result
@@ -176,6 +184,7 @@ impl Engine {
             events: Vec::new(),
             aftermath: Vec::new(),
             units: 0,
+            plan: plan::Cache::default(),
         };
         if let Some((from, to)) = overridden.as_deref().and_then(|v| v.split_once("..")) {
             match (from.parse(), to.parse()) {

@@ -327,6 +327,21 @@ impl Backend for RemoteBackend {
         self.post(&format!("/riders/{rider}/card/block"), &json!({}))
             .await
     }
+    async fn rebalance_plan(&self, _by: &str, fresh: bool) -> BResult<crate::api::RebalancePlan> {
+        let q = if fresh {
+            vec![("fresh", "true".to_string())]
+        } else {
+            Vec::new()
+        };
+        self.get("/depot/plan", &q).await
+    }
+    async fn van_stop(
+        &self,
+        stop: &crate::api::VanStopRequest,
+        _by: &str,
+    ) -> BResult<crate::api::VanStopDone> {
+        self.post("/depot/stops", stop).await
+    }
     async fn service_release(&self, bike: BikeId, _by: &str) -> BResult<()> {
         self.post(&format!("/bikes/{bike}/release"), &json!({}))
             .await
