@@ -365,7 +365,10 @@ async fn a_depot_driver_does_the_first_stop_of_the_plan() {
     );
     assert!(s.contains("Expected failures avoided"), "{s}");
     assert!(s.contains("At risk within the hour"), "{s}");
-    assert!(s.contains("find it FULL"), "{s}");
+    assert!(
+        s.contains("2 FULL for ~"),
+        "station 2 at risk of being full: {s}"
+    );
     let first = s
         .lines()
         .find(|l| l.contains('›'))

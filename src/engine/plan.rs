@@ -93,11 +93,11 @@ impl Engine {
             Some((_, f)) => f,
             None => {
                 let facts = self.read(|_, c| {
-                    Ok(planning::demand_facts(
-                        c,
-                        now - Duration::days(LEARN_DAYS),
-                        now,
-                    )?)
+                    // The last LEARN_DAYS, or since the first trip when the system is younger
+                    // (a demo city with two days of history): its empty days are no evidence.
+                    let from = (now - Duration::days(LEARN_DAYS))
+                        .max(planning::first_trip(c)?.unwrap_or(now));
+                    Ok(planning::demand_facts(c, from, now)?)
                 })?;
                 Forecast::learn(tz, &facts)
             }

@@ -172,3 +172,12 @@ pub fn set_van_place(
         .execute(params![van, station.0, ts(now)])?;
     Ok(())
 }
+
+/// When the oldest trip the system holds started: a forecast's window begins no earlier
+/// (hours before the system had riders are not hours in which nobody rode).
+pub fn first_trip(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let t: Option<i64> = c
+        .prepare_cached("SELECT MIN(start_at) FROM rentals")?
+        .query_row([], |r| r.get(0))?;
+    Ok(t.map(from_ts))
+}

@@ -64,6 +64,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     );
     let (x0, x1) = (clon - lon_span / 2.0, clon + lon_span / 2.0);
     let (y0, y1) = (clat - span / 2.0, clat + span / 2.0);
+    // A terminal cell's width in degrees of longitude.
+    let cell = lon_span / f64::from(canvas_area.width.saturating_sub(2).max(1));
     let now = app.wall();
     let colour = |m: Meaning| th.style(m).fg.unwrap_or(Color::Reset);
     let canvas = Canvas::default()
@@ -146,10 +148,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                             ctx.draw(&CanvasLine::new(x, y, s.lon, s.lat, colour(m)));
                         }
                         at = Some((s.lon, s.lat));
+                        // Left of the station, so that its own symbol stays in view.
+                        let label = format!("{}{}", van_letter(r.van), i + 1);
                         ctx.print(
-                            s.lon,
+                            s.lon - cell * (label.chars().count() as f64 + 0.5),
                             s.lat,
-                            Span::styled(format!("{}{}", van_letter(r.van), i + 1), th.style(m)),
+                            Span::styled(label, th.style(m)),
                         );
                     }
                 }

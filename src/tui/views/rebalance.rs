@@ -222,29 +222,28 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 .station_by_id(s.station)
                 .map(|x| x.name.clone())
                 .unwrap_or_default();
-            let mut cells = vec![
-                Cell::from(format!(
-                    "{}{}",
-                    if i == sel { "›" } else { " " },
-                    hm(app, s.arrive)
-                )),
-                Cell::from(format!("{} {name}", s.station)),
-                Cell::from(action_words(app, s)),
-                Cell::from(s.load_after.to_string()),
+            let mut texts = vec![
+                hm(app, s.arrive),
+                format!("{} {name}", s.station),
+                action_words(app, s),
+                s.load_after.to_string(),
             ];
             if all_vans {
-                cells.insert(0, Cell::from(van.to_string()));
+                texts.insert(0, van.to_string());
             }
+            // The cursor's mark leads the row.
+            texts[0] = format!("{}{}", if i == sel { "›" } else { " " }, texts[0]);
+            let cells: Vec<Cell> = texts.into_iter().map(Cell::from).collect();
             Row::new(cells).style(th.style(m))
         });
     let mut widths = vec![
-        Constraint::Length(7),
+        Constraint::Length(if all_vans { 6 } else { 7 }),
         Constraint::Min(14),
         Constraint::Length(11),
         Constraint::Length(5),
     ];
     if all_vans {
-        widths.insert(0, Constraint::Length(4));
+        widths.insert(0, Constraint::Length(5));
     }
     if stops.is_empty() {
         f.render_widget(
@@ -327,20 +326,16 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                     .station_by_id(r.station)
                     .map(|x| x.name.clone())
                     .unwrap_or_default();
-                let m = if r.empty >= r.full {
-                    Meaning::Danger
+                // The side riders are likelier to meet, in words and by style.
+                let (m, word, n) = if r.empty >= r.full {
+                    (Meaning::Danger, T::Empty, r.empty)
                 } else {
-                    Meaning::Warn
+                    (Meaning::Warn, T::Full, r.full)
                 };
                 Line::from(Span::styled(
                     fill(
                         app.t(T::RiskLine),
-                        &[
-                            &r.station,
-                            &name,
-                            &format!("{:.1}", r.empty),
-                            &format!("{:.1}", r.full),
-                        ],
+                        &[&r.station, &app.t(word), &format!("{n:.1}"), &name],
                     ),
                     th.style(m),
                 ))
@@ -382,11 +377,12 @@ pub fn stop_form(
     let van_bikes = route.map(|r| r.bikes.clone()).unwrap_or_default();
     if let Some(r) = route {
         facts.push(van_line(app, r));
-        facts.push(if r.bikes.is_empty() {
-            "—".to_string()
-        } else {
-            bike_list(&r.bikes)
-        });
+        if r.bikes.is_empty() {
+            facts.push("—".to_string());
+        }
+        for chunk in r.bikes.chunks(10) {
+            facts.push(bike_list(chunk));
+        }
     }
     if let Some(s) = stop {
         facts.push(fill(app.t(T::StopPlanned), &[&action_words(app, s)]));
@@ -408,10 +404,17 @@ pub fn stop_form(
                 }
             })
             .collect();
-        facts.push(fill(
-            app.t(T::StationBikesLine),
-            &[&st, &v.station.name, &listed.join(" ")],
-        ));
+        // Ten bikes a line, so that none is cut off.
+        for (i, chunk) in listed.chunks(10).enumerate() {
+            if i == 0 {
+                facts.push(fill(
+                    app.t(T::StationBikesLine),
+                    &[&st, &v.station.name, &chunk.join(" ")],
+                ));
+            } else {
+                facts.push(format!("  {}", chunk.join(" ")));
+            }
+        }
     }
     fields.push(Field::text(
         "repair",
