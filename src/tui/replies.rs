@@ -25,6 +25,8 @@ impl App {
         }
         if due {
             self.request_replication();
+        }
+        if due || std::mem::take(&mut self.depot.dirty) {
             self.request_plan();
         }
         if let Some(p) = &self.rider
@@ -50,6 +52,7 @@ impl App {
             Event::StationChanged { station } => {
                 self.stations_dirty = true;
                 self.alerts_dirty = true;
+                self.depot.dirty |= self.depot.plans(*station);
                 if self.station.as_ref().is_some_and(|p| p.id == *station) {
                     self.request_station(*station);
                 }

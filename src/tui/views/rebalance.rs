@@ -27,6 +27,20 @@ pub struct DepotState {
     pub want_fresh: bool,
     /// The station of the stop being done, as it was when `d` was pressed.
     pub stop_view: Option<StationView>,
+    /// A station of the plan changed (another console's stop, perhaps): ask again at the
+    /// next tick.
+    pub dirty: bool,
+}
+
+impl DepotState {
+    /// Whether `station` is a stop of any van's route.
+    pub fn plans(&self, station: StationId) -> bool {
+        self.plan.as_ref().is_some_and(|p| {
+            p.vans
+                .iter()
+                .any(|r| r.stops.iter().any(|s| s.station == station))
+        })
+    }
 }
 
 /// The vans whose routes are listed: the asker's own van when they drive one, else all.
