@@ -320,3 +320,64 @@ async fn a_stop_is_all_or_nothing() {
         (BikeState::Docked, Some(StationId(1)))
     );
 }
+
+/// A bike reported faulty (R13) waits at its station; at a stop it goes to repair, never into
+/// the van to be left somewhere else, and the console's form names it first.
+#[tokio::test]
+async fn r13_a_faulty_bike_goes_to_repair_at_a_stop_not_into_the_van() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    city(&db);
+    let b = local_on(&db);
+    b.rent(RiderId(1), BikeId(1), "1234").await.unwrap();
+    b.return_bike(
+        BikeId(1),
+        StationId(1),
+        velodesk::backend::DockOutcome::Faulty,
+    )
+    .await
+    .unwrap();
+    assert!(b.bike(BikeId(1)).await.unwrap().faulty);
+    let stop = |take: Vec<BikeId>, repair: Vec<BikeId>| VanStopRequest {
+        van: 1,
+        station: StationId(1),
+        take,
+        leave: vec![],
+        repair,
+    };
+    assert_eq!(
+        refusal(b.van_stop(&stop(vec![BikeId(1)], vec![]), "dana").await),
+        Some(Refusal::Invalid),
+        "a faulty bike is not taken to be left elsewhere"
+    );
+    assert_eq!(
+        refusal(b.van_stop(&stop(vec![], vec![BikeId(2)]), "dana").await),
+        Some(Refusal::Invalid),
+        "a sound bike is not sent to repair"
+    );
+    // The form's choice at this station: the faulty one to repair, two sound ones to take.
+    let view = b.station(StationId(1)).await.unwrap();
+    let planned = velodesk::api::PlannedStop {
+        station: StationId(1),
+        take: 2,
+        leave: 0,
+        arrive: at(START),
+        load_after: 2,
+    };
+    let choice = velodesk::tui::views::rebalance::stop_choice(&planned, &view, &[]);
+    assert_eq!(choice.repair, vec![BikeId(1)]);
+    assert_eq!(choice.take.len(), 2);
+    assert!(!choice.take.contains(&BikeId(1)));
+    let done = b
+        .van_stop(&stop(choice.take.clone(), choice.repair.clone()), "dana")
+        .await
+        .unwrap();
+    assert_eq!((done.repaired, done.taken, done.load), (1, 2, 2));
+    let bike = b.bike(BikeId(1)).await.unwrap();
+    assert_eq!(bike.state, BikeState::Repair);
+    assert_eq!(
+        b.verify_fleet().await.unwrap(),
+        vec![],
+        "every bike in one place"
+    );
+}
