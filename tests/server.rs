@@ -100,6 +100,11 @@ fn staff_routes() -> Vec<Route> {
         ),
         r("/stations/1/docks/in-service", json!({}), Some("aigerim")),
         r(
+            "/depot/stops",
+            json!({"van": 1, "station": 1, "take": [1]}),
+            Some("aigerim"),
+        ),
+        r(
             "/stations",
             json!({"id": 9, "name": "N", "address": "", "lat": 51.1, "lon": 71.4, "docks": 3, "active": true}),
             Some("sergey"),

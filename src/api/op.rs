@@ -167,6 +167,8 @@ pub enum Op {
     ServiceDock { bike: BikeId, station: StationId },
     /// A bike sent to repair.
     ToRepair { bike: BikeId },
+    /// A van's stop of the depot's plan: repair, leave and take in one go (all or nothing).
+    VanStop { stop: super::VanStopRequest },
     /// A station's free dock taken out of service.
     DockOutOfService { station: StationId },
     /// A dock back in service (`number`, or the first out of service).
@@ -236,6 +238,7 @@ impl Op {
             Op::ServiceRelease { .. } => "service-release",
             Op::ServiceDock { .. } => "service-dock",
             Op::ToRepair { .. } => "to-repair",
+            Op::VanStop { .. } => "van-stop",
             Op::DockOutOfService { .. } => "dock-out-of-service",
             Op::DockInService { .. } => "dock-in-service",
             Op::AddStation { .. } => "add-station",
@@ -279,6 +282,7 @@ impl Op {
             Op::ServiceRelease { .. } => Permission::Staff(A::ServiceRelease),
             Op::ServiceDock { .. } => Permission::Staff(A::ServiceDock),
             Op::ToRepair { .. } => Permission::Staff(A::ToRepair),
+            Op::VanStop { .. } => Permission::Staff(A::VanStop),
             Op::DockOutOfService { .. } => Permission::Staff(A::DockOutOfService),
             Op::DockInService { .. } => Permission::Staff(A::DockInService),
             Op::AddRider { .. } => Permission::SetUp(A::RevealPersonalData),
@@ -334,6 +338,8 @@ pub enum Outcome {
     Rider(RiderId),
     /// What the nightly postings on the way did.
     Posted(PostingReport),
+    /// What a van's stop did.
+    VanStop(super::VanStopDone),
 }
 
 impl Outcome {
@@ -350,6 +356,7 @@ impl Outcome {
             Outcome::Dock(n) => serde_json::to_value(n),
             Outcome::Rider(r) => serde_json::to_value(r),
             Outcome::Posted(p) => serde_json::to_value(p),
+            Outcome::VanStop(d) => serde_json::to_value(d),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -382,6 +382,11 @@ impl Backend for LocalBackend {
     async fn desk_info(&self) -> BResult<DeskInfo> {
         self.look(|e| e.desk_info()).await
     }
+    async fn rebalance_plan(&self, fresh: bool) -> BResult<crate::api::RebalancePlan> {
+        // On the writer: its engine holds the one plan every console sees.
+        let by = self.staff_name()?;
+        self.call(move |e| e.rebalance_plan(&by, fresh)).await
+    }
 }
 
 #[cfg(test)]

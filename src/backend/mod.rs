@@ -96,4 +96,7 @@ pub trait Backend: Send + Sync {
     async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>>;
     /// The fleet invariants (a bike in one place, dock counts): each broken one, in words.
     async fn verify_fleet(&self) -> BResult<Vec<crate::api::FleetProblem>>;
+    /// The depot's van plan the system holds (depot staff, supervisors, admins; refused
+    /// `forbidden` to others), `yours` marking this handle's van; `fresh` computes it again.
+    async fn rebalance_plan(&self, fresh: bool) -> BResult<crate::api::RebalancePlan>;
 }

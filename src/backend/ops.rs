@@ -212,6 +212,13 @@ pub trait Ops: Backend {
     async fn service_dock(&self, bike: BikeId, station: StationId) -> BResult<()> {
         done(self.execute(Op::ServiceDock { bike, station }).await?)
     }
+    async fn van_stop(
+        &self,
+        stop: &crate::api::VanStopRequest,
+    ) -> BResult<crate::api::VanStopDone> {
+        let out = self.execute(Op::VanStop { stop: stop.clone() }).await?;
+        answer!(out, "van-stop", Outcome::VanStop(d) => d)
+    }
     async fn to_repair(&self, bike: BikeId) -> BResult<()> {
         done(self.execute(Op::ToRepair { bike }).await?)
     }

@@ -50,6 +50,9 @@ pub struct Config {
     pub language: Language,
     /// Where `velodesk serve` will listen.
     pub listen: SocketAddr,
+    /// The depot's vans and what each carries (issue #16; optional, 2 × 20).
+    pub vans: u32,
+    pub van_capacity: u32,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +64,14 @@ struct RawConfig {
     rules: RawRules,
     console: RawConsole,
     server: RawServer,
+    depot: Option<RawDepot>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDepot {
+    vans: Spanned<u32>,
+    van_capacity: Spanned<u32>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +141,23 @@ impl Config {
                 ));
             }
         }
+        let (vans, van_capacity) = match &raw.depot {
+            Some(d) => {
+                for (what, v, max) in [
+                    ("vans", &d.vans, 50),
+                    ("van_capacity", &d.van_capacity, 200),
+                ] {
+                    if !(1..=max).contains(v.get_ref()) {
+                        return Err(err(
+                            v.span().start,
+                            format!("{what} must be from 1 to {max}"),
+                        ));
+                    }
+                }
+                (*d.vans.get_ref(), *d.van_capacity.get_ref())
+            }
+            None => (2, 20),
+        };
         Ok(Config {
             database: raw.database,
             tariff: raw.tariff,
@@ -144,6 +172,8 @@ impl Config {
             staff: raw.console.staff.filter(|s| !s.trim().is_empty()),
             language: raw.console.language,
             listen: raw.server.listen,
+            vans,
+            van_capacity,
         })
     }
 
@@ -165,6 +195,8 @@ impl Config {
             cable_auth_valid_s: i64::from(self.cable_lock_valid_seconds),
             faulty_grace_s: i64::from(self.faulty_grace_seconds),
             approval_threshold: self.fine_approval_threshold,
+            vans: self.vans,
+            van_capacity: self.van_capacity,
         }
     }
 }
@@ -189,6 +221,11 @@ mod tests {
             (s.unlock_window_s, s.cable_auth_valid_s, s.faulty_grace_s),
             (d.unlock_window_s, d.cable_auth_valid_s, d.faulty_grace_s),
             "the example documents the engine's defaults (R10, R14, R13)"
+        );
+        assert_eq!(
+            (s.vans, s.van_capacity),
+            (d.vans, d.van_capacity),
+            "2 vans of 20"
         );
     }
 

@@ -18,7 +18,12 @@ pub fn run(a: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     if let Some(url) = &a.gbfs_base_url {
         super::gbfs::web_url(url, "--gbfs-base-url")?;
     }
-    let engine = open_system(&a.db, Settings::default())?;
+    let settings = Settings {
+        vans: a.vans,
+        van_capacity: a.van_capacity,
+        ..Settings::default()
+    };
+    let engine = open_system(&a.db, settings)?;
     let city = engine.tariff().city.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

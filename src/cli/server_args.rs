@@ -26,6 +26,14 @@ pub struct ServeArgs {
     /// Only when every request comes through that proxy: otherwise clients choose the header.
     #[arg(long)]
     pub trust_proxy: bool,
+    /// The depot's vans the van plan routes (issue #16), 1 to 50.
+    #[arg(long, value_name = "N", default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub vans: u32,
+    /// Bikes each van carries, 1 to 200.
+    #[arg(long, value_name = "BIKES", default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub van_capacity: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -62,6 +62,10 @@ pub enum StaffAction {
     ToRepair,
     DockOutOfService,
     DockInService,
+    /// A van's stop of the depot's plan: take, leave and send to repair in one go.
+    VanStop,
+    /// Read the depot's van plan.
+    ViewPlan,
     ViewAudit,
     ManageStaff,
     AddNote,
@@ -70,7 +74,7 @@ pub enum StaffAction {
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 28] = [
+    pub const ALL: [StaffAction; 30] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -94,6 +98,8 @@ impl StaffAction {
         StaffAction::ToRepair,
         StaffAction::DockOutOfService,
         StaffAction::DockInService,
+        StaffAction::VanStop,
+        StaffAction::ViewPlan,
         StaffAction::ViewAudit,
         StaffAction::ManageStaff,
         StaffAction::AddNote,
@@ -127,6 +133,8 @@ impl StaffAction {
             StaffAction::ToRepair => "to-repair",
             StaffAction::DockOutOfService => "dock-out-of-service",
             StaffAction::DockInService => "dock-in-service",
+            StaffAction::VanStop => "van-stop",
+            StaffAction::ViewPlan => "view-plan",
             StaffAction::ViewAudit => "view-audit",
             StaffAction::ManageStaff => "manage-staff",
             StaffAction::AddNote => "add-note",
@@ -161,7 +169,14 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
     );
     let depot = matches!(
         action,
-        ServiceRelease | ServiceDock | ToRepair | DockOutOfService | DockInService | TakeAlert
+        ServiceRelease
+            | ServiceDock
+            | ToRepair
+            | DockOutOfService
+            | DockInService
+            | VanStop
+            | ViewPlan
+            | TakeAlert
     );
     match role {
         Role::Admin => true,
@@ -171,7 +186,7 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             agent
                 || matches!(
                     action,
-                    ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit
+                    ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit | ViewPlan
                 )
         }
     }
@@ -194,6 +209,12 @@ mod tests {
         assert!(allows(Role::Supervisor, StaffAction::ApproveFine));
         assert!(allows(Role::Supervisor, StaffAction::EnterFine));
         assert!(!allows(Role::Supervisor, StaffAction::ManageStaff));
+        // The van plan: the depot reads and does it, a supervisor reads it, an agent neither.
+        assert!(allows(Role::Depot, StaffAction::VanStop));
+        assert!(allows(Role::Supervisor, StaffAction::ViewPlan));
+        assert!(!allows(Role::Supervisor, StaffAction::VanStop));
+        assert!(!allows(Role::Agent, StaffAction::ViewPlan));
+        assert!(!allows(Role::Agent, StaffAction::VanStop));
         assert!(StaffAction::ALL.iter().all(|a| allows(Role::Admin, *a)));
     }
 }

@@ -205,6 +205,7 @@ impl Engine {
                 self.service_dock(bike, station, by)?;
                 Outcome::Done
             }
+            Op::VanStop { stop } => Outcome::VanStop(self.van_stop(&stop, by)?),
             Op::ToRepair { bike } => {
                 self.to_repair(bike, by)?;
                 Outcome::Done

@@ -5,6 +5,7 @@
 mod door;
 mod import;
 mod money;
+mod plan;
 mod posting;
 mod rentals;
 mod reveal;
@@ -105,6 +106,9 @@ pub struct Settings {
     pub faulty_grace_s: i64,
     /// D14: overrides the tariff's approval threshold when set.
     pub approval_threshold: Option<crate::domain::Tenge>,
+    /// The depot's vans (issue #16): how many, and how many bikes each carries.
+    pub vans: u32,
+    pub van_capacity: u32,
 }
 
 impl Default for Settings {
@@ -114,6 +118,8 @@ impl Default for Settings {
             cable_auth_valid_s: 3600,
             faulty_grace_s: 300,
             approval_threshold: None,
+            vans: 2,
+            van_capacity: 20,
         }
     }
 }
@@ -137,6 +143,8 @@ pub struct Engine {
     aftermath: Vec<Aftermath>,
     /// How many [`Engine::atomically`] units are open.
     units: u32,
+    /// The depot's van plan and its forecast, kept between look-ups ([`plan`]).
+    plan: plan::Cache,
 }
 
 /// The operator's season override (`FROM..TO`, local dates), kept across restarts.
@@ -170,6 +178,7 @@ impl Engine {
             events: Vec::new(),
             aftermath: Vec::new(),
             units: 0,
+            plan: plan::Cache::default(),
         };
         if let Some((from, to)) = overridden.as_deref().and_then(|v| v.split_once("..")) {
             match (from.parse(), to.parse()) {

@@ -226,6 +226,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(depot::to_repair))
         .routes(routes!(depot::dock_out_of_service))
         .routes(routes!(depot::dock_in_service))
+        .routes(routes!(depot::rebalance_plan))
+        .routes(routes!(depot::van_stop))
         .routes(routes!(setup::add_bike))
         .routes(routes!(setup::add_staff))
         .routes(routes!(setup::disable_staff))

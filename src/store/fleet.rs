@@ -87,6 +87,9 @@ pub fn set_bike_state(
         "UPDATE bikes SET state = ?2, station_id = ?3, updated_at = ?4 WHERE id = ?1",
     )?
     .execute(params![id.0, state.as_str(), station.map(|s| s.0), ts(now)])?;
+    // Whatever moves a bike takes it out of the van it was in (a van's stop puts it in again).
+    c.prepare_cached("DELETE FROM van_bikes WHERE bike_id = ?1")?
+        .execute([id.0])?;
     if let Some(s) = station {
         c.prepare_cached("UPDATE stations SET updated_at = ?2 WHERE id = ?1")?
             .execute(params![s.0, ts(now)])?;

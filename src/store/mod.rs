@@ -61,6 +61,7 @@ fn migrations() -> Migrations<'static> {
             people::refold_names,
         ),
         M::up(include_str!("migrations/006_station_states.sql")),
+        M::up(include_str!("migrations/007_vans.sql")),
     ])
 }
 

@@ -132,3 +132,52 @@ pub fn read_demand_facts(
     c.busy_timeout(std::time::Duration::from_secs(5))?;
     demand_facts(&c, from, to)
 }
+
+/// The bikes in van `van` (taken at its stops, still in the van), by number.
+pub fn van_bikes(c: &Connection, van: u32) -> Result<Vec<crate::domain::BikeId>> {
+    let mut st = c.prepare_cached(
+        "SELECT v.bike_id FROM van_bikes v JOIN bikes b ON b.id = v.bike_id AND b.state = 'van'
+         WHERE v.van = ?1 ORDER BY v.bike_id",
+    )?;
+    let rows = st.query_map([van], |r| Ok(crate::domain::BikeId(r.get(0)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Put a bike (already in the `van` state) into van `van`.
+pub fn load_into_van(c: &Connection, van: u32, bike: crate::domain::BikeId) -> Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO van_bikes (bike_id, van) VALUES (?1, ?2)")?
+        .execute(params![bike.0, van])?;
+    Ok(())
+}
+
+/// Where van `van` did its last stop, and when; `None` for a van still at the depot.
+pub fn van_place(c: &Connection, van: u32) -> Result<Option<(StationId, DateTime<Utc>)>> {
+    Ok(
+        c.prepare_cached("SELECT station_id, at FROM vans WHERE van = ?1")?
+            .query_row([van], |r| {
+                Ok((StationId(r.get(0)?), from_ts(r.get::<_, i64>(1)?)))
+            })
+            .optional()?,
+    )
+}
+
+/// Van `van` has done a stop at `station`.
+pub fn set_van_place(
+    c: &Connection,
+    van: u32,
+    station: StationId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO vans (van, station_id, at) VALUES (?1, ?2, ?3)")?
+        .execute(params![van, station.0, ts(now)])?;
+    Ok(())
+}
+
+/// When the oldest trip the system holds started: a forecast's window begins no earlier
+/// (hours before the system had riders are not hours in which nobody rode).
+pub fn first_trip(c: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let t: Option<i64> = c
+        .prepare_cached("SELECT MIN(start_at) FROM rentals")?
+        .query_row([], |r| r.get(0))?;
+    Ok(t.map(from_ts))
+}

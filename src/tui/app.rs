@@ -99,6 +99,9 @@ pub enum Reply {
     Alerts(BResult<Vec<Alert>>),
     Audit(BResult<Vec<AuditRecord>>),
     Van(BResult<Vec<Bike>>),
+    Plan(u64, BResult<crate::api::RebalancePlan>),
+    /// The station of the van's stop `d` opens (van, station).
+    StopStation(u32, StationId, BResult<StationView>),
     Preview(u64, Result<Vec<String>, String>),
     Submitted(u64, Result<dialog::Done, BackendError>),
 }
@@ -317,6 +320,8 @@ pub struct App {
     pub audit_denied: bool,
     pub rebalance_sel: Picked<StationId>,
     pub van: Vec<Bike>,
+    /// The depot's van plan (the Rebalance view and the map's routes).
+    pub depot: super::views::rebalance::DepotState,
     pub dialog: Option<Form>,
     pub palette: Option<Input>,
     pub help: bool,
@@ -378,6 +383,7 @@ impl App {
             audit_denied: false,
             rebalance_sel: Picked::default(),
             van: Vec::new(),
+            depot: Default::default(),
             dialog: None,
             palette: None,
             help: false,
@@ -445,6 +451,7 @@ impl App {
         if self.view == View::Rebalance {
             self.request_van();
         }
+        self.request_plan();
     }
 
     /// An admin's console asks whether the database is replicated (the header says so).
@@ -476,6 +483,21 @@ impl App {
     pub fn request_station(&mut self, id: StationId) {
         let b = self.backend.clone();
         self.spawn(async move { Reply::Station(id, b.station(id).await) });
+    }
+
+    /// Ask for the van plan, where it is shown (Rebalance, Map) and the role may read it.
+    pub(super) fn request_plan(&mut self) {
+        let may = self
+            .role
+            .is_some_and(|r| roles::allows(r, crate::domain::roles::StaffAction::ViewPlan));
+        if !may || !matches!(self.view, View::Rebalance | View::Map) {
+            self.depot.denied = self.role.is_some() && !may;
+            return;
+        }
+        self.depot.seq += 1;
+        let (seq, fresh) = (self.depot.seq, std::mem::take(&mut self.depot.want_fresh));
+        let b = self.backend.clone();
+        self.spawn(async move { Reply::Plan(seq, b.rebalance_plan(fresh).await) });
     }
 
     pub(super) fn request_van(&mut self) {
@@ -532,6 +554,7 @@ impl App {
                 match self.view {
                     View::Stations => s.push(Scope::Stations),
                     View::Map => s.push(Scope::Map),
+                    View::Rebalance => s.push(Scope::Rebalance),
                     _ => {}
                 }
                 s.push(Scope::List);
@@ -601,10 +624,7 @@ impl App {
     }
 
     pub fn rebalance_keys(&self) -> Vec<StationId> {
-        super::views::rebalance::ranked(self)
-            .iter()
-            .map(|s| s.id)
-            .collect()
+        super::views::rebalance::stop_keys(self)
     }
 }
 

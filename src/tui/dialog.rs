@@ -36,6 +36,8 @@ pub enum Proc {
     Repair(StationId, Option<BikeId>),
     DockOut(StationId),
     DockIn(StationId),
+    /// A van's stop of the depot's plan: van number, station.
+    VanStop(u32, StationId),
 }
 
 impl Proc {
@@ -93,6 +95,7 @@ impl Proc {
             Proc::Repair(..) => T::RepairTitle,
             Proc::DockOut(_) => T::DockOutTitle,
             Proc::DockIn(_) => T::DockInTitle,
+            Proc::VanStop(..) => T::VanStopTitle,
         }
     }
 }

@@ -188,7 +188,12 @@ impl App {
                 self.map.pan.1 += f64::from(north) * step;
             }
             Action::Theme => self.opts.theme = self.opts.theme.toggled(),
-            Action::Refresh => self.refresh_all(),
+            Action::Refresh => {
+                // In the depot's view, asked afresh: the engine computes the plan again.
+                self.depot.want_fresh = self.view == View::Rebalance;
+                self.refresh_all();
+            }
+            Action::VanStop => self.van_stop(),
             Action::Reveal => {
                 if let Some(Page::Rider(id)) = self.page() {
                     self.open_form(Proc::Reveal(id));
@@ -208,6 +213,16 @@ impl App {
             Some(p) => self.open_form(p),
             None => self.set_status(self.t(T::NeedRider), Severity::Error),
         }
+    }
+
+    /// `d` on a stop of the plan: fetch its station, then open the stop's form.
+    fn van_stop(&mut self) {
+        let Some((van, stop)) = super::views::rebalance::selected_stop(self) else {
+            self.set_status(self.t(T::NoStopHere), Severity::Error);
+            return;
+        };
+        let (b, st) = (self.backend.clone(), stop.station);
+        self.spawn(async move { Reply::StopStation(van, st, b.station(st).await) });
     }
 
     pub fn open_form(&mut self, p: Proc) {
@@ -277,7 +292,11 @@ impl App {
         self.view = v;
         match v {
             View::Audit => self.request_audit(),
-            View::Rebalance => self.request_van(),
+            View::Rebalance => {
+                self.request_van();
+                self.request_plan();
+            }
+            View::Map => self.request_plan(),
             View::Riders => self.focus_filter(),
             _ => {}
         }

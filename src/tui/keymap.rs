@@ -13,6 +13,8 @@ pub enum Scope {
     List,
     Stations,
     Map,
+    /// The Rebalance view (the depot's van plan).
+    Rebalance,
     /// The rider view.
     Rider,
     /// The station view (docks and bikes).
@@ -75,6 +77,8 @@ pub enum Action {
     ToRepair,
     DockOut,
     DockIn,
+    // Depot (the van plan)
+    VanStop,
 }
 
 impl Action {
@@ -102,6 +106,7 @@ impl Action {
             ToRepair => StaffAction::ToRepair,
             DockOut => StaffAction::DockOutOfService,
             DockIn => StaffAction::DockInService,
+            VanStop => StaffAction::VanStop,
             _ => return None,
         })
     }
@@ -259,6 +264,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('x')], A::ToRepair, S::Station, T::KRepair, T::GroupDepot, true),
     b(&[k('o')], A::DockOut, S::Station, T::KDockOut, T::GroupDepot, false),
     b(&[k('i')], A::DockIn, S::Station, T::KDockIn, T::GroupDepot, false),
+    b(&[k('d')], A::VanStop, S::Rebalance, T::KVanStop, T::GroupDepot, true),
     b(&[kc(KeyCode::Esc)], A::LeaveText, S::Text, T::KLeaveText, T::GroupText, true),
     b(&[ctrl('u')], A::ClearText, S::Text, T::KClearText, T::GroupText, true),
     b(&[ctrl('w')], A::DeleteWord, S::Text, T::KDeleteWord, T::GroupText, false),
@@ -308,6 +314,7 @@ pub fn markdown_table() -> String {
             S::List => "lists",
             S::Stations => "stations",
             S::Map => "map",
+            S::Rebalance => "rebalance",
             S::Rider => "rider view",
             S::Station => "station view",
             S::Text => "typing in a field",

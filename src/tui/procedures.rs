@@ -250,6 +250,9 @@ pub fn open(app: &App, proc: Proc) -> Form {
             fields.push(Field::text("bike", T::FieldBike, b));
         }
         Proc::DockIn(_) => fields.push(Field::text("dock", T::FieldDock, "")),
+        Proc::VanStop(van, st) => {
+            super::views::rebalance::stop_form(app, van, st, &mut facts, &mut fields)
+        }
         Proc::Refund(_) | Proc::LostCard(_) | Proc::Approve(_) | Proc::DockOut(_) => {}
     }
     if let Proc::Release(s, _)
@@ -388,6 +391,11 @@ pub fn preview(app: &App, f: &Form) -> Fut<Result<Vec<String>, String>> {
                     lines.push(format!("{} {av} → {}", T::Available.get(lang), av - price));
                 }
             }
+        }
+        Proc::VanStop(van, st) => {
+            return Box::pin(std::future::ready(super::views::rebalance::stop_preview(
+                app, f, van, st,
+            )));
         }
         Proc::Refund(_) => {
             if let Some(v) = &f.rider {
@@ -555,6 +563,18 @@ pub fn submit(app: &App, f: &Form) -> Fut<Result<Done, BackendError>> {
             b.as_staff(&by).to_repair(bike).await?;
             Ok(fill(T::DoneRepair.get(lang), &[&bike]).into())
         }),
+        Proc::VanStop(van, st) => {
+            let stop = super::views::rebalance::stop_request(f, van, st);
+            Box::pin(async move {
+                let stop = stop.ok_or_else(|| invalid("bike numbers separated by spaces"))?;
+                let d = b.as_staff(&by).van_stop(&stop).await?;
+                Ok(fill(
+                    T::DoneStop.get(lang),
+                    &[&d.van, &d.station, &d.taken, &d.left, &d.repaired, &d.load],
+                )
+                .into())
+            })
+        }
         Proc::DockOut(st) => Box::pin(async move {
             let d = b.as_staff(&by).dock_out_of_service(st).await?;
             Ok(fill(T::DoneDockOut.get(lang), &[&d, &st]).into())

@@ -26,6 +26,9 @@ impl App {
         if due {
             self.request_replication();
         }
+        if due || std::mem::take(&mut self.depot.dirty) {
+            self.request_plan();
+        }
         if let Some(p) = &self.rider
             && p.view.as_ref().is_some_and(|v| v.open_rental.is_some())
         {
@@ -49,6 +52,7 @@ impl App {
             Event::StationChanged { station } => {
                 self.stations_dirty = true;
                 self.alerts_dirty = true;
+                self.depot.dirty |= self.depot.plans(*station);
                 if self.station.as_ref().is_some_and(|p| p.id == *station) {
                     self.request_station(*station);
                 }
@@ -90,6 +94,7 @@ impl App {
             Reply::Role(Ok(role)) => {
                 self.role = Some(role);
                 self.request_replication();
+                self.request_plan();
             }
             Reply::Replication(Ok(r)) => self.replication = r,
             // The link's state says why; the last answer stands meanwhile.
@@ -154,6 +159,33 @@ impl App {
                 Err(e) => self.failed(&e),
             },
             Reply::Van(Ok(v)) => self.van = v,
+            Reply::Plan(seq, res) => {
+                // Only the newest request's answer is shown.
+                if seq != self.depot.seq {
+                    return;
+                }
+                match res {
+                    Ok(p) => {
+                        let shown = self.rebalance_keys();
+                        self.rebalance_sel.hold(&shown);
+                        self.depot.denied = false;
+                        self.depot.plan = Some(p);
+                    }
+                    Err(e) if e.refusal() == Some(crate::domain::Refusal::Forbidden) => {
+                        self.depot.denied = true;
+                        self.depot.plan = None;
+                    }
+                    Err(e) => self.failed(&e),
+                }
+            }
+            Reply::StopStation(van, station, res) => match res {
+                Ok(v) if self.dialog.is_none() && self.page().is_none() => {
+                    self.depot.stop_view = Some(v);
+                    self.open_form(super::dialog::Proc::VanStop(van, station));
+                }
+                Ok(_) => {}
+                Err(e) => self.failed(&e),
+            },
             Reply::Preview(seq, res) => {
                 if let Some(f) = &mut self.dialog {
                     f.on_preview(seq, res);
@@ -196,8 +228,6 @@ impl App {
 
     fn set_stations(&mut self, rows: Vec<StationCounts>) {
         let now = self.wall();
-        let shown = self.rebalance_keys();
-        self.rebalance_sel.hold(&shown);
         if self.stations.loaded {
             let old: HashMap<StationId, (u32, u32)> = self
                 .stations

@@ -211,4 +211,7 @@ impl Backend for Crew {
     async fn verify_fleet(&self) -> BResult<Vec<FleetProblem>> {
         self.admin.verify_fleet().await
     }
+    async fn rebalance_plan(&self, fresh: bool) -> BResult<velodesk::api::RebalancePlan> {
+        self.admin.rebalance_plan(fresh).await
+    }
 }

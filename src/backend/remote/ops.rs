@@ -138,6 +138,15 @@ impl Backend for RemoteBackend {
     async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         self.get("/rentals/open", &[]).await
     }
+    async fn rebalance_plan(&self, fresh: bool) -> BResult<crate::api::RebalancePlan> {
+        self.acts()?;
+        let q = if fresh {
+            vec![("fresh", "true".to_string())]
+        } else {
+            Vec::new()
+        };
+        self.get("/depot/plan", &q).await
+    }
 }
 
 fn unreachable_station<T>(op: &Op) -> BResult<T> {

@@ -7,6 +7,7 @@
 
 pub mod forecast;
 pub mod greedy;
+pub mod risk;
 pub mod routes;
 pub mod targets;
 

@@ -3,6 +3,7 @@
 
 use crate::api::Op;
 use crate::api::wire::*;
+use crate::backend::Backend;
 use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, StationId};
 use crate::server::auth::AuthStaff;
@@ -107,4 +108,46 @@ pub async fn dock_in_service(
         number: body.number,
     };
     staff_op(&st, &who, call.idem, op).await
+}
+
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+pub struct PlanQuery {
+    /// `true` computes the plan again now (else it is the one held, at most 15 minutes old
+    /// and recomputed after every van's stop).
+    pub fresh: Option<bool>,
+}
+
+/// The depot's van plan: each van's route, what it avoids, the stations at risk within the
+/// hour; `yours` is the asker's van (depot staff). The same plan for every console.
+#[utoipa::path(get, path = "/depot/plan", tag = "depot",
+    params(PlanQuery),
+    responses((status = 200, body = crate::api::RebalancePlan), Problems, Limited))]
+pub async fn rebalance_plan(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    axum::extract::Query(q): axum::extract::Query<PlanQuery>,
+) -> Result<axum::Json<crate::api::RebalancePlan>, ApiError> {
+    who.may(StaffAction::ViewPlan)?;
+    let plan = st
+        .backend
+        .acting(&who.name)
+        .rebalance_plan(q.fresh.unwrap_or(false))
+        .await?;
+    Ok(axum::Json(plan))
+}
+
+/// A van's stop: the faulty bikes named go to repair, the van's bikes named into free docks,
+/// the station's bikes named into the van; all or nothing, one audit record.
+#[utoipa::path(post, path = "/depot/stops", tag = "depot",
+    params(IdempotencyKey),
+    request_body = crate::api::VanStopRequest,
+    responses((status = 200, body = crate::api::VanStopDone), Problems, Limited))]
+pub async fn van_stop(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    call: Call<crate::api::VanStopRequest>,
+) -> Answer {
+    who.may(StaffAction::VanStop)?;
+    let body = call.parse()?;
+    staff_op(&st, &who, call.idem, Op::VanStop { stop: body }).await
 }

@@ -13,7 +13,7 @@ use ratatui::style::Color;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::widgets::canvas::{Canvas, Points};
+use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 
 /// The symbol of a status on the map (shape, not only colour).
 pub fn symbol(s: StationStatus) -> &'static str {
@@ -64,11 +64,25 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     );
     let (x0, x1) = (clon - lon_span / 2.0, clon + lon_span / 2.0);
     let (y0, y1) = (clat - span / 2.0, clat + span / 2.0);
+    // A terminal cell's width in degrees of longitude.
+    let cell = lon_span / f64::from(canvas_area.width.saturating_sub(2).max(1));
     let now = app.wall();
     let colour = |m: Meaning| th.style(m).fg.unwrap_or(Color::Reset);
     let canvas = Canvas::default()
         .block(titled(app, {
             let mut title = format!("{} · {:.1} km", app.t(T::Map), span * 111.0);
+            if let Some(plan) = &app.depot.plan {
+                // What each van carries, always in view.
+                for r in super::rebalance::shown_vans(plan) {
+                    title.push_str(&format!(
+                        " · {} {}: {}/{}",
+                        app.t(T::VanCol),
+                        van_letter(r.van),
+                        r.bikes.len(),
+                        r.capacity
+                    ));
+                }
+            }
             if !filter.is_empty() {
                 title.push_str(&fill(
                     app.t(T::MapFiltered),
@@ -117,6 +131,33 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                     ctx.print(s.lon, s.lat, Span::styled(symbol(st), th.style(m)));
                 }
             }
+            // The vans' routes of the depot's plan: a line from where each van is through
+            // its stops, each stop marked with the van's letter and its place in the route.
+            if let Some(plan) = &app.depot.plan {
+                ctx.layer();
+                for r in super::rebalance::shown_vans(plan) {
+                    let m = van_meaning(r.van);
+                    let mut at =
+                        r.at.and_then(|id| app.station_by_id(id))
+                            .map(|s| (s.lon, s.lat));
+                    for (i, stop) in r.stops.iter().enumerate() {
+                        let Some(s) = app.station_by_id(stop.station) else {
+                            continue;
+                        };
+                        if let Some((x, y)) = at {
+                            ctx.draw(&CanvasLine::new(x, y, s.lon, s.lat, colour(m)));
+                        }
+                        at = Some((s.lon, s.lat));
+                        // Left of the station, so that its own symbol stays in view.
+                        let label = format!("{}{}", van_letter(r.van), i + 1);
+                        ctx.print(
+                            s.lon - cell * (label.chars().count() as f64 + 0.5),
+                            s.lat,
+                            Span::styled(label, th.style(m)),
+                        );
+                    }
+                }
+            }
             if let Some(s) = sel {
                 let st = StationStatus::of(s);
                 let label = format!(
@@ -152,6 +193,19 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(format!("{}  ", app.t(st.word()))));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), legend);
+}
+
+/// A van's letter on the map (`A` for van 1), so that routes differ by more than colour.
+pub fn van_letter(van: u32) -> char {
+    char::from_u32('A' as u32 + (van.saturating_sub(1) % 26)).unwrap_or('?')
+}
+
+fn van_meaning(van: u32) -> Meaning {
+    if van % 2 == 1 {
+        Meaning::Key
+    } else {
+        Meaning::Info
+    }
 }
 
 /// The span (degrees of latitude) that shows every station in `area`.
