@@ -173,9 +173,9 @@ async fn suite(sys: &Sys) -> Vec<String> {
     log.add("same card", &agent.add_rider(twin).await);
     log.add(
         "no station",
-        &depot.dock_out_of_service(StationId(77), "dana").await,
+        &depot.dock_out_of_service(StationId(77), None, "dana").await,
     );
-    log.add("depot", &depot.dock_out_of_service(s1, "dana").await);
+    log.add("depot", &depot.dock_out_of_service(s1, None, "dana").await);
 
     // What the desk sees afterwards.
     for r in [r1, r2, r3, r4] {

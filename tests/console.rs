@@ -194,8 +194,14 @@ impl Desk {
             self.app.update(Msg::Connection(state));
         }
         loop {
+            let mut evented = false;
             while let Ok((id, e)) = self.events.try_recv() {
                 self.app.update(Msg::Event(id, e));
+                evented = true;
+            }
+            if evented {
+                // Events mark what they change; the next tick (within a second) fetches.
+                self.app.update(Msg::Tick);
             }
             if self.app.pending == 0 {
                 while let Ok(m) = self.rx.try_recv() {
@@ -243,7 +249,11 @@ impl Desk {
     }
 
     fn screen(&self) -> String {
-        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        self.screen_at(120, 40)
+    }
+
+    fn screen_at(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| views::render(f, &self.app)).unwrap();
         let buf = t.backend().buffer();
         let mut out = String::new();
@@ -294,7 +304,7 @@ async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
     let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
     d.keys("5").await;
     let s = d.screen();
-    assert!(s.contains("›CABLE-LOCK-CALL"), "the call is first: {s}");
+    assert!(s.contains("›CABLE-LOCK CALL"), "the call is first: {s}");
     b.return_bike(BikeId(102), StationId(1005), DockOutcome::LockError)
         .await
         .unwrap();
@@ -302,11 +312,11 @@ async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
     d.settle().await;
     let s = d.screen();
     assert!(
-        s.contains(" LOCK-ERROR"),
+        s.contains(" LOCK ERROR"),
         "the lock error came in above: {s}"
     );
     assert!(
-        s.contains("›CABLE-LOCK-CALL"),
+        s.contains("›CABLE-LOCK CALL"),
         "the cursor stayed on the call: {s}"
     );
     d.keys("Enter").await;
@@ -406,7 +416,7 @@ async fn r14_cable_lock_from_the_call_to_locked() {
     let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
     d.keys("5").await;
     let s = d.screen();
-    assert!(s.contains("CABLE-LOCK-CALL"), "{s}");
+    assert!(s.contains("CABLE-LOCK CALL"), "{s}");
     // Move to the call (alerts are ordered by the engine; find its row).
     let i = d
         .app
@@ -547,81 +557,114 @@ async fn r12_a_stuck_rental_is_ended_by_hand_at_the_lock_error_time() {
 }
 
 /// Every screen and dialog, in English and Russian, pinned as text.
+/// Every screen and dialog in English, Russian and Kazakh, at 120×40 and at the smallest
+/// size the console takes (80×24). A procedure that cannot be done now says why in the
+/// status line instead of opening (its snapshot shows that).
 #[tokio::test]
 async fn snapshots_of_every_screen_and_dialog() {
-    for lang in [Lang::En, Lang::Ru] {
-        let b = city().await;
-        b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
-        b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
-        b.call_cable_lock(RiderId(1042), StationId(1004))
-            .await
-            .unwrap();
-        let name = |s: &str| format!("{}_{s}", lang.code());
-        let mut d = Desk::open(b.clone(), "saule", lang).await;
-        insta::assert_snapshot!(name("stations"), d.screen());
-        d.keys("2").await;
-        insta::assert_snapshot!(name("map"), d.screen());
-        d.keys("3").await;
-        d.typ("Ив").await;
-        insta::assert_snapshot!(name("riders"), d.screen());
-        // Esc leaves the search field: the view keys act again.
-        d.keys("Esc 4").await;
-        insta::assert_snapshot!(name("rebalance"), d.screen());
-        d.keys("5").await;
-        insta::assert_snapshot!(name("alerts"), d.screen());
-        d.keys("6").await;
-        insta::assert_snapshot!(name("audit"), d.screen());
-        d.keys("1 Enter").await;
-        insta::assert_snapshot!(name("station"), d.screen());
-        d.keys("?").await;
-        insta::assert_snapshot!(name("help"), d.screen());
-        d.keys("Esc :").await;
-        insta::assert_snapshot!(name("palette"), d.screen());
-        d.keys("Esc").await;
-        d.keys(":").await;
-        d.typ("rider 1042").await;
-        d.keys("Enter").await;
-        insta::assert_snapshot!(name("rider"), d.screen());
-        for (key, what) in [
-            ("c", "cable_lock"),
-            ("u", "manual_unlock"),
-            ("e", "end_rental"),
-            ("f", "fine"),
-            ("p", "pay"),
-            ("b", "sell_pass"),
-            ("d", "deposit"),
-            ("R", "refund"),
-            ("C", "claim"),
-            ("B", "block"),
-            ("P", "reset_pin"),
-            ("L", "lost_card"),
-            ("v", "reveal"),
-        ] {
-            d.keys(key).await;
-            insta::assert_snapshot!(name(&format!("dialog_{what}")), d.screen());
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        for (w, h) in [(120, 40), (80, 24)] {
+            snapshots_in(lang, w, h).await;
+        }
+    }
+}
+
+async fn snapshots_in(lang: Lang, w: u16, h: u16) {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
+    b.call_cable_lock(RiderId(1042), StationId(1004))
+        .await
+        .unwrap();
+    let size = if (w, h) == (120, 40) {
+        String::new()
+    } else {
+        format!("{w}x{h}_")
+    };
+    let name = |s: &str| format!("{}_{size}{s}", lang.code());
+    let mut d = Desk::open(b.clone(), "saule", lang).await;
+    insta::assert_snapshot!(name("stations"), d.screen_at(w, h));
+    d.keys("2").await;
+    insta::assert_snapshot!(name("map"), d.screen_at(w, h));
+    d.keys("3").await;
+    d.typ("Ив").await;
+    insta::assert_snapshot!(name("riders"), d.screen_at(w, h));
+    // Esc leaves the search field: the view keys act again.
+    d.keys("Esc 4").await;
+    insta::assert_snapshot!(name("rebalance"), d.screen_at(w, h));
+    d.keys("5").await;
+    insta::assert_snapshot!(name("alerts"), d.screen_at(w, h));
+    d.keys("6").await;
+    insta::assert_snapshot!(name("audit"), d.screen_at(w, h));
+    d.keys("1 Enter").await;
+    insta::assert_snapshot!(name("station"), d.screen_at(w, h));
+    d.keys("?").await;
+    insta::assert_snapshot!(name("help"), d.screen_at(w, h));
+    d.keys("Esc :").await;
+    insta::assert_snapshot!(name("palette"), d.screen_at(w, h));
+    d.keys("Esc").await;
+    d.keys(":").await;
+    d.typ("rider 1042").await;
+    d.keys("Enter").await;
+    insta::assert_snapshot!(name("rider"), d.screen_at(w, h));
+    for (key, what) in [
+        ("c", "cable_lock"),
+        ("u", "manual_unlock"),
+        ("e", "end_rental"),
+        ("f", "fine"),
+        ("p", "pay"),
+        ("b", "sell_pass"),
+        ("d", "deposit"),
+        ("R", "refund"),
+        ("C", "claim"),
+        ("g", "bonus"),
+        ("E", "correct"),
+        ("B", "block"),
+        ("U", "unblock"),
+        ("r", "restrict"),
+        ("l", "lift_restriction"),
+        ("P", "reset_pin"),
+        ("L", "lost_card"),
+        ("a", "approve"),
+        ("X", "reject"),
+        ("v", "reveal"),
+    ] {
+        d.app.status = None;
+        d.keys(key).await;
+        insta::assert_snapshot!(name(&format!("dialog_{what}")), d.screen_at(w, h));
+        if d.app.dialog.is_some() {
             d.keys("Esc").await;
             assert!(d.app.dialog.is_none(), "{what}: Esc closes");
+        } else {
+            let status = d.app.status.clone().map(|s| s.0).unwrap_or_default();
+            assert!(
+                status.contains(':'),
+                "{what}: says why it is not offered: {status}"
+            );
         }
-        // A dialog at its confirmation step.
-        d.keys("p").await;
-        d.typ("5000").await;
-        d.keys("Enter").await;
-        insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen());
-        d.keys("Esc Esc").await;
-        // The depot's dialogs, as the depot sees a station.
-        let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
-        depot.keys(":").await;
-        depot.typ("station 1002").await;
-        depot.keys("Enter").await;
-        for (key, what) in [
-            ("r", "release"),
-            ("D", "service_dock"),
-            ("x", "repair"),
-            ("o", "dock_out"),
-            ("i", "dock_in"),
-        ] {
-            depot.keys(key).await;
-            insta::assert_snapshot!(name(&format!("dialog_{what}")), depot.screen());
+    }
+    // A dialog at its confirmation step.
+    d.keys("p").await;
+    d.typ("5000").await;
+    d.keys("Enter").await;
+    insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen_at(w, h));
+    d.keys("Esc Esc").await;
+    // The depot's dialogs, as the depot sees a station, the cursor on dock 5 (free).
+    let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
+    depot.keys(":").await;
+    depot.typ("station 1002").await;
+    depot.keys("Enter").await;
+    for (key, what) in [
+        ("r", "release"),
+        ("D", "service_dock"),
+        ("x", "repair"),
+        ("o", "dock_out"),
+        ("i", "dock_in"),
+    ] {
+        depot.app.status = None;
+        depot.keys(key).await;
+        insta::assert_snapshot!(name(&format!("dialog_{what}")), depot.screen_at(w, h));
+        if depot.app.dialog.is_some() {
             depot.keys("Esc").await;
         }
     }

@@ -460,6 +460,10 @@ impl Backend for LocalBackend {
         let by = s(by);
         self.call(move |e| e.approve_fine(rider, &by)).await
     }
+    async fn reject_fine(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Tenge> {
+        let (reason, by) = (s(reason), s(by));
+        self.call(move |e| e.reject_fine(rider, &reason, &by)).await
+    }
     async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> {
         let by = s(by);
         self.call(move |e| e.refund(rider, &by)).await
@@ -537,9 +541,14 @@ impl Backend for LocalBackend {
         let by = s(by);
         self.call(move |e| e.to_repair(bike, &by)).await
     }
-    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> {
+    async fn dock_out_of_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> BResult<u32> {
         let by = s(by);
-        self.call(move |e| e.dock_out_of_service(station, &by))
+        self.call(move |e| e.dock_out_of_service(station, number, &by))
             .await
     }
     async fn dock_in_service(

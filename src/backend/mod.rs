@@ -164,6 +164,8 @@ pub trait Backend: Send + Sync {
         by: &str,
     ) -> BResult<FineOutcome>;
     async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome>;
+    /// D14: reject the rider's oldest fine waiting for approval; its amount.
+    async fn reject_fine(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Tenge>;
     async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge>;
     async fn credit_claim(
         &self,
@@ -201,7 +203,13 @@ pub trait Backend: Send + Sync {
     async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()>;
     async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()>;
     async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()>;
-    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32>;
+    /// Put a free dock out of service: `number`, else any free working one; its number.
+    async fn dock_out_of_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> BResult<u32>;
     async fn dock_in_service(
         &self,
         station: StationId,

@@ -210,7 +210,7 @@ impl Run<'_> {
             "dock-out-of-service" => {
                 let st = self.station(want(w, 1, "a station")?)?;
                 let by = self.staff(w, 2)?;
-                b.dock_out_of_service(st, &by).await.map(drop)
+                b.dock_out_of_service(st, None, &by).await.map(drop)
             }
             other => return Err(format!("unknown command {other:?}")),
         };

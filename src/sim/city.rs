@@ -191,7 +191,7 @@ pub async fn build(
     for s in &data {
         for _ in 0..s.out_of_service.min(s.docks) {
             if s.active {
-                b.dock_out_of_service(s.id, DEPOT)
+                b.dock_out_of_service(s.id, None, DEPOT)
                     .await
                     .map_err(call("putting a dock out of service"))?;
             }

@@ -294,6 +294,9 @@ impl Backend for Crew {
     async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> {
         self.by(by)?.approve_fine(rider, by).await
     }
+    async fn reject_fine(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Tenge> {
+        self.by(by)?.reject_fine(rider, reason, by).await
+    }
     async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> {
         self.by(by)?.refund(rider, by).await
     }
@@ -359,8 +362,13 @@ impl Backend for Crew {
     async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> {
         self.by(by)?.to_repair(bike, by).await
     }
-    async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> {
-        self.by(by)?.dock_out_of_service(station, by).await
+    async fn dock_out_of_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> BResult<u32> {
+        self.by(by)?.dock_out_of_service(station, number, by).await
     }
     async fn dock_in_service(
         &self,

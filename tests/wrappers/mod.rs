@@ -57,6 +57,7 @@ macro_rules! wrapper {
             async fn end_rental(&self, rider: RiderId, station: StationId, at: DateTime<Utc>, reason: &str, by: &str) -> BResult<Quote> { self.0.end_rental(rider, station, at, reason, by).await }
             async fn fine(&self, rider: RiderId, kind: FineKind, amount: Option<Tenge>, rental: Option<RentalId>, note: &str, by: &str) -> BResult<FineOutcome> { self.0.fine(rider, kind, amount, rental, note, by).await }
             async fn approve_fine(&self, rider: RiderId, by: &str) -> BResult<FineOutcome> { self.0.approve_fine(rider, by).await }
+            async fn reject_fine(&self, rider: RiderId, reason: &str, by: &str) -> BResult<Tenge> { self.0.reject_fine(rider, reason, by).await }
             async fn refund(&self, rider: RiderId, by: &str) -> BResult<Tenge> { self.0.refund(rider, by).await }
             async fn credit_claim(&self, rider: RiderId, amount: Tenge, reason: &str, by: &str) -> BResult<EntryId> { self.0.credit_claim(rider, amount, reason, by).await }
             async fn give_bonus(&self, rider: RiderId, amount: Tenge, reason: &str, by: &str) -> BResult<EntryId> { self.0.give_bonus(rider, amount, reason, by).await }
@@ -69,7 +70,7 @@ macro_rules! wrapper {
             async fn service_release(&self, bike: BikeId, by: &str) -> BResult<()> { self.0.service_release(bike, by).await }
             async fn service_dock(&self, bike: BikeId, station: StationId, by: &str) -> BResult<()> { self.0.service_dock(bike, station, by).await }
             async fn to_repair(&self, bike: BikeId, by: &str) -> BResult<()> { self.0.to_repair(bike, by).await }
-            async fn dock_out_of_service(&self, station: StationId, by: &str) -> BResult<u32> { self.0.dock_out_of_service(station, by).await }
+            async fn dock_out_of_service(&self, station: StationId, number: Option<u32>, by: &str) -> BResult<u32> { self.0.dock_out_of_service(station, number, by).await }
             async fn dock_in_service(&self, station: StationId, number: Option<u32>, by: &str) -> BResult<u32> { self.0.dock_in_service(station, number, by).await }
             async fn add_station(&self, station: NewStation) -> BResult<()> { self.0.add_station(station).await }
             async fn add_bike(&self, bike: BikeId, station: Option<StationId>) -> BResult<()> { self.0.add_bike(bike, station).await }

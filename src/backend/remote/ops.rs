@@ -247,6 +247,13 @@ impl Backend for RemoteBackend {
         self.post(&format!("/riders/{rider}/fines/approve"), &json!({}))
             .await
     }
+    async fn reject_fine(&self, rider: RiderId, reason: &str, _by: &str) -> BResult<Tenge> {
+        let body = ReasonRequest {
+            reason: reason.into(),
+        };
+        self.post(&format!("/riders/{rider}/fines/reject"), &body)
+            .await
+    }
     async fn refund(&self, rider: RiderId, _by: &str) -> BResult<Tenge> {
         self.post(&format!("/riders/{rider}/refund"), &json!({}))
             .await
@@ -339,10 +346,15 @@ impl Backend for RemoteBackend {
         self.post(&format!("/bikes/{bike}/repair"), &json!({}))
             .await
     }
-    async fn dock_out_of_service(&self, station: StationId, _by: &str) -> BResult<u32> {
+    async fn dock_out_of_service(
+        &self,
+        station: StationId,
+        number: Option<u32>,
+        _by: &str,
+    ) -> BResult<u32> {
         self.post(
             &format!("/stations/{station}/docks/out-of-service"),
-            &json!({}),
+            &DockNumberRequest { number },
         )
         .await
     }

@@ -67,20 +67,22 @@ pub async fn to_repair(
     mutate(&st, who.principal(), call.idem, op).await
 }
 
-/// Put a free dock of the station out of service.
+/// Put a free dock of the station out of service (the one numbered, else any free one).
 #[utoipa::path(post, path = "/stations/{id}/docks/out-of-service", tag = "depot",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
-    request_body = Empty,
+    request_body = DockNumberRequest,
     responses((status = 200, body = u32, description = "the dock number", content_type = "application/json"), Problems, Limited))]
 pub async fn dock_out_of_service(
     State(st): State<AppState>,
     who: AuthStaff,
     Path(id): Path<i64>,
-    call: Call<Empty>,
+    call: Call<DockNumberRequest>,
 ) -> Answer {
     who.may(StaffAction::DockOutOfService)?;
-    call.parse()?;
-    let op = st.backend.dock_out_of_service(StationId(id), &who.name);
+    let body = call.parse()?;
+    let op = st
+        .backend
+        .dock_out_of_service(StationId(id), body.number, &who.name);
     mutate(&st, who.principal(), call.idem, op).await
 }
 

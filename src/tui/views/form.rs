@@ -3,7 +3,7 @@
 
 use super::centered;
 use crate::tui::app::App;
-use crate::tui::dialog::{Field, Form, Stage};
+use crate::tui::dialog::{CableOutcome, Field, Form, Kind, Stage};
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
@@ -123,11 +123,19 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
         }
         Stage::Done => {
             lines.push(Line::raw(""));
-            if matches!(form.proc, crate::tui::dialog::Proc::CableLock(..)) {
-                lines.push(Line::styled(
-                    format!("«Құлыпталды» / {}", app.t(T::Locked)),
-                    th.style(Meaning::Ok),
-                ));
+            if form.proc.kind == Kind::CableLock {
+                // What happened, not just "Locked": a dock found after all leaves the
+                // permission unused.
+                let (text, m) = match form.outcome {
+                    Some(CableOutcome::Locked(s)) => {
+                        (fill(app.t(T::CableLockedAt), &[&s]), Meaning::Ok)
+                    }
+                    Some(CableOutcome::Docked(s)) => {
+                        (fill(app.t(T::CableDocked), &[&s]), Meaning::Warn)
+                    }
+                    _ => (app.t(T::CableEndedOtherwise).to_string(), Meaning::Warn),
+                };
+                lines.push(Line::styled(text, th.style(m)));
                 let text = form.result.join(" · ");
                 lines.push(Line::styled(
                     fill(app.t(T::RentalEnded), &[&text]),

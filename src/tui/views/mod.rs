@@ -102,10 +102,10 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         crate::api::ConnectionState::Stale { since, .. }
         | crate::api::ConnectionState::LoggedOut { since } => {
             let secs = app.now.map(|n| (n - *since).num_seconds()).unwrap_or(0);
-            fill(app.t(T::Updated), &[&duration(secs)])
+            fill(app.t(T::Updated), &[&duration_in(secs, app.opts.lang)])
         }
         crate::api::ConnectionState::Live => age
-            .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
+            .map(|a| fill(app.t(T::Updated), &[&duration_in(a as i64, app.opts.lang)]))
             .unwrap_or_default(),
     };
     let mut spans = vec![
@@ -191,14 +191,23 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
             .iter()
             .filter(|b| b.scope == *scope && b.hint && app.allowed(b.action))
         {
-            spans.push(Span::styled(
-                format!(" {} ", b.keys[0].label()),
-                th.style(Meaning::Key),
-            ));
-            spans.push(Span::styled(
-                format!(" {}  ", app.t(b.desc)),
-                th.style(Meaning::Muted),
-            ));
+            // A key that cannot act now stays in the bar, greyed, with the reason.
+            match app.disabled_reason(b.action) {
+                Some(why) => spans.push(Span::styled(
+                    format!(" {} {} ({why})  ", b.keys[0].label(), app.t(b.desc)),
+                    th.style(Meaning::Muted),
+                )),
+                None => {
+                    spans.push(Span::styled(
+                        format!(" {} ", b.keys[0].label()),
+                        th.style(Meaning::Key),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" {}  ", app.t(b.desc)),
+                        th.style(Meaning::Muted),
+                    ));
+                }
+            }
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -279,10 +288,14 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
         } else {
             keymap::keys_label(b)
         };
-        lines.push(Line::from(vec![
+        let mut line = vec![
             Span::styled(format!("  {keys:<16}"), th.style(Meaning::Info)),
             Span::raw(app.t(b.desc)),
-        ]));
+        ];
+        if let Some(why) = app.disabled_reason(b.action) {
+            line.push(Span::styled(format!(" — {why}"), th.style(Meaning::Muted)));
+        }
+        lines.push(Line::from(line));
     }
     // Two columns when it does not fit in one.
     let h = usize::from(inner.height.max(1));
@@ -304,17 +317,30 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// `1 h 05 min`, `12 min`, `40 s`.
-pub fn duration(seconds: i64) -> String {
+/// `1 h 05 min`, `12 min`, `40 s` in the console's language.
+pub fn duration_in(seconds: i64, lang: crate::tui::text::Lang) -> String {
     let s = seconds.max(0);
+    let u = |t: T| t.get(lang);
     if s < 60 {
-        format!("{s} s")
+        format!("{s} {}", u(T::UnitS))
     } else if s < 3600 {
-        format!("{} min", s / 60)
+        format!("{} {}", s / 60, u(T::UnitMin))
     } else if s < 86_400 {
-        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+        format!(
+            "{} {} {:02} {}",
+            s / 3600,
+            u(T::UnitH),
+            (s % 3600) / 60,
+            u(T::UnitMin)
+        )
     } else {
-        format!("{} d {} h", s / 86_400, (s % 86_400) / 3600)
+        format!(
+            "{} {} {} {}",
+            s / 86_400,
+            u(T::UnitD),
+            (s % 86_400) / 3600,
+            u(T::UnitH)
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 //! the ledger with running balance and what settled what, fines and messages sent.
 
 use super::riders::{mask_email, mask_phone, mask_tail};
-use super::{duration, titled};
+use super::{duration_in, titled};
 use crate::domain::time::format_local;
 use crate::tui::app::App;
 use crate::tui::text::{T, entry_kind, fill, fine_kind, fine_status, pass_name};
@@ -159,6 +159,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 .start_station
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "—".into());
+            // Duration and price follow the clock between fetches (see `App::live_rental`).
+            let (secs, price) = app.live_rental(o);
             let m = if o.overdue {
                 Meaning::Danger
             } else {
@@ -167,7 +169,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::styled(
                 fill(
                     app.t(T::RentalLine),
-                    &[&o.rental.bike, &from, &duration(o.seconds), &o.live_price],
+                    &[&o.rental.bike, &from, &duration_in(secs, lang), &price],
                 ),
                 th.style(m),
             ));
@@ -293,7 +295,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             t.end_station
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "—".into()),
-            duration(secs),
+            duration_in(secs, lang),
             t.charge
                 .map(|c| crate::domain::Tenge(c).to_string())
                 .unwrap_or_default()
