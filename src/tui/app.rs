@@ -377,6 +377,8 @@ pub struct App {
     pub dialog: Option<Form>,
     pub palette: Option<Input>,
     pub help: bool,
+    /// Whether the console takes the mouse (`m`); off, the terminal keeps it for copying.
+    pub mouse: bool,
     pub status: Option<(String, Severity)>,
     pub quit: bool,
     /// Requests sent and not yet answered (tests wait for zero).
@@ -442,6 +444,7 @@ impl App {
             dialog: None,
             palette: None,
             help: false,
+            mouse: false,
             status: opts.note.clone().map(|n| (n, Severity::Info)),
             quit: false,
             pending: 0,

@@ -191,6 +191,11 @@ impl App {
                 self.map.pan.1 += f64::from(north) * step;
             }
             Action::Theme => self.opts.theme = self.opts.theme.toggled(),
+            Action::Mouse => {
+                self.mouse = !self.mouse;
+                let t = if self.mouse { T::MouseOn } else { T::MouseOff };
+                self.set_status(self.t(t), Severity::Info);
+            }
             Action::Refresh => self.refresh_all(),
             other => self.procedure(other),
         }

@@ -49,6 +49,9 @@ pub enum Action {
     /// Move the map's view (east, north) in tenths of its span.
     Pan(i8, i8),
     Theme,
+    /// Let the terminal's mouse through to the console, or give it back to the terminal
+    /// (to select and copy text): off at the start.
+    Mouse,
     Refresh,
     /// Leave a text field (it keeps its text).
     LeaveText,
@@ -235,6 +238,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('5')], A::View(5), S::Global, T::KViews, T::GroupGeneral, false),
     b(&[k('6')], A::View(6), S::Global, T::KViews, T::GroupGeneral, false),
     b(&[k('t')], A::Theme, S::Global, T::KTheme, T::GroupGeneral, false),
+    b(&[k('m')], A::Mouse, S::Global, T::KMouse, T::GroupGeneral, false),
     b(&[ctrl('r')], A::Refresh, S::Global, T::KRefresh, T::GroupGeneral, false),
     b(&[kc(KeyCode::Esc)], A::Back, S::Global, T::KBack, T::GroupGeneral, true),
     b(&[kc(KeyCode::Up), k('k')], A::Up, S::Global, T::KMove, T::GroupMove, false),

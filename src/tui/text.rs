@@ -203,7 +203,7 @@ texts! {
     FieldMethod => "Method", "Способ", "Тәсіл";
     FieldPass => "Pass", "Абонемент", "Абонемент";
     FieldPin => "New PIN (4 digits)", "Новый PIN (4 цифры)", "Жаңа PIN (4 цифр)";
-    FieldDock => "Dock number (empty: all)", "Номер дока (пусто: все)", "Док нөмірі (бос: барлығы)";
+    FieldDock => "Dock number (empty: the first one out)", "Номер дока (пусто: первый неработающий)", "Док нөмірі (бос: істен шыққан біріншісі)";
     NoRentalChoice => "none", "нет", "жоқ";
     PreviewBalance => "balance {} → {}", "баланс {} → {}", "баланс {} → {}";
     PreviewRestrict => "the rider becomes RESTRICTED (R18)", "клиент будет ОГРАНИЧЕН (R18)", "клиент ШЕКТЕЛЕДІ (R18)";
@@ -230,7 +230,7 @@ texts! {
     DoneDock => "bike {} docked at station {}", "велосипед {} поставлен на станцию {}", "{} велосипед {} бекетке қойылды";
     DoneRepair => "bike {} sent to repair", "велосипед {} отправлен в ремонт", "{} велосипед жөндеуге жіберілді";
     DoneDockOut => "dock {} of station {} out of service", "док {} станции {} выведен из работы", "{} док ({} бекет) істен шығарылды";
-    DoneDockIn => "{} dock(s) of station {} back in service", "доков возвращено в работу: {} (станция {})", "{} док жұмысқа қайтарылды ({} бекет)";
+    DoneDockIn => "dock {} of station {} back in service", "док {} станции {} возвращён в работу", "{} док ({} бекет) жұмысқа қайтарылды";
     FormKeys => "Tab/↑↓ field · ←→ choice · Enter preview · Esc close", "Tab/↑↓ поле · ←→ выбор · Enter просмотр · Esc закрыть", "Tab/↑↓ өріс · ←→ таңдау · Enter алдын ала қарау · Esc жабу";
     Done => "Done: {}", "Готово: {}", "Дайын: {}";
     NotAllowed => "Your role may not do that", "Ваша роль не позволяет это", "Сіздің рөліңізге рұқсат жоқ";
@@ -384,7 +384,7 @@ texts! {
     PreviewDockOut => "dock {} of station {} goes out of service", "док {} станции {} выводится из работы", "{} док ({} бекет) істен шығарылады";
     PreviewDockOutAny => "a free dock of station {} goes out of service", "свободный док станции {} выводится из работы", "{} бекеттің бос докы істен шығарылады";
     PreviewDockIn => "dock {} of station {} back in service", "док {} станции {} возвращается в работу", "{} док ({} бекет) жұмысқа қайтарылады";
-    PreviewDockInAll => "every dock of station {} out of service comes back", "все неработающие доки станции {} возвращаются в работу", "{} бекеттің істен шыққан доктары жұмысқа қайтарылады";
+    PreviewDockInAll => "the first dock out of service of station {} comes back", "первый неработающий док станции {} возвращается в работу", "{} бекеттің істен шыққан бірінші догы жұмысқа қайтарылады";
     DoneBonus => "bonus {} given to rider {}", "бонус {} начислен клиенту {}", "{} бонус {} клиентке берілді";
     DoneCorrect => "entry #{} corrected by {} for rider {}", "запись #{} исправлена на {} (клиент {})", "#{} жазба {} түзетілді ({} клиент)";
     DoneRestrict => "rider {} restricted by hand", "клиент {} ограничен вручную", "{} клиент қолмен шектелді";
@@ -401,6 +401,10 @@ texts! {
     KRestrict => "impose restriction", "наложить ограничение", "шектеу қою";
     KLift => "lift restriction", "снять ограничение", "шектеуді алу";
     UnitS => "s", "с", "с";
+    DemoContinued => "Demo city continued from {}: the simulated system as it was left (nothing is real)", "Демо-город продолжен из {}: симулированная система, как её оставили (всё ненастоящее)", "Демо-қала {} файлынан жалғасты: симуляцияланған жүйе қалдырылған күйінде (бәрі жалған)";
+    KMouse => "mouse on / off", "мышь вкл / выкл", "тінтуір қосу / өшіру";
+    MouseOn => "The console takes the mouse: clicks select, the wheel scrolls (m gives it back)", "Консоль использует мышь: щелчок выбирает, колесо листает (m — вернуть терминалу)", "Консоль тінтуірді алды: шерту таңдайды, дөңгелек айналдырады (m — терминалға қайтару)";
+    MouseOff => "The terminal has the mouse again: select text to copy it (m to give it to the console)", "Мышь снова у терминала: выделяйте текст для копирования (m — отдать консоли)", "Тінтуір терминалда: мәтінді көшіру үшін белгілеңіз (m — консольге беру)";
     ColBikes => "Bikes", "Вел.", "Вел.";
     ColFree => "Free", "Своб.", "Бос";
     ColOut => "Out", "Откл.", "Өшір.";
@@ -429,6 +433,68 @@ texts! {
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
+}
+
+/// A thing counted, for [`count`]'s plural forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Bike,
+    Dock,
+    Station,
+    Alert,
+}
+
+impl Noun {
+    pub const ALL: [Noun; 4] = [Noun::Bike, Noun::Dock, Noun::Station, Noun::Alert];
+
+    /// The forms a language needs: English one and many; Russian one (1, 21), few (2–4,
+    /// 22–24) and many (5–20, 25…); Kazakh one form (a noun after a numeral stays singular).
+    /// An exhaustive match: a noun without a language does not compile.
+    fn forms(self, lang: Lang) -> &'static [&'static str] {
+        match (self, lang) {
+            (Noun::Bike, Lang::En) => &["bike", "bikes"],
+            (Noun::Bike, Lang::Ru) => &["велосипед", "велосипеда", "велосипедов"],
+            (Noun::Bike, Lang::Kk) => &["велосипед"],
+            (Noun::Dock, Lang::En) => &["dock", "docks"],
+            (Noun::Dock, Lang::Ru) => &["док", "дока", "доков"],
+            (Noun::Dock, Lang::Kk) => &["док"],
+            (Noun::Station, Lang::En) => &["station", "stations"],
+            (Noun::Station, Lang::Ru) => &["станция", "станции", "станций"],
+            (Noun::Station, Lang::Kk) => &["бекет"],
+            (Noun::Alert, Lang::En) => &["alert", "alerts"],
+            (Noun::Alert, Lang::Ru) => &["тревога", "тревоги", "тревог"],
+            (Noun::Alert, Lang::Kk) => &["дабыл"],
+        }
+    }
+}
+
+/// Which plural form a number takes in a language (an index into [`Noun::forms`]).
+pub fn plural_form(n: u64, lang: Lang) -> usize {
+    match lang {
+        Lang::En => usize::from(n != 1),
+        Lang::Ru => {
+            let (m10, m100) = (n % 10, n % 100);
+            if m10 == 1 && m100 != 11 {
+                0
+            } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+                1
+            } else {
+                2
+            }
+        }
+        Lang::Kk => 0,
+    }
+}
+
+/// `1 велосипед`, `2 велосипеда`, `5 велосипедов`; `5 велосипед` in Kazakh; `5 bikes`.
+pub fn count(n: u64, noun: Noun, lang: Lang) -> String {
+    let forms = noun.forms(lang);
+    let form = forms
+        .get(plural_form(n, lang))
+        .or(forms.last())
+        .copied()
+        .unwrap_or("");
+    format!("{n} {form}")
 }
 
 /// Fill `{}` placeholders in order.
@@ -560,6 +626,31 @@ mod tests {
             let n = |l| t.get(l).matches("{}").count();
             assert_eq!(n(Lang::En), n(Lang::Ru), "{t:?}: ru placeholders");
             assert_eq!(n(Lang::En), n(Lang::Kk), "{t:?}: kk placeholders");
+        }
+    }
+
+    #[test]
+    fn plurals_as_people_say_them() {
+        let bikes = |n, l| count(n, Noun::Bike, l);
+        assert_eq!(bikes(1, Lang::Ru), "1 велосипед");
+        assert_eq!(bikes(2, Lang::Ru), "2 велосипеда");
+        assert_eq!(bikes(5, Lang::Ru), "5 велосипедов");
+        assert_eq!(bikes(11, Lang::Ru), "11 велосипедов");
+        assert_eq!(bikes(21, Lang::Ru), "21 велосипед");
+        assert_eq!(bikes(22, Lang::Ru), "22 велосипеда");
+        assert_eq!(bikes(112, Lang::Ru), "112 велосипедов");
+        assert_eq!(bikes(5, Lang::Kk), "5 велосипед");
+        assert_eq!(bikes(1, Lang::En), "1 bike");
+        assert_eq!(bikes(0, Lang::En), "0 bikes");
+        for noun in Noun::ALL {
+            for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+                for n in 0..30 {
+                    assert!(
+                        !count(n, noun, lang).ends_with(' '),
+                        "{noun:?} {lang:?} {n}"
+                    );
+                }
+            }
         }
     }
 

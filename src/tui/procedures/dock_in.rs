@@ -1,5 +1,5 @@
 //! Depot: put an out-of-service dock back in service (the one under the cursor when it is
-//! out of service; empty: every one).
+//! out of service; empty: the first one out).
 
 use super::{Call, Cx, Outcome, Preview, Procedure, ready, station_fact, station_of};
 use crate::tui::dialog::{Field, Form};

@@ -16,6 +16,7 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
     let area = centered(body, 84, 22);
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(Span::styled(
             format!(" {} ", app.t(form.proc.title())),
@@ -34,13 +35,21 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
     }
     let editing = form.stage == Stage::Edit;
     let mut cursor = None;
+    // The labels' column is as wide as the longest label, in any language.
+    let lw = form
+        .fields
+        .iter()
+        .map(|fl| app.t(fl.label()).chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(20);
     for (i, fl) in form.fields.iter().enumerate() {
         let focused = editing && i == form.focus;
-        let label = format!("{:<30}", app.t(fl.label()));
+        let label = format!("{:<lw$}", app.t(fl.label()));
         let value = match fl {
             Field::Text { input, secret, .. } => {
                 if focused {
-                    cursor = Some((lines.len(), 32 + input.visual_cursor()));
+                    cursor = Some((lines.len(), 2 + lw + input.visual_cursor()));
                 }
                 if *secret {
                     "•".repeat(input.value().chars().count())

@@ -27,6 +27,7 @@ pub const MIN_H: u16 = 24;
 
 pub fn render(f: &mut Frame, app: &App) {
     let area = f.area();
+    f.render_widget(Block::default().style(app.opts.theme.background()), area);
     app.too_small.set(area.width < MIN_W || area.height < MIN_H);
     if app.too_small.get() {
         let text = fill(app.t(T::TooSmall), &[&area.width, &area.height]);
@@ -81,7 +82,7 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         .map(|t| t.time_zone)
         .unwrap_or(chrono_tz::Asia::Almaty);
     let time = app
-        .now
+        .clock_now()
         .map(|n| format_local(tz, n))
         .unwrap_or_else(|| "—".into());
     let role = app
@@ -108,22 +109,12 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             .map(|a| fill(app.t(T::Updated), &[&duration_in(a as i64, app.opts.lang)]))
             .unwrap_or_default(),
     };
+    // What matters first (the link, whether this session may write, who and when), so
+    // that at 80 columns nothing that matters is cut; where from comes last.
+    let wide = area.width >= 120;
     let mut spans = vec![
         Span::styled(" velodesk ", th.style(Meaning::Key)),
-        Span::styled(format!(" {} ", app.info.city), th.style(Meaning::Title)),
-        Span::styled(
-            format!("· {} ", app.info.location),
-            th.style(Meaning::Muted),
-        ),
-        Span::styled(
-            format!("· {} ({role}) ", app.opts.staff),
-            th.style(Meaning::Normal),
-        ),
-        Span::styled(
-            format!("· {time} {} ", tz.name()),
-            th.style(Meaning::Normal),
-        ),
-        Span::styled(format!("[{}]", app.t(word)), th.style(meaning)),
+        Span::styled(format!(" [{}]", app.t(word)), th.style(meaning)),
     ];
     if let Some(r) = &app.replication {
         let (word, meaning) = if r.is_live() {
@@ -136,16 +127,35 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             th.style(meaning),
         ));
     }
-    spans.push(Span::styled(
-        format!(" {age_text}"),
-        th.style(Meaning::Muted),
-    ));
-    if app.opts.read_only {
+    let cannot_write = app.opts.read_only
+        || matches!(
+            app.connection,
+            crate::api::ConnectionState::LoggedOut { .. }
+        );
+    if cannot_write {
         spans.push(Span::styled(
-            format!("  [{}]", app.t(T::ReadOnly)),
+            format!(" [{}]", app.t(T::ReadOnly)),
             th.style(Meaning::Warn),
         ));
     }
+    let time = if wide {
+        format!("{time} {}", tz.name())
+    } else {
+        time.get(..16).unwrap_or(&time).to_string()
+    };
+    spans.extend([
+        Span::styled(
+            format!(" {} ({role}) ", app.opts.staff),
+            th.style(Meaning::Normal),
+        ),
+        Span::styled(format!("· {time} "), th.style(Meaning::Normal)),
+        Span::styled(format!("· {} ", app.info.city), th.style(Meaning::Title)),
+        Span::styled(
+            format!("· {} ", app.info.location),
+            th.style(Meaning::Muted),
+        ),
+        Span::styled(format!("· {age_text}"), th.style(Meaning::Muted)),
+    ]);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -245,6 +255,7 @@ fn render_palette(f: &mut Frame, app: &App, input: &tui_input::Input, body: Rect
     };
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(format!(" {} ", app.t(T::KPalette)))
         .border_style(th.style(Meaning::Title));
@@ -264,6 +275,7 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
     let area = centered(body, 90, body.height.saturating_sub(2));
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(format!(" {} — {} ", app.t(T::Help), app.t(T::Keys)))
         .border_style(th.style(Meaning::Title));

@@ -4,7 +4,7 @@
 use super::titled;
 use crate::api::BikeState;
 use crate::tui::app::{App, StationStatus, station_rows};
-use crate::tui::text::T;
+use crate::tui::text::{Noun, T, count};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,7 +53,16 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .style(th.style(super::stations::status_meaning(status))),
     ];
     f.render_widget(
-        Paragraph::new(info).block(titled(app, format!("{} {}", app.t(T::Station), s.id))),
+        Paragraph::new(info).block(titled(
+            app,
+            format!(
+                "{} {} · {} · {}",
+                app.t(T::Station),
+                s.id,
+                count(u64::from(s.bikes), Noun::Bike, app.opts.lang),
+                count(u64::from(s.docks), Noun::Dock, app.opts.lang)
+            ),
+        )),
         top,
     );
     let [docks_area, side] =
