@@ -401,6 +401,13 @@ texts! {
     KRestrict => "impose restriction", "наложить ограничение", "шектеу қою";
     KLift => "lift restriction", "снять ограничение", "шектеуді алу";
     UnitS => "s", "с", "с";
+    RoleAgent => "agent", "агент", "агент";
+    RoleDepot => "depot", "депо", "депо";
+    RoleSupervisor => "supervisor", "супервайзер", "супервайзер";
+    RoleAdmin => "admin", "администратор", "әкімші";
+    PmCash => "cash", "наличные", "қолма-қол";
+    PmCard => "card", "карта", "карта";
+    PmBank => "bank transfer", "банковский перевод", "банк аударымы";
     DemoContinued => "Demo city continued from {}: the simulated system as it was left (nothing is real)", "Демо-город продолжен из {}: симулированная система, как её оставили (всё ненастоящее)", "Демо-қала {} файлынан жалғасты: симуляцияланған жүйе қалдырылған күйінде (бәрі жалған)";
     KMouse => "mouse on / off", "мышь вкл / выкл", "тінтуір қосу / өшіру";
     MouseOn => "The console takes the mouse: clicks select, the wheel scrolls (m gives it back)", "Консоль использует мышь: щелчок выбирает, колесо листает (m — вернуть терминалу)", "Консоль тінтуірді алды: шерту таңдайды, дөңгелек айналдырады (m — терминалға қайтару)";
@@ -433,6 +440,29 @@ texts! {
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
+}
+
+/// A staff role in words.
+pub fn role_name(r: crate::domain::roles::Role, lang: Lang) -> &'static str {
+    use crate::domain::roles::Role;
+    match r {
+        Role::Agent => T::RoleAgent,
+        Role::Depot => T::RoleDepot,
+        Role::Supervisor => T::RoleSupervisor,
+        Role::Admin => T::RoleAdmin,
+    }
+    .get(lang)
+}
+
+/// A payment method in words.
+pub fn pay_method(m: crate::api::PayMethod, lang: Lang) -> &'static str {
+    use crate::api::PayMethod;
+    match m {
+        PayMethod::Cash => T::PmCash,
+        PayMethod::Card => T::PmCard,
+        PayMethod::Bank => T::PmBank,
+    }
+    .get(lang)
 }
 
 /// A thing counted, for [`count`]'s plural forms.

@@ -4,7 +4,7 @@ use super::{Call, Cx, Outcome, Preview, Procedure, balance_after, invalid, ready
 use crate::api::PayMethod;
 use crate::domain::Tenge;
 use crate::tui::dialog::{Field, Form};
-use crate::tui::text::{T, fill};
+use crate::tui::text::{T, fill, pay_method};
 
 pub struct Pay;
 
@@ -13,10 +13,10 @@ impl Procedure for Pay {
         T::PayTitle
     }
 
-    fn fields(&self, _cx: &Cx) -> Vec<Field> {
-        let methods = ["cash", "card", "bank"]
+    fn fields(&self, cx: &Cx) -> Vec<Field> {
+        let methods = [PayMethod::Cash, PayMethod::Card, PayMethod::Bank]
             .iter()
-            .map(|m| (m.to_string(), m.to_string()))
+            .map(|m| (m.as_str().to_string(), pay_method(*m, cx.lang).to_string()))
             .collect();
         vec![
             Field::text("amount", T::FieldAmount, ""),
@@ -38,7 +38,7 @@ impl Procedure for Pay {
             let r = rider_of(c.on)?;
             let a = amount.ok_or_else(|| invalid("no amount"))?;
             c.b.pay(r, a, method, Some(&c.by)).await?;
-            Ok(fill(c.t(T::DonePay), &[&a, &method.as_str(), &r]).into())
+            Ok(fill(c.t(T::DonePay), &[&a, &pay_method(method, c.lang), &r]).into())
         })
     }
 }

@@ -87,7 +87,7 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         .unwrap_or_else(|| "—".into());
     let role = app
         .role
-        .map(|r| r.to_string())
+        .map(|r| crate::tui::text::role_name(r, app.opts.lang).to_string())
         .unwrap_or_else(|| "?".into());
     let age = app
         .last_update

@@ -97,39 +97,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(format!("{amount:>14}"), th.style(m)),
         ])
     };
-    let mut lines = vec![
-        Line::styled(
-            format!("{} · {}", r.id, full_name),
-            th.style(Meaning::Title),
-        ),
-        Line::from(vec![label(T::Phone), Span::raw(phone)]),
-        Line::from(vec![label(T::Email), Span::raw(email)]),
-        Line::from(vec![label(T::Document), Span::raw(doc)]),
-        Line::from(vec![label(T::Born), Span::raw(born.to_string())]),
-        Line::from(vec![
-            label(T::Card),
-            Span::raw(match (&r.card, r.card_blocked) {
-                (Some(c), false) => mask_tail(Some(c)),
-                (Some(c), true) => format!("{} {}", mask_tail(Some(c)), app.t(T::Blocked)),
-                (None, _) => "—".into(),
-            }),
-        ]),
-        Line::from(vec![
-            label(T::Concession),
-            Span::raw(r.concession.clone().unwrap_or_else(|| "—".into())),
-        ]),
-    ];
-    if revealed.is_none() {
-        lines.push(Line::styled(app.t(T::Masked), th.style(Meaning::Muted)));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
-    for q in queued {
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<14}", "")),
-            Span::raw(q),
-        ]));
-    }
+    // What the desk acts on first (access, the open rental, the money), the personal data
+    // last: at 80×24 what matters is what shows.
+    let mut lines = vec![Line::styled(
+        format!("{} · {}", r.id, full_name),
+        th.style(Meaning::Title),
+    )];
     lines.push(Line::from(vec![label(T::Access), access]));
     // What would lift it (R18), kept current by the live updates.
     if r.blocked_reason.is_none() && r.restricted {
@@ -142,15 +115,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(how, th.style(Meaning::Warn)),
         ]));
     }
-    lines.push(money(T::Balance, r.balance));
-    lines.push(money(T::Accrued, r.accrued));
-    lines.push(money(T::Available, v.available));
-    lines.push(money(T::Bonus, r.bonus));
-    lines.push(money(T::Deposit, r.deposit));
-    if v.debt.is_positive() {
-        lines.push(money(T::Debt, v.debt));
+    lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
+    for q in queued {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<14}", "")),
+            Span::raw(q),
+        ]));
     }
-    lines.push(Line::raw(""));
     lines.push(Line::styled(app.t(T::OpenRental), th.style(Meaning::Title)));
     match &v.open_rental {
         Some(o) => {
@@ -185,6 +156,15 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         }
         None => lines.push(Line::styled(app.t(T::NoRental), th.style(Meaning::Muted))),
     }
+    lines.push(Line::raw(""));
+    lines.push(money(T::Balance, r.balance));
+    lines.push(money(T::Accrued, r.accrued));
+    lines.push(money(T::Available, v.available));
+    lines.push(money(T::Bonus, r.bonus));
+    lines.push(money(T::Deposit, r.deposit));
+    if v.debt.is_positive() {
+        lines.push(money(T::Debt, v.debt));
+    }
     if !v.fines.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(app.t(T::Fines), th.style(Meaning::Title)));
@@ -205,6 +185,28 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 th.style(m),
             ));
         }
+    }
+    lines.push(Line::raw(""));
+    lines.extend([
+        Line::from(vec![label(T::Phone), Span::raw(phone)]),
+        Line::from(vec![label(T::Email), Span::raw(email)]),
+        Line::from(vec![label(T::Document), Span::raw(doc)]),
+        Line::from(vec![label(T::Born), Span::raw(born.to_string())]),
+        Line::from(vec![
+            label(T::Card),
+            Span::raw(match (&r.card, r.card_blocked) {
+                (Some(c), false) => mask_tail(Some(c)),
+                (Some(c), true) => format!("{} {}", mask_tail(Some(c)), app.t(T::Blocked)),
+                (None, _) => "—".into(),
+            }),
+        ]),
+        Line::from(vec![
+            label(T::Concession),
+            Span::raw(r.concession.clone().unwrap_or_else(|| "—".into())),
+        ]),
+    ]);
+    if revealed.is_none() {
+        lines.push(Line::styled(app.t(T::Masked), th.style(Meaning::Muted)));
     }
     f.render_widget(
         Paragraph::new(lines)
