@@ -197,3 +197,42 @@ async fn a_burst_of_changes_to_the_rider_shown_is_one_fetch() {
         .map(|v| v.rider.balance);
     assert_eq!(balance, Some(Tenge(25_000)), "and it shows all five");
 }
+
+/// A name typed at the speed of a person is one search, sent once the typing pauses, and
+/// its answer shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_typed_in_one_go_is_one_search() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let s = support::TestServer::start().await;
+    let seen = Seen::default();
+    let url = proxy(&s.url, seen.clone()).await;
+    let remote = RemoteBackend::connect(&url, "aigerim", &support::password("aigerim"))
+        .await
+        .unwrap();
+    let mut c = Console::open(Arc::new(remote), "aigerim");
+    c.run(Duration::from_secs(2), false).await;
+    c.app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('3'),
+        KeyModifiers::NONE,
+    )));
+    seen.lock().unwrap().clear();
+    for ch in "Rider3".chars() {
+        c.app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::NONE,
+        )));
+        c.run(Duration::from_millis(40), false).await;
+    }
+    c.run(Duration::from_millis(800), false).await;
+    let searches: Vec<String> = counted(&seen)
+        .into_iter()
+        .filter(|r| r.starts_with("GET /riders?"))
+        .collect();
+    assert_eq!(searches.len(), 1, "one search for the name: {searches:?}");
+    assert!(searches[0].contains("q=Rider3"), "{searches:?}");
+    assert_eq!(
+        c.app.riders.hits.first().map(|h| h.id),
+        Some(RiderId(3)),
+        "and its answer shows"
+    );
+}

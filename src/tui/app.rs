@@ -85,6 +85,9 @@ pub enum Msg {
     Connection(crate::api::ConnectionState),
     Mouse(MouseEvent),
     Tick,
+    /// The typing paused: the search of query number `seq` is due (if it is still the
+    /// newest).
+    SearchDue(u64),
     Event(i64, Event),
     Reply(Reply),
 }
@@ -605,7 +608,14 @@ impl App {
         if self.frozen.is_some() {
             // A frozen clock (tests) never sees the pause pass: search now.
             self.search_now();
+            return;
         }
+        // The pause is timed: a newer keystroke makes this one stale.
+        let (tx, seq) = (self.tx.clone(), self.riders.seq);
+        tokio::spawn(async move {
+            tokio::time::sleep(SEARCH_PAUSE).await;
+            let _ = tx.send(Msg::SearchDue(seq));
+        });
     }
 
     /// Send the search for the query as it is now.
@@ -690,6 +700,11 @@ impl App {
             Msg::Key(k) => self.on_key(k),
             Msg::Mouse(m) => self.on_mouse(m),
             Msg::Tick => self.on_tick(),
+            Msg::SearchDue(seq) => {
+                if seq == self.riders.seq && self.search_due.is_some() {
+                    self.search_now();
+                }
+            }
             Msg::Connection(c) => {
                 let was_live = self.connection.is_live();
                 self.connection = c;

@@ -401,6 +401,13 @@ texts! {
     KRestrict => "impose restriction", "наложить ограничение", "шектеу қою";
     KLift => "lift restriction", "снять ограничение", "шектеуді алу";
     UnitS => "s", "с", "с";
+    MId => "ID", "ID", "ID";
+    MRiding => "riding bike", "едет на велосипеде", "велосипедпен жүр";
+    MPhone => "phone", "телефон", "телефон";
+    MCard => "card", "карта", "карта";
+    MEmail => "e-mail", "e-mail", "e-mail";
+    MSurname => "surname", "фамилия", "тегі";
+    MName => "name", "имя", "аты";
     RoleAgent => "agent", "агент", "агент";
     RoleDepot => "depot", "депо", "депо";
     RoleSupervisor => "supervisor", "супервайзер", "супервайзер";
@@ -440,6 +447,21 @@ texts! {
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
+}
+
+/// What a search matched on, in words (the system's word when the console has none).
+pub fn matched(what: &str, lang: Lang) -> String {
+    let t = match what {
+        "id" => T::MId,
+        "riding bike" => T::MRiding,
+        "phone" => T::MPhone,
+        "card" => T::MCard,
+        "e-mail" => T::MEmail,
+        "surname" => T::MSurname,
+        "name" => T::MName,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
 }
 
 /// A staff role in words.

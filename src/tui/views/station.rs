@@ -38,11 +38,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         ),
         Line::from(format!(
             "{} {} · {} {} · {} {} · {} {} · {} {}% · {}",
-            app.t(T::Bikes),
+            app.t(T::ColBikes),
             s.bikes,
-            app.t(T::FreeDocks),
+            app.t(T::ColFree),
             s.free_docks,
-            app.t(T::OutOfService),
+            app.t(T::ColOut),
             s.out_of_service,
             app.t(T::CableLocked),
             s.cable_locked,
@@ -123,7 +123,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .filter(|a| a.station == Some(s.id))
         .map(|a| {
             Line::styled(
-                format!("{} — {}", a.kind.to_uppercase(), a.text),
+                format!(
+                    "{} — {}",
+                    super::alerts::kind_word(&a.kind, app.opts.lang),
+                    super::alerts::text(app, a)
+                ),
                 th.style(super::alerts::meaning(&a.kind)),
             )
         })
