@@ -43,6 +43,8 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
         .max()
         .unwrap_or(0)
         .max(20);
+    // The value's column fills what is left of the line, up to 40 (a wider one would wrap).
+    let vw = usize::from(inner.width).saturating_sub(2 + lw).min(40);
     for (i, fl) in form.fields.iter().enumerate() {
         let focused = editing && i == form.focus;
         let label = format!("{:<lw$}", app.t(fl.label()));
@@ -75,7 +77,7 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
         lines.push(Line::from(vec![
             Span::styled(if focused { "› " } else { "  " }, th.style(Meaning::Info)),
             Span::styled(label, th.style(Meaning::Muted)),
-            Span::styled(format!("{value:<40}"), th.style(m)),
+            Span::styled(format!("{value:<vw$}"), th.style(m)),
         ]));
     }
     if let Some(e) = &form.error {
