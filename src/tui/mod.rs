@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod dialog;
+mod fetch;
 mod input;
 pub mod keymap;
 pub mod procedures;
