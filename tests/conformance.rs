@@ -186,12 +186,12 @@ async fn suite(sys: &Sys) -> Vec<String> {
         "no station",
         &depot
             .as_staff("dana")
-            .dock_out_of_service(StationId(77))
+            .dock_out_of_service(StationId(77), None)
             .await,
     );
     log.add(
         "depot",
-        &depot.as_staff("dana").dock_out_of_service(s1).await,
+        &depot.as_staff("dana").dock_out_of_service(s1, None).await,
     );
 
     // What the desk sees afterwards.

@@ -3,264 +3,26 @@
 //! procedures end to end; snapshot tests (insta) pin every screen and dialog in English and
 //! in Russian.
 
-#[path = "support/demand.rs"]
-mod demand;
+mod console_desk;
 #[path = "support/litestream.rs"]
 mod litestream;
 mod support;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use console_desk::{Desk, at, city};
+use velodesk::backend::Ops;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::{broadcast, mpsc};
-use velodesk::api::ConnectionState;
-use velodesk::api::Event;
-use velodesk::api::NewRider;
-use velodesk::api::NewStation;
-use velodesk::api::PayMethod;
-use velodesk::backend::Ops;
-use velodesk::backend::{Backend, DockOutcome, LocalBackend, RemoteBackend};
-use velodesk::clock::SimClock;
-use velodesk::domain::roles::Role;
-use velodesk::domain::tariff::bundled;
-use velodesk::domain::time::parse_local;
+use tokio::sync::mpsc;
+use velodesk::backend::{Backend, DockOutcome, RemoteBackend};
 use velodesk::domain::{BikeId, RiderId, StationId, Tenge};
-use velodesk::engine::{Engine, Settings};
-use velodesk::store::Store;
 use velodesk::tui::app::{App, Msg, Options};
 use velodesk::tui::text::Lang;
 use velodesk::tui::theme::{Palette, Theme};
 use velodesk::tui::views;
-
-fn at(s: &str) -> DateTime<Utc> {
-    parse_local(chrono_tz::Asia::Almaty, s).unwrap()
-}
-
-/// Six real Almaty stations (`assets/cities/almaty/`), 40 bikes, five riders,
-/// the three desk roles. Station 1004 is full; 1006 is closed.
-async fn city() -> Arc<LocalBackend> {
-    let store = Store::open_in_memory().unwrap();
-    let engine = Engine::init(
-        store,
-        "almaty",
-        bundled("almaty").unwrap(),
-        Settings::default(),
-    )
-    .unwrap();
-    let clock = Arc::new(SimClock::new(at("2025-06-02 09:00")));
-    let b = Arc::new(LocalBackend::start(engine, clock, "in-memory demo"));
-    let stations = [
-        (1001, "Терренкур 1", 43.223566, 76.967225, 8, true),
-        (
-            1002,
-            "пр.Достык – ул.Хаджымукана",
-            43.226664,
-            76.961225,
-            12,
-            true,
-        ),
-        (
-            1003,
-            "ул. Назарбаева–ул.Хаджымукана",
-            43.224545,
-            76.953318,
-            10,
-            true,
-        ),
-        (1004, "Кафе Менд-Аль", 43.2287, 76.9541, 6, true),
-        (1005, "ТРЦ Esentai Mall", 43.218, 76.928, 10, true),
-        (1006, "Абай – Байзакова", 43.240, 76.910, 8, false),
-    ];
-    let mut bike = 100;
-    for (id, name, lat, lon, docks, active) in stations {
-        b.add_station(NewStation {
-            id: StationId(id),
-            name: name.into(),
-            address: name.into(),
-            lat,
-            lon,
-            docks,
-            active,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-        let n = match id {
-            1001 => 3,
-            1002 => 8,
-            1003 => 0,
-            1004 => 6,
-            1005 => 2,
-            _ => 0,
-        };
-        for _ in 0..n {
-            bike += 1;
-            b.add_bike(BikeId(bike), Some(StationId(id))).await.unwrap();
-        }
-    }
-    for (name, role) in [
-        ("aigerim", Role::Agent),
-        ("saule", Role::Supervisor),
-        ("nurlan", Role::Depot),
-    ] {
-        b.add_staff(name, role).await.unwrap();
-    }
-    let riders = [
-        (
-            1041,
-            "Сейтқали",
-            "Айгерім",
-            "+77010000001",
-            "aigerim.s@mail.kz",
-        ),
-        (1042, "Иванов", "Пётр", "+77010000002", "petr@example.com"),
-        (
-            1043,
-            "Nurpeisova",
-            "Dana",
-            "+77010000003",
-            "dana@example.com",
-        ),
-        (1044, "Ким", "Виктор", "+77010000004", "kim@example.com"),
-        (
-            1045,
-            "Әбілқасым",
-            "Нұрлан",
-            "+77010000005",
-            "nurlan.a@example.kz",
-        ),
-    ];
-    for (id, surname, name, phone, email) in riders {
-        b.add_rider(NewRider {
-            id: Some(RiderId(id)),
-            surname: surname.into(),
-            name: name.into(),
-            phone: Some(phone.into()),
-            email: Some(email.into()),
-            document: Some(format!("N{id}0000")),
-            born: NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(),
-            resident: true,
-            lang: "kk".into(),
-            pin: "1234".into(),
-            ..NewRider::default()
-        })
-        .await
-        .unwrap();
-        b.pay(RiderId(id), Tenge(20_000), PayMethod::Cash)
-            .await
-            .unwrap();
-        b.buy(RiderId(id), "seasonal").await.unwrap();
-    }
-    b
-}
-
-/// A console on a backend, with the terminal, the clock and the events under the test's
-/// hand.
-struct Desk {
-    app: App,
-    rx: mpsc::UnboundedReceiver<Msg>,
-    events: broadcast::Receiver<(i64, Event)>,
-    link: tokio::sync::watch::Receiver<ConnectionState>,
-}
-
-impl Desk {
-    async fn open(b: Arc<dyn Backend>, staff: &str, lang: Lang) -> Desk {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let events = b.subscribe();
-        let link = b.connection();
-        let opts = Options {
-            staff: staff.into(),
-            lang,
-            read_only: false,
-            theme: Theme::new(Palette::NoColor),
-            note: None,
-        };
-        let mut app = App::new(b, tx, opts);
-        app.frozen = Some(Instant::now());
-        let mut d = Desk {
-            app,
-            rx,
-            events,
-            link,
-        };
-        d.settle().await;
-        d
-    }
-
-    /// Let every request in flight come back, and every live event arrive.
-    async fn settle(&mut self) {
-        if self.link.has_changed().unwrap_or(false) {
-            let state = self.link.borrow_and_update().clone();
-            self.app.update(Msg::Connection(state));
-        }
-        loop {
-            while let Ok((id, e)) = self.events.try_recv() {
-                self.app.update(Msg::Event(id, e));
-            }
-            if self.app.pending == 0 {
-                while let Ok(m) = self.rx.try_recv() {
-                    self.app.update(m);
-                }
-                if self.app.pending == 0 && self.events.is_empty() {
-                    break;
-                }
-                continue;
-            }
-            let m = self.rx.recv().await.unwrap();
-            self.app.update(m);
-        }
-    }
-
-    async fn key(&mut self, code: KeyCode) {
-        self.app
-            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.settle().await;
-    }
-
-    async fn keys(&mut self, keys: &str) {
-        for k in keys.split_whitespace() {
-            let code = match k {
-                "Enter" => KeyCode::Enter,
-                "Esc" => KeyCode::Esc,
-                "Tab" => KeyCode::Tab,
-                "BackTab" => KeyCode::BackTab,
-                "Up" => KeyCode::Up,
-                "Down" => KeyCode::Down,
-                "Left" => KeyCode::Left,
-                "Right" => KeyCode::Right,
-                "Space" => KeyCode::Char(' '),
-                c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap()),
-                other => panic!("unknown key {other}"),
-            };
-            self.key(code).await;
-        }
-    }
-
-    async fn typ(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c)).await;
-        }
-    }
-
-    fn screen(&self) -> String {
-        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        t.draw(|f| views::render(f, &self.app)).unwrap();
-        let buf = t.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
 
 /// A rider found by phone, as typed at the desk, and their account opened.
 #[tokio::test]
@@ -297,7 +59,7 @@ async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
     let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
     d.keys("5").await;
     let s = d.screen();
-    assert!(s.contains("›CABLE-LOCK-CALL"), "the call is first: {s}");
+    assert!(s.contains("›CABLE-LOCK CALL"), "the call is first: {s}");
     b.return_bike(BikeId(102), StationId(1005), DockOutcome::LockError)
         .await
         .unwrap();
@@ -305,11 +67,11 @@ async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
     d.settle().await;
     let s = d.screen();
     assert!(
-        s.contains(" LOCK-ERROR"),
+        s.contains(" LOCK ERROR"),
         "the lock error came in above: {s}"
     );
     assert!(
-        s.contains("›CABLE-LOCK-CALL"),
+        s.contains("›CABLE-LOCK CALL"),
         "the cursor stayed on the call: {s}"
     );
     d.keys("Enter").await;
@@ -319,149 +81,6 @@ async fn the_selected_alert_stays_under_the_cursor_when_the_list_changes() {
         "Enter opened the call's cable lock: {s}"
     );
     assert!(s.contains("1042"), "{s}");
-}
-
-/// The test city of the server tests (station 1: 10 docks, 6 bikes; station 2: 4 docks,
-/// full; 1.2 km apart) with two weeks of riders from 1 to 2, twelve an hour, on a file: the van plan's
-/// forecast learns that 1 empties and 2 overflows.
-fn depot_city(dir: &tempfile::TempDir) -> Arc<LocalBackend> {
-    let db = dir.path().join("city.db");
-    support::city(&db);
-    let c = rusqlite::Connection::open(&db).unwrap();
-    // Where two of Almaty Bike's stations stand, 1.2 km apart.
-    c.execute_batch(
-        "UPDATE stations SET lat = 43.223566, lon = 76.967225 WHERE id = 1;
-         UPDATE stations SET lat = 43.2287, lon = 76.9541 WHERE id = 2;",
-    )
-    .unwrap();
-    let end = support::at(support::START);
-    demand::trips(
-        &c,
-        1,
-        2,
-        end - chrono::Duration::days(14),
-        end,
-        chrono::Duration::minutes(5),
-    );
-    let engine = Engine::new(Store::open(&db).unwrap(), Settings::default()).unwrap();
-    let clock = Arc::new(SimClock::new(end));
-    Arc::new(LocalBackend::start(engine, clock, "depot"))
-}
-
-/// The depot's walk-through (issue #16): the plan opens on the driver's own van, the stop
-/// under the cursor opens with its bikes preselected, one confirmation does it, and the
-/// van (its content, where it is) and the station change on the screen; the next stop is
-/// where the bikes are needed, and the cursor stays on the stop it was on.
-#[tokio::test]
-async fn a_depot_driver_does_the_first_stop_of_the_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    let b = depot_city(&dir);
-    let mut d = Desk::open(b.clone(), "dana", Lang::En).await;
-    d.keys("4").await;
-    let s = d.screen();
-    assert!(s.contains("Van plan · Van 1"), "dana's own van: {s}");
-    assert!(
-        s.contains("Van 1 · 0 of 20 bikes · at the depot · driver dana"),
-        "{s}"
-    );
-    assert!(s.contains("Expected failures avoided"), "{s}");
-    assert!(s.contains("At risk within the hour"), "{s}");
-    assert!(
-        s.contains("2 FULL for ~"),
-        "station 2 at risk of being full: {s}"
-    );
-    let first = s
-        .lines()
-        .find(|l| l.contains('›'))
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        first.contains("2 Station 2") && first.contains("take 4"),
-        "the first stop takes the overflow of station 2: {s}"
-    );
-    // `d`: the stop's action, its bikes preselected.
-    d.keys("d").await;
-    let s = d.screen();
-    assert!(s.contains("Van stop (depot)"), "{s}");
-    assert!(s.contains("Planned: take 4"), "{s}");
-    assert!(s.contains("Station 2 Station 2: bikes 7 8 9 10"), "{s}");
-    assert_eq!(
-        d.app.dialog.as_ref().map(|f| f.value("take").to_string()),
-        Some("7 8 9 10".to_string()),
-        "the planned number preselected"
-    );
-    d.keys("Enter").await;
-    let s = d.screen();
-    assert!(
-        s.contains("Van 1: 0 → 4 bikes · station 2: 4 → 0 bikes"),
-        "the preview: {s}"
-    );
-    d.keys("Right Enter").await;
-    let s = d.screen();
-    assert!(
-        s.contains("van 1 at station 2: took 4, left 0, 0 to repair; it holds 4"),
-        "{s}"
-    );
-    assert!(d.app.dialog.is_none());
-    // The van and the station changed; the plan was computed again from there.
-    assert!(s.contains("Van 1 · 4 of 20 bikes · last stop 2"), "{s}");
-    assert!(s.contains("7 8 9 10"), "what the van carries: {s}");
-    let st = d.app.station_by_id(StationId(2)).unwrap();
-    assert_eq!(
-        (st.bikes, st.free_docks),
-        (0, 4),
-        "station 2 gave its bikes"
-    );
-    let next = s
-        .lines()
-        .find(|l| l.contains('›'))
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        next.contains("1 Station 1") && next.contains("leave 4"),
-        "next: leave them where they run out: {s}"
-    );
-    // The selection follows the stop, not the row: a live change keeps it on station 1.
-    d.app.refresh_all();
-    d.settle().await;
-    let keys = d.app.rebalance_keys();
-    assert_eq!(d.app.rebalance_sel.key_in(&keys), Some(&StationId(1)));
-    d.keys("Enter").await;
-    assert_eq!(
-        d.app.page(),
-        Some(velodesk::tui::app::Page::Station(StationId(1))),
-        "Enter opens the stop's station"
-    );
-}
-
-/// The map draws the driver's route: each stop marked with the van's letter and its place.
-#[tokio::test]
-async fn the_map_draws_the_vans_route() {
-    let dir = tempfile::tempdir().unwrap();
-    let b = depot_city(&dir);
-    let mut d = Desk::open(b, "dana", Lang::En).await;
-    d.keys("2").await;
-    let s = d.screen();
-    assert!(
-        s.contains("Van A: 0/20"),
-        "the van's load in the title: {s}"
-    );
-    assert!(s.contains("A1"), "the first stop on the map: {s}");
-}
-
-/// An agent is not offered the plan, and the view says whose it is.
-#[tokio::test]
-async fn an_agent_is_told_the_plan_is_the_depots() {
-    let dir = tempfile::tempdir().unwrap();
-    let b = depot_city(&dir);
-    let mut d = Desk::open(b, "aigerim", Lang::En).await;
-    d.keys("4").await;
-    let s = d.screen();
-    assert!(
-        s.contains("The van plan is for depot staff, supervisors and admins"),
-        "{s}"
-    );
-    assert!(!d.app.allowed(velodesk::tui::keymap::Action::VanStop));
 }
 
 /// The search field: Enter opens the rider, Esc comes back to the answer with the keys
@@ -529,7 +148,7 @@ async fn r14_cable_lock_from_the_call_to_locked() {
     let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
     d.keys("5").await;
     let s = d.screen();
-    assert!(s.contains("CABLE-LOCK-CALL"), "{s}");
+    assert!(s.contains("CABLE-LOCK CALL"), "{s}");
     // Move to the call (alerts are ordered by the engine; find its row).
     let i = d
         .app
@@ -670,81 +289,114 @@ async fn r12_a_stuck_rental_is_ended_by_hand_at_the_lock_error_time() {
 }
 
 /// Every screen and dialog, in English and Russian, pinned as text.
+/// Every screen and dialog in English, Russian and Kazakh, at 120×40 and at the smallest
+/// size the console takes (80×24). A procedure that cannot be done now says why in the
+/// status line instead of opening (its snapshot shows that).
 #[tokio::test]
 async fn snapshots_of_every_screen_and_dialog() {
-    for lang in [Lang::En, Lang::Ru] {
-        let b = city().await;
-        b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
-        b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
-        b.call_cable_lock(RiderId(1042), StationId(1004))
-            .await
-            .unwrap();
-        let name = |s: &str| format!("{}_{s}", lang.code());
-        let mut d = Desk::open(b.clone(), "saule", lang).await;
-        insta::assert_snapshot!(name("stations"), d.screen());
-        d.keys("2").await;
-        insta::assert_snapshot!(name("map"), d.screen());
-        d.keys("3").await;
-        d.typ("Ив").await;
-        insta::assert_snapshot!(name("riders"), d.screen());
-        // Esc leaves the search field: the view keys act again.
-        d.keys("Esc 4").await;
-        insta::assert_snapshot!(name("rebalance"), d.screen());
-        d.keys("5").await;
-        insta::assert_snapshot!(name("alerts"), d.screen());
-        d.keys("6").await;
-        insta::assert_snapshot!(name("audit"), d.screen());
-        d.keys("1 Enter").await;
-        insta::assert_snapshot!(name("station"), d.screen());
-        d.keys("?").await;
-        insta::assert_snapshot!(name("help"), d.screen());
-        d.keys("Esc :").await;
-        insta::assert_snapshot!(name("palette"), d.screen());
-        d.keys("Esc").await;
-        d.keys(":").await;
-        d.typ("rider 1042").await;
-        d.keys("Enter").await;
-        insta::assert_snapshot!(name("rider"), d.screen());
-        for (key, what) in [
-            ("c", "cable_lock"),
-            ("u", "manual_unlock"),
-            ("e", "end_rental"),
-            ("f", "fine"),
-            ("p", "pay"),
-            ("b", "sell_pass"),
-            ("d", "deposit"),
-            ("R", "refund"),
-            ("C", "claim"),
-            ("B", "block"),
-            ("P", "reset_pin"),
-            ("L", "lost_card"),
-            ("v", "reveal"),
-        ] {
-            d.keys(key).await;
-            insta::assert_snapshot!(name(&format!("dialog_{what}")), d.screen());
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        for (w, h) in [(120, 40), (80, 24)] {
+            snapshots_in(lang, w, h).await;
+        }
+    }
+}
+
+async fn snapshots_in(lang: Lang, w: u16, h: u16) {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
+    b.call_cable_lock(RiderId(1042), StationId(1004))
+        .await
+        .unwrap();
+    let size = if (w, h) == (120, 40) {
+        String::new()
+    } else {
+        format!("{w}x{h}_")
+    };
+    let name = |s: &str| format!("{}_{size}{s}", lang.code());
+    let mut d = Desk::open(b.clone(), "saule", lang).await;
+    insta::assert_snapshot!(name("stations"), d.screen_at(w, h));
+    d.keys("2").await;
+    insta::assert_snapshot!(name("map"), d.screen_at(w, h));
+    d.keys("3").await;
+    d.typ("Ив").await;
+    insta::assert_snapshot!(name("riders"), d.screen_at(w, h));
+    // Esc leaves the search field: the view keys act again.
+    d.keys("Esc 4").await;
+    insta::assert_snapshot!(name("rebalance"), d.screen_at(w, h));
+    d.keys("5").await;
+    insta::assert_snapshot!(name("alerts"), d.screen_at(w, h));
+    d.keys("6").await;
+    insta::assert_snapshot!(name("audit"), d.screen_at(w, h));
+    d.keys("1 Enter").await;
+    insta::assert_snapshot!(name("station"), d.screen_at(w, h));
+    d.keys("?").await;
+    insta::assert_snapshot!(name("help"), d.screen_at(w, h));
+    d.keys("Esc :").await;
+    insta::assert_snapshot!(name("palette"), d.screen_at(w, h));
+    d.keys("Esc").await;
+    d.keys(":").await;
+    d.typ("rider 1042").await;
+    d.keys("Enter").await;
+    insta::assert_snapshot!(name("rider"), d.screen_at(w, h));
+    for (key, what) in [
+        ("c", "cable_lock"),
+        ("u", "manual_unlock"),
+        ("e", "end_rental"),
+        ("f", "fine"),
+        ("p", "pay"),
+        ("b", "sell_pass"),
+        ("d", "deposit"),
+        ("R", "refund"),
+        ("C", "claim"),
+        ("g", "bonus"),
+        ("E", "correct"),
+        ("B", "block"),
+        ("U", "unblock"),
+        ("r", "restrict"),
+        ("l", "lift_restriction"),
+        ("P", "reset_pin"),
+        ("L", "lost_card"),
+        ("a", "approve"),
+        ("X", "reject"),
+        ("v", "reveal"),
+    ] {
+        d.app.status = None;
+        d.keys(key).await;
+        insta::assert_snapshot!(name(&format!("dialog_{what}")), d.screen_at(w, h));
+        if d.app.dialog.is_some() {
             d.keys("Esc").await;
             assert!(d.app.dialog.is_none(), "{what}: Esc closes");
+        } else {
+            let status = d.app.status.clone().map(|s| s.0).unwrap_or_default();
+            assert!(
+                status.contains(':'),
+                "{what}: says why it is not offered: {status}"
+            );
         }
-        // A dialog at its confirmation step.
-        d.keys("p").await;
-        d.typ("5000").await;
-        d.keys("Enter").await;
-        insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen());
-        d.keys("Esc Esc").await;
-        // The depot's dialogs, as the depot sees a station.
-        let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
-        depot.keys(":").await;
-        depot.typ("station 1002").await;
-        depot.keys("Enter").await;
-        for (key, what) in [
-            ("r", "release"),
-            ("D", "service_dock"),
-            ("x", "repair"),
-            ("o", "dock_out"),
-            ("i", "dock_in"),
-        ] {
-            depot.keys(key).await;
-            insta::assert_snapshot!(name(&format!("dialog_{what}")), depot.screen());
+    }
+    // A dialog at its confirmation step.
+    d.keys("p").await;
+    d.typ("5000").await;
+    d.keys("Enter").await;
+    insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen_at(w, h));
+    d.keys("Esc Esc").await;
+    // The depot's dialogs, as the depot sees a station, the cursor on dock 5 (free).
+    let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
+    depot.keys(":").await;
+    depot.typ("station 1002").await;
+    depot.keys("Enter").await;
+    for (key, what) in [
+        ("r", "release"),
+        ("D", "service_dock"),
+        ("x", "repair"),
+        ("o", "dock_out"),
+        ("i", "dock_in"),
+    ] {
+        depot.app.status = None;
+        depot.keys(key).await;
+        insta::assert_snapshot!(name(&format!("dialog_{what}")), depot.screen_at(w, h));
+        if depot.app.dialog.is_some() {
             depot.keys("Esc").await;
         }
     }
@@ -982,27 +634,4 @@ async fn two_consoles_on_one_server_see_each_others_payment_within_a_second() {
         "and the balance it makes: {seen}"
     );
     s.stop().await;
-}
-
-/// #15.9: depot staff at a console on the local system find riders by whole phone numbers
-/// only, as on a server: the rule is the engine's, for both backends.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn depot_staff_at_a_local_console_find_riders_by_whole_phone_numbers_only() {
-    let b = city().await;
-    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
-    d.keys("3").await;
-    d.typ("8 701").await;
-    let screen = d.screen();
-    assert!(
-        screen.contains("finds a rider by the whole phone number only"),
-        "the first digits find no one: {screen}"
-    );
-    d.typ("0000002").await;
-    let screen = d.screen();
-    assert!(screen.contains("Иванов"), "the whole number does: {screen}");
-    // An agent finds by the first digits.
-    let mut a = Desk::open(b, "aigerim", Lang::En).await;
-    a.keys("3").await;
-    a.typ("8 701").await;
-    assert!(a.screen().contains("Иванов"), "{}", a.screen());
 }

@@ -83,7 +83,8 @@ fn fleet(e: &mut Engine) {
         e.add_bike(BikeId(b), Some(StationId(1002))).unwrap();
     }
     e.add_staff("dana", Role::Depot, None).unwrap();
-    e.dock_out_of_service(StationId(1002), "dana").unwrap();
+    e.dock_out_of_service(StationId(1002), None, "dana")
+        .unwrap();
     e.add_rider(&NewRider {
         id: Some(RiderId(77)),
         surname: "Сәрсенбаева".into(),

@@ -51,6 +51,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/riders/{id}/rental/end"),
     ("post", "/riders/{id}/fines"),
     ("post", "/riders/{id}/fines/approve"),
+    ("post", "/riders/{id}/fines/reject"),
     ("post", "/riders/{id}/refund"),
     ("post", "/riders/{id}/claims"),
     ("post", "/riders/{id}/bonus"),

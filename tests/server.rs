@@ -65,6 +65,11 @@ fn staff_routes() -> Vec<Route> {
             Some("dana"),
         ),
         r("/riders/1/fines/approve", json!({}), Some("aigerim")),
+        r(
+            "/riders/1/fines/reject",
+            json!({"reason": "x"}),
+            Some("aigerim"),
+        ),
         r("/riders/1/refund", json!({}), Some("dana")),
         r(
             "/riders/1/claims",

@@ -233,6 +233,104 @@ fn quitting_while_the_demo_city_is_built_stops_the_build_and_removes_it() {
     );
 }
 
+/// A terminal closed under the demo's console (a hang-up) removes the temporary city as `q`
+/// does.
+#[test]
+fn a_hang_up_removes_the_demos_temporary_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::ready(dir.path(), "hangup");
+    let home = dir.path().display();
+    let cmd = format!("HOME={home} TMPDIR={home} {BIN} demo --lang en --riders 40 --fill 10");
+    t.keys(&[&cmd, "Enter"]);
+    t.wait_up_to("Code ▲", 300);
+    assert!(
+        !demo_files(dir.path()).is_empty(),
+        "the city is in a temporary file"
+    );
+    // Closing the terminal hangs up on the console.
+    t.run(&["kill-server"]);
+    let until = Instant::now() + Duration::from_secs(30);
+    while !demo_files(dir.path()).is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        demo_files(dir.path()),
+        Vec::<String>::new(),
+        "the hang-up removed the temporary city"
+    );
+}
+
+/// The demo on a database that exists continues it, and its status line says so (not
+/// "a fresh simulated system").
+#[test]
+fn the_demo_on_an_existing_city_says_it_is_continued() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("almaty.db");
+    let db = db.to_str().unwrap();
+    let built = Command::new(BIN)
+        .args(["init", "--demo", "almaty", "--db", db, "--riders", "40"])
+        .args(["--fill", "10", "--history-days", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let t = Tmux::ready(dir.path(), "continued");
+    let home = dir.path().display();
+    let cmd = format!("HOME={home} {BIN} demo --lang en --db {db}; echo EXITED-$?");
+    t.keys(&[&cmd, "Enter"]);
+    let s = t.wait_up_to("Code ▲", 120);
+    assert!(s.contains("Demo city continued from"), "{s}");
+    assert!(!s.contains("a fresh simulated system"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED-0");
+}
+
+/// At 70×20 the console says to enlarge the window and the keys typed then do nothing:
+/// once the window is large again, the console is where it was (no view changed, no
+/// form opened).
+#[test]
+fn below_80x24_in_a_real_terminal_keys_do_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let db = db.to_str().unwrap();
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(Command::new(BIN)
+        .args(["init", "--db", db, "--tariff", "almaty"])
+        .output()
+        .unwrap());
+    staff_add(db, "aigerim", "agent");
+    let t = Tmux::ready(dir.path(), "small");
+    let cmd = format!(
+        "HOME={} {BIN} console --db {db} --staff aigerim --lang en; echo EXITED-$?",
+        dir.path().display()
+    );
+    t.keys(&[&cmd, "Enter"]);
+    t.wait_for("Code ▲");
+    t.run(&["resize-window", "-t", "desk", "-x", "70", "-y", "20"]);
+    let s = t.wait_for("Enlarge the window");
+    assert!(s.contains("now 70×20"), "{s}");
+    for k in ["3", ":", "6", "Enter", "/"] {
+        t.keys(&[k]);
+    }
+    let s = t.screen();
+    assert!(
+        s.contains("Enlarge the window"),
+        "still only the message: {s}"
+    );
+    t.run(&["resize-window", "-t", "desk", "-x", "120", "-y", "40"]);
+    let s = t.wait_for("Code ▲");
+    assert!(
+        !s.contains("Type an ID"),
+        "the riders view did not open: {s}"
+    );
+    assert!(!s.contains("Audit ("), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED-0");
+}
+
 #[test]
 fn the_plain_demo_on_a_terminal_rewrites_one_line() {
     let dir = tempfile::tempdir().unwrap();

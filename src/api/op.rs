@@ -117,6 +117,9 @@ pub enum Op {
     },
     /// The rider's fine waiting for approval, approved (D14).
     ApproveFine { rider: RiderId },
+    /// The rider's oldest fine waiting for approval, rejected with a reason (D14): nothing
+    /// is posted.
+    RejectFine { rider: RiderId, reason: String },
     /// The rider's unused balance paid back (R25).
     Refund { rider: RiderId },
     /// A claim credited to the account (R26).
@@ -169,8 +172,11 @@ pub enum Op {
     ToRepair { bike: BikeId },
     /// A van's stop of the depot's plan: repair, leave and take in one go (all or nothing).
     VanStop { stop: super::VanStopRequest },
-    /// A station's free dock taken out of service.
-    DockOutOfService { station: StationId },
+    /// A station's free dock taken out of service (`number`, or any free working one).
+    DockOutOfService {
+        station: StationId,
+        number: Option<u32>,
+    },
     /// A dock back in service (`number`, or the first out of service).
     DockInService {
         station: StationId,
@@ -224,6 +230,7 @@ impl Op {
             Op::EndRental { .. } => "end-rental",
             Op::Fine { .. } => "fine",
             Op::ApproveFine { .. } => "approve-fine",
+            Op::RejectFine { .. } => "reject-fine",
             Op::Refund { .. } => "refund",
             Op::CreditClaim { .. } => "credit-claim",
             Op::GiveBonus { .. } => "give-bonus",
@@ -267,7 +274,7 @@ impl Op {
             Op::ManualUnlock { .. } => Permission::Staff(A::ManualUnlock),
             Op::EndRental { .. } => Permission::Staff(A::EndRental),
             Op::Fine { .. } => Permission::Staff(A::EnterFine),
-            Op::ApproveFine { .. } => Permission::Staff(A::ApproveFine),
+            Op::ApproveFine { .. } | Op::RejectFine { .. } => Permission::Staff(A::ApproveFine),
             Op::Refund { .. } => Permission::Staff(A::Refund),
             Op::CreditClaim { .. } => Permission::Staff(A::CreditClaim),
             Op::GiveBonus { .. } => Permission::Staff(A::GiveBonus),
@@ -330,8 +337,8 @@ pub enum Outcome {
     Priced(Option<Quote>),
     /// What a fine entry did.
     Fine(FineOutcome),
-    /// The amount paid back.
-    Refunded(Tenge),
+    /// An amount: paid back (a refund), or the fine rejected.
+    Amount(Tenge),
     /// The dock taken out of or put back in service.
     Dock(u32),
     /// The rider registered.
@@ -352,7 +359,7 @@ impl Outcome {
             Outcome::Rental(r) => serde_json::to_value(r),
             Outcome::Priced(q) => serde_json::to_value(q),
             Outcome::Fine(f) => serde_json::to_value(f),
-            Outcome::Refunded(t) => serde_json::to_value(t),
+            Outcome::Amount(t) => serde_json::to_value(t),
             Outcome::Dock(n) => serde_json::to_value(n),
             Outcome::Rider(r) => serde_json::to_value(r),
             Outcome::Posted(p) => serde_json::to_value(p),

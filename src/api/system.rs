@@ -13,6 +13,17 @@ pub struct BackendInfo {
     pub location: String,
     pub time_zone: String,
     pub simulated_clock: bool,
+    /// Whether this system is reached over the network (a server's, through
+    /// `RemoteBackend`): the client sets it, a server never sends it.
+    #[serde(default, skip_serializing)]
+    pub remote: bool,
+}
+
+impl BackendInfo {
+    /// Whether the system is a server's (reads cost a request).
+    pub fn on_server(&self) -> bool {
+        self.remote
+    }
 }
 
 /// The state of the link behind a backend's events.

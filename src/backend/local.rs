@@ -58,6 +58,7 @@ impl LocalBackend {
             location: location.to_string(),
             time_zone: engine.time_zone().name().to_string(),
             simulated_clock: simulated,
+            remote: false,
         };
         let tx = events.clone();
         let thread_clock = clock.clone();

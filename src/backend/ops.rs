@@ -128,9 +128,15 @@ pub trait Ops: Backend {
         let out = self.execute(Op::ApproveFine { rider }).await?;
         answer!(out, "approve-fine", Outcome::Fine(f) => f)
     }
+    /// D14: the rider's oldest fine waiting for approval, rejected; its amount.
+    async fn reject_fine(&self, rider: RiderId, reason: &str) -> BResult<Tenge> {
+        let reason = reason.to_string();
+        let out = self.execute(Op::RejectFine { rider, reason }).await?;
+        answer!(out, "reject-fine", Outcome::Amount(t) => t)
+    }
     async fn refund(&self, rider: RiderId) -> BResult<Tenge> {
         let out = self.execute(Op::Refund { rider }).await?;
-        answer!(out, "refund", Outcome::Refunded(t) => t)
+        answer!(out, "refund", Outcome::Amount(t) => t)
     }
     async fn credit_claim(&self, rider: RiderId, amount: Tenge, reason: &str) -> BResult<EntryId> {
         let reason = reason.to_string();
@@ -222,8 +228,10 @@ pub trait Ops: Backend {
     async fn to_repair(&self, bike: BikeId) -> BResult<()> {
         done(self.execute(Op::ToRepair { bike }).await?)
     }
-    async fn dock_out_of_service(&self, station: StationId) -> BResult<u32> {
-        let out = self.execute(Op::DockOutOfService { station }).await?;
+    async fn dock_out_of_service(&self, station: StationId, number: Option<u32>) -> BResult<u32> {
+        let out = self
+            .execute(Op::DockOutOfService { station, number })
+            .await?;
         answer!(out, "dock-out-of-service", Outcome::Dock(n) => n)
     }
     async fn dock_in_service(&self, station: StationId, number: Option<u32>) -> BResult<u32> {

@@ -106,6 +106,7 @@ impl RemoteBackend {
         )
         .await?;
         info.location = format!("server {base}");
+        info.remote = true;
         let (events, _) = broadcast::channel(4096);
         let (state_tx, state) = watch::channel(ConnectionState::Stale {
             since: chrono::Utc::now(),

@@ -217,8 +217,14 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
         .unwrap_or_else(|| PathBuf::from("the demo city"));
     known_staff(&console.staff, &demo_staff(opts.db.as_deref())?, &place)?;
     needs_terminal()?;
+    let building = opts.db.as_deref().is_none_or(|p| !p.exists());
+    // A database that exists is continued, not fresh: the status line says which.
     console.note = Some(match &opts.db {
         None => crate::tui::text::T::DemoNote.get(console.lang).to_string(),
+        Some(p) if !building => crate::tui::text::fill(
+            crate::tui::text::T::DemoContinued.get(console.lang),
+            &[&p.display()],
+        ),
         Some(p) => format!(
             "{} — {}",
             crate::tui::text::T::DemoNote.get(console.lang),
@@ -227,7 +233,6 @@ pub fn demo(opts: &DemoOptions, a: &ConsoleArgs) -> Result<ExitCode, CliError> {
     });
     let rt = runtime()?;
     let lang = console.lang;
-    let building = opts.db.as_deref().is_none_or(|p| !p.exists());
     let first = super::demo_progress::text(lang, building, opts.riders, None);
     let (tx, progress) = tokio::sync::watch::channel(first);
     let riders = opts.riders;

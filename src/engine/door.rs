@@ -144,7 +144,10 @@ impl Engine {
                 note,
             } => Outcome::Fine(self.fine(rider, kind, amount, rental, &note, by)?),
             Op::ApproveFine { rider } => Outcome::Fine(self.approve_fine(rider, by)?),
-            Op::Refund { rider } => Outcome::Refunded(self.refund(rider, by)?),
+            Op::RejectFine { rider, reason } => {
+                Outcome::Amount(self.reject_fine(rider, &reason, by)?)
+            }
+            Op::Refund { rider } => Outcome::Amount(self.refund(rider, by)?),
             Op::CreditClaim {
                 rider,
                 amount,
@@ -210,8 +213,8 @@ impl Engine {
                 self.to_repair(bike, by)?;
                 Outcome::Done
             }
-            Op::DockOutOfService { station } => {
-                Outcome::Dock(self.dock_out_of_service(station, by)?)
+            Op::DockOutOfService { station, number } => {
+                Outcome::Dock(self.dock_out_of_service(station, number, by)?)
             }
             Op::DockInService { station, number } => {
                 Outcome::Dock(self.dock_in_service(station, number, by)?)

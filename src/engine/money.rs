@@ -314,6 +314,34 @@ impl Engine {
 
     /// End the contract (R25): post what is accrued, pay out the positive balance, release
     /// the deposit, forfeit the bonus (R6), end the passes, and block access.
+    /// D14: a supervisor rejects the rider's oldest fine waiting for approval, with a
+    /// reason; nothing is posted. Returns the fine's amount.
+    pub fn reject_fine(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<Tenge> {
+        self.write(|ctx, c| {
+            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
+            reason_given(reason)?;
+            ctx.rider(c, rider)?;
+            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
+                return refuse(
+                    Refusal::NotFound,
+                    format!("rider {rider} has no fine waiting for approval"),
+                );
+            };
+            passes::set_fine_rejected(c, f.id, &s.name, ctx.now)?;
+            ctx.audit(
+                c,
+                &s,
+                StaffAction::ApproveFine,
+                Some(rider),
+                &format!("reject {} {}", f.kind, f.amount),
+                reason,
+                &format!("fine {}", f.id),
+            )?;
+            ctx.emit(Event::RiderChanged { rider });
+            Ok(f.amount)
+        })
+    }
+
     pub fn refund(&mut self, rider: RiderId, by: &str) -> Result<Tenge> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::Refund)?;

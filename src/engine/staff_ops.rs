@@ -341,17 +341,30 @@ impl Engine {
         })
     }
 
-    /// Depot: one free dock of the station goes out of service.
-    pub fn dock_out_of_service(&mut self, station: StationId, by: &str) -> Result<u32> {
+    /// Depot: a free dock of the station goes out of service: `number`, else any free
+    /// working one.
+    pub fn dock_out_of_service(
+        &mut self,
+        station: StationId,
+        number: Option<u32>,
+        by: &str,
+    ) -> Result<u32> {
         self.write(|ctx, c| {
             let s = ctx.authorise(c, by, StaffAction::DockOutOfService)?;
             if fleet::station(c, station)?.is_none() {
                 return refuse(Refusal::NotFound, format!("no station {station}"));
             }
-            let Some(n) = fleet::dock_out_of_service(c, station, ctx.now)? else {
+            let Some(n) = fleet::dock_out_of_service(c, station, number, ctx.now)? else {
                 return refuse(
                     Refusal::Invalid,
-                    format!("station {station} has no free working dock to take out of service"),
+                    match number {
+                        Some(d) => {
+                            format!("dock {d} of station {station} is not a free working dock")
+                        }
+                        None => format!(
+                            "station {station} has no free working dock to take out of service"
+                        ),
+                    },
                 );
             };
             ctx.audit(

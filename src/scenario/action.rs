@@ -225,7 +225,10 @@ impl Run<'_> {
             "dock-out-of-service" => {
                 let st = self.station(want(w, 1, "a station")?)?;
                 let by = self.staff(w, 2)?;
-                b.as_staff(&by).dock_out_of_service(st).await.map(drop)
+                b.as_staff(&by)
+                    .dock_out_of_service(st, None)
+                    .await
+                    .map(drop)
             }
             other => return Err(format!("unknown command {other:?}")),
         };

@@ -212,6 +212,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(desk::end_rental))
         .routes(routes!(desk::fine))
         .routes(routes!(desk::approve_fine))
+        .routes(routes!(desk::reject_fine))
         .routes(routes!(desk::refund))
         .routes(routes!(desk::credit_claim))
         .routes(routes!(desk::give_bonus))

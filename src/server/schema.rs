@@ -450,7 +450,7 @@ pub struct OpRequest {
 }
 
 /// What an operation did: `outcome` names the kind of answer (`done`, `entry`, `pass`,
-/// `rental`, `priced`, `fine`, `refunded`, `dock`, `rider`, `posted`), `value` holds it.
+/// `rental`, `priced`, `fine`, `amount`, `dock`, `rider`, `posted`, `van-stop`), `value` holds it.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct OpOutcome {

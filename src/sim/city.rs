@@ -202,7 +202,7 @@ pub async fn build(
         for _ in 0..s.out_of_service.min(s.docks) {
             if s.active {
                 super::staff(&*b, DEPOT)
-                    .dock_out_of_service(s.id)
+                    .dock_out_of_service(s.id, None)
                     .await
                     .map_err(call("putting a dock out of service"))?;
             }

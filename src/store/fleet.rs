@@ -148,9 +148,21 @@ pub fn dock_bike(
 pub fn dock_out_of_service(
     c: &Connection,
     station: StationId,
+    number: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<Option<u32>> {
-    let Some(n) = free_dock(c, station)? else {
+    let n = match number {
+        None => free_dock(c, station)?,
+        Some(d) => c
+            .query_row(
+                "SELECT number FROM docks WHERE station_id = ?1 AND number = ?2
+                 AND in_service = 1 AND bike_id IS NULL",
+                params![station.0, d],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
+    let Some(n) = n else {
         return Ok(None);
     };
     c.execute(

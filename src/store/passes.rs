@@ -172,6 +172,20 @@ pub fn set_fine_posted(
     Ok(())
 }
 
+/// D14: a fine waiting for approval is rejected; nothing is posted.
+pub fn set_fine_rejected(
+    c: &Connection,
+    id: i64,
+    decided_by: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE fines SET status = 'rejected', decided_by = ?2, decided_at = ?3 WHERE id = ?1",
+        params![id, decided_by, ts(at)],
+    )?;
+    Ok(())
+}
+
 pub fn oldest_pending_fine(c: &Connection, rider: RiderId) -> Result<Option<Fine>> {
     Ok(c
         .prepare_cached(&format!(

@@ -25,6 +25,11 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tui_input::Input;
 
+pub use super::fetch::{Job, Jobs};
+
+/// How long the typing pauses before a rider search is sent.
+pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// The six top views, in tab order (keys `1`–`6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -82,6 +87,9 @@ pub enum Msg {
     Connection(crate::api::ConnectionState),
     Mouse(MouseEvent),
     Tick,
+    /// The typing paused: the search of query number `seq` is due (if it is still the
+    /// newest).
+    SearchDue(u64),
     Event(i64, Event),
     Reply(Reply),
 }
@@ -104,6 +112,8 @@ pub enum Reply {
     StopStation(u32, StationId, BResult<StationView>),
     Preview(u64, Result<Vec<String>, String>),
     Submitted(u64, Result<dialog::Done, BackendError>),
+    /// The bike of a cable lock's ended rental (how it ended).
+    CableBike(u64, BResult<Bike>),
 }
 
 /// Station table columns (sortable).
@@ -272,6 +282,8 @@ impl RidersState {
 pub struct RiderPage {
     pub id: RiderId,
     pub view: Option<RiderView>,
+    /// When the view came (the open rental's live duration counts on from it).
+    pub fetched: Option<Instant>,
     pub revealed: Option<Personal>,
     pub scroll: u16,
 }
@@ -300,6 +312,15 @@ pub struct App {
     pub replication: Option<crate::api::Replication>,
     pub tariff: Option<Tariff>,
     pub now: Option<DateTime<Utc>>,
+    /// When `now` was read, and how fast the system's clock ran between the last two
+    /// reads (a demo's simulated clock runs faster): the clock is extrapolated between
+    /// reads, read at most every 10 s on a server.
+    pub(super) now_read: Option<Instant>,
+    pub(super) clock_rate: f64,
+    /// The fetches, one running and one queued each.
+    pub jobs: Jobs,
+    /// The rider search waits for a pause in the typing (about 150 ms).
+    pub(super) search_due: Option<Instant>,
     pub last_update: Option<Instant>,
     pub disconnected: Option<String>,
     /// The link behind the live updates (always live for an in-process backend).
@@ -313,6 +334,8 @@ pub struct App {
     pub station: Option<StationPage>,
     pub alerts: Vec<Alert>,
     pub alerts_sel: Picked<AlertKey>,
+    pub alerts_filter: Input,
+    pub alerts_filtering: bool,
     pub audit: Vec<AuditRecord>,
     pub audit_filter: Input,
     pub audit_filtering: bool,
@@ -325,13 +348,15 @@ pub struct App {
     pub dialog: Option<Form>,
     pub palette: Option<Input>,
     pub help: bool,
+    /// Whether the console takes the mouse (`m`); off, the terminal keeps it for copying.
+    pub mouse: bool,
     pub status: Option<(String, Severity)>,
     pub quit: bool,
     /// Requests sent and not yet answered (tests wait for zero).
     pub pending: usize,
-    pub(super) stations_dirty: bool,
-    pub(super) alerts_dirty: bool,
     pub(super) last_refresh: Option<Instant>,
+    /// Which look the console takes next (see `on_tick`).
+    pub(super) look: u64,
     /// The list area's top row and height at the last render (mouse, paging).
     pub list_area: Cell<(u16, u16)>,
     /// A text field was just focused with text in it: the first character typed replaces
@@ -358,6 +383,10 @@ impl App {
             replication: None,
             tariff: None,
             now: None,
+            now_read: None,
+            clock_rate: 1.0,
+            jobs: Jobs::default(),
+            search_due: None,
             last_update: None,
             disconnected: None,
             connection: crate::api::ConnectionState::Live,
@@ -376,6 +405,8 @@ impl App {
             station: None,
             alerts: Vec::new(),
             alerts_sel: Picked::default(),
+            alerts_filter: Input::default(),
+            alerts_filtering: false,
             audit: Vec::new(),
             audit_filter: Input::default(),
             audit_filtering: false,
@@ -387,12 +418,12 @@ impl App {
             dialog: None,
             palette: None,
             help: false,
+            mouse: false,
             status: opts.note.clone().map(|n| (n, Severity::Info)),
             quit: false,
             pending: 0,
-            stations_dirty: false,
-            alerts_dirty: false,
             last_refresh: None,
+            look: 0,
             list_area: Cell::new((0, 0)),
             too_small: Cell::new(false),
             text_fresh: false,
@@ -409,6 +440,30 @@ impl App {
 
     pub fn wall(&self) -> Instant {
         self.frozen.unwrap_or_else(Instant::now)
+    }
+
+    /// The system's clock now: the last read, moved on at the rate it ran.
+    pub fn clock_now(&self) -> Option<DateTime<Utc>> {
+        let now = self.now?;
+        let since = self
+            .now_read
+            .map(|t| self.wall().saturating_duration_since(t))
+            .unwrap_or_default();
+        let micros = (since.as_secs_f64() * self.clock_rate * 1e6) as i64;
+        Some(now + chrono::Duration::microseconds(micros))
+    }
+
+    /// A held open rental's duration and price now: the duration counts on with the
+    /// system's clock from when the view came; the price is the one the system gave then
+    /// (the view is fetched again on every change of the rider, and each minute).
+    pub fn live_rental(&self, o: &crate::api::OpenRental) -> (i64, crate::domain::Tenge) {
+        let since = self
+            .rider
+            .as_ref()
+            .and_then(|p| p.fetched)
+            .map(|t| self.wall().saturating_duration_since(t).as_secs_f64())
+            .unwrap_or(0.0);
+        (o.seconds + (since * self.clock_rate) as i64, o.live_price)
     }
 
     /// Run `fut` on the runtime; its reply comes back as a message.
@@ -432,57 +487,12 @@ impl App {
         self.refresh_all();
     }
 
-    pub fn refresh_all(&mut self) {
-        self.refresh_stations();
-        self.refresh_alerts();
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Now(b.now().await) });
-        if let Some(p) = &self.rider {
-            let id = p.id;
-            self.request_rider(id);
-        }
-        if let Some(p) = &self.station {
-            let id = p.id;
-            self.request_station(id);
-        }
-        if self.view == View::Audit {
-            self.request_audit();
-        }
-        if self.view == View::Rebalance {
-            self.request_van();
-        }
-        self.request_plan();
-    }
-
     /// An admin's console asks whether the database is replicated (the header says so).
     pub(super) fn request_replication(&mut self) {
         if self.role == Some(Role::Admin) {
             let b = self.backend.clone();
             self.spawn(async move { Reply::Replication(b.replication().await) });
         }
-    }
-
-    pub(super) fn refresh_stations(&mut self) {
-        self.stations_dirty = false;
-        self.last_refresh = Some(self.wall());
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Stations(b.stations().await) });
-    }
-
-    pub(super) fn refresh_alerts(&mut self) {
-        self.alerts_dirty = false;
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Alerts(b.alerts().await) });
-    }
-
-    pub fn request_rider(&mut self, id: RiderId) {
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Rider(id, b.rider(id).await) });
-    }
-
-    pub fn request_station(&mut self, id: StationId) {
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Station(id, b.station(id).await) });
     }
 
     /// Ask for the van plan, where it is shown (Rebalance, Map) and the role may read it.
@@ -507,16 +517,39 @@ impl App {
 
     pub fn request_audit(&mut self) {
         let filter = parse_audit_filter(self.audit_filter.value());
-        let (b, staff) = (self.backend.clone(), self.opts.staff.clone());
-        self.spawn(async move { Reply::Audit(b.as_staff(&staff).audit(filter).await) });
+        let b = self.backend.clone();
+        self.spawn(async move { Reply::Audit(b.audit(filter).await) });
     }
 
+    /// The query changed: its search starts after a pause in the typing (about 150 ms);
+    /// an emptied query clears the answer at once.
     pub(super) fn search(&mut self) {
         self.riders.seq += 1;
+        if self.riders.input.value().trim().is_empty() {
+            self.riders.hits.clear();
+            self.riders.shown = self.riders.seq;
+            self.search_due = None;
+            return;
+        }
+        self.search_due = Some(self.wall() + SEARCH_PAUSE);
+        if self.frozen.is_some() {
+            // A frozen clock (tests) never sees the pause pass: search now.
+            self.search_now();
+            return;
+        }
+        // The pause is timed: a newer keystroke makes this one stale.
+        let (tx, seq) = (self.tx.clone(), self.riders.seq);
+        tokio::spawn(async move {
+            tokio::time::sleep(SEARCH_PAUSE).await;
+            let _ = tx.send(Msg::SearchDue(seq));
+        });
+    }
+
+    /// Send the search for the query as it is now.
+    pub(super) fn search_now(&mut self) {
+        self.search_due = None;
         let (seq, query) = (self.riders.seq, self.riders.input.value().to_string());
         if query.trim().is_empty() {
-            self.riders.hits.clear();
-            self.riders.shown = seq;
             return;
         }
         let b = self.backend.clone();
@@ -530,6 +563,13 @@ impl App {
             Some(_) if self.opts.read_only => false,
             Some(need) => self.role.is_some_and(|r| roles::allows(r, need)),
         }
+    }
+
+    /// Why a procedure's key does nothing here now, in words (`None`: it can be used).
+    pub fn disabled_reason(&self, a: Action) -> Option<&'static str> {
+        let kind = dialog::Kind::of(a)?;
+        let on = self.target(kind)?;
+        super::procedures::disabled(self, kind, on)
     }
 
     pub fn page(&self) -> Option<Page> {
@@ -572,6 +612,7 @@ impl App {
                 View::Stations => self.stations.filtering,
                 View::Riders => self.riders.typing,
                 View::Audit => self.audit_filtering,
+                View::Alerts => self.alerts_filtering,
                 _ => false,
             }
     }
@@ -587,6 +628,11 @@ impl App {
             Msg::Key(k) => self.on_key(k),
             Msg::Mouse(m) => self.on_mouse(m),
             Msg::Tick => self.on_tick(),
+            Msg::SearchDue(seq) => {
+                if seq == self.riders.seq && self.search_due.is_some() {
+                    self.search_now();
+                }
+            }
             Msg::Connection(c) => {
                 let was_live = self.connection.is_live();
                 self.connection = c;
@@ -614,9 +660,26 @@ impl App {
         self.stations.rows.iter().find(|s| s.id == id)
     }
 
+    /// The alerts as listed (the filter applied).
+    pub fn visible_alerts(&self) -> Vec<&Alert> {
+        let f = self.alerts_filter.value();
+        self.alerts
+            .iter()
+            .filter(|a| super::views::alerts::matches(self, a, f))
+            .collect()
+    }
+
     /// The alerts as listed, by identity.
     pub fn alert_keys(&self) -> Vec<AlertKey> {
-        self.alerts.iter().map(alert_key).collect()
+        self.visible_alerts().into_iter().map(alert_key).collect()
+    }
+
+    /// A station's name in the console's language (Kazakh names in Kazakh, where the city
+    /// has them).
+    pub fn station_name(&self, id: StationId) -> String {
+        self.station_by_id(id)
+            .map(|s| super::views::stations::local_name(s, self.opts.lang).to_string())
+            .unwrap_or_default()
     }
 
     pub fn audit_keys(&self) -> Vec<i64> {

@@ -8,95 +8,149 @@ use crate::api::{Event, RiderView};
 use crate::domain::money::MAX_AMOUNT;
 use crate::domain::time::parse_local;
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
-use std::time::{Duration, Instant};
 use tui_input::Input;
+
+/// What a procedure acts on: the rider of the page, or the station (and the dock and bike
+/// under the cursor) of the depot's page; a cable lock also names the call's station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Target {
+    pub rider: Option<RiderId>,
+    pub station: Option<StationId>,
+    pub bike: Option<BikeId>,
+    pub dock: Option<u32>,
+    /// The van of a stop of the depot's plan.
+    pub van: Option<u32>,
+}
+
+impl Target {
+    pub fn rider(r: RiderId) -> Target {
+        Target {
+            rider: Some(r),
+            ..Target::default()
+        }
+    }
+}
+
+/// Every procedure the console offers (each is one module under `procedures/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Authorise a cable lock (R14) for a rider, at a station when the call names one.
+    CableLock,
+    ManualUnlock,
+    EndRental,
+    Fine,
+    Pay,
+    SellPass,
+    Deposit,
+    Refund,
+    Claim,
+    Bonus,
+    Correct,
+    Block,
+    Unblock,
+    Restrict,
+    LiftRestriction,
+    ResetPin,
+    LostCard,
+    Reveal,
+    Approve,
+    Reject,
+    Release,
+    ServiceDock,
+    Repair,
+    DockOut,
+    DockIn,
+    /// A van's stop of the depot's plan (opened by `d` in the Rebalance view).
+    VanStop,
+}
+
+impl Kind {
+    /// The procedure a key's action opens.
+    pub fn of(a: Action) -> Option<Kind> {
+        Some(match a {
+            Action::CableLock => Kind::CableLock,
+            Action::ManualUnlock => Kind::ManualUnlock,
+            Action::EndRental => Kind::EndRental,
+            Action::Fine => Kind::Fine,
+            Action::Pay => Kind::Pay,
+            Action::SellPass => Kind::SellPass,
+            Action::Deposit => Kind::Deposit,
+            Action::Refund => Kind::Refund,
+            Action::Claim => Kind::Claim,
+            Action::Bonus => Kind::Bonus,
+            Action::Correct => Kind::Correct,
+            Action::Block => Kind::Block,
+            Action::Unblock => Kind::Unblock,
+            Action::Restrict => Kind::Restrict,
+            Action::LiftRestriction => Kind::LiftRestriction,
+            Action::ResetPin => Kind::ResetPin,
+            Action::LostCard => Kind::LostCard,
+            Action::Reveal => Kind::Reveal,
+            Action::Approve => Kind::Approve,
+            Action::Reject => Kind::Reject,
+            Action::ServiceRelease => Kind::Release,
+            Action::ServiceDock => Kind::ServiceDock,
+            Action::ToRepair => Kind::Repair,
+            Action::DockOut => Kind::DockOut,
+            Action::DockIn => Kind::DockIn,
+            _ => return None,
+        })
+    }
+
+    /// Whether it acts on a rider (the rider view's keys) rather than a station.
+    pub fn on_rider(self) -> bool {
+        !matches!(
+            self,
+            Kind::Release
+                | Kind::ServiceDock
+                | Kind::Repair
+                | Kind::DockOut
+                | Kind::DockIn
+                | Kind::VanStop
+        )
+    }
+}
 
 /// A procedure and what it acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Proc {
-    /// Authorise a cable lock (R14) for a rider, at a station when the call names one.
-    CableLock(RiderId, Option<StationId>),
-    ManualUnlock(RiderId),
-    EndRental(RiderId),
-    Fine(RiderId),
-    Pay(RiderId),
-    SellPass(RiderId),
-    Deposit(RiderId),
-    Refund(RiderId),
-    Claim(RiderId),
-    Block(RiderId),
-    Unblock(RiderId),
-    ResetPin(RiderId),
-    LostCard(RiderId),
-    Reveal(RiderId),
-    Approve(RiderId),
-    Release(StationId, Option<BikeId>),
-    ServiceDock(StationId),
-    Repair(StationId, Option<BikeId>),
-    DockOut(StationId),
-    DockIn(StationId),
-    /// A van's stop of the depot's plan: van number, station.
-    VanStop(u32, StationId),
+pub struct Proc {
+    pub kind: Kind,
+    pub on: Target,
 }
 
 impl Proc {
-    pub fn for_rider(a: Action, r: RiderId) -> Option<Proc> {
-        Some(match a {
-            Action::CableLock => Proc::CableLock(r, None),
-            Action::ManualUnlock => Proc::ManualUnlock(r),
-            Action::EndRental => Proc::EndRental(r),
-            Action::Fine => Proc::Fine(r),
-            Action::Pay => Proc::Pay(r),
-            Action::SellPass => Proc::SellPass(r),
-            Action::Deposit => Proc::Deposit(r),
-            Action::Refund => Proc::Refund(r),
-            Action::Claim => Proc::Claim(r),
-            Action::Block => Proc::Block(r),
-            Action::Unblock => Proc::Unblock(r),
-            Action::ResetPin => Proc::ResetPin(r),
-            Action::LostCard => Proc::LostCard(r),
-            Action::Reveal => Proc::Reveal(r),
-            Action::Approve => Proc::Approve(r),
-            _ => return None,
-        })
+    pub fn new(kind: Kind, on: Target) -> Proc {
+        Proc { kind, on }
     }
 
-    pub fn for_station(a: Action, s: StationId, bike: Option<BikeId>) -> Option<Proc> {
-        Some(match a {
-            Action::ServiceRelease => Proc::Release(s, bike),
-            Action::ServiceDock => Proc::ServiceDock(s),
-            Action::ToRepair => Proc::Repair(s, bike),
-            Action::DockOut => Proc::DockOut(s),
-            Action::DockIn => Proc::DockIn(s),
-            _ => return None,
-        })
+    /// A van's stop at a station of the depot's plan.
+    #[allow(non_snake_case)]
+    pub fn VanStop(van: u32, station: StationId) -> Proc {
+        Proc::new(
+            Kind::VanStop,
+            Target {
+                station: Some(station),
+                van: Some(van),
+                ..Target::default()
+            },
+        )
+    }
+
+    /// A cable lock for the rider, at the call's station when there is one.
+    pub fn cable_lock(r: RiderId, station: Option<StationId>) -> Proc {
+        Proc::new(
+            Kind::CableLock,
+            Target {
+                station,
+                ..Target::rider(r)
+            },
+        )
     }
 
     pub fn title(self) -> T {
-        match self {
-            Proc::CableLock(..) => T::CableLockTitle,
-            Proc::ManualUnlock(_) => T::UnlockTitle,
-            Proc::EndRental(_) => T::EndRentalTitle,
-            Proc::Fine(_) => T::FineTitle,
-            Proc::Pay(_) => T::PayTitle,
-            Proc::SellPass(_) => T::SellPassTitle,
-            Proc::Deposit(_) => T::DepositTitle,
-            Proc::Refund(_) => T::RefundTitle,
-            Proc::Claim(_) => T::ClaimTitle,
-            Proc::Block(_) => T::BlockTitle,
-            Proc::Unblock(_) => T::UnblockTitle,
-            Proc::ResetPin(_) => T::PinTitle,
-            Proc::LostCard(_) => T::LostCardTitle,
-            Proc::Reveal(_) => T::RevealTitle,
-            Proc::Approve(_) => T::ApproveTitle,
-            Proc::Release(..) => T::ReleaseTitle,
-            Proc::ServiceDock(_) => T::ServiceDockTitle,
-            Proc::Repair(..) => T::RepairTitle,
-            Proc::DockOut(_) => T::DockOutTitle,
-            Proc::DockIn(_) => T::DockInTitle,
-            Proc::VanStop(..) => T::VanStopTitle,
-        }
+        super::procedures::of(self.kind).title()
     }
 }
 
@@ -106,6 +160,8 @@ pub enum Field {
         label: T,
         input: Input,
         secret: bool,
+        /// Whether it must be filled in (reasons, bikes, stations, amounts: by default).
+        required: bool,
     },
     Choice {
         key: &'static str,
@@ -113,6 +169,8 @@ pub enum Field {
         /// (value, shown label)
         options: Vec<(String, String)>,
         selected: usize,
+        /// What was typed to pick an option by its start (a station by its code).
+        typed: String,
     },
 }
 
@@ -123,7 +181,45 @@ impl Field {
             label,
             input: Input::new(value.into()),
             secret: false,
+            required: matches!(key, "reason" | "bike" | "pin" | "station" | "at" | "amount"),
         }
+    }
+    pub(super) fn secret(key: &'static str, label: T) -> Field {
+        Field::Text {
+            key,
+            label,
+            input: Input::default(),
+            secret: true,
+            required: true,
+        }
+    }
+    pub(super) fn choice(
+        key: &'static str,
+        label: T,
+        options: Vec<(String, String)>,
+        selected: usize,
+    ) -> Field {
+        Field::Choice {
+            key,
+            label,
+            options,
+            selected,
+            typed: String::new(),
+        }
+    }
+    /// May be left empty.
+    pub(super) fn optional(mut self) -> Field {
+        if let Field::Text { required, .. } = &mut self {
+            *required = false;
+        }
+        self
+    }
+    /// Must be filled in.
+    pub(super) fn required(mut self) -> Field {
+        if let Field::Text { required, .. } = &mut self {
+            *required = true;
+        }
+        self
     }
     pub(super) fn key(&self) -> &'static str {
         match self {
@@ -143,6 +239,9 @@ impl Field {
             } => options.get(*selected).map(|o| o.0.as_str()).unwrap_or(""),
         }
     }
+    fn is_required(&self) -> bool {
+        matches!(self, Field::Text { required: true, .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,12 +253,22 @@ pub enum Stage {
         on_confirm: bool,
     },
     Busy,
-    /// After a cable-lock authorisation: waiting for «Құлыпталды» from the station.
+    /// After a cable-lock authorisation: waiting for the rental to end.
     Waiting {
-        since: Instant,
         slow: bool,
     },
     Done,
+}
+
+/// How the rental of a cable lock ended, as the dialog tells it (R14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CableOutcome {
+    /// Locked with the cable at the authorised station.
+    Locked(StationId),
+    /// The rider found a dock after all (at this station): the permission went unused.
+    Docked(StationId),
+    /// Ended some other way (by hand, at no station): the permission went unused.
+    EndedOtherwise,
 }
 
 pub struct Form {
@@ -178,10 +287,14 @@ pub struct Form {
     pub(super) lang: Lang,
     pub(super) rider: Option<RiderView>,
     pub(super) valid_until: Option<String>,
-    /// The console's wall clock at the last tick (the wait's duration).
-    pub(super) clock: Instant,
+    /// When the system authorised the cable lock (the system's clock).
+    pub(super) since: Option<DateTime<Utc>>,
+    /// The system's clock at the last tick (the wait's duration follows it).
+    pub(super) clock: DateTime<Utc>,
     /// The tariff's fixed amount per fine kind (empty when the kind has none).
     pub(super) fine_amounts: Vec<(String, String)>,
+    /// How a cable lock's rental ended, once it has.
+    pub outcome: Option<CableOutcome>,
 }
 
 /// What a confirmed procedure did, in words; a reveal also brings the data.
@@ -206,28 +319,6 @@ pub enum Outcome {
     Submit,
 }
 
-pub(super) fn rider_of(p: Proc) -> Option<RiderId> {
-    use Proc::*;
-    match p {
-        CableLock(r, _)
-        | ManualUnlock(r)
-        | EndRental(r)
-        | Fine(r)
-        | Pay(r)
-        | SellPass(r)
-        | Deposit(r)
-        | Refund(r)
-        | Claim(r)
-        | Block(r)
-        | Unblock(r)
-        | ResetPin(r)
-        | LostCard(r)
-        | Reveal(r)
-        | Approve(r) => Some(r),
-        _ => None,
-    }
-}
-
 impl Form {
     pub fn value(&self, key: &str) -> &str {
         self.fields
@@ -237,17 +328,26 @@ impl Form {
             .unwrap_or("")
     }
 
+    /// Replace a text field's value.
+    pub(super) fn set(&mut self, key: &str, value: &str) {
+        for f in &mut self.fields {
+            if let Field::Text { key: k, input, .. } = f
+                && *k == key
+            {
+                *input = Input::new(value.to_string());
+            }
+        }
+    }
+
     /// Check what was typed before asking for a preview; the error names the field.
     fn validate(&self, lang: Lang) -> Option<String> {
         for f in &self.fields {
             let v = f.value().trim();
             let label = f.label().get(lang);
-            let required = matches!(f.key(), "reason" | "bike" | "pin" | "station" | "at")
-                || (f.key() == "amount" && !matches!(self.proc, Proc::Fine(_)));
-            if required && v.is_empty() {
+            if f.is_required() && v.is_empty() {
                 return Some(fill(T::NeedText.get(lang), &[&label]));
             }
-            let numeric = matches!(f.key(), "amount" | "bike" | "station" | "dock");
+            let numeric = matches!(f.key(), "amount" | "bike" | "station" | "dock" | "delta");
             if numeric && !v.is_empty() && typed_number(v).is_none() {
                 return Some(fill(T::NeedNumber.get(lang), &[&label]));
             }
@@ -267,7 +367,7 @@ impl Form {
                 return Some(fill(T::BadTime.get(lang), &[&label]));
             }
         }
-        None
+        super::procedures::of(self.proc.kind).validate(self, lang)
     }
 
     pub(super) fn num(&self, key: &str) -> Option<i64> {
@@ -293,27 +393,23 @@ impl Form {
                     }
                 }
                 _ => {
+                    let mut changed = None;
                     if let Some(f) = self.fields.get_mut(self.focus) {
+                        changed = Some(f.key());
                         match f {
                             Field::Text { input, .. } => {
                                 super::input::edit(input, k);
                             }
                             Field::Choice {
-                                options, selected, ..
-                            } => match k.code {
-                                KeyCode::Left | KeyCode::Char('h') => {
-                                    *selected = selected.saturating_sub(1)
-                                }
-                                KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                                    *selected = (*selected + 1).min(options.len().saturating_sub(1))
-                                }
-                                _ => {}
-                            },
+                                options,
+                                selected,
+                                typed,
+                                ..
+                            } => choose(options, selected, typed, k),
                         }
-                        if let (Proc::Fine(_), "kind") = (self.proc, self.fields[self.focus].key())
-                        {
-                            self.prefill_fine();
-                        }
+                    }
+                    if let Some(key) = changed {
+                        super::procedures::of(self.proc.kind).changed(self, key);
                     }
                 }
             },
@@ -349,27 +445,6 @@ impl Form {
         Outcome::Stay
     }
 
-    /// A fine kind with a fixed amount in the tariff fills the amount in.
-    fn prefill_fine(&mut self) {
-        let kind = self.value("kind").to_string();
-        let amount = self
-            .fine_amounts
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, a)| a.clone())
-            .unwrap_or_default();
-        for f in &mut self.fields {
-            if let Field::Text {
-                key: "amount",
-                input,
-                ..
-            } = f
-            {
-                *input = Input::new(amount.clone());
-            }
-        }
-    }
-
     pub fn on_preview(&mut self, seq: u64, res: Result<Vec<String>, String>) {
         if seq != self.seq || self.stage != Stage::Previewing {
             return;
@@ -388,18 +463,16 @@ impl Form {
     }
 
     /// The backend said yes. Returns whether the dialog stays open (cable lock: it waits
-    /// for the station's «Құлыпталды»).
-    pub fn on_done(&mut self, text: &str, now: Instant) -> bool {
+    /// for the rental to end); `now` is the system's clock.
+    pub fn on_done(&mut self, text: &str, now: DateTime<Utc>) -> bool {
         self.result = vec![text.to_string()];
         self.clock = now;
-        if let Proc::CableLock(..) = self.proc {
-            self.stage = Stage::Waiting {
-                since: now,
-                slow: false,
-            };
+        if self.proc.kind == Kind::CableLock {
+            self.since = Some(now);
+            self.stage = Stage::Waiting { slow: false };
             return true;
         }
-        if let Proc::Reveal(_) = self.proc {
+        if self.proc.kind == Kind::Reveal {
             return false;
         }
         self.stage = Stage::Done;
@@ -411,18 +484,26 @@ impl Form {
         self.stage = Stage::Edit;
     }
 
-    /// A rental ended: if it is this cable lock's rider, the bike is locked.
-    pub fn on_event(&mut self, e: &Event) {
-        if let (Proc::CableLock(r, _), Stage::Waiting { .. }) = (self.proc, &self.stage)
+    /// A rental ended: if it is this cable lock's rider, say how. The station the bike
+    /// ended at tells: the authorised one is a lock (the bike's state confirms it, see
+    /// [`Form::on_bike`]), another is a dock the rider found.
+    pub fn on_event(&mut self, e: &Event) -> Option<BikeId> {
+        if let (Kind::CableLock, Stage::Waiting { .. }) = (self.proc.kind, &self.stage)
             && let Event::RentalEnded {
                 rider,
                 bike,
                 station,
                 charge,
             } = e
-            && *rider == r
+            && Some(*rider) == self.proc.on.rider
         {
-            let st = station.map(|s| s.to_string()).unwrap_or_default();
+            let authorised = typed_number(self.value("station")).map(StationId);
+            self.outcome = Some(match station {
+                Some(s) if Some(*s) == authorised => CableOutcome::Locked(*s),
+                Some(s) => CableOutcome::Docked(*s),
+                None => CableOutcome::EndedOtherwise,
+            });
+            let st = station.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
             self.result = vec![
                 format!(
                     "{} {bike} · {} {st}",
@@ -432,24 +513,36 @@ impl Form {
                 fill(T::PreviewTotal.get(self.lang), &[&Tenge(*charge)]),
             ];
             self.stage = Stage::Done;
+            return Some(BikeId(*bike));
+        }
+        None
+    }
+
+    /// The bike of a cable lock's ended rental, as the system has it now: docked rather
+    /// than cable-locked at the authorised station means the rider docked after all.
+    pub fn on_bike(&mut self, bike: &crate::api::Bike) {
+        if let Some(CableOutcome::Locked(s)) = self.outcome
+            && bike.state == crate::api::BikeState::Docked
+        {
+            self.outcome = Some(CableOutcome::Docked(s));
         }
     }
 
-    /// Time passes: a cable lock that has waited long says what to do.
-    pub fn tick(&mut self, now: Instant) {
+    /// Time passes (the system's clock): a cable lock that has waited long says what to do.
+    pub fn tick(&mut self, now: DateTime<Utc>) {
         self.clock = now;
-        if let Stage::Waiting { since, slow } = &mut self.stage
+        if let (Stage::Waiting { slow }, Some(since)) = (&mut self.stage, self.since)
             && !*slow
-            && now.duration_since(*since) > Duration::from_secs(120)
+            && (now - since).num_seconds() > 120
         {
             *slow = true;
         }
     }
 
     pub fn waited(&self) -> String {
-        match &self.stage {
-            Stage::Waiting { since, .. } => {
-                super::views::duration(self.clock.duration_since(*since).as_secs() as i64)
+        match (&self.stage, self.since) {
+            (Stage::Waiting { .. }, Some(since)) => {
+                super::views::duration_in((self.clock - since).num_seconds(), self.lang)
             }
             _ => String::new(),
         }
@@ -457,6 +550,47 @@ impl Form {
 
     pub fn valid_until(&self) -> &str {
         self.valid_until.as_deref().unwrap_or("")
+    }
+}
+
+/// A key on a choice: ←/→ step; digits and letters pick the first option whose label
+/// starts with what was typed (a station by its code); Backspace takes a character back.
+fn choose(options: &[(String, String)], selected: &mut usize, typed: &mut String, k: KeyEvent) {
+    match k.code {
+        KeyCode::Left | KeyCode::Char('h') if typed.is_empty() => {
+            *selected = selected.saturating_sub(1)
+        }
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') if typed.is_empty() => {
+            *selected = (*selected + 1).min(options.len().saturating_sub(1))
+        }
+        KeyCode::Left => *selected = selected.saturating_sub(1),
+        KeyCode::Right => *selected = (*selected + 1).min(options.len().saturating_sub(1)),
+        KeyCode::Backspace => {
+            typed.pop();
+        }
+        KeyCode::Char(c) if c.is_alphanumeric() => {
+            typed.push(c);
+            let t = typed.to_lowercase();
+            match options
+                .iter()
+                .position(|o| o.1.to_lowercase().starts_with(&t))
+            {
+                Some(i) => *selected = i,
+                // Nothing starts so: the typing starts again from this character.
+                None => {
+                    typed.clear();
+                    typed.push(c);
+                    let t = typed.to_lowercase();
+                    if let Some(i) = options
+                        .iter()
+                        .position(|o| o.1.to_lowercase().starts_with(&t))
+                    {
+                        *selected = i;
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -2,7 +2,7 @@
 //! map's nearest-station moves), the text boxes, the palette, and opening procedures.
 
 use super::app::{App, Col, Page, Reply, RiderPage, Severity, StationPage, View, station_rows};
-use super::dialog::{self, Proc};
+use super::dialog::{self, Proc, Target};
 use super::keymap::{self, Action};
 use super::text::{T, fill};
 use crate::domain::{RiderId, StationId};
@@ -80,6 +80,7 @@ impl App {
         let (input, focused) = match view {
             View::Stations => (&mut self.stations.filter, &mut self.stations.filtering),
             View::Riders => (&mut self.riders.input, &mut self.riders.typing),
+            View::Alerts => (&mut self.alerts_filter, &mut self.alerts_filtering),
             _ => (&mut self.audit_filter, &mut self.audit_filtering),
         };
         let changed = match keymap::lookup(&k, &[keymap::Scope::Text], |_| true) {
@@ -168,6 +169,8 @@ impl App {
             Action::Back => self.back(),
             Action::Up => self.move_sel(-1),
             Action::Down => self.move_sel(1),
+            Action::Top => self.move_sel(-(isize::MAX / 2)),
+            Action::Bottom => self.move_sel(isize::MAX / 2),
             Action::PageUp => self.move_sel(-(self.page_rows() as isize)),
             Action::PageDown => self.move_sel(self.page_rows() as isize),
             Action::Left | Action::Right => self.map_move(a),
@@ -188,30 +191,58 @@ impl App {
                 self.map.pan.1 += f64::from(north) * step;
             }
             Action::Theme => self.opts.theme = self.opts.theme.toggled(),
+            Action::Mouse => {
+                self.mouse = !self.mouse;
+                let t = if self.mouse { T::MouseOn } else { T::MouseOff };
+                self.set_status(self.t(t), Severity::Info);
+            }
             Action::Refresh => {
                 // In the depot's view, asked afresh: the engine computes the plan again.
                 self.depot.want_fresh = self.view == View::Rebalance;
                 self.refresh_all();
             }
             Action::VanStop => self.van_stop(),
-            Action::Reveal => {
-                if let Some(Page::Rider(id)) = self.page() {
-                    self.open_form(Proc::Reveal(id));
-                }
-            }
             other => self.procedure(other),
         }
     }
 
+    /// A procedure's key: its form opens on the page's rider or station, unless the
+    /// procedure says why it cannot be done now (then the status line says so).
     fn procedure(&mut self, a: Action) {
-        let proc = match (self.page(), a) {
-            (Some(Page::Rider(r)), a) => Proc::for_rider(a, r),
-            (Some(Page::Station(s)), a) => Proc::for_station(a, s, self.selected_dock_bike()),
-            (None, _) => None,
+        let Some(kind) = dialog::Kind::of(a) else {
+            return;
         };
-        match proc {
-            Some(p) => self.open_form(p),
-            None => self.set_status(self.t(T::NeedRider), Severity::Error),
+        let Some(on) = self.target(kind) else {
+            let need = if kind.on_rider() {
+                T::NeedRider
+            } else {
+                T::NeedStation
+            };
+            self.set_status(self.t(need), Severity::Error);
+            return;
+        };
+        if let Some(why) = super::procedures::disabled(self, kind, on) {
+            let text = format!("{}: {why}", self.t(Proc::new(kind, on).title()));
+            self.set_status(text, Severity::Error);
+            return;
+        }
+        self.open_form(Proc::new(kind, on));
+    }
+
+    /// What a procedure of `kind` would act on from the page open now.
+    pub fn target(&self, kind: dialog::Kind) -> Option<Target> {
+        match (self.page(), kind.on_rider()) {
+            (Some(Page::Rider(r)), true) => Some(Target::rider(r)),
+            (Some(Page::Station(s)), false) => {
+                let (dock, bike) = self.selected_dock_row();
+                Some(Target {
+                    station: Some(s),
+                    dock,
+                    bike,
+                    ..Target::default()
+                })
+            }
+            _ => None,
         }
     }
 
@@ -230,11 +261,17 @@ impl App {
         self.dialog = Some(form);
     }
 
-    fn selected_dock_bike(&self) -> Option<crate::domain::BikeId> {
-        let p = self.station.as_ref()?;
-        let v = p.view.as_ref()?;
-        let rows = station_rows(v);
-        rows.get(p.selected).and_then(|r| r.1)
+    /// The dock number and the bike of the station page's row under the cursor.
+    fn selected_dock_row(&self) -> (Option<u32>, Option<crate::domain::BikeId>) {
+        let Some(v) = self
+            .station
+            .as_ref()
+            .and_then(|p| p.view.as_ref().map(|v| (p, v)))
+        else {
+            return (None, None);
+        };
+        let rows = station_rows(v.1);
+        rows.get(v.0.selected).copied().unwrap_or((None, None))
     }
 
     fn dialog_key(&mut self, k: KeyEvent) {
@@ -279,6 +316,10 @@ impl App {
             View::Audit => {
                 self.audit_filtering = true;
                 !self.audit_filter.value().is_empty()
+            }
+            View::Alerts => {
+                self.alerts_filtering = true;
+                !self.alerts_filter.value().is_empty()
             }
             _ => false,
         };
@@ -326,6 +367,7 @@ impl App {
         self.rider = Some(RiderPage {
             id,
             view: None,
+            fetched: None,
             revealed: None,
             scroll: 0,
         });
@@ -365,13 +407,13 @@ impl App {
                 View::Alerts => {
                     let keys = self.alert_keys();
                     let i = self.alerts_sel.index(&keys);
-                    if let Some(a) = self.alerts.get(i).cloned() {
+                    if let Some(a) = self.visible_alerts().get(i).map(|a| (*a).clone()) {
                         if a.kind == crate::api::AlertKind::CableLockCall
                             && let Some(r) = a.rider
                         {
                             self.open_rider(r);
                             if self.allowed(Action::CableLock) {
-                                self.open_form(Proc::CableLock(r, a.station));
+                                self.open_form(Proc::cable_lock(r, a.station));
                             }
                         } else if let Some(r) = a.rider {
                             self.open_rider(r);
@@ -412,7 +454,7 @@ impl App {
         match self.page() {
             Some(Page::Rider(_)) => {
                 if let Some(p) = &mut self.rider {
-                    p.scroll = (p.scroll as isize + d).max(0) as u16;
+                    p.scroll = (p.scroll as isize + d).clamp(0, u16::MAX as isize) as u16;
                 }
             }
             Some(Page::Station(_)) => {

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod dialog;
+mod fetch;
 mod input;
 pub mod keymap;
 pub mod procedures;
@@ -52,9 +53,14 @@ pub fn log(line: &str) {
     }
 }
 
+/// Give the terminal back. A terminal that is gone (a hang-up) cannot be given back, and
+/// that is not an error worth a word: nothing is printed then (printing to a closed
+/// terminal would fail in turn, and stop the clean-up that follows).
 fn restore() {
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
-    ratatui::restore();
+    if let Err(e) = ratatui::try_restore() {
+        log(&format!("the terminal could not be restored: {e}"));
+    }
 }
 
 /// Run the console until the user quits. Must be called inside a tokio runtime.
@@ -131,6 +137,32 @@ pub async fn run_when_ready<T, E>(
     }
 }
 
+/// A hang-up (the terminal closed) or a polite kill quits as `Ctrl-C` does, so that what
+/// quitting cleans up (the demo's temporary database) is cleaned up then too.
+fn hang_up_quits(tx: mpsc::UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut hup), Ok(mut term)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = hup.recv() => log("hang-up: the console quits"),
+            _ = term.recv() => log("terminated: the console quits"),
+        }
+        let ctrl_c = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        let _ = tx.send(Msg::Key(ctrl_c));
+    });
+    #[cfg(not(unix))]
+    drop(tx);
+}
+
 /// The keys that leave the console before it is ready.
 fn quits(k: &crossterm::event::KeyEvent) -> bool {
     use crossterm::event::{KeyCode, KeyModifiers};
@@ -157,6 +189,10 @@ fn draw_progress(f: &mut ratatui::Frame, theme: &theme::Theme, text: &str) {
         Constraint::Fill(1),
     ])
     .areas(area);
+    f.render_widget(
+        ratatui::widgets::Block::default().style(theme.background()),
+        area,
+    );
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(
             " velodesk ",
@@ -193,9 +229,11 @@ impl Session {
             previous(info);
         }));
         crate::logging::to_file(log_path());
+        // The mouse stays the terminal's (to select and copy) until `m` gives it to the
+        // console.
         let terminal = ratatui::try_init()?;
-        let _ = execute!(std::io::stdout(), EnableMouseCapture);
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+        hang_up_quits(tx.clone());
         // Terminal input on its own thread: crossterm's read blocks.
         let input_tx = tx.clone();
         std::thread::spawn(move || {
@@ -216,8 +254,12 @@ impl Session {
     }
 
     /// Give the terminal back; `result` is how the console ended.
-    fn close(self, result: std::io::Result<()>) -> std::io::Result<()> {
+    fn close(mut self, result: std::io::Result<()>) -> std::io::Result<()> {
         restore();
+        if self.terminal.show_cursor().is_err() {
+            // The terminal is gone: its `Drop` would print that the cursor cannot be shown.
+            std::mem::forget(self.terminal);
+        }
         if let Err(e) = &result {
             log(&format!("console stopped: {e}"));
         }
@@ -273,7 +315,16 @@ async fn event_loop(
     });
     let mut app = App::new(backend, tx, opts);
     let (terminal, rx) = (&mut session.terminal, &mut session.rx);
+    let mut mouse = false;
     loop {
+        if app.mouse != mouse {
+            mouse = app.mouse;
+            let _ = if mouse {
+                execute!(std::io::stdout(), EnableMouseCapture)
+            } else {
+                execute!(std::io::stdout(), DisableMouseCapture)
+            };
+        }
         terminal.draw(|f| views::render(f, &app))?;
         let Some(first) = rx.recv().await else { break };
         app.update(first);

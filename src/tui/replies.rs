@@ -9,74 +9,111 @@ use crate::api::Event;
 use crate::api::StationCounts;
 use crate::domain::StationId;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+/// How often an idle console takes one look at the system.
+pub const LOOK_EVERY: Duration = Duration::from_secs(10);
 
 impl App {
+    /// A second passed: fetch what is stale. Nothing is fetched just because time passed,
+    /// but for one look every 10 s (rotating: the clock, the stations, the alerts, so that
+    /// what changes with time alone — an overdue rental — shows) and an open rental's
+    /// price each minute; the clock is extrapolated between its reads.
     pub(super) fn on_tick(&mut self) {
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Now(b.now().await) });
-        let since = self.last_refresh.map(|t| self.wall().duration_since(t));
-        let due = since.is_none_or(|d| d >= Duration::from_secs(10));
-        if self.stations_dirty || due {
-            self.refresh_stations();
-        }
-        if self.alerts_dirty || due {
-            self.refresh_alerts();
-        }
-        if due {
-            self.request_replication();
-        }
-        if due || std::mem::take(&mut self.depot.dirty) {
+        let wall = self.wall();
+        let since = self.last_refresh.map(|t| wall.duration_since(t));
+        if since.is_none_or(|d| d >= LOOK_EVERY) {
+            self.last_refresh = Some(wall);
+            self.look = self.look.wrapping_add(1);
+            match self.look % 3 {
+                0 => self.jobs.clock.mark(),
+                1 => self.jobs.stations.mark(),
+                _ => self.jobs.alerts.mark(),
+            }
+            if self.look.is_multiple_of(30) {
+                self.request_replication();
+            }
+            // The plan, where it is shown (the engine recomputes it every 15 minutes).
+            self.request_plan();
+        } else if std::mem::take(&mut self.depot.dirty) {
             self.request_plan();
         }
-        if let Some(p) = &self.rider
-            && p.view.as_ref().is_some_and(|v| v.open_rental.is_some())
-        {
-            // The live duration and price of the open rental.
-            let id = p.id;
-            self.request_rider(id);
+        if !self.info.on_server() && self.info.simulated_clock {
+            // An in-process simulated clock is read every second: reading costs nothing
+            // and its speed may change.
+            self.jobs.clock.mark();
         }
-        let now = self.wall();
+        if let Some(p) = &self.rider
+            && let Some(fetched) = p.fetched
+            && p.view.as_ref().is_some_and(|v| v.open_rental.is_some())
+            && wall.duration_since(fetched) >= Duration::from_secs(60)
+        {
+            self.jobs.rider.mark();
+        }
+        if let Some(due) = self.search_due
+            && wall >= due
+        {
+            self.search_now();
+        }
+        self.pump();
+        let now = self.clock_now().unwrap_or_else(chrono::Utc::now);
         if let Some(f) = &mut self.dialog {
             f.tick(now);
         }
         self.stations
             .flash
-            .retain(|_, t| now.duration_since(*t) < Duration::from_millis(1500));
+            .retain(|_, t| wall.duration_since(*t) < Duration::from_millis(1500));
     }
 
+    /// A live event marks what it changes as stale; the next tick fetches it (one fetch
+    /// for a burst of events).
     pub(super) fn on_event(&mut self, e: Event) {
         self.last_update = Some(self.wall());
         self.disconnected = None;
         match &e {
             Event::StationChanged { station } => {
-                self.stations_dirty = true;
-                self.alerts_dirty = true;
+                self.jobs.stations.mark();
+                self.jobs.alerts.mark();
                 self.depot.dirty |= self.depot.plans(*station);
                 if self.station.as_ref().is_some_and(|p| p.id == *station) {
-                    self.request_station(*station);
+                    self.jobs.station.mark();
                 }
             }
-            Event::Alert { .. } => self.alerts_dirty = true,
+            Event::Alert { .. } => self.jobs.alerts.mark(),
             Event::RentalStarted { rider, .. }
             | Event::RentalEnded { rider, .. }
             | Event::RiderChanged { rider } => {
-                self.alerts_dirty = true;
+                self.jobs.alerts.mark();
                 if self.rider.as_ref().is_some_and(|p| p.id == *rider) {
-                    self.request_rider(*rider);
+                    self.jobs.rider.mark();
+                }
+                if self.riders.hits.iter().any(|h| h.id == *rider) {
+                    // The search's answer shows the rider: it is asked again.
+                    self.riders.seq += 1;
+                    self.search_due = Some(self.wall());
                 }
             }
             Event::LedgerPosted { rider, .. } => {
-                self.alerts_dirty = true;
+                self.jobs.alerts.mark();
                 if let (Some(p), Some(r)) = (&self.rider, rider)
                     && p.id == *r
                 {
-                    self.request_rider(*r);
+                    self.jobs.rider.mark();
+                }
+                if let Some(r) = rider
+                    && self.riders.hits.iter().any(|h| h.id == *r)
+                {
+                    self.riders.seq += 1;
+                    self.search_due = Some(self.wall());
                 }
             }
         }
-        if let Some(f) = &mut self.dialog {
-            f.on_event(&e);
+        if let Some(f) = &mut self.dialog
+            && let Some(bike) = f.on_event(&e)
+        {
+            // Docked or cable-locked: the bike's state says which.
+            let (b, seq) = (self.backend.clone(), f.seq);
+            self.spawn(async move { Reply::CableBike(seq, b.bike(bike).await) });
         }
     }
 
@@ -90,7 +127,13 @@ impl App {
 
     pub(super) fn on_reply(&mut self, r: Reply) {
         match r {
-            Reply::Now(Ok(now)) => self.now = Some(now),
+            Reply::Now(res) => {
+                self.jobs.clock.finished();
+                match res {
+                    Ok(now) => self.set_clock(now),
+                    Err(e) => self.failed(&e),
+                }
+            }
             Reply::Role(Ok(role)) => {
                 self.role = Some(role);
                 self.request_replication();
@@ -103,16 +146,28 @@ impl App {
                 self.tariff = d.tariff().ok();
                 self.desk = Some(d);
             }
-            Reply::Stations(Ok(rows)) => {
-                self.last_update = Some(self.wall());
-                self.disconnected = None;
-                self.set_stations(rows);
+            Reply::Stations(res) => {
+                self.jobs.stations.finished();
+                match res {
+                    Ok(rows) => {
+                        self.last_update = Some(self.wall());
+                        self.disconnected = None;
+                        self.set_stations(rows);
+                    }
+                    Err(e) => self.failed(&e),
+                }
             }
-            Reply::Station(id, Ok(v)) => {
-                if let Some(p) = &mut self.station
-                    && p.id == id
-                {
-                    p.view = Some(v);
+            Reply::Station(id, res) => {
+                self.jobs.station.finished();
+                match res {
+                    Ok(v) => {
+                        if let Some(p) = &mut self.station
+                            && p.id == id
+                        {
+                            p.view = Some(v);
+                        }
+                    }
+                    Err(e) => self.failed(&e),
                 }
             }
             Reply::Search(seq, res) => {
@@ -130,20 +185,39 @@ impl App {
                     }
                 }
             }
-            Reply::Rider(id, res) => match res {
-                Ok(v) => {
-                    if let Some(p) = &mut self.rider
-                        && p.id == id
-                    {
-                        p.view = Some(v);
+            Reply::Rider(id, res) => {
+                self.jobs.rider.finished();
+                match res {
+                    Ok(v) => {
+                        let wall = self.wall();
+                        if let Some(p) = &mut self.rider
+                            && p.id == id
+                        {
+                            p.view = Some(v);
+                            p.fetched = Some(wall);
+                        }
                     }
+                    Err(e) => self.failed(&e),
                 }
-                Err(e) => self.failed(&e),
-            },
-            Reply::Alerts(Ok(a)) => {
-                let shown = self.alert_keys();
-                self.alerts_sel.hold(&shown);
-                self.alerts = a;
+            }
+            Reply::Alerts(res) => {
+                self.jobs.alerts.finished();
+                match res {
+                    Ok(a) => {
+                        self.last_update = Some(self.wall());
+                        let shown = self.alert_keys();
+                        self.alerts_sel.hold(&shown);
+                        self.alerts = super::views::alerts::ordered(a);
+                    }
+                    Err(e) => self.failed(&e),
+                }
+            }
+            Reply::CableBike(seq, res) => {
+                if let (Some(f), Ok(bike)) = (&mut self.dialog, res)
+                    && f.seq == seq
+                {
+                    f.on_bike(&bike);
+                }
             }
             Reply::Audit(res) => match res {
                 Ok(a) => {
@@ -192,11 +266,12 @@ impl App {
                 }
             }
             Reply::Submitted(seq, res) => {
+                let now = self.clock_now().unwrap_or_else(chrono::Utc::now);
                 let Some(f) = &mut self.dialog else { return };
                 if f.seq != seq {
                     return;
                 }
-                let (lang, now) = (self.opts.lang, self.frozen.unwrap_or_else(Instant::now));
+                let lang = self.opts.lang;
                 match res {
                     Ok(done) => {
                         let keep = f.on_done(&done.text, now);
@@ -216,14 +291,25 @@ impl App {
                     }
                 }
             }
-            Reply::Now(Err(e))
-            | Reply::Role(Err(e))
-            | Reply::Desk(Err(e))
-            | Reply::Stations(Err(e))
-            | Reply::Station(_, Err(e))
-            | Reply::Alerts(Err(e))
-            | Reply::Van(Err(e)) => self.failed(&e),
+            Reply::Role(Err(e)) | Reply::Desk(Err(e)) | Reply::Van(Err(e)) => self.failed(&e),
         }
+        self.pump();
+    }
+
+    /// A read of the system's clock: the rate it ran since the last read is kept, so that
+    /// the clock moves on between reads as the system's does.
+    fn set_clock(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        let wall = self.wall();
+        if let (Some(prev), Some(at)) = (self.now, self.now_read) {
+            let real = wall.saturating_duration_since(at).as_secs_f64();
+            let sys = (now - prev).num_milliseconds() as f64 / 1000.0;
+            if real >= 0.5 && sys >= 0.0 {
+                self.clock_rate = (sys / real).clamp(0.0, 100_000.0);
+            }
+        }
+        self.now = Some(now);
+        self.now_read = Some(wall);
+        self.last_update = Some(wall);
     }
 
     fn set_stations(&mut self, rows: Vec<StationCounts>) {

@@ -234,7 +234,7 @@ texts! {
     FieldMethod => "Method", "Способ", "Тәсіл";
     FieldPass => "Pass", "Абонемент", "Абонемент";
     FieldPin => "New PIN (4 digits)", "Новый PIN (4 цифры)", "Жаңа PIN (4 цифр)";
-    FieldDock => "Dock number (empty: all)", "Номер дока (пусто: все)", "Док нөмірі (бос: барлығы)";
+    FieldDock => "Dock number (empty: the first one out)", "Номер дока (пусто: первый неработающий)", "Док нөмірі (бос: істен шыққан біріншісі)";
     NoRentalChoice => "none", "нет", "жоқ";
     PreviewBalance => "balance {} → {}", "баланс {} → {}", "баланс {} → {}";
     PreviewRestrict => "the rider becomes RESTRICTED (R18)", "клиент будет ОГРАНИЧЕН (R18)", "клиент ШЕКТЕЛЕДІ (R18)";
@@ -261,7 +261,7 @@ texts! {
     DoneDock => "bike {} docked at station {}", "велосипед {} поставлен на станцию {}", "{} велосипед {} бекетке қойылды";
     DoneRepair => "bike {} sent to repair", "велосипед {} отправлен в ремонт", "{} велосипед жөндеуге жіберілді";
     DoneDockOut => "dock {} of station {} out of service", "док {} станции {} выведен из работы", "{} док ({} бекет) істен шығарылды";
-    DoneDockIn => "{} dock(s) of station {} back in service", "доков возвращено в работу: {} (станция {})", "{} док жұмысқа қайтарылды ({} бекет)";
+    DoneDockIn => "dock {} of station {} back in service", "док {} станции {} возвращён в работу", "{} док ({} бекет) жұмысқа қайтарылды";
     FormKeys => "Tab/↑↓ field · ←→ choice · Enter preview · Esc close", "Tab/↑↓ поле · ←→ выбор · Enter просмотр · Esc закрыть", "Tab/↑↓ өріс · ←→ таңдау · Enter алдын ала қарау · Esc жабу";
     Done => "Done: {}", "Готово: {}", "Дайын: {}";
     NotAllowed => "Your role may not do that", "Ваша роль не позволяет это", "Сіздің рөліңізге рұқсат жоқ";
@@ -381,6 +381,204 @@ texts! {
     GroupMove => "Moving", "Перемещение", "Жылжу";
     GroupRider => "Rider (desk)", "Клиент (касса)", "Клиент (касса)";
     GroupDepot => "Depot", "Депо", "Депо";
+    // Why a procedure cannot be done now (shown in the hints, the help and the status line)
+    DisNoRental => "no rental open", "нет открытой аренды", "ашық жалдау жоқ";
+    DisRenting => "a rental is open", "аренда открыта", "жалдау ашық";
+    DisNoPendingFine => "no fine waits for approval", "нет штрафа на утверждении", "бекітуді күткен айыппұл жоқ";
+    DisBlocked => "already blocked", "уже заблокирован", "бұғатталған";
+    DisNotBlocked => "not blocked", "не заблокирован", "бұғатталмаған";
+    DisRestricted => "already restricted", "уже ограничен", "шектелген";
+    DisNotRestricted => "not restricted", "не ограничен", "шектелмеген";
+    DisNoCard => "no card to block", "нет карты для блокировки", "бұғаттайтын карта жоқ";
+    DisNoEntries => "the ledger is empty", "счёт пуст", "шот бос";
+    DisStationFull => "the station has no free dock", "на станции нет свободного дока", "бекетте бос док жоқ";
+    DisDockOut => "the dock is already out of service", "док уже не работает", "док істен шыққан";
+    DisDockHasBike => "a bike is in the dock", "в доке велосипед", "докта велосипед тұр";
+    DisAllInService => "every dock is in service", "все доки работают", "барлық док жұмыс істейді";
+    CableTypeStation => "←→ choose a station, or type its code", "←→ выберите станцию или введите её код", "←→ бекетті таңдаңыз немесе кодын теріңіз";
+    UnlockFailedReason => "unlock failed at the dock", "не открылся замок дока", "доктың құлпы ашылмады";
+    BonusTitle => "Give a bonus", "Начислить бонус", "Бонус беру";
+    CorrectTitle => "Correct a ledger entry", "Исправить запись счёта", "Шот жазбасын түзету";
+    RestrictTitle => "Impose a restriction (D12)", "Наложить ограничение (D12)", "Шектеу қою (D12)";
+    LiftTitle => "Lift the restriction (D12)", "Снять ограничение (D12)", "Шектеуді алу (D12)";
+    RejectTitle => "Reject the fine (D14)", "Отклонить штраф (D14)", "Айыппұлды қабылдамау (D14)";
+    FieldEntry => "Entry", "Запись", "Жазба";
+    FieldDelta => "Amount, ₸ (+ or −)", "Сумма, ₸ (+ или −)", "Сомасы, ₸ (+ не −)";
+    FieldReasonToRider => "Reason (sent to the rider)", "Причина (уйдёт клиенту)", "Себебі (клиентке жіберіледі)";
+    FieldAuditNote => "Note for the audit", "Пометка для аудита", "Аудитке ескертпе";
+    FieldDockAny => "Dock number (empty: any free one)", "Номер дока (пусто: любой свободный)", "Док нөмірі (бос: кез келген бос)";
+    NeedSigned => "{}: a whole number other than 0, −500 or 500", "{}: целое число, не 0: −500 или 500", "{}: 0 емес бүтін сан: −500 не 500";
+    NeedStation => "Open a station first", "Сначала откройте станцию", "Алдымен бекетті ашыңыз";
+    PreviewCorrects => "entry #{} corrected by {}", "запись #{} исправляется на {}", "#{} жазба {} түзетіледі";
+    PreviewCard => "card {} is blocked; the account stays open", "карта {} блокируется; счёт остаётся", "{} картасы бұғатталады; шот қалады";
+    PreviewApprove => "approves and posts: {}", "утверждает и начисляет: {}", "бекітіп, салады: {}";
+    PreviewReject => "rejects, nothing is posted: {}", "отклоняет, ничего не начисляется: {}", "қабылдамайды, ештеңе салынбайды: {}";
+    PreviewDockOut => "dock {} of station {} goes out of service", "док {} станции {} выводится из работы", "{} док ({} бекет) істен шығарылады";
+    PreviewDockOutAny => "a free dock of station {} goes out of service", "свободный док станции {} выводится из работы", "{} бекеттің бос докы істен шығарылады";
+    PreviewDockIn => "dock {} of station {} back in service", "док {} станции {} возвращается в работу", "{} док ({} бекет) жұмысқа қайтарылады";
+    PreviewDockInAll => "the first dock out of service of station {} comes back", "первый неработающий док станции {} возвращается в работу", "{} бекеттің істен шыққан бірінші догы жұмысқа қайтарылады";
+    DoneBonus => "bonus {} given to rider {}", "бонус {} начислен клиенту {}", "{} бонус {} клиентке берілді";
+    DoneCorrect => "entry #{} corrected by {} for rider {}", "запись #{} исправлена на {} (клиент {})", "#{} жазба {} түзетілді ({} клиент)";
+    DoneRestrict => "rider {} restricted by hand", "клиент {} ограничен вручную", "{} клиент қолмен шектелді";
+    DoneLift => "restriction of rider {} lifted", "ограничение клиента {} снято", "{} клиенттің шектеуі алынды";
+    DoneReject => "fine {} of rider {} rejected", "штраф {} клиента {} отклонён", "{} айыппұл ({} клиент) қабылданбады";
+    ReasonSentToRider => "The reason is sent to the rider in a message.", "Причина уйдёт клиенту в сообщении.", "Себебі клиентке хабарламамен жіберіледі.";
+    RestrictFact => "Imposed by hand, it is lifted only by hand (D12).", "Наложенное вручную снимается только вручную (D12).", "Қолмен қойылған шектеу тек қолмен алынады (D12).";
+    CableLockedAt => "«Құлыпталды» / Locked with the cable at station {}", "«Құлыпталды» / Закреплён тросом на станции {}", "«Құлыпталды» — {} бекетте троспен құлыпталды";
+    CableDocked => "The rider docked the bike at station {}: the permission was not used", "Клиент поставил велосипед в док на станции {}: разрешение не понадобилось", "Клиент велосипедті {} бекеттің догына қойды: рұқсат қолданылмады";
+    CableEndedOtherwise => "The rental ended another way: the permission was not used", "Аренда завершилась иначе: разрешение не понадобилось", "Жалдау басқаша аяқталды: рұқсат қолданылмады";
+    KReject => "reject fine", "отклонить штраф", "айыппұлды қабылдамау";
+    KBonus => "give bonus", "бонус", "бонус беру";
+    KCorrect => "correct an entry", "исправить запись", "жазбаны түзету";
+    KRestrict => "impose restriction", "наложить ограничение", "шектеу қою";
+    KLift => "lift restriction", "снять ограничение", "шектеуді алу";
+    UnitS => "s", "с", "с";
+    MId => "ID", "ID", "ID";
+    MRiding => "riding bike", "едет на велосипеде", "велосипедпен жүр";
+    MPhone => "phone", "телефон", "телефон";
+    MCard => "card", "карта", "карта";
+    MEmail => "e-mail", "e-mail", "e-mail";
+    MSurname => "surname", "фамилия", "тегі";
+    MName => "name", "имя", "аты";
+    RoleAgent => "agent", "агент", "агент";
+    RoleDepot => "depot", "депо", "депо";
+    RoleSupervisor => "supervisor", "супервайзер", "супервайзер";
+    RoleAdmin => "admin", "администратор", "әкімші";
+    PmCash => "cash", "наличные", "қолма-қол";
+    PmCard => "card", "карта", "карта";
+    PmBank => "bank transfer", "банковский перевод", "банк аударымы";
+    DemoContinued => "Demo city continued from {}: the simulated system as it was left (nothing is real)", "Демо-город продолжен из {}: симулированная система, как её оставили (всё ненастоящее)", "Демо-қала {} файлынан жалғасты: симуляцияланған жүйе қалдырылған күйінде (бәрі жалған)";
+    KMouse => "mouse on / off", "мышь вкл / выкл", "тінтуір қосу / өшіру";
+    MouseOn => "The console takes the mouse: clicks select, the wheel scrolls (m gives it back)", "Консоль использует мышь: щелчок выбирает, колесо листает (m — вернуть терминалу)", "Консоль тінтуірді алды: шерту таңдайды, дөңгелек айналдырады (m — терминалға қайтару)";
+    MouseOff => "The terminal has the mouse again: select text to copy it (m to give it to the console)", "Мышь снова у терминала: выделяйте текст для копирования (m — отдать консоли)", "Тінтуір терминалда: мәтінді көшіру үшін белгілеңіз (m — консольге беру)";
+    ColBikes => "Bikes", "Вел.", "Вел.";
+    ColFree => "Free", "Своб.", "Бос";
+    ColOut => "Out", "Откл.", "Өшір.";
+    ColChanged => "Changed", "Изм.", "Өзгер.";
+    KTop => "first row", "первая строка", "бірінші жол";
+    KBottom => "last row", "последняя строка", "соңғы жол";
+    AkOverdue => "OVERDUE", "ПРОСРОЧКА", "МЕРЗІМІ ӨТТІ";
+    AkLockError => "LOCK ERROR", "ОШИБКА ЗАМКА", "ҚҰЛЫП ҚАТЕСІ";
+    AkUnrecognised => "UNKNOWN BIKE", "НЕИЗВ. ВЕЛОСИПЕД", "БЕЛГІСІЗ ВЕЛ.";
+    AkCableCall => "CABLE-LOCK CALL", "ЗВОНОК: ТРОС", "ҚОҢЫРАУ: ТРОС";
+    AkInDebt => "IN DEBT", "ДОЛГ", "ҚАРЫЗ";
+    AkPinLocked => "PIN LOCKED", "PIN ЗАБЛОК.", "PIN БҰҒАТТА";
+    AkPostingFailed => "NOT POSTED", "НЕ ПРОВЕДЕНО", "ӨТКІЗІЛМЕДІ";
+    AkFineApproval => "FINE TO APPROVE", "ШТРАФ НА УТВ.", "АЙЫППҰЛ БЕКІТУ";
+    AtOverdue => "rider {}: the rental is overdue (R15)", "клиент {}: аренда просрочена (R15)", "{} клиент: жалдау мерзімі өтті (R15)";
+    AtLockError => "rider {}: the lock failed at station {}, still charged (R12)", "клиент {}: замок не закрылся на станции {}, оплата идёт (R12)", "{} клиент: {} бекетте құлып жабылмады, төлем жүріп жатыр (R12)";
+    AtUnrecognised => "rider {}: the dock at station {} did not recognise the bike (R12)", "клиент {}: док станции {} не узнал велосипед (R12)", "{} клиент: {} бекеттің догы велосипедті танымады (R12)";
+    AtCableCall => "rider {} waits for a cable lock at station {} (R14)", "клиент {} ждёт разрешения на трос на станции {} (R14)", "{} клиент {} бекетте трос рұқсатын күтеді (R14)";
+    AtEmpty => "station {} is EMPTY", "станция {} ПУСТА", "{} бекеті БОС";
+    AtFull => "station {} is FULL", "станция {} ЗАПОЛНЕНА", "{} бекеті ТОЛЫ";
+    AtInDebt => "rider {} is restricted with a debt (R18)", "клиент {} ограничен из-за долга (R18)", "{} клиент қарызы үшін шектелген (R18)";
+    AtPinLocked => "rider {}: too many wrong PINs, unlocks refused for now (D29)", "клиент {}: слишком много неверных PIN, разблокировка пока запрещена (D29)", "{} клиент: қате PIN тым көп, ашуға әзірше тыйым (D29)";
+    AtPostingFailed => "rider {}: the nightly posting failed (D31)", "клиент {}: ночное начисление не прошло (D31)", "{} клиент: түнгі есептеу өтпеді (D31)";
+    AtFineApproval => "rider {}: a fine waits for a supervisor's approval (D14)", "клиент {}: штраф ждёт утверждения супервайзера (D14)", "{} клиент: айыппұл супервайзердің бекітуін күтеді (D14)";
+    AtFaulty => "rider {}: the bike was reported faulty at station {}", "клиент {}: велосипед отмечен неисправным на станции {}", "{} клиент: велосипед {} бекетте ақаулы деп белгіленді";
+    UnitMin => "min", "мин", "мин";
+    UnitH => "h", "ч", "сағ";
+    UnitD => "d", "д", "күн";
+}
+
+/// What a search matched on, in words (the system's word when the console has none).
+pub fn matched(what: &str, lang: Lang) -> String {
+    let t = match what {
+        "id" => T::MId,
+        "riding bike" => T::MRiding,
+        "phone" => T::MPhone,
+        "card" => T::MCard,
+        "e-mail" => T::MEmail,
+        "surname" => T::MSurname,
+        "name" => T::MName,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
+/// A staff role in words.
+pub fn role_name(r: crate::domain::roles::Role, lang: Lang) -> &'static str {
+    use crate::domain::roles::Role;
+    match r {
+        Role::Agent => T::RoleAgent,
+        Role::Depot => T::RoleDepot,
+        Role::Supervisor => T::RoleSupervisor,
+        Role::Admin => T::RoleAdmin,
+    }
+    .get(lang)
+}
+
+/// A payment method in words.
+pub fn pay_method(m: crate::api::PayMethod, lang: Lang) -> &'static str {
+    use crate::api::PayMethod;
+    match m {
+        PayMethod::Cash => T::PmCash,
+        PayMethod::Card => T::PmCard,
+        PayMethod::Bank => T::PmBank,
+    }
+    .get(lang)
+}
+
+/// A thing counted, for [`count`]'s plural forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Bike,
+    Dock,
+    Station,
+    Alert,
+}
+
+impl Noun {
+    pub const ALL: [Noun; 4] = [Noun::Bike, Noun::Dock, Noun::Station, Noun::Alert];
+
+    /// The forms a language needs: English one and many; Russian one (1, 21), few (2–4,
+    /// 22–24) and many (5–20, 25…); Kazakh one form (a noun after a numeral stays singular).
+    /// An exhaustive match: a noun without a language does not compile.
+    fn forms(self, lang: Lang) -> &'static [&'static str] {
+        match (self, lang) {
+            (Noun::Bike, Lang::En) => &["bike", "bikes"],
+            (Noun::Bike, Lang::Ru) => &["велосипед", "велосипеда", "велосипедов"],
+            (Noun::Bike, Lang::Kk) => &["велосипед"],
+            (Noun::Dock, Lang::En) => &["dock", "docks"],
+            (Noun::Dock, Lang::Ru) => &["док", "дока", "доков"],
+            (Noun::Dock, Lang::Kk) => &["док"],
+            (Noun::Station, Lang::En) => &["station", "stations"],
+            (Noun::Station, Lang::Ru) => &["станция", "станции", "станций"],
+            (Noun::Station, Lang::Kk) => &["бекет"],
+            (Noun::Alert, Lang::En) => &["alert", "alerts"],
+            (Noun::Alert, Lang::Ru) => &["тревога", "тревоги", "тревог"],
+            (Noun::Alert, Lang::Kk) => &["дабыл"],
+        }
+    }
+}
+
+/// Which plural form a number takes in a language (an index into [`Noun::forms`]).
+pub fn plural_form(n: u64, lang: Lang) -> usize {
+    match lang {
+        Lang::En => usize::from(n != 1),
+        Lang::Ru => {
+            let (m10, m100) = (n % 10, n % 100);
+            if m10 == 1 && m100 != 11 {
+                0
+            } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+                1
+            } else {
+                2
+            }
+        }
+        Lang::Kk => 0,
+    }
+}
+
+/// `1 велосипед`, `2 велосипеда`, `5 велосипедов`; `5 велосипед` in Kazakh; `5 bikes`.
+pub fn count(n: u64, noun: Noun, lang: Lang) -> String {
+    let forms = noun.forms(lang);
+    let form = forms
+        .get(plural_form(n, lang))
+        .or(forms.last())
+        .copied()
+        .unwrap_or("");
+    format!("{n} {form}")
 }
 
 /// Fill `{}` placeholders in order.
@@ -512,6 +710,31 @@ mod tests {
             let n = |l| t.get(l).matches("{}").count();
             assert_eq!(n(Lang::En), n(Lang::Ru), "{t:?}: ru placeholders");
             assert_eq!(n(Lang::En), n(Lang::Kk), "{t:?}: kk placeholders");
+        }
+    }
+
+    #[test]
+    fn plurals_as_people_say_them() {
+        let bikes = |n, l| count(n, Noun::Bike, l);
+        assert_eq!(bikes(1, Lang::Ru), "1 велосипед");
+        assert_eq!(bikes(2, Lang::Ru), "2 велосипеда");
+        assert_eq!(bikes(5, Lang::Ru), "5 велосипедов");
+        assert_eq!(bikes(11, Lang::Ru), "11 велосипедов");
+        assert_eq!(bikes(21, Lang::Ru), "21 велосипед");
+        assert_eq!(bikes(22, Lang::Ru), "22 велосипеда");
+        assert_eq!(bikes(112, Lang::Ru), "112 велосипедов");
+        assert_eq!(bikes(5, Lang::Kk), "5 велосипед");
+        assert_eq!(bikes(1, Lang::En), "1 bike");
+        assert_eq!(bikes(0, Lang::En), "0 bikes");
+        for noun in Noun::ALL {
+            for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+                for n in 0..30 {
+                    assert!(
+                        !count(n, noun, lang).ends_with(' '),
+                        "{noun:?} {lang:?} {n}"
+                    );
+                }
+            }
         }
     }
 

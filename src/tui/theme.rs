@@ -54,6 +54,15 @@ impl Theme {
         }
     }
 
+    /// The whole screen's style: the light palette paints its own white background, so
+    /// that it reads on a dark terminal too; the others keep the terminal's.
+    pub fn background(&self) -> Style {
+        match self.palette {
+            Palette::Light => Style::default().bg(Color::White).fg(Color::Black),
+            Palette::Dark | Palette::NoColor => Style::default(),
+        }
+    }
+
     pub fn style(&self, m: Meaning) -> Style {
         use Meaning::*;
         let s = Style::default();
@@ -82,7 +91,7 @@ impl Theme {
             },
             Palette::Light => match m {
                 Normal => s.fg(Color::Black),
-                Muted => s.fg(Color::DarkGray),
+                Muted => s.fg(Color::Indexed(240)),
                 Title => s.fg(Color::Blue).add_modifier(Modifier::BOLD),
                 Selected => s
                     .bg(Color::LightBlue)

@@ -71,21 +71,22 @@ pub async fn to_repair(
     staff_op(&st, &who, call.idem, op).await
 }
 
-/// Put a free dock of the station out of service.
+/// Put a free dock of the station out of service (the one numbered, else any free one).
 #[utoipa::path(post, path = "/stations/{id}/docks/out-of-service", tag = "depot",
     params(("id" = i64, Path, description = "station code"), IdempotencyKey),
-    request_body = Empty,
+    request_body = DockNumberRequest,
     responses((status = 200, body = u32, description = "the dock number", content_type = "application/json"), Problems, Limited))]
 pub async fn dock_out_of_service(
     State(st): State<AppState>,
     who: AuthStaff,
     Path(id): Path<i64>,
-    call: Call<Empty>,
+    call: Call<DockNumberRequest>,
 ) -> Answer {
     who.may(StaffAction::DockOutOfService)?;
-    call.parse()?;
+    let body = call.parse()?;
     let op = Op::DockOutOfService {
         station: StationId(id),
+        number: body.number,
     };
     staff_op(&st, &who, call.idem, op).await
 }

@@ -194,6 +194,26 @@ pub async fn approve_fine(
     staff_op(&st, &who, call.idem, op).await
 }
 
+/// Reject the rider's oldest fine waiting for approval, with a reason (D14); nothing posts.
+#[utoipa::path(post, path = "/riders/{id}/fines/reject", tag = "desk",
+    params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
+    request_body = ReasonRequest,
+    responses((status = 200, body = i64, description = "the fine's amount", content_type = "application/json"), Problems, Limited))]
+pub async fn reject_fine(
+    State(st): State<AppState>,
+    who: AuthStaff,
+    Path(id): Path<i64>,
+    call: Call<ReasonRequest>,
+) -> Answer {
+    who.may(StaffAction::ApproveFine)?;
+    let body = call.parse()?;
+    let op = Op::RejectFine {
+        rider: RiderId(id),
+        reason: body.reason,
+    };
+    staff_op(&st, &who, call.idem, op).await
+}
+
 /// Refund: end the contract (R25).
 #[utoipa::path(post, path = "/riders/{id}/refund", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),

@@ -3,7 +3,7 @@
 
 use super::centered;
 use crate::tui::app::App;
-use crate::tui::dialog::{Field, Form, Stage};
+use crate::tui::dialog::{CableOutcome, Field, Form, Kind, Stage};
 use crate::tui::text::{T, fill};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
@@ -16,6 +16,7 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
     let area = centered(body, 84, 22);
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(Span::styled(
             format!(" {} ", app.t(form.proc.title())),
@@ -34,13 +35,23 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
     }
     let editing = form.stage == Stage::Edit;
     let mut cursor = None;
+    // The labels' column is as wide as the longest label, in any language.
+    let lw = form
+        .fields
+        .iter()
+        .map(|fl| app.t(fl.label()).chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(20);
+    // The value's column fills what is left of the line, up to 40 (a wider one would wrap).
+    let vw = usize::from(inner.width).saturating_sub(2 + lw).min(40);
     for (i, fl) in form.fields.iter().enumerate() {
         let focused = editing && i == form.focus;
-        let label = format!("{:<30}", app.t(fl.label()));
+        let label = format!("{:<lw$}", app.t(fl.label()));
         let value = match fl {
             Field::Text { input, secret, .. } => {
                 if focused {
-                    cursor = Some((lines.len(), 32 + input.visual_cursor()));
+                    cursor = Some((lines.len(), 2 + lw + input.visual_cursor()));
                 }
                 if *secret {
                     "•".repeat(input.value().chars().count())
@@ -66,7 +77,7 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
         lines.push(Line::from(vec![
             Span::styled(if focused { "› " } else { "  " }, th.style(Meaning::Info)),
             Span::styled(label, th.style(Meaning::Muted)),
-            Span::styled(format!("{value:<40}"), th.style(m)),
+            Span::styled(format!("{value:<vw$}"), th.style(m)),
         ]));
     }
     if let Some(e) = &form.error {
@@ -123,11 +134,19 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
         }
         Stage::Done => {
             lines.push(Line::raw(""));
-            if matches!(form.proc, crate::tui::dialog::Proc::CableLock(..)) {
-                lines.push(Line::styled(
-                    format!("«Құлыпталды» / {}", app.t(T::Locked)),
-                    th.style(Meaning::Ok),
-                ));
+            if form.proc.kind == Kind::CableLock {
+                // What happened, not just "Locked": a dock found after all leaves the
+                // permission unused.
+                let (text, m) = match form.outcome {
+                    Some(CableOutcome::Locked(s)) => {
+                        (fill(app.t(T::CableLockedAt), &[&s]), Meaning::Ok)
+                    }
+                    Some(CableOutcome::Docked(s)) => {
+                        (fill(app.t(T::CableDocked), &[&s]), Meaning::Warn)
+                    }
+                    _ => (app.t(T::CableEndedOtherwise).to_string(), Meaning::Warn),
+                };
+                lines.push(Line::styled(text, th.style(m)));
                 let text = form.result.join(" · ");
                 lines.push(Line::styled(
                     fill(app.t(T::RentalEnded), &[&text]),

@@ -27,6 +27,7 @@ pub const MIN_H: u16 = 24;
 
 pub fn render(f: &mut Frame, app: &App) {
     let area = f.area();
+    f.render_widget(Block::default().style(app.opts.theme.background()), area);
     app.too_small.set(area.width < MIN_W || area.height < MIN_H);
     if app.too_small.get() {
         let text = fill(app.t(T::TooSmall), &[&area.width, &area.height]);
@@ -81,12 +82,12 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         .map(|t| t.time_zone)
         .unwrap_or(chrono_tz::Asia::Almaty);
     let time = app
-        .now
+        .clock_now()
         .map(|n| format_local(tz, n))
         .unwrap_or_else(|| "—".into());
     let role = app
         .role
-        .map(|r| r.to_string())
+        .map(|r| crate::tui::text::role_name(r, app.opts.lang).to_string())
         .unwrap_or_else(|| "?".into());
     let age = app
         .last_update
@@ -102,28 +103,18 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
         crate::api::ConnectionState::Stale { since, .. }
         | crate::api::ConnectionState::LoggedOut { since } => {
             let secs = app.now.map(|n| (n - *since).num_seconds()).unwrap_or(0);
-            fill(app.t(T::Updated), &[&duration(secs)])
+            fill(app.t(T::Updated), &[&duration_in(secs, app.opts.lang)])
         }
         crate::api::ConnectionState::Live => age
-            .map(|a| fill(app.t(T::Updated), &[&duration(a as i64)]))
+            .map(|a| fill(app.t(T::Updated), &[&duration_in(a as i64, app.opts.lang)]))
             .unwrap_or_default(),
     };
+    // What matters first (the link, whether this session may write, who and when), so
+    // that at 80 columns nothing that matters is cut; where from comes last.
+    let wide = area.width >= 120;
     let mut spans = vec![
         Span::styled(" velodesk ", th.style(Meaning::Key)),
-        Span::styled(format!(" {} ", app.info.city), th.style(Meaning::Title)),
-        Span::styled(
-            format!("· {} ", app.info.location),
-            th.style(Meaning::Muted),
-        ),
-        Span::styled(
-            format!("· {} ({role}) ", app.opts.staff),
-            th.style(Meaning::Normal),
-        ),
-        Span::styled(
-            format!("· {time} {} ", tz.name()),
-            th.style(Meaning::Normal),
-        ),
-        Span::styled(format!("[{}]", app.t(word)), th.style(meaning)),
+        Span::styled(format!(" [{}]", app.t(word)), th.style(meaning)),
     ];
     if let Some(r) = &app.replication {
         let (word, meaning) = if r.is_live() {
@@ -136,16 +127,35 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             th.style(meaning),
         ));
     }
-    spans.push(Span::styled(
-        format!(" {age_text}"),
-        th.style(Meaning::Muted),
-    ));
-    if app.opts.read_only {
+    let cannot_write = app.opts.read_only
+        || matches!(
+            app.connection,
+            crate::api::ConnectionState::LoggedOut { .. }
+        );
+    if cannot_write {
         spans.push(Span::styled(
-            format!("  [{}]", app.t(T::ReadOnly)),
+            format!(" [{}]", app.t(T::ReadOnly)),
             th.style(Meaning::Warn),
         ));
     }
+    let time = if wide {
+        format!("{time} {}", tz.name())
+    } else {
+        time.get(..16).unwrap_or(&time).to_string()
+    };
+    spans.extend([
+        Span::styled(
+            format!(" {} ({role}) ", app.opts.staff),
+            th.style(Meaning::Normal),
+        ),
+        Span::styled(format!("· {time} "), th.style(Meaning::Normal)),
+        Span::styled(format!("· {} ", app.info.city), th.style(Meaning::Title)),
+        Span::styled(
+            format!("· {} ", app.info.location),
+            th.style(Meaning::Muted),
+        ),
+        Span::styled(format!("· {age_text}"), th.style(Meaning::Muted)),
+    ]);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -191,14 +201,23 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
             .iter()
             .filter(|b| b.scope == *scope && b.hint && app.allowed(b.action))
         {
-            spans.push(Span::styled(
-                format!(" {} ", b.keys[0].label()),
-                th.style(Meaning::Key),
-            ));
-            spans.push(Span::styled(
-                format!(" {}  ", app.t(b.desc)),
-                th.style(Meaning::Muted),
-            ));
+            // A key that cannot act now stays in the bar, greyed, with the reason.
+            match app.disabled_reason(b.action) {
+                Some(why) => spans.push(Span::styled(
+                    format!(" {} {} ({why})  ", b.keys[0].label(), app.t(b.desc)),
+                    th.style(Meaning::Muted),
+                )),
+                None => {
+                    spans.push(Span::styled(
+                        format!(" {} ", b.keys[0].label()),
+                        th.style(Meaning::Key),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" {}  ", app.t(b.desc)),
+                        th.style(Meaning::Muted),
+                    ));
+                }
+            }
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -236,6 +255,7 @@ fn render_palette(f: &mut Frame, app: &App, input: &tui_input::Input, body: Rect
     };
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(format!(" {} ", app.t(T::KPalette)))
         .border_style(th.style(Meaning::Title));
@@ -255,6 +275,7 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
     let area = centered(body, 90, body.height.saturating_sub(2));
     f.render_widget(Clear, area);
     let block = Block::default()
+        .style(th.background())
         .borders(Borders::ALL)
         .title(format!(" {} — {} ", app.t(T::Help), app.t(T::Keys)))
         .border_style(th.style(Meaning::Title));
@@ -279,10 +300,14 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
         } else {
             keymap::keys_label(b)
         };
-        lines.push(Line::from(vec![
+        let mut line = vec![
             Span::styled(format!("  {keys:<16}"), th.style(Meaning::Info)),
             Span::raw(app.t(b.desc)),
-        ]));
+        ];
+        if let Some(why) = app.disabled_reason(b.action) {
+            line.push(Span::styled(format!(" — {why}"), th.style(Meaning::Muted)));
+        }
+        lines.push(Line::from(line));
     }
     // Two columns when it does not fit in one.
     let h = usize::from(inner.height.max(1));
@@ -304,17 +329,30 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// `1 h 05 min`, `12 min`, `40 s`.
-pub fn duration(seconds: i64) -> String {
+/// `1 h 05 min`, `12 min`, `40 s` in the console's language.
+pub fn duration_in(seconds: i64, lang: crate::tui::text::Lang) -> String {
     let s = seconds.max(0);
+    let u = |t: T| t.get(lang);
     if s < 60 {
-        format!("{s} s")
+        format!("{s} {}", u(T::UnitS))
     } else if s < 3600 {
-        format!("{} min", s / 60)
+        format!("{} {}", s / 60, u(T::UnitMin))
     } else if s < 86_400 {
-        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+        format!(
+            "{} {} {:02} {}",
+            s / 3600,
+            u(T::UnitH),
+            (s % 3600) / 60,
+            u(T::UnitMin)
+        )
     } else {
-        format!("{} d {} h", s / 86_400, (s % 86_400) / 3600)
+        format!(
+            "{} {} {} {}",
+            s / 86_400,
+            u(T::UnitD),
+            (s % 86_400) / 3600,
+            u(T::UnitH)
+        )
     }
 }
 

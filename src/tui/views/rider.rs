@@ -3,7 +3,7 @@
 //! the ledger with running balance and what settled what, fines and messages sent.
 
 use super::riders::{mask_email, mask_phone, mask_tail};
-use super::{duration, titled};
+use super::{duration_in, titled};
 use crate::domain::time::format_local;
 use crate::tui::app::App;
 use crate::tui::text::{T, entry_kind, fill, fine_kind, fine_status, pass_name};
@@ -97,39 +97,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(format!("{amount:>14}"), th.style(m)),
         ])
     };
-    let mut lines = vec![
-        Line::styled(
-            format!("{} · {}", r.id, full_name),
-            th.style(Meaning::Title),
-        ),
-        Line::from(vec![label(T::Phone), Span::raw(phone)]),
-        Line::from(vec![label(T::Email), Span::raw(email)]),
-        Line::from(vec![label(T::Document), Span::raw(doc)]),
-        Line::from(vec![label(T::Born), Span::raw(born.to_string())]),
-        Line::from(vec![
-            label(T::Card),
-            Span::raw(match (&r.card, r.card_blocked) {
-                (Some(c), false) => mask_tail(Some(c)),
-                (Some(c), true) => format!("{} {}", mask_tail(Some(c)), app.t(T::Blocked)),
-                (None, _) => "—".into(),
-            }),
-        ]),
-        Line::from(vec![
-            label(T::Concession),
-            Span::raw(r.concession.clone().unwrap_or_else(|| "—".into())),
-        ]),
-    ];
-    if revealed.is_none() {
-        lines.push(Line::styled(app.t(T::Masked), th.style(Meaning::Muted)));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
-    for q in queued {
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<14}", "")),
-            Span::raw(q),
-        ]));
-    }
+    // What the desk acts on first (access, the open rental, the money), the personal data
+    // last: at 80×24 what matters is what shows.
+    let mut lines = vec![Line::styled(
+        format!("{} · {}", r.id, full_name),
+        th.style(Meaning::Title),
+    )];
     lines.push(Line::from(vec![label(T::Access), access]));
     // What would lift it (R18), kept current by the live updates.
     if r.blocked_reason.is_none() && r.restricted {
@@ -142,15 +115,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(how, th.style(Meaning::Warn)),
         ]));
     }
-    lines.push(money(T::Balance, r.balance));
-    lines.push(money(T::Accrued, r.accrued));
-    lines.push(money(T::Available, v.available));
-    lines.push(money(T::Bonus, r.bonus));
-    lines.push(money(T::Deposit, r.deposit));
-    if v.debt.is_positive() {
-        lines.push(money(T::Debt, v.debt));
+    lines.push(Line::from(vec![label(T::Pass), Span::raw(pass)]));
+    for q in queued {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<14}", "")),
+            Span::raw(q),
+        ]));
     }
-    lines.push(Line::raw(""));
     lines.push(Line::styled(app.t(T::OpenRental), th.style(Meaning::Title)));
     match &v.open_rental {
         Some(o) => {
@@ -159,6 +130,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 .start_station
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "—".into());
+            // Duration and price follow the clock between fetches (see `App::live_rental`).
+            let (secs, price) = app.live_rental(o);
             let m = if o.overdue {
                 Meaning::Danger
             } else {
@@ -167,7 +140,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::styled(
                 fill(
                     app.t(T::RentalLine),
-                    &[&o.rental.bike, &from, &duration(o.seconds), &o.live_price],
+                    &[&o.rental.bike, &from, &duration_in(secs, lang), &price],
                 ),
                 th.style(m),
             ));
@@ -182,6 +155,15 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             }
         }
         None => lines.push(Line::styled(app.t(T::NoRental), th.style(Meaning::Muted))),
+    }
+    lines.push(Line::raw(""));
+    lines.push(money(T::Balance, r.balance));
+    lines.push(money(T::Accrued, r.accrued));
+    lines.push(money(T::Available, v.available));
+    lines.push(money(T::Bonus, r.bonus));
+    lines.push(money(T::Deposit, r.deposit));
+    if v.debt.is_positive() {
+        lines.push(money(T::Debt, v.debt));
     }
     if !v.fines.is_empty() {
         lines.push(Line::raw(""));
@@ -203,6 +185,28 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 th.style(m),
             ));
         }
+    }
+    lines.push(Line::raw(""));
+    lines.extend([
+        Line::from(vec![label(T::Phone), Span::raw(phone)]),
+        Line::from(vec![label(T::Email), Span::raw(email)]),
+        Line::from(vec![label(T::Document), Span::raw(doc)]),
+        Line::from(vec![label(T::Born), Span::raw(born.to_string())]),
+        Line::from(vec![
+            label(T::Card),
+            Span::raw(match (&r.card, r.card_blocked) {
+                (Some(c), false) => mask_tail(Some(c)),
+                (Some(c), true) => format!("{} {}", mask_tail(Some(c)), app.t(T::Blocked)),
+                (None, _) => "—".into(),
+            }),
+        ]),
+        Line::from(vec![
+            label(T::Concession),
+            Span::raw(r.concession.clone().unwrap_or_else(|| "—".into())),
+        ]),
+    ]);
+    if revealed.is_none() {
+        lines.push(Line::styled(app.t(T::Masked), th.style(Meaning::Muted)));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -293,7 +297,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             t.end_station
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "—".into()),
-            duration(secs),
+            duration_in(secs, lang),
             t.charge
                 .map(|c| crate::domain::Tenge(c).to_string())
                 .unwrap_or_default()

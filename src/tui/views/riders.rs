@@ -71,7 +71,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 Cell::from(mask_phone(hit.phone.as_deref())),
                 Cell::from(mask_email(hit.email.as_deref())),
                 Cell::from(format!("{:>12}", hit.balance.to_string())),
-                Cell::from(hit.matched.clone()),
+                Cell::from(crate::tui::text::matched(&hit.matched, app.opts.lang)),
             ])
             .style(style)
         });

@@ -4,7 +4,7 @@
 use super::titled;
 use crate::api::BikeState;
 use crate::tui::app::{App, StationStatus, station_rows};
-use crate::tui::text::T;
+use crate::tui::text::{Noun, T, count};
 use crate::tui::theme::Meaning;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,11 +38,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         ),
         Line::from(format!(
             "{} {} · {} {} · {} {} · {} {} · {} {}% · {}",
-            app.t(T::Bikes),
+            app.t(T::ColBikes),
             s.bikes,
-            app.t(T::FreeDocks),
+            app.t(T::ColFree),
             s.free_docks,
-            app.t(T::OutOfService),
+            app.t(T::ColOut),
             s.out_of_service,
             app.t(T::CableLocked),
             s.cable_locked,
@@ -53,7 +53,16 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .style(th.style(super::stations::status_meaning(status))),
     ];
     f.render_widget(
-        Paragraph::new(info).block(titled(app, format!("{} {}", app.t(T::Station), s.id))),
+        Paragraph::new(info).block(titled(
+            app,
+            format!(
+                "{} {} · {} · {}",
+                app.t(T::Station),
+                s.id,
+                count(u64::from(s.bikes), Noun::Bike, app.opts.lang),
+                count(u64::from(s.docks), Noun::Dock, app.opts.lang)
+            ),
+        )),
         top,
     );
     let [docks_area, side] =
@@ -114,7 +123,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         .filter(|a| a.station == Some(s.id))
         .map(|a| {
             Line::styled(
-                format!("{} — {}", a.kind.as_str().to_uppercase(), a.text),
+                format!(
+                    "{} — {}",
+                    super::alerts::kind_word(a.kind.as_str(), app.opts.lang),
+                    super::alerts::text(app, a)
+                ),
                 th.style(super::alerts::meaning(a.kind.as_str())),
             )
         })

@@ -27,6 +27,18 @@ pub fn bar(pct: u32, width: usize) -> String {
     format!("{}{}", "█".repeat(full), "░".repeat(width - full))
 }
 
+/// A station's name in the console's language: the Kazakh name in Kazakh, the English one
+/// in English, where the city has them; the name on the station otherwise.
+pub fn local_name(s: &StationCounts, lang: crate::tui::text::Lang) -> &str {
+    use crate::tui::text::Lang;
+    let other = match lang {
+        Lang::Kk => s.name_kk.as_deref(),
+        Lang::En => s.name_en.as_deref(),
+        Lang::Ru => None,
+    };
+    other.filter(|n| !n.trim().is_empty()).unwrap_or(&s.name)
+}
+
 pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
     let st = &app.stations;
@@ -56,14 +68,17 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let headers = [
         T::Code,
         T::Name,
-        T::Bikes,
-        T::FreeDocks,
-        T::OutOfService,
+        T::ColBikes,
+        T::ColFree,
+        T::ColOut,
         T::CableLocked,
         T::Fill,
         T::Status,
-        T::LastChange,
+        T::ColChanged,
     ];
+    // Below 110 columns the fill is a number without its bar, so that every column fits
+    // at 80; each column is as wide as its header or its widest value, in any language.
+    let compact = area.width < 110;
     let header = Row::new(headers.iter().enumerate().map(|(i, h)| {
         let arrow = if i == sort_col {
             if asc { " ▲" } else { " ▼" }
@@ -113,18 +128,32 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             } else {
                 th.style(Meaning::Normal)
             };
-            row(app, s, status, tz, selected).style(style)
+            row(app, s, status, tz, selected, compact).style(style)
         });
+    let head =
+        |i: usize| app.t(headers[i]).chars().count() as u16 + if i == sort_col { 2 } else { 0 };
+    let status_w = [
+        StationStatus::Inactive,
+        StationStatus::Empty,
+        StationStatus::Full,
+        StationStatus::Low,
+        StationStatus::Ok,
+    ]
+    .iter()
+    .map(|s| app.t(s.word()).chars().count() as u16)
+    .max()
+    .unwrap_or(6);
+    let fill_w = if compact { 4 } else { 15 };
     let widths = [
-        Constraint::Length(7),
-        Constraint::Min(20),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(5),
-        Constraint::Length(16),
-        Constraint::Length(11),
-        Constraint::Length(8),
+        Constraint::Length(head(0).max(5)),
+        Constraint::Min(12),
+        Constraint::Length(head(2).max(4)),
+        Constraint::Length(head(3).max(4)),
+        Constraint::Length(head(4).max(4)),
+        Constraint::Length(head(5).max(3)),
+        Constraint::Length(head(6).max(fill_w)),
+        Constraint::Length(head(7).max(status_w)),
+        Constraint::Length(head(8).max(5)),
     ];
     let table = Table::new(rows, widths).header(header).block(block);
     f.render_widget(table, table_area);
@@ -139,21 +168,26 @@ fn row<'a>(
     status: StationStatus,
     tz: chrono_tz::Tz,
     selected: bool,
+    compact: bool,
 ) -> Row<'a> {
     let th = &app.opts.theme;
     let pct = fill_pct(s);
     let changed = s.updated_at.with_timezone(&tz).format("%H:%M").to_string();
     Row::new(vec![
         Cell::from(format!("{}{}", if selected { "›" } else { " " }, s.id)),
-        Cell::from(s.name.clone()),
+        Cell::from(local_name(s, app.opts.lang).to_string()),
         Cell::from(format!("{:>4}", s.bikes)),
         Cell::from(format!("{:>4}", s.free_docks)),
         Cell::from(format!("{:>4}", s.out_of_service)),
         Cell::from(format!("{:>3}", s.cable_locked)),
-        Cell::from(Line::from(vec![
-            Span::raw(bar(pct, 10)),
-            Span::raw(format!(" {pct:>3}%")),
-        ])),
+        Cell::from(if compact {
+            Line::from(format!("{pct:>3}%"))
+        } else {
+            Line::from(vec![
+                Span::raw(bar(pct, 10)),
+                Span::raw(format!(" {pct:>3}%")),
+            ])
+        }),
         Cell::from(Span::styled(
             app.t(status.word()),
             th.style(status_meaning(status)),

@@ -1,0 +1,48 @@
+//! Depot: dock a bike from the van at this station (the van's first bike filled in).
+
+use super::{Call, Cx, Outcome, Procedure, invalid, station_fact, station_of};
+use crate::backend::Ops;
+use crate::domain::BikeId;
+use crate::tui::dialog::{Field, Form};
+use crate::tui::text::{T, fill};
+
+pub struct ServiceDock;
+
+impl Procedure for ServiceDock {
+    fn title(&self) -> T {
+        T::ServiceDockTitle
+    }
+
+    fn disabled(&self, cx: &Cx) -> Option<T> {
+        let full = cx
+            .on
+            .station
+            .and_then(|s| cx.app.station_by_id(s))
+            .is_some_and(|s| s.free_docks == 0);
+        full.then_some(T::DisStationFull)
+    }
+
+    fn facts(&self, cx: &Cx) -> Vec<String> {
+        station_fact(cx)
+    }
+
+    fn fields(&self, cx: &Cx) -> Vec<Field> {
+        let b = cx
+            .app
+            .van
+            .first()
+            .map(|b| b.id.to_string())
+            .unwrap_or_default();
+        vec![Field::text("bike", T::FieldBike, b)]
+    }
+
+    fn submit(&self, c: Call, f: &Form) -> Outcome {
+        let bike = f.num("bike").map(BikeId);
+        Box::pin(async move {
+            let st = station_of(c.on)?;
+            let bike = bike.ok_or_else(|| invalid("no bike"))?;
+            c.b.service_dock(bike, st).await?;
+            Ok(fill(c.t(T::DoneDock), &[&bike, &st]).into())
+        })
+    }
+}
