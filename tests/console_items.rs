@@ -459,3 +459,51 @@ async fn a_session_that_cannot_write_says_read_only() {
         "{s}"
     );
 }
+
+/// #15 "previews that do not validate": the preview is the engine's answer to the same
+/// request, so approving one's own fine (D14) is refused before Confirm — and nothing of
+/// the dry run is kept.
+#[tokio::test]
+async fn a_preview_is_the_engines_answer_and_says_no_before_confirm() {
+    let b = city().await;
+    b.as_staff("saule")
+        .fine(
+            RiderId(1043),
+            FineKind::Damage,
+            Some(Tenge(60_000)),
+            None,
+            "bent wheel",
+        )
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "saule", Lang::En).await;
+    d.keys(":").await;
+    d.typ("rider 1043").await;
+    d.keys("Enter a").await;
+    assert!(d.app.dialog.is_some(), "{}", d.screen());
+    d.keys("Enter").await;
+    let s = d.screen();
+    let form = d.app.dialog.as_ref().expect("the form stays open");
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("someone other than who entered it")),
+        "refused at the preview: {:?}\n{s}",
+        form.error
+    );
+    assert_eq!(
+        b.rider(RiderId(1043)).await.unwrap().fines[0].status,
+        "pending",
+        "the dry run kept nothing"
+    );
+    // A payment's preview runs the engine too and keeps nothing.
+    d.keys("Esc p").await;
+    d.typ("5000").await;
+    d.keys("Enter").await;
+    assert!(d.screen().contains("Confirm"), "{}", d.screen());
+    assert_eq!(
+        b.rider(RiderId(1043)).await.unwrap().rider.balance,
+        Tenge(20_000),
+        "previewed, not taken"
+    );
+}

@@ -13,6 +13,7 @@ mod correct;
 mod deposit;
 mod dock_in;
 mod dock_out;
+mod dry;
 mod end_rental;
 mod fine;
 mod lost_card;
@@ -269,7 +270,27 @@ fn rider_line(cx: &Cx, v: &RiderView) -> String {
 /// The effect of the procedure, in words, before it is confirmed.
 pub fn preview(app: &App, f: &Form) -> Preview {
     let cx = Cx::new(app, f.proc.on);
-    of(f.proc.kind).preview(&cx, f)
+    let p = of(f.proc.kind);
+    let own = p.preview(&cx, f);
+    // The engine's answer to the same request first (nothing kept): its refusal is the
+    // preview's; the procedure's own lines say what will happen.
+    let dry = p.submit(
+        Call {
+            b: Arc::new(dry::DryRun(app.backend.clone())),
+            by: app.opts.staff.clone(),
+            lang: app.opts.lang,
+            on: f.proc.on,
+        },
+        f,
+    );
+    let lang = app.opts.lang;
+    Box::pin(async move {
+        match dry.await {
+            // A backend that cannot preview (an older server) leaves it to the console's.
+            Ok(_) | Err(BackendError::Unavailable { .. }) => own.await,
+            Err(e) => Err(super::text::describe(&e, lang)),
+        }
+    })
 }
 
 /// Do it: one backend call.
