@@ -507,3 +507,37 @@ async fn a_preview_is_the_engines_answer_and_says_no_before_confirm() {
         "previewed, not taken"
     );
 }
+
+/// #15.3: `t` takes the alert under the cursor ("I am on it"): every desk sees who has it,
+/// and another agent who tries is told.
+#[tokio::test]
+async fn t_takes_an_alert_and_every_desk_sees_who_has_it() {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.call_cable_lock(RiderId(1042), StationId(1004))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys("5").await;
+    let at = d
+        .app
+        .visible_alerts()
+        .iter()
+        .position(|a| a.kind == velodesk::api::AlertKind::CableLockCall)
+        .expect("the call is listed");
+    d.key(KeyCode::Home).await;
+    for _ in 0..at {
+        d.key(KeyCode::Down).await;
+    }
+    d.keys("t").await;
+    let s = d.screen();
+    assert!(s.contains("aigerim is on it"), "{s}");
+    // Another desk sees it, and cannot take it again.
+    let mut other = Desk::open(b.clone(), "saule", Lang::Ru).await;
+    other.keys("5").await;
+    assert!(
+        other.screen().contains("занимается aigerim"),
+        "{}",
+        other.screen()
+    );
+}

@@ -108,6 +108,8 @@ pub enum Reply {
     Audit(BResult<Vec<AuditRecord>>),
     Van(BResult<Vec<Bike>>),
     Plan(u64, BResult<crate::api::RebalancePlan>),
+    /// An alert taken ("I am on it").
+    Taken(BResult<crate::api::Outcome>),
     /// The station of the van's stop `d` opens (van, station).
     StopStation(u32, StationId, BResult<StationView>),
     Preview(u64, Result<Vec<String>, String>),
@@ -595,6 +597,7 @@ impl App {
                     View::Stations => s.push(Scope::Stations),
                     View::Map => s.push(Scope::Map),
                     View::Rebalance => s.push(Scope::Rebalance),
+                    View::Alerts => s.push(Scope::Alerts),
                     _ => {}
                 }
                 s.push(Scope::List);

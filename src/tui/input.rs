@@ -202,6 +202,7 @@ impl App {
                 self.refresh_all();
             }
             Action::VanStop => self.van_stop(),
+            Action::TakeAlert => self.take_alert(),
             other => self.procedure(other),
         }
     }
@@ -244,6 +245,22 @@ impl App {
             }
             _ => None,
         }
+    }
+
+    /// `t` on an alert: "I am on it", shown with this staff member's name at every desk.
+    fn take_alert(&mut self) {
+        let keys = self.alert_keys();
+        let i = self.alerts_sel.index(&keys);
+        let Some(a) = self.visible_alerts().get(i).copied().cloned() else {
+            return;
+        };
+        let op = crate::api::Op::TakeAlert {
+            kind: a.kind,
+            rider: a.rider,
+            station: a.station,
+        };
+        let b = self.backend.clone();
+        self.spawn(async move { Reply::Taken(b.execute(op).await) });
     }
 
     /// `d` on a stop of the plan: fetch its station, then open the stop's form.

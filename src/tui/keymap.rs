@@ -15,6 +15,8 @@ pub enum Scope {
     Map,
     /// The Rebalance view (the depot's van plan).
     Rebalance,
+    /// The Alerts view.
+    Alerts,
     /// The rider view.
     Rider,
     /// The station view (docks and bikes).
@@ -90,6 +92,8 @@ pub enum Action {
     DockIn,
     // Depot (the van plan)
     VanStop,
+    /// "I am on it": take the alert under the cursor.
+    TakeAlert,
 }
 
 impl Action {
@@ -121,6 +125,7 @@ impl Action {
             DockOut => StaffAction::DockOutOfService,
             DockIn => StaffAction::DockInService,
             VanStop => StaffAction::VanStop,
+            TakeAlert => StaffAction::TakeAlert,
             _ => return None,
         })
     }
@@ -289,6 +294,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('o')], A::DockOut, S::Station, T::KDockOut, T::GroupDepot, false),
     b(&[k('i')], A::DockIn, S::Station, T::KDockIn, T::GroupDepot, false),
     b(&[k('d')], A::VanStop, S::Rebalance, T::KVanStop, T::GroupDepot, true),
+    b(&[k('t')], A::TakeAlert, S::Alerts, T::KTakeAlert, T::GroupGeneral, true),
     b(&[kc(KeyCode::Esc)], A::LeaveText, S::Text, T::KLeaveText, T::GroupText, true),
     b(&[ctrl('u')], A::ClearText, S::Text, T::KClearText, T::GroupText, true),
     b(&[ctrl('w')], A::DeleteWord, S::Text, T::KDeleteWord, T::GroupText, false),
@@ -339,6 +345,7 @@ pub fn markdown_table() -> String {
             S::Stations => "stations",
             S::Map => "map",
             S::Rebalance => "rebalance",
+            S::Alerts => "alerts",
             S::Rider => "rider view",
             S::Station => "station view",
             S::Text => "typing in a field",

@@ -233,6 +233,11 @@ impl App {
                 Err(e) => self.failed(&e),
             },
             Reply::Van(Ok(v)) => self.van = v,
+            Reply::Taken(Ok(_)) => {
+                self.set_status(self.t(T::AlertTaken), Severity::Info);
+                self.jobs.alerts.mark();
+            }
+            Reply::Taken(Err(e)) => self.failed(&e),
             Reply::Plan(seq, res) => {
                 // Only the newest request's answer is shown.
                 if seq != self.depot.seq {

@@ -316,6 +316,9 @@ texts! {
     KRepair => "to repair", "в ремонт", "жөндеуге";
     KDockOut => "dock out of service", "док из работы", "докты істен шығару";
     KDockIn => "docks back in service", "доки в работу", "доктарды қайтару";
+    KTakeAlert => "take the alert (I am on it)", "взять оповещение (занимаюсь)", "хабарламаны алу (айналысамын)";
+    AlertTaken => "The alert is yours: every desk sees who has it", "Оповещение ваше: все видят, кто им занимается", "Хабарлама сіздікі: барлығы кім айналысатынын көреді";
+    TakenBy => "{} is on it", "занимается {}", "{} айналысуда";
     GroupGeneral => "General", "Общие", "Жалпы";
     GroupText => "Typing in a field", "Ввод в поле", "Өріске жазу";
     LiftsWith => "a payment of {} lifts it (R18)", "платёж {} снимет ограничение (R18)", "{} төлем шектеуді алады (R18)";

@@ -71,19 +71,24 @@ pub fn text(app: &App, a: &Alert) -> String {
         })
         .unwrap_or_default();
     let t = |t: T| t.get(lang);
-    match a.kind.as_str() {
-        "overdue" => fill(t(T::AtOverdue), &[&r]),
-        "lock-error" => fill(t(T::AtLockError), &[&r, &st]),
-        "unrecognised" => fill(t(T::AtUnrecognised), &[&r, &st]),
-        "cable-lock-call" => fill(t(T::AtCableCall), &[&r, &st]),
-        "empty-station" => fill(t(T::AtEmpty), &[&st]),
-        "full-station" => fill(t(T::AtFull), &[&st]),
-        "restricted-in-debt" | "restricted" => fill(t(T::AtInDebt), &[&r]),
-        "pin-locked" => fill(t(T::AtPinLocked), &[&r]),
-        "posting-failed" => fill(t(T::AtPostingFailed), &[&r]),
-        "fine-approval" => fill(t(T::AtFineApproval), &[&r]),
-        "faulty-bike" => fill(t(T::AtFaulty), &[&r, &st]),
-        _ => a.text.clone(),
+    use crate::api::AlertKind as K;
+    let words = match a.kind {
+        K::Overdue => fill(t(T::AtOverdue), &[&r]),
+        K::LockError => fill(t(T::AtLockError), &[&r, &st]),
+        K::Unrecognised => fill(t(T::AtUnrecognised), &[&r, &st]),
+        K::CableLockCall => fill(t(T::AtCableCall), &[&r, &st]),
+        K::EmptyStation => fill(t(T::AtEmpty), &[&st]),
+        K::FullStation => fill(t(T::AtFull), &[&st]),
+        K::RestrictedInDebt => fill(t(T::AtInDebt), &[&r]),
+        K::PinLocked => fill(t(T::AtPinLocked), &[&r]),
+        K::PostingFailed => fill(t(T::AtPostingFailed), &[&r]),
+        K::FineApproval => fill(t(T::AtFineApproval), &[&r]),
+        K::FaultyBike => fill(t(T::AtFaulty), &[&r, &st]),
+        K::LoginLocked => a.text.clone(),
+    };
+    match &a.taken {
+        Some((who, _)) => format!("{} · {words}", fill(t(T::TakenBy), &[who])),
+        None => words,
     }
 }
 
