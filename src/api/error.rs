@@ -33,4 +33,5 @@ impl BackendError {
     }
 }
 
+/// What a backend answers: the value, or why not.
 pub type BResult<T> = Result<T, BackendError>;

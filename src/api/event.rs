@@ -38,6 +38,7 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event's word in the event log and the stream (`station-changed`…).
     pub fn kind(&self) -> &'static str {
         match self {
             Event::StationChanged { .. } => "station-changed",

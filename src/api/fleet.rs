@@ -41,6 +41,7 @@ pub enum BikeState {
 }
 
 impl BikeState {
+    /// The state's word in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             BikeState::Docked => "docked",
@@ -51,6 +52,7 @@ impl BikeState {
             BikeState::Lost => "lost",
         }
     }
+    /// The state of a word, if it is one.
     pub fn parse(s: &str) -> Option<BikeState> {
         [
             BikeState::Docked,
@@ -65,6 +67,7 @@ impl BikeState {
     }
 }
 
+/// A bike, where it is and in what state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bike {
     pub id: BikeId,

@@ -22,6 +22,7 @@ pub enum PayMethod {
 }
 
 impl PayMethod {
+    /// The method's word in the API and the ledger.
     pub fn as_str(self) -> &'static str {
         match self {
             PayMethod::Cash => "cash",
@@ -29,6 +30,7 @@ impl PayMethod {
             PayMethod::Bank => "bank",
         }
     }
+    /// The method of a word, if it is one.
     pub fn parse(s: &str) -> Option<PayMethod> {
         match s {
             "cash" => Some(PayMethod::Cash),

@@ -5,6 +5,7 @@ use super::BackendError;
 use crate::domain::Refusal;
 use serde::{Deserialize, Serialize};
 
+/// The content type of an error (RFC 9457).
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem document.

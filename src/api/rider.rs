@@ -59,6 +59,7 @@ impl RiderView {
         None
     }
 
+    /// The total of the rider's fines of `kind` that were not rejected.
     pub fn fined(&self, kind: &str) -> Tenge {
         self.fines
             .iter()
@@ -81,6 +82,7 @@ pub struct Personal {
 }
 
 impl Personal {
+    /// The personal data of a rider record.
     pub fn of(r: &Rider) -> Personal {
         Personal {
             phone: r.phone.clone(),
@@ -163,6 +165,7 @@ impl Rider {
         self.born = self.born.masked();
     }
 
+    /// Surname, name and patronymic, as a document has them.
     pub fn full_name(&self) -> String {
         [&self.surname, &self.name, &self.patronymic]
             .iter()
@@ -213,6 +216,7 @@ impl Pass {
             _ => self.ends_at,
         }
     }
+    /// Whether the pass covers `at` (from its start to its end).
     pub fn valid_at(&self, at: DateTime<Utc>) -> bool {
         self.starts_at <= at && at < self.valid_until()
     }

@@ -42,6 +42,7 @@ pub enum ConnectionState {
 }
 
 impl ConnectionState {
+    /// Whether events arrive as they happen.
     pub fn is_live(&self) -> bool {
         matches!(self, ConnectionState::Live)
     }
@@ -59,6 +60,7 @@ pub struct DeskInfo {
 }
 
 impl DeskInfo {
+    /// The tariff in force, parsed from its source.
     pub fn tariff(&self) -> std::result::Result<crate::domain::tariff::Tariff, String> {
         crate::domain::tariff::Tariff::parse(&self.tariff_file, &self.tariff_source)
             .map_err(|e| e.to_string())
@@ -160,6 +162,7 @@ pub struct Replication {
 }
 
 impl Replication {
+    /// Whether a Litestream process replicates the database now.
     pub fn is_live(&self) -> bool {
         self.state == ReplicationState::Live
     }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// `POST /auth/login`: who logs in.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
@@ -17,6 +18,7 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// A session's token and who it is.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     /// Opaque bearer token (`Authorization: Bearer …`), valid until `expires_at`.
@@ -35,6 +37,7 @@ pub struct Me {
     pub role: Role,
 }
 
+/// `POST /riders/{id}/payments`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PayRequest {
@@ -45,6 +48,7 @@ pub struct PayRequest {
     pub method: PayMethod,
 }
 
+/// `POST /riders/{id}/passes`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuyRequest {
@@ -52,6 +56,7 @@ pub struct BuyRequest {
     pub pass: String,
 }
 
+/// A body with an amount (`POST /riders/{id}/deposit`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountRequest {
@@ -60,6 +65,7 @@ pub struct AmountRequest {
     pub amount: Tenge,
 }
 
+/// A body with an amount and a reason (claims, bonus).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountReasonRequest {
@@ -69,6 +75,7 @@ pub struct AmountReasonRequest {
     pub reason: String,
 }
 
+/// A body naming a station.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StationRequest {
@@ -85,6 +92,7 @@ pub struct ManualUnlockRequest {
     pub reason: String,
 }
 
+/// `POST /riders/{id}/rental/end`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndRentalRequest {
@@ -95,6 +103,7 @@ pub struct EndRentalRequest {
     pub reason: String,
 }
 
+/// `POST /riders/{id}/fines`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FineRequest {
@@ -111,12 +120,14 @@ pub struct FineRequest {
     pub note: String,
 }
 
+/// A body with a reason (block, unblock, reject a fine).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
     pub reason: String,
 }
 
+/// `POST /riders/{id}/corrections`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectRequest {
@@ -128,6 +139,7 @@ pub struct CorrectRequest {
     pub reason: String,
 }
 
+/// `POST /riders/{id}/restriction`: impose (a reason) or lift (none).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RestrictionRequest {
@@ -138,12 +150,14 @@ pub struct RestrictionRequest {
     pub note: String,
 }
 
+/// `POST /riders/{id}/pin`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinRequest {
     pub pin: String,
 }
 
+/// A body naming a dock, or none (any).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockNumberRequest {
@@ -152,6 +166,7 @@ pub struct DockNumberRequest {
     pub number: Option<u32>,
 }
 
+/// `POST /bikes`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBikeRequest {
@@ -162,6 +177,7 @@ pub struct NewBikeRequest {
     pub station: Option<StationId>,
 }
 
+/// `POST /staff`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffRequest {
@@ -177,6 +193,7 @@ pub struct NewStaffRequest {
     pub password: Option<String>,
 }
 
+/// `POST /clock` (a simulated system).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
@@ -202,6 +219,7 @@ pub struct Empty {}
 
 // --- the station side (docks and bikes, authenticated by the station's key) ---
 
+/// `POST /station/{station}/unlock`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockRequest {
@@ -212,6 +230,7 @@ pub struct UnlockRequest {
     pub pin: String,
 }
 
+/// A dock's body naming a bike.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BikeRequest {
@@ -219,6 +238,7 @@ pub struct BikeRequest {
     pub bike: BikeId,
 }
 
+/// `POST /station/{station}/dock`: the bike and what the dock reports.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockRequest {
@@ -261,6 +281,7 @@ impl DockRequest {
     }
 }
 
+/// `POST /station/{station}/cable-lock`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CableLockRequest {
@@ -269,6 +290,7 @@ pub struct CableLockRequest {
     pub pin: String,
 }
 
+/// A dock's body naming a rider.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiderRequest {
