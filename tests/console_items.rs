@@ -541,3 +541,25 @@ async fn t_takes_an_alert_and_every_desk_sees_who_has_it() {
         other.screen()
     );
 }
+
+/// Issue 14's example operation at the desk: `n` writes a note on the rider, kept in the
+/// audit under the agent's name and shown in the rider view.
+#[tokio::test]
+async fn n_keeps_a_note_on_the_rider_shown_in_the_view() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys(":").await;
+    d.typ("rider 1042").await;
+    d.keys("Enter n").await;
+    assert!(d.screen().contains("A note on the rider"), "{}", d.screen());
+    d.typ("asked for a receipt by e-mail").await;
+    d.keys("Enter Right Enter").await;
+    let v = b.rider(RiderId(1042)).await.unwrap();
+    assert_eq!(v.notes.len(), 1, "{}", d.screen());
+    assert_eq!(v.notes[0].staff, "aigerim");
+    assert!(
+        d.screen().contains("aigerim: asked for a receipt"),
+        "{}",
+        d.screen()
+    );
+}

@@ -49,6 +49,8 @@ pub enum Kind {
     Bonus,
     Correct,
     Block,
+    /// A note on the rider (kept in the audit, shown in the rider view).
+    Note,
     Unblock,
     Restrict,
     LiftRestriction,
@@ -82,6 +84,7 @@ impl Kind {
             Action::Bonus => Kind::Bonus,
             Action::Correct => Kind::Correct,
             Action::Block => Kind::Block,
+            Action::Note => Kind::Note,
             Action::Unblock => Kind::Unblock,
             Action::Restrict => Kind::Restrict,
             Action::LiftRestriction => Kind::LiftRestriction,

@@ -213,6 +213,7 @@ texts! {
     RefundTitle => "Refund and end the contract", "Возврат и расторжение договора", "Қайтару және шартты бұзу";
     ClaimTitle => "Credit a claim", "Зачесть претензию", "Шағымды есепке алу";
     BlockTitle => "Block access", "Заблокировать доступ", "Кіруді бұғаттау";
+    NoteTitle => "A note on the rider", "Заметка о клиенте", "Клиент туралы жазба";
     UnblockTitle => "Unblock access", "Разблокировать доступ", "Бұғаттан шығару";
     PinTitle => "Reset the PIN", "Сбросить PIN", "PIN қалпына келтіру";
     LostCardTitle => "Block a lost card", "Заблокировать утерянную карту", "Жоғалған картаны бұғаттау";
@@ -252,6 +253,7 @@ texts! {
     DoneRefund => "rider {} refunded {}; contract ended", "клиенту {} возвращено {}; договор расторгнут", "{} клиентке {} қайтарылды; шарт бұзылды";
     DoneClaim => "claim {} credited to rider {}", "претензия {} зачтена клиенту {}", "{} шағымы {} клиентке есептелді";
     DoneBlock => "rider {} blocked", "клиент {} заблокирован", "{} клиент бұғатталды";
+    DoneNote => "note on rider {} kept", "заметка о клиенте {} сохранена", "{} клиент туралы жазба сақталды";
     DoneUnblock => "rider {} unblocked", "клиент {} разблокирован", "{} клиент бұғаттан шығарылды";
     DonePin => "PIN of rider {} reset", "PIN клиента {} сброшен", "{} клиенттің PIN коды жаңартылды";
     DoneCard => "card of rider {} blocked", "карта клиента {} заблокирована", "{} клиенттің картасы бұғатталды";
@@ -305,6 +307,7 @@ texts! {
     KRefund => "refund", "возврат", "қайтару";
     KClaim => "credit claim", "претензия", "шағым";
     KBlock => "block", "блокировать", "бұғаттау";
+    KNote => "note", "заметка", "жазба";
     KUnblock => "unblock", "разблокировать", "бұғаттан шығару";
     KPin => "reset PIN", "сброс PIN", "PIN";
     KLostCard => "lost card", "утеря карты", "жоғалған карта";
@@ -408,6 +411,7 @@ texts! {
     FieldEntry => "Entry", "Запись", "Жазба";
     FieldDelta => "Amount, ₸ (+ or −)", "Сумма, ₸ (+ или −)", "Сомасы, ₸ (+ не −)";
     FieldReasonToRider => "Reason (sent to the rider)", "Причина (уйдёт клиенту)", "Себебі (клиентке жіберіледі)";
+    FieldStaffNote => "Note (staff only)", "Заметка (только для сотрудников)", "Жазба (тек қызметкерлерге)";
     FieldAuditNote => "Note for the audit", "Пометка для аудита", "Аудитке ескертпе";
     FieldDockAny => "Dock number (empty: any free one)", "Номер дока (пусто: любой свободный)", "Док нөмірі (бос: кез келген бос)";
     NeedSigned => "{}: a whole number other than 0, −500 or 500", "{}: целое число, не 0: −500 или 500", "{}: 0 емес бүтін сан: −500 не 500";

@@ -18,6 +18,7 @@ mod end_rental;
 mod fine;
 mod lost_card;
 mod manual_unlock;
+mod note;
 mod pay;
 mod refund;
 mod reject;
@@ -157,6 +158,7 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::Bonus => &bonus::Bonus,
         Kind::Correct => &correct::Correct,
         Kind::Block => &block::Block,
+        Kind::Note => &note::Note,
         Kind::Unblock => &unblock::Unblock,
         Kind::Restrict => &restrict::Restrict,
         Kind::LiftRestriction => &restrict::Lift,

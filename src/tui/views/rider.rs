@@ -303,6 +303,17 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 .unwrap_or_default()
         )));
     }
+    for n in v.notes.iter().take(5) {
+        trips.push(Line::styled(
+            format!(
+                "✎ {} {}: {}",
+                n.at.with_timezone(&tz).format("%d.%m %H:%M"),
+                n.staff,
+                n.reason
+            ),
+            th.style(Meaning::Info),
+        ));
+    }
     for m in v.messages.iter().take(10) {
         trips.push(Line::styled(
             format!(
