@@ -5,6 +5,7 @@ pub mod born;
 pub mod geo;
 pub mod ids;
 pub mod ledger;
+pub mod mask;
 pub mod messages;
 pub mod money;
 pub mod planning;

@@ -1,4 +1,4 @@
-//! Personal data masked in answers (phone, e-mail, document, address, card, patronymic,
+//! Personal data masked in answers, by the one policy of [`crate::domain::mask`] (phone, e-mail, document, address, card, patronymic,
 //! date of birth): the desk sees enough to recognise a rider (`+*******4567`, `С.`,
 //! `1990-**-**`), and the full data only through `?reveal=REASON`, for a role that may,
 //! audited.
@@ -6,42 +6,15 @@
 use crate::api::RiderView;
 use crate::api::{Rider, RiderHit};
 
-/// Keep the last `keep` characters, stars for the rest (spaces kept).
-fn tail(s: &str, keep: usize) -> String {
-    let n = s.chars().count();
-    s.chars()
-        .enumerate()
-        .map(|(i, ch)| {
-            if i + keep >= n || ch == ' ' || (i == 0 && ch == '+') {
-                ch
-            } else {
-                '*'
-            }
-        })
-        .collect()
-}
-
-pub fn phone(p: &str) -> String {
-    tail(p, 4)
-}
-
-pub fn email(e: &str) -> String {
-    match e.split_once('@') {
-        Some((user, domain)) => {
-            let first: String = user.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => tail(e, 2),
-    }
-}
+pub use crate::domain::mask::{email, phone, tail};
 
 pub fn rider(r: &mut Rider) {
     r.hide_name_and_birthday();
     r.phone = r.phone.as_deref().map(phone);
     r.email = r.email.as_deref().map(email);
-    r.document = r.document.as_deref().map(|d| tail(d, 2));
+    r.document = r.document.as_deref().map(crate::domain::mask::document);
     r.address = r.address.as_ref().map(|_| "***".to_string());
-    r.card = r.card.as_deref().map(|c| tail(c, 4));
+    r.card = r.card.as_deref().map(crate::domain::mask::card);
 }
 
 pub fn view(v: &mut RiderView) {

@@ -114,51 +114,23 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// `+7 701 ••• •• 67`: enough to confirm with the caller, not enough to copy.
+/// A phone as the console shows it unrevealed: the one policy ([`crate::domain::mask`]),
+/// the same as a server sends.
 pub fn mask_phone(p: Option<&str>) -> String {
-    let Some(p) = p else { return "—".into() };
-    if already_masked(p) {
-        return p.to_string();
-    }
-    let digits: Vec<char> = p.chars().filter(|c| c.is_ascii_digit()).collect();
-    if digits.len() < 6 {
-        return "•••".into();
-    }
-    let head: String = digits[..4].iter().collect();
-    let tail: String = digits[digits.len() - 2..].iter().collect();
-    format!("+{} {} ••• •• {tail}", &head[..1], &head[1..])
+    p.map(crate::domain::mask::phone)
+        .unwrap_or_else(|| "—".into())
 }
 
-/// `a•••@mail.kz`.
+/// An e-mail, masked by the one policy.
 pub fn mask_email(e: Option<&str>) -> String {
-    let Some(e) = e else { return "—".into() };
-    if already_masked(e) {
-        return e.to_string();
-    }
-    match e.split_once('@') {
-        Some((user, domain)) => {
-            let first: String = user.chars().take(1).collect();
-            format!("{first}•••@{domain}")
-        }
-        None => "•••".into(),
-    }
+    e.map(crate::domain::mask::email)
+        .unwrap_or_else(|| "—".into())
 }
 
-/// A document number: only its last three characters.
+/// A document number, masked by the one policy.
 pub fn mask_tail(d: Option<&str>) -> String {
-    let Some(d) = d else { return "—".into() };
-    if already_masked(d) {
-        return d.to_string();
-    }
-    let n = d.chars().count();
-    let tail: String = d.chars().skip(n.saturating_sub(3)).collect();
-    format!("•••••{tail}")
-}
-
-/// A server masks personal data before it leaves (`server::mask`, stars): shown as it came,
-/// not masked a second time into nothing.
-fn already_masked(s: &str) -> bool {
-    s.contains('*')
+    d.map(crate::domain::mask::document)
+        .unwrap_or_else(|| "—".into())
 }
 
 #[cfg(test)]
@@ -167,9 +139,9 @@ mod tests {
 
     #[test]
     fn masks_keep_only_what_confirms_identity() {
-        assert_eq!(mask_phone(Some("+77011234567")), "+7 701 ••• •• 67");
-        assert_eq!(mask_email(Some("aigerim@mail.kz")), "a•••@mail.kz");
-        assert_eq!(mask_tail(Some("N12345678")), "•••••678");
+        assert_eq!(mask_phone(Some("+77011234567")), "+*******4567");
+        assert_eq!(mask_email(Some("aigerim@mail.kz")), "a***@mail.kz");
+        assert_eq!(mask_tail(Some("N12345678")), "*******78");
         assert_eq!(mask_phone(None), "—");
         assert_eq!(mask_phone(Some("+*******4567")), "+*******4567");
     }
