@@ -160,15 +160,7 @@ fn restore_into(
 /// Fold the WAL Litestream restored beside the file into it, so the file placed is whole by
 /// itself (`velodesk check` reads without writing, so it does not do this on closing).
 fn fold_wal(restored: &Path) -> Result<(), CliError> {
-    let fold = || -> rusqlite::Result<()> {
-        let conn = rusqlite::Connection::open(restored)?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        // Out of WAL mode: the check's read-only connection would leave an empty WAL beside
-        // it. `velodesk serve` puts the database back in WAL mode when it opens it.
-        conn.pragma_update(None, "journal_mode", "DELETE")?;
-        conn.close().map_err(|(_, e)| e)
-    };
-    fold().map_err(|e| {
+    crate::store::fold_wal(restored).map_err(|e| {
         CliError::Failed(
             eyre::Report::new(e).wrap_err("folding the restored database's WAL into it"),
         )

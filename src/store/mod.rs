@@ -310,6 +310,16 @@ pub fn simulated_now(c: &Connection) -> Result<Option<DateTime<Utc>>> {
     Ok(audit::last_event_at(c)?.or(posted))
 }
 
+/// Fold a database file's WAL into the file and leave WAL mode, so the file is whole by
+/// itself (a restored replica before its read-only check, which would otherwise leave an
+/// empty WAL beside it; `velodesk serve` puts it back in WAL mode when it opens it).
+pub fn fold_wal(path: &Path) -> Result<()> {
+    let conn = Connection::open(path)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    conn.close().map_err(|(_, e)| StoreError::from(e))
+}
+
 pub fn get_meta(c: &Connection, key: &str) -> Result<Option<String>> {
     Ok(
         c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))

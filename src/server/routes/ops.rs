@@ -4,9 +4,10 @@
 //! own station. `POST /ops/preview` answers what an operation would, with nothing kept.
 //! The routes per operation (`/riders/{id}/payments`…) build the same `Op`.
 
-use crate::api::{BResult, BackendError, Op, Permission};
+use super::station::dock_op;
+use crate::api::{BackendError, Op, Permission};
 use crate::backend::Backend;
-use crate::domain::{BikeId, Refusal, StationId};
+use crate::domain::Refusal;
 use crate::server::auth::{AuthStaff, AuthStation};
 use crate::server::extract::Call;
 use crate::server::idempotent::{Shape, run_op};
@@ -61,11 +62,6 @@ fn checked(st: &AppState, op: &Op) -> Result<(), ApiError> {
     }
 }
 
-/// Refused unless `bike` stands at `station` (a dock speaks only for its own bikes).
-async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
-    super::station::bike_at(st, bike, station).await
-}
-
 /// What `caller` may send: a dock only its station's operations, staff no dock's.
 fn principal_for(caller: &Caller, op: &Op) -> Result<(String, Option<String>), ApiError> {
     let docks = op.permission() == Permission::Station;
@@ -99,17 +95,15 @@ pub async fn execute(State(st): State<AppState>, caller: Caller, call: Call<Op>)
     let op = call.parse()?;
     checked(&st, &op)?;
     let (principal, actor) = principal_for(&caller, &op)?;
-    let at = match &caller {
-        Caller::Station(s) => op.bike_from_dock().map(|b| (b, s.station)),
-        Caller::Staff(_) => None,
-    };
-    let check = async {
-        match at {
-            Some((bike, station)) => bike_at(&st, bike, station).await,
-            None => Ok(()),
+    match &caller {
+        Caller::Station(s) => dock_op(&st, s, call.idem, op, Shape::Whole).await,
+        Caller::Staff(_) => {
+            run_op(&st, principal, actor, call.idem, op, Shape::Whole, async {
+                Ok(())
+            })
+            .await
         }
-    };
-    run_op(&st, principal, actor, call.idem, op, Shape::Whole, check).await
+    }
 }
 
 /// What an operation would answer now, refusal included, with nothing kept (a form's
@@ -123,7 +117,7 @@ pub async fn preview(State(st): State<AppState>, caller: Caller, call: Call<Op>)
     checked(&st, &op)?;
     let (_, actor) = principal_for(&caller, &op)?;
     if let (Caller::Station(s), Some(bike)) = (&caller, op.bike_from_dock()) {
-        bike_at(&st, bike, s.station).await?;
+        super::station::bike_at(&st, bike, s.station).await?;
     }
     let backend = match actor {
         Some(name) => st.backend.acting(&name),

@@ -45,6 +45,26 @@ pub(crate) async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> 
     }
 }
 
+/// Run a dock's operation for `who`'s station, at most once per idempotency key: a bike
+/// taken from a dock must stand there (checked after the replay check, so a retried pull is
+/// answered from its record though the bike has left).
+pub(crate) async fn dock_op(
+    st: &AppState,
+    who: &AuthStation,
+    idem: Option<crate::server::extract::Idem>,
+    op: Op,
+    shape: Shape,
+) -> Answer {
+    let (bike, station) = (op.bike_from_dock(), who.station);
+    let check = async move {
+        match bike {
+            Some(b) => bike_at(st, b, station).await,
+            None => Ok(()),
+        }
+    };
+    run_op(st, who.principal(), None, idem, op, shape, check).await
+}
+
 /// A rider unlocks a bike with ID and PIN: 30 s to pull it out (R9, R10).
 #[utoipa::path(post, path = "/station/{station}/unlock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
@@ -63,19 +83,7 @@ pub async fn unlock(
         bike: b.bike,
         pin: b.pin,
     };
-    run_op(
-        &st,
-        who.principal(),
-        None,
-        call.idem,
-        op,
-        Shape::Answer,
-        async {
-            bike_at(&st, b.bike, who.station).await?;
-            Ok(())
-        },
-    )
-    .await
+    dock_op(&st, &who, call.idem, op, Shape::Answer).await
 }
 
 /// The bike left the dock: the rental starts (R11).
@@ -92,19 +100,7 @@ pub async fn pull(
     who.is(StationId(station))?;
     let body = call.parse()?;
     let op = Op::Pull { bike: body.bike };
-    run_op(
-        &st,
-        who.principal(),
-        None,
-        call.idem,
-        op,
-        Shape::Answer,
-        async {
-            bike_at(&st, body.bike, who.station).await?;
-            Ok(())
-        },
-    )
-    .await
+    dock_op(&st, &who, call.idem, op, Shape::Answer).await
 }
 
 /// A bike pushed into a dock: locked (the rental ends) or a lock error (R12, R13).
@@ -126,16 +122,7 @@ pub async fn dock(
         station: who.station,
         how,
     };
-    run_op(
-        &st,
-        who.principal(),
-        None,
-        call.idem,
-        op,
-        Shape::Answer,
-        async { Ok(()) },
-    )
-    .await
+    dock_op(&st, &who, call.idem, op, Shape::Answer).await
 }
 
 /// The rider calls for a cable lock at a full station (R14).
@@ -155,16 +142,7 @@ pub async fn cable_lock_call(
         rider: body.rider,
         station: who.station,
     };
-    run_op(
-        &st,
-        who.principal(),
-        None,
-        call.idem,
-        op,
-        Shape::Answer,
-        async { Ok(()) },
-    )
-    .await
+    dock_op(&st, &who, call.idem, op, Shape::Answer).await
 }
 
 /// The bike locked with its cable at the station, with the permission and the PIN (R14).
@@ -185,14 +163,5 @@ pub async fn cable_lock(
         station: who.station,
         pin: b.pin,
     };
-    run_op(
-        &st,
-        who.principal(),
-        None,
-        call.idem,
-        op,
-        Shape::Answer,
-        async { Ok(()) },
-    )
-    .await
+    dock_op(&st, &who, call.idem, op, Shape::Answer).await
 }

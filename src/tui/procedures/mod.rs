@@ -92,10 +92,10 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// What a request needs: the backend, who acts, the language of the answer, the target.
+/// What a request needs: the backend (acting as the console's staff member), the language
+/// of the answer, the target.
 pub struct Call {
     pub b: Arc<dyn Backend>,
-    pub by: String,
     pub lang: Lang,
     pub on: Target,
 }
@@ -279,7 +279,6 @@ pub fn preview(app: &App, f: &Form) -> Preview {
     let dry = p.submit(
         Call {
             b: Arc::new(dry::DryRun(app.backend.clone())),
-            by: app.opts.staff.clone(),
             lang: app.opts.lang,
             on: f.proc.on,
         },
@@ -299,7 +298,6 @@ pub fn preview(app: &App, f: &Form) -> Preview {
 pub fn submit(app: &App, f: &Form) -> Outcome {
     let call = Call {
         b: app.backend.clone(),
-        by: app.opts.staff.clone(),
         lang: app.opts.lang,
         on: f.proc.on,
     };
