@@ -563,3 +563,31 @@ async fn n_keeps_a_note_on_the_rider_shown_in_the_view() {
         d.screen()
     );
 }
+
+/// The end-rental preview is the engine's quote worded in the desk's language (R3, D2):
+/// a Russian desk reads the bracket in Russian, not the engine's English label.
+#[tokio::test]
+async fn r3_the_end_rental_preview_speaks_the_desks_language() {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    b.advance_clock(at("2025-06-02 09:30")).await.unwrap();
+    for (lang, words) in [
+        (Lang::Ru, "поездка 30 мин (до 30 мин, включено)"),
+        (Lang::Kk, "30 мин сапар (30 минутқа дейін, кіреді)"),
+        (Lang::En, "30 min trip (up to 30 min, included)"),
+    ] {
+        let mut d = Desk::open(b.clone(), "aigerim", lang).await;
+        d.keys(":").await;
+        d.typ("rider 1042").await;
+        d.keys("Enter e").await;
+        d.typ("1001").await;
+        d.keys("Tab Tab").await;
+        d.typ("lock error").await;
+        d.keys("Enter").await;
+        let s = d.screen();
+        assert!(s.contains(words), "{lang:?}: {s}");
+        if lang != Lang::En {
+            assert!(!s.contains("min trip"), "{lang:?}: {s}");
+        }
+    }
+}

@@ -58,10 +58,48 @@ pub enum ItemKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceItem {
     pub kind: ItemKind,
+    /// The line in English words (the API's, the audit's); a console words [`Self::detail`].
     pub label: String,
     pub amount: Tenge,
     /// The rules that make this line (`R3, D2`).
     pub rules: Cow<'static, str>,
+    /// What the line counts, as data, for a console to word in its language (absent from
+    /// answers of an older server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<ItemDetail>,
+}
+
+/// What one line of a quote counts: the facts behind its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "what", rename_all = "kebab-case")]
+pub enum ItemDetail {
+    /// A trip within the first bracket, included (R3, R4).
+    Included { minutes: i64, up_to: i64 },
+    /// A trip within a later bracket (R3, D2).
+    Bracket { minutes: i64, from: i64, up_to: i64 },
+    /// A trip past the last bracket: `add` per started `every` minutes (R3, D2).
+    Tail {
+        minutes: i64,
+        past: i64,
+        #[schema(value_type = i64)]
+        add: Tenge,
+        every: i64,
+    },
+    /// A trip on an all-inclusive pass (R5): `pass` is the pass's id.
+    AllInclusive { minutes: i64, pass: String },
+    /// Days kept past a daily pass's window × the pass's price a day (R5, D4).
+    Overuse {
+        days: i64,
+        #[schema(value_type = i64)]
+        per_day: Tenge,
+    },
+    /// Days late past `after_hours` × the late fine a day (R7, D4).
+    LateFine {
+        days: i64,
+        after_hours: i64,
+        #[schema(value_type = i64)]
+        per_day: Tenge,
+    },
 }
 
 /// An itemised price for one (possibly chained) trip.
@@ -120,6 +158,10 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, time: TripTime) -> Quote {
             label: format!("{minutes} min on the all-inclusive {} pass", pass.label),
             amount: Tenge::ZERO,
             rules: Cow::Borrowed("R5"),
+            detail: Some(ItemDetail::AllInclusive {
+                minutes,
+                pass: pass.id.clone(),
+            }),
         });
         let days = overuse_days(seconds_past_window);
         if days > 0 {
@@ -131,15 +173,21 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, time: TripTime) -> Quote {
                 ),
                 amount: pass.overuse_per_day.times(days),
                 rules: Cow::Borrowed("R5, D4"),
+                detail: Some(ItemDetail::Overuse {
+                    days,
+                    per_day: pass.overuse_per_day,
+                }),
             });
         }
     } else {
         let charge = trip_charge(tariff, minutes);
+        let detail = bracket(tariff, minutes);
         items.push(PriceItem {
             kind: ItemKind::TripCharge,
-            label: bracket_label(tariff, minutes),
+            label: bracket_label(&detail),
             amount: charge,
             rules: Cow::Borrowed("R3, D1, D2"),
+            detail: Some(detail),
         });
         let days = late_days(tariff, time.held_seconds);
         if days > 0 {
@@ -151,6 +199,11 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, time: TripTime) -> Quote {
                 ),
                 amount: tariff.fines.late_per_day.times(days),
                 rules: Cow::Borrowed("R7, R15, D4"),
+                detail: Some(ItemDetail::LateFine {
+                    days,
+                    after_hours: tariff.late_after_hours,
+                    per_day: tariff.fines.late_per_day,
+                }),
             });
         }
     }
@@ -164,22 +217,49 @@ pub fn quote(tariff: &Tariff, pass: &PassDef, time: TripTime) -> Quote {
     }
 }
 
-fn bracket_label(tariff: &Tariff, minutes: i64) -> String {
+/// Which bracket of the tariff a trip of `minutes` falls in (R3, D2).
+fn bracket(tariff: &Tariff, minutes: i64) -> ItemDetail {
     let mut from = 0;
     for &(up_to, _) in &tariff.trip.brackets {
         if minutes <= up_to {
             return if from == 0 {
-                format!("{minutes} min trip (up to {up_to} min, included)")
+                ItemDetail::Included { minutes, up_to }
             } else {
-                format!("{minutes} min trip ({}–{up_to} min bracket)", from + 1)
+                ItemDetail::Bracket {
+                    minutes,
+                    from: from + 1,
+                    up_to,
+                }
             };
         }
         from = up_to;
     }
-    format!(
-        "{minutes} min trip (past {from} min: +{} per started {} min)",
-        tariff.trip.tail_add, tariff.trip.tail_every_minutes
-    )
+    ItemDetail::Tail {
+        minutes,
+        past: from,
+        add: tariff.trip.tail_add,
+        every: tariff.trip.tail_every_minutes,
+    }
+}
+
+fn bracket_label(d: &ItemDetail) -> String {
+    match d {
+        ItemDetail::Included { minutes, up_to } => {
+            format!("{minutes} min trip (up to {up_to} min, included)")
+        }
+        ItemDetail::Bracket {
+            minutes,
+            from,
+            up_to,
+        } => format!("{minutes} min trip ({from}–{up_to} min bracket)"),
+        ItemDetail::Tail {
+            minutes,
+            past,
+            add,
+            every,
+        } => format!("{minutes} min trip (past {past} min: +{add} per started {every} min)"),
+        _ => String::new(),
+    }
 }
 
 /// D3: whether a trip that starts `break_seconds` after the previous one ended chains

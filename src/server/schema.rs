@@ -278,12 +278,15 @@ pub struct AuditRecord {
 
 #[derive(ToSchema)]
 pub struct PriceItem {
-    /// `included`, `time`, `overuse`, …
+    /// `trip-charge`, `late-fine` or `overuse`.
     pub kind: String,
+    /// The line in English words.
     pub label: String,
     pub amount: i64,
     /// The rules behind it (`R3, D2`).
     pub rules: String,
+    /// What the line counts, as data, for a client to word in its language.
+    pub detail: Option<crate::domain::pricing::ItemDetail>,
 }
 
 /// An itemised trip price.

@@ -242,6 +242,12 @@ texts! {
     PreviewApproval => "above {}: waits for a supervisor's approval (D14)", "больше {}: ждёт утверждения супервайзера (D14)", "{} асады: супервайзердің бекітуін күтеді (D14)";
     PreviewRefund => "pays out the balance and the deposit, forfeits the bonus, ends passes and blocks the rider", "выплачивает баланс и депозит, бонус сгорает, абонементы закрываются, клиент блокируется", "балансты және депозитті төлейді, бонус күйеді, абонементтер жабылады, клиент бұғатталады";
     PreviewTotal => "price {}", "стоимость {}", "бағасы {}";
+    PiIncluded => "{} min trip (up to {} min, included)", "поездка {} мин (до {} мин, включено)", "{} мин сапар ({} минутқа дейін, кіреді)";
+    PiBracket => "{} min trip ({}–{} min bracket)", "поездка {} мин (интервал {}–{} мин)", "{} мин сапар ({}–{} мин аралығы)";
+    PiTail => "{} min trip (past {} min: +{} per started {} min)", "поездка {} мин (после {} мин: +{} за каждые начатые {} мин)", "{} мин сапар ({} минуттан кейін: +{}, басталған әр {} мин үшін)";
+    PiAllInclusive => "{} min on the pass «{}»", "{} мин по абонементу «{}»", "{} мин, «{}» абонементімен";
+    PiOveruse => "kept {} day(s) past the pass window × {}", "сверх срока абонемента: {} дн. × {}", "абонемент мерзімінен тыс: {} күн × {}";
+    PiLateFine => "late return: {} day(s) past {} h × {}", "просрочка возврата: {} дн. после {} ч × {}", "кеш қайтару: {} күн ({} сағаттан кейін) × {}";
     DoneCable => "cable lock authorised for rider {} at station {}", "блокировка тросом разрешена клиенту {} на станции {}", "{} клиентке {} бекетте троспен құлыптауға рұқсат берілді";
     DoneUnlock => "bike {} released for rider {}: 30 s to pull it out", "велосипед {} разблокирован для клиента {}: 30 с, чтобы вынуть", "{} велосипеді {} клиентке ашылды: шығаруға 30 с";
     DoneEnd => "rental of rider {} ended at station {}: {}", "аренда клиента {} завершена на станции {}: {}", "{} клиенттің жалдауы {} бекетте аяқталды: {}";
@@ -665,6 +671,39 @@ pub fn pass_name(id: &str, label: &str, lang: Lang) -> String {
     t.get(lang).to_string()
 }
 
+/// One line of a quote in words: its detail worded in `lang` (the engine's English label
+/// when an older server sent no detail).
+pub fn price_item(i: &crate::domain::pricing::PriceItem, lang: Lang) -> String {
+    use crate::domain::pricing::ItemDetail as D;
+    let Some(d) = &i.detail else {
+        return i.label.clone();
+    };
+    match d {
+        D::Included { minutes, up_to } => fill(T::PiIncluded.get(lang), &[minutes, up_to]),
+        D::Bracket {
+            minutes,
+            from,
+            up_to,
+        } => fill(T::PiBracket.get(lang), &[minutes, from, up_to]),
+        D::Tail {
+            minutes,
+            past,
+            add,
+            every,
+        } => fill(T::PiTail.get(lang), &[minutes, past, add, every]),
+        D::AllInclusive { minutes, pass } => fill(
+            T::PiAllInclusive.get(lang),
+            &[minutes, &pass_name(pass, pass, lang)],
+        ),
+        D::Overuse { days, per_day } => fill(T::PiOveruse.get(lang), &[days, per_day]),
+        D::LateFine {
+            days,
+            after_hours,
+            per_day,
+        } => fill(T::PiLateFine.get(lang), &[days, after_hours, per_day]),
+    }
+}
+
 /// A refusal or failure as a sentence in the desk's language, then the system's detail.
 pub fn describe(e: &crate::api::BackendError, lang: Lang) -> String {
     use crate::api::BackendError as E;
@@ -706,6 +745,53 @@ pub fn describe(e: &crate::api::BackendError, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quote's lines are worded by the console from their data (R3, R7, D2, D4): in
+    /// English exactly as the engine's label, in Russian and Kazakh in those languages.
+    #[test]
+    fn r3_d4_quote_lines_are_worded_in_the_desks_language() {
+        use crate::domain::pricing::{TripTime, quote};
+        let t = crate::domain::tariff::load_named("astana")
+            .unwrap()
+            .unwrap();
+        let pass = t.pass("monthly").unwrap().clone();
+        for minutes in [10, 45, 100, 400, 60 * 30] {
+            let q = quote(&t, &pass, TripTime::single(minutes * 60, 0));
+            for i in &q.items {
+                assert!(i.detail.is_some(), "{i:?}");
+                assert_eq!(price_item(i, Lang::En), i.label, "{minutes} min");
+                for l in [Lang::Ru, Lang::Kk] {
+                    let w = price_item(i, l);
+                    assert_ne!(w, i.label, "{minutes} min in {l:?}");
+                    assert!(w.contains(&minutes.to_string()) || w.contains("×"), "{w}");
+                }
+            }
+        }
+        let q = quote(&t, &pass, TripTime::single(45 * 60, 0));
+        assert_eq!(
+            price_item(&q.items[0], Lang::Ru),
+            "поездка 45 мин (интервал 31–60 мин)"
+        );
+        let late = quote(&t, &pass, TripTime::single(49 * 3600, 0));
+        let fine = late
+            .items
+            .iter()
+            .find(|i| {
+                i.detail.as_ref().is_some_and(|d| {
+                    matches!(d, crate::domain::pricing::ItemDetail::LateFine { .. })
+                })
+            })
+            .unwrap();
+        assert!(
+            price_item(fine, Lang::Kk).starts_with("кеш қайтару: 2 күн (24 сағаттан кейін)"),
+            "{}",
+            price_item(fine, Lang::Kk)
+        );
+        // An older server's line without data keeps the engine's words.
+        let mut old = q.items[0].clone();
+        old.detail = None;
+        assert_eq!(price_item(&old, Lang::Ru), old.label);
+    }
 
     #[test]
     fn every_text_has_three_distinct_languages_or_a_shared_word() {

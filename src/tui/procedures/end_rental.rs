@@ -47,7 +47,10 @@ impl Procedure for EndRental {
             let mut lines: Vec<String> = q
                 .items
                 .iter()
-                .map(|i| format!("{:<28} {:>10}  {}", i.label, i.amount.to_string(), i.rules))
+                .map(|i| {
+                    let words = crate::tui::text::price_item(i, lang);
+                    format!("{words:<28} {:>10}  {}", i.amount.to_string(), i.rules)
+                })
                 .collect();
             lines.push(fill(T::PreviewTotal.get(lang), &[&q.total]));
             Ok(lines)
