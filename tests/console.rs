@@ -301,6 +301,36 @@ async fn snapshots_of_every_screen_and_dialog() {
     }
 }
 
+/// At 80 columns the hint bar shows whole hints only and always ends with quit and help,
+/// in every language and on every view (issue 15: nothing cut that matters).
+#[tokio::test]
+async fn the_hint_bar_keeps_whole_hints_and_ends_with_help_at_80_columns() {
+    let b = city().await;
+    b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        let help = format!("?  {}", velodesk::tui::text::T::KHelp.get(lang));
+        let mut d = Desk::open(b.clone(), "saule", lang).await;
+        for keys in ["1", "2", "4", "5", "6", "1 Enter", ": rider 1042"] {
+            if let Some(cmd) = keys.strip_prefix(": ") {
+                d.keys(":").await;
+                d.typ(cmd).await;
+                d.keys("Enter").await;
+            } else {
+                d.keys(keys).await;
+            }
+            let screen = d.screen_at(80, 24);
+            let bar = screen
+                .lines()
+                .rev()
+                .find(|l| l.contains(&help))
+                .unwrap_or_else(|| panic!("{lang:?} after {keys}: no help hint\n{screen}"));
+            assert!(bar.trim_end().ends_with(&help), "{lang:?} {keys}: {bar}");
+            let head = screen.lines().next().unwrap_or_default();
+            assert!(head.contains("saule"), "{lang:?} {keys}: {head}");
+        }
+    }
+}
+
 async fn snapshots_in(lang: Lang, w: u16, h: u16) {
     let b = city().await;
     b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();

@@ -143,31 +143,73 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
     } else {
         time.get(..16).unwrap_or(&time).to_string()
     };
-    spans.extend([
-        Span::styled(
-            format!(" {} ({role}) ", app.opts.staff),
-            th.style(Meaning::Normal),
+    // Ranked: at 80 columns where from goes first, then the city, then the age (kept
+    // longer when the link is stale: then it says for how long).
+    let mut parts: Vec<(u8, Span<'static>)> = spans.into_iter().map(|s| (0, s)).collect();
+    parts.extend([
+        (
+            0,
+            Span::styled(
+                format!(" {} ({role}) ", app.opts.staff),
+                th.style(Meaning::Normal),
+            ),
         ),
-        Span::styled(format!("· {time} "), th.style(Meaning::Normal)),
-        Span::styled(format!("· {} ", app.info.city), th.style(Meaning::Title)),
-        Span::styled(
-            format!("· {} ", app.info.location),
-            th.style(Meaning::Muted),
+        (
+            0,
+            Span::styled(format!("· {time} "), th.style(Meaning::Normal)),
         ),
-        Span::styled(format!("· {age_text}"), th.style(Meaning::Muted)),
+        (
+            2,
+            Span::styled(format!("· {} ", app.info.city), th.style(Meaning::Title)),
+        ),
+        (
+            4,
+            Span::styled(
+                format!("· {} ", app.info.location),
+                th.style(Meaning::Muted),
+            ),
+        ),
+        (
+            if stale { 1 } else { 3 },
+            Span::styled(format!("· {age_text}"), th.style(Meaning::Muted)),
+        ),
     ]);
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Paragraph::new(fitted(parts, area.width)), area);
+}
+
+/// The spans that fit in `width`, in their order: the highest rank dropped first.
+fn fitted(mut parts: Vec<(u8, Span<'static>)>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    while parts.iter().map(|(_, s)| s.width()).sum::<usize>() > width {
+        let Some(worst) = parts.iter().map(|(r, _)| *r).max().filter(|r| *r > 0) else {
+            break;
+        };
+        let i = parts.iter().rposition(|(r, _)| *r == worst).unwrap_or(0);
+        parts.remove(i);
+    }
+    Line::from(parts.into_iter().map(|(_, s)| s).collect::<Vec<_>>())
 }
 
 fn render_tabs(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
+    // Where every view's name does not fit, the others show their number alone.
+    let page = app.page().map(|_| 16).unwrap_or(0);
+    let full: usize = View::ALL
+        .iter()
+        .map(|v| app.t(v.title()).chars().count() + 5)
+        .sum();
+    let short = full + page > usize::from(area.width);
     let mut spans = Vec::new();
     for (i, v) in View::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, app.t(v.title()));
-        let m = if *v == app.view {
-            Meaning::Selected
+        let (label, m) = if *v == app.view {
+            (
+                format!(" {} {} ", i + 1, app.t(v.title())),
+                Meaning::Selected,
+            )
+        } else if short {
+            (format!(" {} ", i + 1), Meaning::Muted)
         } else {
-            Meaning::Muted
+            (format!(" {} {} ", i + 1, app.t(v.title())), Meaning::Muted)
         };
         spans.push(Span::styled(label, th.style(m)));
         spans.push(Span::raw(" "));
@@ -195,31 +237,45 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
     } else {
         app.scopes()
     };
-    let mut spans = Vec::new();
+    // Whole hints only, in the scopes' order, as many as fit; quit and help stay last, so
+    // what does not fit is one key away.
+    let mut hints: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut last: Vec<Span<'static>> = Vec::new();
     for scope in &scopes {
         for b in BINDINGS
             .iter()
             .filter(|b| b.scope == *scope && b.hint && app.allowed(b.action))
         {
             // A key that cannot act now stays in the bar, greyed, with the reason.
-            match app.disabled_reason(b.action) {
-                Some(why) => spans.push(Span::styled(
+            let hint = match app.disabled_reason(b.action) {
+                Some(why) => vec![Span::styled(
                     format!(" {} {} ({why})  ", b.keys[0].label(), app.t(b.desc)),
                     th.style(Meaning::Muted),
-                )),
-                None => {
-                    spans.push(Span::styled(
-                        format!(" {} ", b.keys[0].label()),
-                        th.style(Meaning::Key),
-                    ));
-                    spans.push(Span::styled(
-                        format!(" {}  ", app.t(b.desc)),
-                        th.style(Meaning::Muted),
-                    ));
-                }
+                )],
+                None => vec![
+                    Span::styled(format!(" {} ", b.keys[0].label()), th.style(Meaning::Key)),
+                    Span::styled(format!(" {}  ", app.t(b.desc)), th.style(Meaning::Muted)),
+                ],
+            };
+            if matches!(b.action, keymap::Action::Help | keymap::Action::Quit) {
+                last.extend(hint);
+            } else {
+                hints.push(hint);
             }
         }
     }
+    let width = |h: &[Span<'static>]| h.iter().map(Span::width).sum::<usize>();
+    let mut room = usize::from(area.width).saturating_sub(width(&last));
+    let mut spans = Vec::new();
+    for h in hints {
+        let w = width(&h);
+        if w > room {
+            break;
+        }
+        room -= w;
+        spans.extend(h);
+    }
+    spans.extend(last);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
