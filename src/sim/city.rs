@@ -7,7 +7,7 @@ use super::names;
 use super::rng::SimRng;
 use super::stations::{self, CityStation};
 use super::{SimConfig, SimError, SimStats, Simulator, Speed};
-use crate::api::{BikeState, NewStation};
+use crate::api::BikeState;
 use crate::backend::Ops;
 use crate::backend::{Backend, LocalBackend};
 use crate::clock::SimClock;
@@ -174,7 +174,7 @@ pub async fn build(
     }
     let targets: Vec<u32> = data.iter().map(|s| target(s, opts.fill)).collect();
     for s in &data {
-        b.add_station(new_station(s))
+        b.add_station(s.station.clone())
             .await
             .map_err(call("adding a station"))?;
     }
@@ -184,7 +184,7 @@ pub async fn build(
     let mut next_bike = FIRST_BIKE;
     for (s, &n) in data.iter().zip(&targets) {
         for _ in 0..n {
-            b.add_bike(BikeId(next_bike), Some(s.id))
+            b.add_bike(BikeId(next_bike), Some(s.station.id))
                 .await
                 .map_err(call("placing a bike"))?;
             next_bike += 1;
@@ -199,10 +199,10 @@ pub async fn build(
         next_bike += 1;
     }
     for s in &data {
-        for _ in 0..s.out_of_service.min(s.docks) {
-            if s.active {
+        for _ in 0..s.out_of_service.min(s.station.docks) {
+            if s.station.active {
                 super::staff(&*b, DEPOT)
-                    .dock_out_of_service(s.id, None)
+                    .dock_out_of_service(s.station.id, None)
                     .await
                     .map_err(call("putting a dock out of service"))?;
             }
@@ -252,8 +252,8 @@ pub async fn build(
     b.verify().await.map_err(call("verifying the ledger"))?;
     Ok(CitySummary {
         stations: data.len(),
-        active: data.iter().filter(|s| s.active).count(),
-        docks: data.iter().map(|s| s.docks).sum(),
+        active: data.iter().filter(|s| s.station.active).count(),
+        docks: data.iter().map(|s| s.station.docks).sum(),
         docked,
         fleet: (next_bike - FIRST_BIKE) as u32,
         riders: opts.riders,
@@ -265,25 +265,11 @@ pub async fn build(
 fn target(s: &CityStation, fill: Fill) -> u32 {
     match fill {
         Fill::Snapshot => s.snapshot_bikes,
-        _ if !s.active => 0,
+        _ if !s.station.active => 0,
         Fill::Percent(p) => {
-            let working = s.docks.saturating_sub(s.out_of_service);
+            let working = s.station.docks.saturating_sub(s.out_of_service);
             (working * u32::from(p) + 50) / 100
         }
-    }
-}
-
-fn new_station(s: &CityStation) -> NewStation {
-    NewStation {
-        id: s.id,
-        name: s.name.clone(),
-        name_kk: s.name_kk.clone(),
-        name_en: s.name_en.clone(),
-        address: s.address.clone(),
-        lat: s.lat,
-        lon: s.lon,
-        docks: s.docks,
-        active: s.active,
     }
 }
 
@@ -335,7 +321,7 @@ async fn place_bikes(
     let mut docked: Vec<u32> = Vec::with_capacity(data.len());
     for (s, &want) in data.iter().zip(targets) {
         let view = b
-            .station(s.id)
+            .station(s.station.id)
             .await
             .map_err(call("looking at a station"))?;
         let mut have = 0;
@@ -369,7 +355,7 @@ async fn place_bikes(
         while *have < want {
             let Some(bike) = van.pop() else { break };
             super::staff(b, DEPOT)
-                .service_dock(bike, s.id)
+                .service_dock(bike, s.station.id)
                 .await
                 .map_err(call("docking a bike"))?;
             *have += 1;

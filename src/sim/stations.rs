@@ -2,20 +2,13 @@
 //! parsed here: Almaty Bike's real stations with their snapshot counts, and their Kazakh and
 //! English names where they could be given honestly (`names.tsv`; empty = the Russian).
 
+use crate::api::NewStation;
 use crate::domain::StationId;
 
-/// One station as the data file has it.
+/// One station as the data file has it: the station to set up, and its snapshot's counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityStation {
-    pub id: StationId,
-    pub name: String,
-    pub name_kk: Option<String>,
-    pub name_en: Option<String>,
-    pub address: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub docks: u32,
-    pub active: bool,
+    pub station: NewStation,
     /// Bikes docked in the snapshot.
     pub snapshot_bikes: u32,
     /// Docks out of service in the snapshot (neither holding a bike nor free).
@@ -67,15 +60,17 @@ pub fn synthetic(n: u32) -> Vec<CityStation> {
             let lon = lon0 + dx / (111.2 * lat0.to_radians().cos());
             let id = 5001 + i64::from(i);
             CityStation {
-                id: StationId(id),
-                name: format!("Станция {id}"),
-                name_kk: None,
-                name_en: Some(format!("Station {id}")),
-                address: format!("synthetic {i}"),
-                lat,
-                lon,
-                docks: rng.between(6, 16) as u32,
-                active: true,
+                station: NewStation {
+                    id: StationId(id),
+                    name: format!("Станция {id}"),
+                    name_kk: None,
+                    name_en: Some(format!("Station {id}")),
+                    address: format!("synthetic {i}"),
+                    lat,
+                    lon,
+                    docks: rng.between(6, 16) as u32,
+                    active: true,
+                },
                 snapshot_bikes: 0,
                 out_of_service: 0,
             }
@@ -125,19 +120,21 @@ pub fn parse(stations: &str, names: &str) -> Result<Vec<CityStation>, String> {
         let name = field(&cols, 1, FILE, line)?.to_string();
         let address = field(&cols, 2, FILE, line)?;
         out.push(CityStation {
-            id: StationId(number(&cols, 0, "code", FILE, line)?),
-            address: if address.is_empty() {
-                name.clone()
-            } else {
-                address.to_string()
+            station: NewStation {
+                id: StationId(number(&cols, 0, "code", FILE, line)?),
+                address: if address.is_empty() {
+                    name.clone()
+                } else {
+                    address.to_string()
+                },
+                name,
+                name_kk: None,
+                name_en: None,
+                lat: number(&cols, 3, "lat", FILE, line)?,
+                lon: number(&cols, 4, "lon", FILE, line)?,
+                docks,
+                active: field(&cols, 6, FILE, line)? != "1" && docks > 0,
             },
-            name,
-            name_kk: None,
-            name_en: None,
-            lat: number(&cols, 3, "lat", FILE, line)?,
-            lon: number(&cols, 4, "lon", FILE, line)?,
-            docks,
-            active: field(&cols, 6, FILE, line)? != "1" && docks > 0,
             snapshot_bikes: bikes,
             out_of_service: docks - bikes - free,
         });
@@ -148,7 +145,7 @@ pub fn parse(stations: &str, names: &str) -> Result<Vec<CityStation>, String> {
             continue;
         }
         let id: i64 = number(&cols, 0, "code", "names.tsv", n + 1)?;
-        let Some(s) = out.iter_mut().find(|s| s.id.0 == id) else {
+        let Some(s) = out.iter_mut().find(|s| s.station.id.0 == id) else {
             return Err(format!(
                 "names.tsv:{}: no station {id} in stations.tsv",
                 n + 1
@@ -160,8 +157,8 @@ pub fn parse(stations: &str, names: &str) -> Result<Vec<CityStation>, String> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
         };
-        s.name_kk = text(1);
-        s.name_en = text(2);
+        s.station.name_kk = text(1);
+        s.station.name_en = text(2);
     }
     Ok(out)
 }
@@ -174,14 +171,19 @@ mod tests {
     fn almaty_has_190_stations_and_the_snapshot_totals() {
         let all = load("almaty").unwrap();
         assert_eq!(all.len(), 190, "the sales office is not a station");
-        assert_eq!(all.iter().map(|s| s.docks).sum::<u32>(), 1938);
+        assert_eq!(all.iter().map(|s| s.station.docks).sum::<u32>(), 1938);
         assert_eq!(all.iter().map(|s| s.snapshot_bikes).sum::<u32>(), 197);
-        assert_eq!(all.iter().filter(|s| !s.active).count(), 12);
-        let abai = all.iter().find(|s| s.id == StationId(1010)).unwrap();
+        assert_eq!(all.iter().filter(|s| !s.station.active).count(), 12);
+        let abai = &all
+            .iter()
+            .find(|s| s.station.id == StationId(1010))
+            .unwrap()
+            .station;
         assert_eq!(abai.name, "ст.Метро Абай");
         assert_eq!(abai.name_en.as_deref(), Some("Abai metro station"));
         assert!(
             all.iter()
+                .map(|s| &s.station)
                 .all(|s| (43.0..43.5).contains(&s.lat) && (76.7..77.2).contains(&s.lon))
         );
     }

@@ -65,7 +65,7 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
             format!("a synthetic city ({city_name})")
         },
         stations.len(),
-        group(stations.iter().map(|s| u64::from(s.docks)).sum()),
+        group(stations.iter().map(|s| u64::from(s.station.docks)).sum()),
         group(u64::from(opts.riders)),
         opts.history_days,
         a.days,
@@ -182,8 +182,11 @@ pub fn run(a: &BenchRebalanceArgs, out: &mut dyn Write) -> Result<ExitCode, CliE
         ratio(p2.failures_per_1000(), p0.failures_per_1000()),
         ratio(p2.empty_full_min(), p0.empty_full_min()),
     )?;
-    let mean_docks =
-        stations.iter().map(|s| f64::from(s.docks)).sum::<f64>() / stations.len().max(1) as f64;
+    let mean_docks = stations
+        .iter()
+        .map(|s| f64::from(s.station.docks))
+        .sum::<f64>()
+        / stations.len().max(1) as f64;
     writeln!(
         out,
         "  Fricker–Gast check (P0): stations empty or full {:.1}% of station-minutes, 2/(capacity+1) = {:.1}% at the mean capacity {:.1}",

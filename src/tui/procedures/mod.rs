@@ -11,6 +11,7 @@ mod cable_lock;
 mod claim;
 mod correct;
 mod deposit;
+mod depot_bike;
 mod dock_in;
 mod dock_out;
 mod dry;
@@ -22,8 +23,6 @@ mod note;
 mod pay;
 mod refund;
 mod reject;
-mod release;
-mod repair;
 mod reset_pin;
 mod restrict;
 mod reveal;
@@ -167,9 +166,9 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::Reveal => &reveal::Reveal,
         Kind::Approve => &approve::Approve,
         Kind::Reject => &reject::Reject,
-        Kind::Release => &release::Release,
+        Kind::Release => &depot_bike::DepotBike::Van,
         Kind::ServiceDock => &service_dock::ServiceDock,
-        Kind::Repair => &repair::Repair,
+        Kind::Repair => &depot_bike::DepotBike::Repair,
         Kind::DockOut => &dock_out::DockOut,
         Kind::DockIn => &dock_in::DockIn,
         Kind::VanStop => &van_stop::VanStop,
