@@ -259,6 +259,15 @@ pub struct Alert {
     pub rider: Option<i64>,
     pub station: Option<i64>,
     pub since: Option<DateTime<Utc>>,
+    /// The bike it is about, where it is about one.
+    pub bike: Option<i64>,
+    /// The money it is about (a fine waiting, a debt).
+    pub amount: Option<i64>,
+    /// Until when it holds (a PIN lock).
+    pub until: Option<DateTime<Utc>>,
+    /// Who took it ("I am on it") and when: `[staff, at]`.
+    #[schema(value_type = Option<Vec<String>>, min_items = 2, max_items = 2)]
+    pub taken: Option<(String, DateTime<Utc>)>,
 }
 
 /// One audited staff action.
