@@ -331,6 +331,30 @@ async fn the_hint_bar_keeps_whole_hints_and_ends_with_help_at_80_columns() {
     }
 }
 
+/// At 80 columns the riders' list still shows a masked phone's last four digits and the
+/// whole balance, in every language.
+#[tokio::test]
+async fn the_riders_list_keeps_the_phones_last_digits_at_80_columns() {
+    let b = city().await;
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        let mut d = Desk::open(b.clone(), "aigerim", lang).await;
+        d.keys("3").await;
+        d.typ("Ив").await;
+        let s = d.screen_at(80, 24);
+        let row = s
+            .lines()
+            .find(|l| l.contains("1042"))
+            .unwrap_or_else(|| panic!("{lang:?}: no 1042\n{s}"));
+        let masked = row
+            .split_whitespace()
+            .find(|w| w.starts_with("+*"))
+            .unwrap_or_else(|| panic!("{lang:?}: {row}"));
+        let digits = masked.trim_start_matches(['+', '*']);
+        assert_eq!(digits.len(), 4, "{lang:?}: {row}");
+        assert!(row.contains("20 000"), "{lang:?}: {row}");
+    }
+}
+
 async fn snapshots_in(lang: Lang, w: u16, h: u16) {
     let b = city().await;
     b.rent(RiderId(1042), BikeId(101), "1234").await.unwrap();

@@ -50,6 +50,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     let h = lb.inner(list).height.saturating_sub(1) as usize;
     app.list_area.set((list.y + 2, h as u16));
     let sel = r.selected.index(&r.keys());
+    let narrow = list.width < 100;
+    let money_w = if narrow { 10 } else { 12 };
     let skip = sel.saturating_sub(h.saturating_sub(1));
     let rows = r
         .hits
@@ -70,19 +72,32 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 Cell::from(hit.name.clone()),
                 Cell::from(mask_phone(hit.phone.as_deref())),
                 Cell::from(mask_email(hit.email.as_deref())),
-                Cell::from(format!("{:>12}", hit.balance.to_string())),
+                Cell::from(format!("{:>w$}", hit.balance.to_string(), w = money_w)),
                 Cell::from(crate::tui::text::matched(&hit.matched, app.opts.lang)),
             ])
             .style(style)
         });
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Min(24),
-        Constraint::Length(16),
-        Constraint::Length(22),
-        Constraint::Length(13),
-        Constraint::Length(10),
-    ];
+    // At 80 columns every column still shows what matters: a masked phone's last four
+    // digits, an e-mail's domain, the whole balance.
+    let widths = if narrow {
+        [
+            Constraint::Length(7),
+            Constraint::Min(16),
+            Constraint::Length(12),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(9),
+        ]
+    } else {
+        [
+            Constraint::Length(8),
+            Constraint::Min(24),
+            Constraint::Length(16),
+            Constraint::Length(22),
+            Constraint::Length(13),
+            Constraint::Length(10),
+        ]
+    };
     f.render_widget(Table::new(rows, widths).header(header).block(lb), list);
     if !r.input.value().is_empty() && !waiting && r.hits.is_empty() {
         let at = Rect {
