@@ -591,3 +591,27 @@ async fn r3_the_end_rental_preview_speaks_the_desks_language() {
         }
     }
 }
+
+/// Esc and `6` typed quickly reach the console as one Alt-6 (the terminal's escape
+/// sequence): in the search field that is Esc, then `6`, which opens the audit; the search
+/// does not get a "6".
+#[tokio::test]
+async fn esc_and_a_key_typed_at_once_leave_the_field_then_act() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use velodesk::tui::app::Msg;
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "saule", Lang::En).await;
+    d.keys("3").await;
+    d.typ("Ив").await;
+    d.app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('6'),
+        KeyModifiers::ALT,
+    )));
+    d.settle().await;
+    assert_eq!(
+        d.app.riders.input.value(),
+        "Ив",
+        "the search is left as it was"
+    );
+    assert!(d.screen().contains("Audit ("), "{}", d.screen());
+}

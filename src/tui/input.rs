@@ -50,6 +50,17 @@ impl App {
             }
             return;
         }
+        // A terminal sends Esc and a key typed right after it as one Alt-key: in a text
+        // field that is Esc (leave the field), then the key.
+        if k.modifiers.contains(KeyModifiers::ALT)
+            && matches!(k.code, KeyCode::Char(_))
+            && self.text_focused()
+        {
+            self.text_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let mut plain = k;
+            plain.modifiers.remove(KeyModifiers::ALT);
+            return self.on_key(plain);
+        }
         if self.text_key(k) {
             return;
         }
