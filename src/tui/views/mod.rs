@@ -237,9 +237,10 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
     } else {
         app.scopes()
     };
-    // Whole hints only, in the scopes' order, as many as fit; quit and help stay last, so
-    // what does not fit is one key away.
-    let mut hints: Vec<Vec<Span<'static>>> = Vec::new();
+    // Whole hints only, in the scopes' order, as many as fit — the keys that can act now
+    // first, then the greyed ones; quit and help stay last, so what does not fit is one
+    // key away.
+    let mut hints: Vec<(bool, Vec<Span<'static>>)> = Vec::new();
     let mut last: Vec<Span<'static>> = Vec::new();
     for scope in &scopes {
         for b in BINDINGS
@@ -247,7 +248,8 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
             .filter(|b| b.scope == *scope && b.hint && app.allowed(b.action))
         {
             // A key that cannot act now stays in the bar, greyed, with the reason.
-            let hint = match app.disabled_reason(b.action) {
+            let why = app.disabled_reason(b.action);
+            let hint = match &why {
                 Some(why) => vec![Span::styled(
                     format!(" {} {} ({why})  ", b.keys[0].label(), app.t(b.desc)),
                     th.style(Meaning::Muted),
@@ -260,21 +262,27 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
             if matches!(b.action, keymap::Action::Help | keymap::Action::Quit) {
                 last.extend(hint);
             } else {
-                hints.push(hint);
+                hints.push((why.is_none(), hint));
             }
         }
     }
     let width = |h: &[Span<'static>]| h.iter().map(Span::width).sum::<usize>();
     let mut room = usize::from(area.width).saturating_sub(width(&last));
-    let mut spans = Vec::new();
-    for h in hints {
-        let w = width(&h);
-        if w > room {
-            break;
+    let mut shown = vec![false; hints.len()];
+    for enabled in [true, false] {
+        for (i, (on, h)) in hints.iter().enumerate() {
+            if *on == enabled && width(h) <= room {
+                room -= width(h);
+                shown[i] = true;
+            }
         }
-        room -= w;
-        spans.extend(h);
     }
+    let mut spans: Vec<Span<'static>> = hints
+        .into_iter()
+        .zip(shown)
+        .filter(|(_, s)| *s)
+        .flat_map(|((_, h), _)| h)
+        .collect();
     spans.extend(last);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
