@@ -11,6 +11,7 @@ mod cable_lock;
 mod claim;
 mod correct;
 mod deposit;
+mod dispute;
 mod dock_in;
 mod dock_out;
 mod dry;
@@ -173,6 +174,7 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::DockOut => &dock_out::DockOut,
         Kind::DockIn => &dock_in::DockIn,
         Kind::VanStop => &van_stop::VanStop,
+        Kind::Dispute => &dispute::Dispute,
     }
 }
 
