@@ -113,6 +113,8 @@ pub enum NoCase {
     SeenElsewhere,
     /// The fair end is not earlier than the end the rental has (or now).
     NothingToGain,
+    /// The trip's dispute was settled already (a second credit would pay twice).
+    AlreadySettled,
 }
 
 impl NoCase {
@@ -132,6 +134,7 @@ impl NoCase {
                 "the bike was reported at another station after the claimed time: it was not left there"
             }
             NoCase::NothingToGain => "the rental already ends at or before the fair time",
+            NoCase::AlreadySettled => "the trip's dispute was settled already",
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::rentals::price_rental;
 use super::{Aftermath, Ctx, Engine, Result, refuse};
 use crate::api::{Alert, AlertKind, DisputeEvidence, DisputeQuery, Outcome, Rental};
-use crate::domain::dispute::{self, Claim, Facts, Seen, Settlement, Sighting};
+use crate::domain::dispute::{self, Claim, Facts, NoCase, Seen, Settlement, Sighting};
 use crate::domain::messages::Notice;
 use crate::domain::rental::DockOutcome;
 use crate::domain::roles::StaffAction;
@@ -214,7 +214,10 @@ fn evidence(
         claim,
         sightings: sightings.clone(),
     };
-    let found = dispute::fair_end(&facts);
+    let found = match sd::settled(c, rental.id)? {
+        true => Err(NoCase::AlreadySettled),
+        false => dispute::fair_end(&facts),
+    };
     let price = match rental.charge {
         Some(charged) if !open => crate::domain::Tenge(charged),
         _ => price_rental(ctx.tariff, c, &rental, ctx.now)?.0.total,

@@ -141,6 +141,14 @@ pub fn next_rentals(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether the dispute of `rental` was settled already (its `settle-dispute` audit record).
+pub fn settled(c: &Connection, rental: RentalId) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'settle-dispute' AND target LIKE ?1)",
+    )?
+    .query_row([format!("trip {rental},%")], |r| r.get(0))?)
+}
+
 /// The depot taking `bike` from a station from `from` on, as the audit log recorded it: a
 /// service release (`bike B from station S`) or a van's stop that took it (`van V at
 /// station S`, `took N [B …]`).

@@ -517,6 +517,7 @@ texts! {
     DsEndedElsewhere => "the trip ended at another station", "поездка завершилась на другой станции", "сапар басқа бекетте аяқталған";
     DsBadTime => "the time is outside the trip (before its start, after its end or in the future)", "время вне поездки (до начала, после конца или в будущем)", "уақыт сапардан тыс (басталғанға дейін, аяқталғаннан кейін немесе болашақта)";
     DsNoGain => "the trip already ends at or before that time", "поездка уже заканчивается не позже этого времени", "сапар сол уақытта немесе одан бұрын аяқталған";
+    DsSettled => "this trip's dispute was settled already", "спор по этой поездке уже урегулирован", "бұл сапар бойынша дау шешіліп қойған";
     DoneDisputeEnd => "dispute of rider {} settled: rental ended at station {}, {}", "спор клиента {} урегулирован: аренда завершена на станции {}, {}", "{} клиенттің дауы шешілді: жалдау {} бекетте аяқталды, {}";
     DoneDisputeCredit => "dispute of rider {} settled: {}", "спор клиента {} урегулирован: {}", "{} клиенттің дауы шешілді: {}";
     AkFaultyDock => "FAULTY DOCK", "НЕИСПРАВНЫЙ ДОК", "АҚАУЛЫ ДОК";

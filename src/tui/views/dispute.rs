@@ -34,6 +34,7 @@ pub fn no_case_words(n: NoCase, lang: Lang) -> &'static str {
         NoCase::EndedElsewhere => T::DsEndedElsewhere.get(lang),
         NoCase::InTheFuture | NoCase::BeforeStart | NoCase::AfterEnd => T::DsBadTime.get(lang),
         NoCase::NothingToGain => T::DsNoGain.get(lang),
+        NoCase::AlreadySettled => T::DsSettled.get(lang),
     }
 }
 
