@@ -294,7 +294,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('E')], A::Correct, S::Rider, T::KCorrect, T::GroupRider, false),
     b(&[k('r')], A::Restrict, S::Rider, T::KRestrict, T::GroupRider, false),
     b(&[k('l')], A::LiftRestriction, S::Rider, T::KLift, T::GroupRider, false),
-    b(&[k('D')], A::Dispute, S::Rider, T::KDispute, T::GroupRider, true),
+    b(&[k('D')], A::Dispute, S::Rider, T::KDispute, T::GroupRider, false),
     b(&[k('r')], A::ServiceRelease, S::Station, T::KRelease, T::GroupDepot, true),
     b(&[k('D')], A::ServiceDock, S::Station, T::KServiceDock, T::GroupDepot, true),
     b(&[k('x')], A::ToRepair, S::Station, T::KRepair, T::GroupDepot, true),

@@ -30,7 +30,7 @@ fn query(f: &Form) -> Result<DisputeQuery, String> {
             .map(|o| o.rental.id)
             .or_else(|| v.trips.first().map(|t| t.id))
     });
-    let (st, at) = (f.value("station"), f.value("at"));
+    let (st, at) = (f.value("station"), f.value("claim_at"));
     if st.is_empty() && at.is_empty() {
         return Ok(DisputeQuery {
             rental,
@@ -76,7 +76,7 @@ impl Procedure for Dispute {
             .unwrap_or_default();
         vec![
             Field::text("station", T::FieldClaimStation, st).optional(),
-            Field::text("at", T::FieldClaimAt, at).optional(),
+            Field::text("claim_at", T::FieldClaimAt, at).optional(),
         ]
     }
 

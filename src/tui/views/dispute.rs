@@ -38,16 +38,17 @@ pub fn no_case_words(n: NoCase, lang: Lang) -> &'static str {
     }
 }
 
+/// A record's time, as the ledger shows one (`02.06 10:05`).
+fn short(tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&tz).format("%d.%m %H:%M").to_string()
+}
+
 fn sighting_line(s: &Sighting, tz: chrono_tz::Tz, lang: Lang) -> String {
     let mut place = fill(T::DsAtStation.get(lang), &[&s.station]);
     if let Some(d) = s.dock {
         place = format!("{place}, {}", fill(T::DsDock.get(lang), &[&d]));
     }
-    format!(
-        "{}  {place}  {}",
-        minute(tz, s.at),
-        seen_words(s.seen, lang)
-    )
+    format!("{}  {place}  {}", short(tz, s.at), seen_words(s.seen, lang))
 }
 
 /// The evidence as the dialog lists it.
