@@ -5,55 +5,32 @@ use super::money::Tenge;
 /// A message to a rider, before it is put into words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    RentalStarted {
-        bike: i64,
-    },
-    RentalEnded {
-        minutes: i64,
-        price: Tenge,
-    },
-    PaymentReceived {
-        amount: Tenge,
-        balance: Tenge,
-    },
-    PassBought {
-        pass: String,
-        until: String,
-    },
-    Restricted {
-        balance: Tenge,
-    },
+    RentalStarted { bike: i64 },
+    RentalEnded { minutes: i64, price: Tenge },
+    PaymentReceived { amount: Tenge, balance: Tenge },
+    PassBought { pass: String, until: String },
+    Restricted { balance: Tenge },
     RestrictionLifted,
-    Fine {
-        kind: String,
-        amount: Tenge,
-    },
-    ClaimCredited {
-        amount: Tenge,
-    },
+    Fine { kind: String, amount: Tenge },
+    ClaimCredited { amount: Tenge },
     Overdue,
-    Refunded {
-        amount: Tenge,
-    },
-    Blocked {
-        reason: String,
-    },
+    Refunded { amount: Tenge },
+    Blocked { reason: String },
     Unblocked,
     PinReset,
     CardBlocked,
-    /// A docking dispute settled (issue 17): the bike was back at `station` at `at` (local
-    /// time), the rental ended then and the trip costs `price` (R15, D3).
-    DisputeEnded {
-        station: i64,
-        at: String,
-        price: Tenge,
-    },
-    /// A docking dispute settled on an ended trip: `amount` credited (R26).
-    DisputeCredited {
-        station: i64,
-        at: String,
-        amount: Tenge,
-    },
+    Dispute(DisputeNotice),
+}
+
+/// What the rider of a settled docking dispute is told: the bike was back at `station` at
+/// `at` (local time); the rental ended then and the trip costs `price` (R15, D3), or, for a
+/// trip that had ended, `credited` went to the account (R26).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeNotice {
+    pub station: i64,
+    pub at: String,
+    pub price: Tenge,
+    pub credited: Option<Tenge>,
 }
 
 impl Notice {
@@ -74,7 +51,7 @@ impl Notice {
             Notice::Unblocked => "unblocked",
             Notice::PinReset => "pin-reset",
             Notice::CardBlocked => "card-blocked",
-            Notice::DisputeEnded { .. } | Notice::DisputeCredited { .. } => "dispute",
+            Notice::Dispute(_) => "dispute",
         }
     }
 
@@ -166,43 +143,36 @@ impl Notice {
             (_, CardBlocked) => {
                 "Your card is blocked; you can still rent with your ID.".to_string()
             }
-            ("kk", DisputeEnded { station, at, price }) => format!(
+            (lang, Dispute(d)) => d.text(lang),
+        }
+    }
+}
+
+impl DisputeNotice {
+    fn text(&self, lang: &str) -> String {
+        let DisputeNotice {
+            station,
+            at,
+            price,
+            credited,
+        } = self;
+        match (lang, credited) {
+            ("kk", None) => format!(
                 "Шағымыңыз тексерілді: велосипед {station} бекетке {at} қайтарылған. Жалға алу сол уақытта аяқталды, сапар құны {price}."
             ),
-            ("ru", DisputeEnded { station, at, price }) => format!(
+            ("ru", None) => format!(
                 "Мы проверили ваше обращение: велосипед был на станции {station} в {at}. Аренда завершена этим временем, стоимость поездки {price}."
             ),
-            (_, DisputeEnded { station, at, price }) => format!(
+            (_, None) => format!(
                 "We checked your call: the bike was back at station {station} at {at}. The rental ended then; the trip costs {price}."
             ),
-            (
-                "kk",
-                DisputeCredited {
-                    station,
-                    at,
-                    amount,
-                },
-            ) => format!(
+            ("kk", Some(amount)) => format!(
                 "Шағымыңыз тексерілді: велосипед {station} бекетке {at} қайтарылған. Шотқа {amount} қайтарылды."
             ),
-            (
-                "ru",
-                DisputeCredited {
-                    station,
-                    at,
-                    amount,
-                },
-            ) => format!(
+            ("ru", Some(amount)) => format!(
                 "Мы проверили ваше обращение: велосипед был на станции {station} в {at}. На счёт зачислено {amount}."
             ),
-            (
-                _,
-                DisputeCredited {
-                    station,
-                    at,
-                    amount,
-                },
-            ) => format!(
+            (_, Some(amount)) => format!(
                 "We checked your call: the bike was back at station {station} at {at}. {amount} is credited to your account."
             ),
         }
@@ -232,23 +202,23 @@ mod tests {
 
     #[test]
     fn r27_r26_a_settled_dispute_is_told_in_the_riders_language() {
-        let n = Notice::DisputeEnded {
+        let mut d = DisputeNotice {
             station: 1002,
             at: "2025-06-01 16:40".into(),
             price: Tenge(100),
+            credited: None,
         };
+        let n = Notice::Dispute(d.clone());
         assert_eq!(
             n.text("en"),
             "We checked your call: the bike was back at station 1002 at 2025-06-01 16:40. The rental ended then; the trip costs 100 ₸."
         );
         assert!(n.text("kk").contains("1002 бекетке"));
         assert!(n.text("ru").contains("на станции 1002"));
-        let c = Notice::DisputeCredited {
-            station: 1002,
-            at: "16:40".into(),
-            amount: Tenge(900),
-        };
+        d.credited = Some(Tenge(900));
+        let c = Notice::Dispute(d);
         assert!(c.text("ru").ends_with("зачислено 900 ₸."));
+        assert!(c.text("kk").contains("900 ₸ қайтарылды"));
         assert_eq!(c.kind(), "dispute");
     }
 }

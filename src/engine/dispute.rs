@@ -7,7 +7,7 @@ use super::rentals::price_rental;
 use super::{Aftermath, Ctx, Engine, Result, refuse};
 use crate::api::{Alert, AlertKind, DisputeEvidence, DisputeQuery, Outcome, Rental};
 use crate::domain::dispute::{self, Claim, Facts, NoCase, Seen, Settlement, Sighting};
-use crate::domain::messages::Notice;
+use crate::domain::messages::{DisputeNotice, Notice};
 use crate::domain::rental::DockOutcome;
 use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId};
@@ -343,32 +343,26 @@ impl Engine {
                     return Ok(());
                 };
                 let at = ctx.local(fair.at);
-                let (details, notice) = match settle {
+                let fair_price = ev.fair_price.unwrap_or_default();
+                let (details, credited) = match settle {
                     Settlement::EndAt { .. } => (
-                        format!(
-                            "ended {at}, price {} instead of {}",
-                            ev.fair_price.unwrap_or_default(),
-                            ev.price
-                        ),
-                        Notice::DisputeEnded {
-                            station: fair.station.0,
-                            at,
-                            price: ev.fair_price.unwrap_or_default(),
-                        },
+                        format!("ended {at}, price {fair_price} instead of {}", ev.price),
+                        None,
                     ),
                     Settlement::Credit { amount } => (
                         format!(
-                            "credited {amount}: price {} instead of {}",
-                            ev.fair_price.unwrap_or_default(),
+                            "credited {amount}: price {fair_price} instead of {}",
                             ev.price
                         ),
-                        Notice::DisputeCredited {
-                            station: fair.station.0,
-                            at,
-                            amount,
-                        },
+                        Some(amount),
                     ),
                 };
+                let notice = Notice::Dispute(DisputeNotice {
+                    station: fair.station.0,
+                    at,
+                    price: fair_price,
+                    credited,
+                });
                 ctx.audit(
                     c,
                     &s,

@@ -193,11 +193,12 @@ impl RemoteBackend {
         // A bike still in a rental after a lock error stands in that station's dock
         // (issue 17): that dock speaks for it, and the engine says why it is refused.
         let left = match (b.station, b.state) {
+            // A handle that may not list rentals gets the usual refusal.
             (None, BikeState::Rental) => self
                 .open_rentals()
-                .await?
-                .into_iter()
-                .find(|r| r.bike == bike)
+                .await
+                .ok()
+                .and_then(|all| all.into_iter().find(|r| r.bike == bike))
                 .and_then(|r| r.lock_error_station),
             _ => None,
         };
