@@ -189,3 +189,47 @@ pub fn depot_takes(c: &Connection, bike: BikeId, from: DateTime<Utc>) -> Result<
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, audit};
+    use chrono::TimeZone;
+
+    /// The depot's records as the engine writes them (`service_release`, `van_stop`).
+    #[test]
+    fn the_depot_taking_a_bike_is_read_from_the_audit_of_a_release_and_a_van_stop() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t = |h| Utc.with_ymd_and_hms(2025, 6, 1, h, 0, 0).unwrap();
+        let c = s.connection();
+        let rec = |at, action: &str, target: &str, details: &str| {
+            audit::record(
+                c, at, "", "dana", "depot", action, None, target, "", details,
+            )
+            .unwrap()
+        };
+        rec(t(9), "service-release", "bike 17 from station 1002", "");
+        rec(t(10), "service-release", "bike 170 from station 1003", "");
+        rec(
+            t(11),
+            "van-stop",
+            "van 1 at station 1004",
+            "took 2 [5 17], left 0 [], to repair 0 [], van holds 2",
+        );
+        rec(
+            t(12),
+            "van-stop",
+            "van 1 at station 1005",
+            "took 1 [170], left 1 [17], to repair 0 [], van holds 2",
+        );
+        let got = depot_takes(c, BikeId(17), t(8)).unwrap();
+        let places: Vec<_> = got.iter().map(|s| (s.at, s.station)).collect();
+        assert_eq!(
+            places,
+            vec![(t(9), StationId(1002)), (t(11), StationId(1004))],
+            "bike 170 is another bike; leaving 17 at 1005 is not taking it"
+        );
+        assert!(got.iter().all(|s| s.seen == Seen::DepotTook));
+        assert!(depot_takes(c, BikeId(17), t(12)).unwrap().is_empty());
+    }
+}
