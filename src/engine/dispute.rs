@@ -143,14 +143,12 @@ fn disputed_trip(c: &Connection, rider: RiderId, rental: Option<RentalId>) -> Re
 }
 
 /// The evidence about `rental`'s bike from its start on: this trip's failed returns, other
-/// riders asking for the bike, the next rentals, the depot; oldest first.
+/// riders asking for the bike while it was open, the next rentals, the depot; oldest first.
 fn sightings(c: &Connection, rental: &Rental) -> Result<Vec<Sighting>> {
     let mut out: Vec<Sighting> = sd::reports_of_bike(c, rental.bike, rental.start_at)?
         .into_iter()
-        .filter(|r| match r.seen {
-            Seen::AskedFor { rider } => rider != rental.rider,
-            _ => r.rental == Some(rental.id),
-        })
+        // This trip's own records: its failed returns, and the asks while it was open.
+        .filter(|r| r.rental == Some(rental.id))
         .map(|r| Sighting {
             at: r.at,
             station: r.station,
