@@ -428,6 +428,7 @@ async fn snapshots_in(lang: Lang, w: u16, h: u16) {
         ("a", "approve"),
         ("X", "reject"),
         ("v", "reveal"),
+        ("D", "dispute"),
     ] {
         d.app.status = None;
         d.keys(key).await;
@@ -468,6 +469,22 @@ async fn snapshots_in(lang: Lang, w: u16, h: u16) {
             depot.keys("Esc").await;
         }
     }
+    // Issue 17: a docking dispute's evidence at its confirmation (a lock error at 1003,
+    // another rider asking there for the bike: the proof).
+    b.return_bike(
+        BikeId(101),
+        StationId(1003),
+        velodesk::backend::DockOutcome::LockError,
+    )
+    .await
+    .unwrap();
+    b.advance_clock(at("2025-06-02 09:45")).await.unwrap();
+    assert!(b.rent(RiderId(1043), BikeId(101), "1234").await.is_err());
+    b.advance_clock(at("2025-06-02 10:30")).await.unwrap();
+    d.settle().await;
+    d.keys("D Enter").await;
+    insta::assert_snapshot!(name("dialog_dispute_confirm"), d.screen_at(w, h));
+    d.keys("Esc Esc").await;
 }
 
 /// Below 80×24 the console says so instead of drawing a broken screen.

@@ -44,6 +44,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/riders"),
     ("get", "/riders/{id}"),
     ("get", "/riders/{id}/rental/end-preview"),
+    ("get", "/riders/{id}/dispute"),
     ("post", "/riders/{id}/payments"),
     ("post", "/riders/{id}/passes"),
     ("post", "/riders/{id}/deposit"),
@@ -246,6 +247,15 @@ async fn real_answers_match_the_documented_status_content_type_and_schema() {
             bearer(
                 "get",
                 "/riders/1/rental/end-preview?at=2025-06-01T04:30:00Z",
+                None,
+            ),
+        ),
+        (
+            "get",
+            "/riders/{id}/dispute",
+            bearer(
+                "get",
+                "/riders/1/dispute?station=1&at=2025-06-01T03:30:00Z",
                 None,
             ),
         ),

@@ -112,6 +112,8 @@ pub enum AlertKind {
     FullStation,
     /// Log-ins locked out after failed passwords (a server's).
     LoginLocked,
+    /// A dock that failed several returns within a day (issue 17): for the depot.
+    FaultyDock,
 }
 
 impl AlertKind {
@@ -130,6 +132,7 @@ impl AlertKind {
             AlertKind::EmptyStation => "empty-station",
             AlertKind::FullStation => "full-station",
             AlertKind::LoginLocked => "login-locked",
+            AlertKind::FaultyDock => "faulty-dock",
         }
     }
 }
@@ -160,6 +163,9 @@ pub struct Alert {
     /// Who took it ("I am on it", [`crate::api::Op::TakeAlert`]) and when.
     #[serde(default)]
     pub taken: Option<(String, DateTime<Utc>)>,
+    /// The dock it is about (a faulty dock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dock: Option<u32>,
 }
 
 impl Alert {
@@ -175,6 +181,7 @@ impl Alert {
             amount: None,
             until: None,
             taken: None,
+            dock: None,
         }
     }
 }

@@ -130,6 +130,17 @@ pub enum Op {
         amount: Tenge,
         reason: String,
     },
+    /// A docking dispute settled (issue 17): from the evidence around the rider's claim
+    /// (`station`, `at`), an open rental (the rider's, or `rental`) ends at the fair time
+    /// at that station (R15, D3); an ended trip is credited what it cost beyond its fair
+    /// price, as a recognised claim (R26). The rider is told (R27).
+    SettleDispute {
+        rider: RiderId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rental: Option<RentalId>,
+        station: StationId,
+        at: DateTime<Utc>,
+    },
     /// A bonus given (D10).
     GiveBonus {
         rider: RiderId,
@@ -235,6 +246,7 @@ impl Op {
             Op::RejectFine { .. } => "reject-fine",
             Op::Refund { .. } => "refund",
             Op::CreditClaim { .. } => "credit-claim",
+            Op::SettleDispute { .. } => "settle-dispute",
             Op::GiveBonus { .. } => "give-bonus",
             Op::Correct { .. } => "correct",
             Op::Block { .. } => "block",
@@ -279,6 +291,7 @@ impl Op {
             Op::ApproveFine { .. } | Op::RejectFine { .. } => Permission::Staff(A::ApproveFine),
             Op::Refund { .. } => Permission::Staff(A::Refund),
             Op::CreditClaim { .. } => Permission::Staff(A::CreditClaim),
+            Op::SettleDispute { .. } => Permission::Staff(A::SettleDispute),
             Op::GiveBonus { .. } => Permission::Staff(A::GiveBonus),
             Op::Correct { .. } => Permission::Staff(A::Correct),
             Op::Block { .. } => Permission::Staff(A::Block),

@@ -367,6 +367,13 @@ impl Backend for LocalBackend {
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.look(move |e| e.preview_end(rider, at)).await
     }
+    async fn dispute(
+        &self,
+        rider: RiderId,
+        query: crate::api::DisputeQuery,
+    ) -> BResult<crate::api::DisputeEvidence> {
+        self.look(move |e| e.dispute(rider, query)).await
+    }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.look(|e| e.verify()).await
     }

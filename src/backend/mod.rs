@@ -88,6 +88,12 @@ pub trait Backend: Send + Sync {
     async fn own_audit(&self, limit: usize) -> BResult<Vec<AuditRecord>>;
     /// The price of ending the rider's rental at `at` (R15, D3).
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote>;
+    /// The evidence of a docking dispute on a rider's trip and the fair end it shows (issue 17).
+    async fn dispute(
+        &self,
+        rider: RiderId,
+        query: crate::api::DisputeQuery,
+    ) -> BResult<crate::api::DisputeEvidence>;
     /// The ledger's cached balances checked against its entries (D9).
     async fn verify(&self) -> BResult<Vec<Mismatch>>;
     /// The tariff in force and the desk's thresholds (forms, previews).

@@ -19,6 +19,18 @@ pub enum Notice {
     Unblocked,
     PinReset,
     CardBlocked,
+    Dispute(DisputeNotice),
+}
+
+/// What the rider of a settled docking dispute is told: the bike was back at `station` at
+/// `at` (local time); the rental ended then and the trip costs `price` (R15, D3), or, for a
+/// trip that had ended, `credited` went to the account (R26).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeNotice {
+    pub station: i64,
+    pub at: String,
+    pub price: Tenge,
+    pub credited: Option<Tenge>,
 }
 
 impl Notice {
@@ -39,6 +51,7 @@ impl Notice {
             Notice::Unblocked => "unblocked",
             Notice::PinReset => "pin-reset",
             Notice::CardBlocked => "card-blocked",
+            Notice::Dispute(_) => "dispute",
         }
     }
 
@@ -130,6 +143,38 @@ impl Notice {
             (_, CardBlocked) => {
                 "Your card is blocked; you can still rent with your ID.".to_string()
             }
+            (lang, Dispute(d)) => d.text(lang),
+        }
+    }
+}
+
+impl DisputeNotice {
+    fn text(&self, lang: &str) -> String {
+        let DisputeNotice {
+            station,
+            at,
+            price,
+            credited,
+        } = self;
+        match (lang, credited) {
+            ("kk", None) => format!(
+                "Шағымыңыз тексерілді: велосипед {station} бекетке {at} қайтарылған. Жалға алу сол уақытта аяқталды, сапар құны {price}."
+            ),
+            ("ru", None) => format!(
+                "Мы проверили ваше обращение: велосипед был на станции {station} в {at}. Аренда завершена этим временем, стоимость поездки {price}."
+            ),
+            (_, None) => format!(
+                "We checked your call: the bike was back at station {station} at {at}. The rental ended then; the trip costs {price}."
+            ),
+            ("kk", Some(amount)) => format!(
+                "Шағымыңыз тексерілді: велосипед {station} бекетке {at} қайтарылған. Шотқа {amount} қайтарылды."
+            ),
+            ("ru", Some(amount)) => format!(
+                "Мы проверили ваше обращение: велосипед был на станции {station} в {at}. На счёт зачислено {amount}."
+            ),
+            (_, Some(amount)) => format!(
+                "We checked your call: the bike was back at station {station} at {at}. {amount} is credited to your account."
+            ),
         }
     }
 }
@@ -153,5 +198,27 @@ mod tests {
             "Return OK. Goodbye. Trip 95 min, price 250 ₸."
         );
         assert!(n.text("ru").starts_with("Возврат ОК"));
+    }
+
+    #[test]
+    fn r27_r26_a_settled_dispute_is_told_in_the_riders_language() {
+        let mut d = DisputeNotice {
+            station: 1002,
+            at: "2025-06-01 16:40".into(),
+            price: Tenge(100),
+            credited: None,
+        };
+        let n = Notice::Dispute(d.clone());
+        assert_eq!(
+            n.text("en"),
+            "We checked your call: the bike was back at station 1002 at 2025-06-01 16:40. The rental ended then; the trip costs 100 ₸."
+        );
+        assert!(n.text("kk").contains("1002 бекетке"));
+        assert!(n.text("ru").contains("на станции 1002"));
+        d.credited = Some(Tenge(900));
+        let c = Notice::Dispute(d);
+        assert!(c.text("ru").ends_with("зачислено 900 ₸."));
+        assert!(c.text("kk").contains("900 ₸ қайтарылды"));
+        assert_eq!(c.kind(), "dispute");
     }
 }

@@ -71,10 +71,12 @@ pub enum StaffAction {
     AddNote,
     TakeAlert,
     SetUp,
+    /// A docking dispute settled from its evidence (issue 17): agents and supervisors.
+    SettleDispute,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 30] = [
+    pub const ALL: [StaffAction; 31] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -105,6 +107,7 @@ impl StaffAction {
         StaffAction::AddNote,
         StaffAction::TakeAlert,
         StaffAction::SetUp,
+        StaffAction::SettleDispute,
     ];
 
     /// The audit word for the action.
@@ -140,6 +143,7 @@ impl StaffAction {
             StaffAction::AddNote => "add-note",
             StaffAction::TakeAlert => "take-alert",
             StaffAction::SetUp => "set-up",
+            StaffAction::SettleDispute => "settle-dispute",
         }
     }
 }
@@ -166,6 +170,7 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | ManualUnlock
             | AddNote
             | TakeAlert
+            | SettleDispute
     );
     let depot = matches!(
         action,
@@ -216,5 +221,9 @@ mod tests {
         assert!(!allows(Role::Agent, StaffAction::ViewPlan));
         assert!(!allows(Role::Agent, StaffAction::VanStop));
         assert!(StaffAction::ALL.iter().all(|a| allows(Role::Admin, *a)));
+        // Issue 17: the desk settles a docking dispute; the depot does not.
+        assert!(allows(Role::Agent, StaffAction::SettleDispute));
+        assert!(allows(Role::Supervisor, StaffAction::SettleDispute));
+        assert!(!allows(Role::Depot, StaffAction::SettleDispute));
     }
 }

@@ -153,6 +153,12 @@ impl Engine {
                 amount,
                 reason,
             } => Outcome::Entry(self.credit_claim(rider, amount, &reason, by)?),
+            Op::SettleDispute {
+                rider,
+                rental,
+                station,
+                at,
+            } => self.settle_dispute(rider, rental, station, at, by)?,
             Op::GiveBonus {
                 rider,
                 amount,

@@ -2,6 +2,7 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
+mod dispute;
 mod door;
 mod import;
 mod money;
@@ -129,7 +130,16 @@ impl Default for Settings {
 /// the operation runs in one ([`Engine::atomically`]) — so the refusal changes nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Aftermath {
-    WrongPin { rider: RiderId },
+    WrongPin {
+        rider: RiderId,
+    },
+    /// A rider asked for a bike still in another's rental after a lock error (issue 17).
+    AskedFor {
+        rider: RiderId,
+        bike: crate::domain::BikeId,
+        station: crate::domain::StationId,
+        rental: crate::domain::RentalId,
+    },
 }
 
 /// One velodesk system: its store, its tariffs and the time it has reached.
@@ -324,6 +334,12 @@ impl Engine {
             for a in &pending {
                 match *a {
                     Aftermath::WrongPin { rider } => rentals::count_wrong_pin(ctx, c, rider)?,
+                    Aftermath::AskedFor {
+                        rider,
+                        bike,
+                        station,
+                        rental,
+                    } => dispute::record_asked_for(ctx, c, rider, bike, station, rental)?,
                 }
             }
             Ok(())

@@ -107,6 +107,9 @@ fn check_unlock(
             if kind == Refusal::BadPin && r.is_some() && !right_pin {
                 ctx.after_refusal(Aftermath::WrongPin { rider });
             }
+            if kind == Refusal::BikeUnavailable {
+                super::dispute::note_asked_for(ctx, c, rider, bike)?;
+            }
             let reason = match (kind, r.as_ref()) {
                 (Refusal::BadPin, Some(r)) if right_pin => locked_reason(ctx, r),
                 _ => rent_reason(kind, rider, bike, &facts, r.as_ref(), ctx),
@@ -319,6 +322,7 @@ impl Engine {
             };
             if how.failed() {
                 fleet::set_lock_error(c, rental.id, ctx.now, station, how)?;
+                super::dispute::record_failed_return(ctx, c, &rental, station, dock, how)?;
                 let what = match how {
                     DockOutcome::Unrecognised => "unrecognised bike",
                     _ => "lock error",

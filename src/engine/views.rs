@@ -189,6 +189,7 @@ impl Engine {
                     });
                 }
             }
+            out.extend(super::dispute::faulty_dock_alerts(ctx, c)?);
             // A call ends when its rental does: only calls of a rental still open wait.
             for (rider, station, at) in fleet::waiting_cable_calls(c)? {
                 let text =

@@ -146,6 +146,36 @@ impl Run<'_> {
                 let by = self.staff(w, 2)?;
                 b.as_staff(&by).refund(rider).await.map(drop)
             }
+            "dispute" => {
+                // `dispute RIDER [at STATION time TIME] by NAME` (issue 17): settled from the
+                // evidence around the claim (the trip's last lock error when none is given).
+                let rider = self.rider(want(w, 1, "a rider")?)?;
+                let (claim, by) = if w.get(2).map(String::as_str) == Some("at") {
+                    let st = self.station(want(w, 3, "a station")?)?;
+                    keyword(w, 4, "time")?;
+                    let (t, next) = self.time(w, 5)?;
+                    (Some((st, t)), self.staff(w, next)?)
+                } else {
+                    (None, self.staff(w, 2)?)
+                };
+                let staff = b.as_staff(&by);
+                let (station, at) = match claim {
+                    Some(c) => c,
+                    None => match staff.dispute(rider, Default::default()).await {
+                        Ok(ev) => (ev.claim.station, ev.claim.at),
+                        Err(e) => return Ok(Err(e)),
+                    },
+                };
+                staff
+                    .execute(crate::api::Op::SettleDispute {
+                        rider,
+                        rental: None,
+                        station,
+                        at,
+                    })
+                    .await
+                    .map(drop)
+            }
             "credit" => {
                 let rider = self.rider(want(w, 1, "a rider")?)?;
                 let amount = Tenge(int(want(w, 2, "an amount")?, "amount")?);

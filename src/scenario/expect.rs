@@ -174,6 +174,41 @@ impl Run<'_> {
                     .unwrap_or_else(|| "none".into());
                 check(&label, value, got)
             }
+            "dispute" => {
+                // `expect RIDER dispute TIME` (the fair end proposed) or `expect RIDER
+                // dispute WHY` (no-proof, seen-elsewhere, … : why there is none).
+                let ev = self
+                    .backend()?
+                    .dispute(rider, Default::default())
+                    .await
+                    .map_err(system)?;
+                let (expected, got) = if value.contains('-') && tail.is_some() {
+                    let (at, next) = self.time(w, 3)?;
+                    no_more(w, next)?;
+                    let got = ev.fair.map(|f| f.at);
+                    (
+                        crate::domain::time::format_local(self.tz(), at),
+                        got.map(|g| crate::domain::time::format_local(self.tz(), g))
+                            .unwrap_or_else(|| {
+                                ev.no_case
+                                    .map(|n| format!("{n:?}"))
+                                    .unwrap_or_else(|| "none".into())
+                            }),
+                    )
+                } else {
+                    no_more(w, 4)?;
+                    let got = match (ev.fair, ev.no_case) {
+                        (_, Some(n)) => serde_json::to_value(n)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        (Some(f), None) => crate::domain::time::format_local(self.tz(), f.at),
+                        (None, None) => "none".into(),
+                    };
+                    (value, got)
+                };
+                check(&label, expected, got)
+            }
             "fined" => {
                 let kind = FineKind::parse(&value)
                     .ok_or_else(|| format!("{value:?} is not a fine kind"))?;

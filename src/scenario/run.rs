@@ -129,7 +129,7 @@ impl<'f> Run<'f> {
             .ok_or_else(|| "`tariff NAME` must come first".to_string())
     }
 
-    fn tz(&self) -> chrono_tz::Tz {
+    pub(super) fn tz(&self) -> chrono_tz::Tz {
         self.tariff
             .as_ref()
             .map(|t| t.time_zone)

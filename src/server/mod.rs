@@ -31,7 +31,7 @@ use axum::routing::get;
 pub use limits::Limits;
 use problem::{Problem, problem_everywhere};
 pub use routes::gbfs::GbfsOptions;
-use routes::{depot, desk, events, gbfs, lookups, ops, replication, setup, station};
+use routes::{depot, desk, dispute, events, gbfs, lookups, ops, replication, setup, station};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -198,6 +198,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(lookups::audit))
         .routes(routes!(lookups::own_audit))
         .routes(routes!(lookups::preview_end))
+        .routes(routes!(dispute::evidence))
         .routes(routes!(lookups::verify))
         .routes(routes!(lookups::verify_fleet))
         .routes(routes!(lookups::open_rentals))

@@ -270,6 +270,43 @@ pub struct Alert {
     pub taken: Option<(String, DateTime<Utc>)>,
 }
 
+/// One record about a disputed trip's bike: when, where, at which dock, and what (`what`:
+/// `lock-error`, `unrecognised`, `asked-for`, `next-rental`, `depot-took`; `rider` for the
+/// other rider's).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Sighting {
+    at: DateTime<Utc>,
+    station: i64,
+    dock: Option<u32>,
+    seen: serde_json::Value,
+}
+
+/// The evidence of a docking dispute and the rule's finding (issue 17).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DisputeEvidence {
+    rider: i64,
+    rental: i64,
+    bike: i64,
+    open: bool,
+    start_at: DateTime<Utc>,
+    end_at: Option<DateTime<Utc>>,
+    end_station: Option<i64>,
+    /// `{station, at}`: where and when the rider says they docked.
+    claim: serde_json::Value,
+    sightings: Vec<Sighting>,
+    dock_faults: Vec<Sighting>,
+    /// `{at, station, report, proof}` (indexes into `sightings`), or null.
+    fair: Option<serde_json::Value>,
+    /// Why there is no fair end (`no-proof`, `in-the-future`, …), or null.
+    no_case: Option<String>,
+    price: i64,
+    fair_price: Option<i64>,
+    /// `{settle: end-at, at}` or `{settle: credit, amount}`, or null.
+    settlement: Option<serde_json::Value>,
+}
+
 /// One audited staff action.
 #[derive(ToSchema)]
 pub struct AuditRecord {

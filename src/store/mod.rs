@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dispute;
 pub mod event_log;
 pub mod fleet;
 pub mod fleet_check;
@@ -62,6 +63,8 @@ fn migrations() -> Migrations<'static> {
         ),
         M::up(include_str!("migrations/006_station_states.sql")),
         M::up(include_str!("migrations/007_vans.sql")),
+        // after merge: 008 (the desk's, issue 17) goes here, before 009.
+        M::up(include_str!("migrations/009_dispute.sql")),
     ])
 }
 

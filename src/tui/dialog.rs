@@ -66,6 +66,8 @@ pub enum Kind {
     DockIn,
     /// A van's stop of the depot's plan (opened by `d` in the Rebalance view).
     VanStop,
+    /// A docking dispute (issue 17): the evidence, the fair end, one confirm.
+    Dispute,
 }
 
 impl Kind {
@@ -98,6 +100,7 @@ impl Kind {
             Action::ToRepair => Kind::Repair,
             Action::DockOut => Kind::DockOut,
             Action::DockIn => Kind::DockIn,
+            Action::Dispute => Kind::Dispute,
             _ => return None,
         })
     }

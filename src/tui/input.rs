@@ -610,6 +610,10 @@ impl App {
             ("theme", _) => self.opts.theme = self.opts.theme.toggled(),
             ("rider" | "r", Some(id)) => self.open_rider(RiderId(id)),
             ("station" | "st", Some(id)) => self.open_station(StationId(id)),
+            ("dispute", _) if self.allowed(super::keymap::Action::Dispute) => {
+                self.act(super::keymap::Action::Dispute)
+            }
+            ("dispute", _) => self.set_status(self.t(T::NotAllowed), Severity::Error),
             _ => {
                 let text = fill(self.t(T::UnknownCommand), &[&cmd]);
                 self.set_status(text, Severity::Error);

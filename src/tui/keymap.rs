@@ -85,6 +85,8 @@ pub enum Action {
     Correct,
     Restrict,
     LiftRestriction,
+    /// A docking dispute: the evidence and its settlement (issue 17).
+    Dispute,
     // Depot (station view)
     ServiceRelease,
     ServiceDock,
@@ -121,6 +123,7 @@ impl Action {
             Bonus => StaffAction::GiveBonus,
             Correct => StaffAction::Correct,
             Restrict | LiftRestriction => StaffAction::SetRestriction,
+            Dispute => StaffAction::SettleDispute,
             ServiceRelease => StaffAction::ServiceRelease,
             ServiceDock => StaffAction::ServiceDock,
             ToRepair => StaffAction::ToRepair,
@@ -291,6 +294,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('E')], A::Correct, S::Rider, T::KCorrect, T::GroupRider, false),
     b(&[k('r')], A::Restrict, S::Rider, T::KRestrict, T::GroupRider, false),
     b(&[k('l')], A::LiftRestriction, S::Rider, T::KLift, T::GroupRider, false),
+    b(&[k('D')], A::Dispute, S::Rider, T::KDispute, T::GroupRider, false),
     b(&[k('r')], A::ServiceRelease, S::Station, T::KRelease, T::GroupDepot, true),
     b(&[k('D')], A::ServiceDock, S::Station, T::KServiceDock, T::GroupDepot, true),
     b(&[k('x')], A::ToRepair, S::Station, T::KRepair, T::GroupDepot, true),

@@ -492,6 +492,42 @@ texts! {
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
+    // Dispute (issue 17)
+    KDispute => "dispute a return", "спор о возврате", "қайтару дауы";
+    DisputeTitle => "Docking dispute: \"I returned the bike\"", "Спор о возврате: «я вернул велосипед»", "Қайтару дауы: «велосипедті қайтардым»";
+    DisNoTrip => "no trip to dispute", "нет поездки для спора", "дауласатын сапар жоқ";
+    FieldClaimStation => "Station the rider docked at (empty: the last lock error)", "Станция, где клиент поставил (пусто: последняя ошибка замка)", "Клиент қойған бекет (бос: соңғы құлып қатесі)";
+    FieldClaimAt => "Time they docked (empty: the last lock error)", "Время возврата (пусто: последняя ошибка замка)", "Қайтарған уақыты (бос: соңғы құлып қатесі)";
+    DsTrip => "trip {} · bike {} · from {} · {}", "поездка {} · велосипед {} · с {} · {}", "сапар {} · велосипед {} · {} бастап · {}";
+    DsOpen => "STILL OPEN", "ЕЩЁ ОТКРЫТА", "ӘЛІ АШЫҚ";
+    DsEnded => "ended {} at station {}", "завершена {} на станции {}", "{} аяқталды, {} бекет";
+    DsClaim => "the rider says: station {} at {}", "клиент говорит: станция {} в {}", "клиент айтады: {} бекет, {}";
+    DsRecorded => "what was recorded about the bike:", "что записано о велосипеде:", "велосипед туралы жазылғаны:";
+    DsNothingRecorded => "nothing recorded about the bike since the start", "с начала аренды о велосипеде ничего не записано", "жалдау басталғаннан бері велосипед туралы ештеңе жазылмаған";
+    DsAtStation => "station {}", "станция {}", "{} бекет";
+    DsDock => "dock {}", "док {}", "{} док";
+    DsLockError => "LOCK ERROR (R12)", "ОШИБКА ЗАМКА (R12)", "ҚҰЛЫП ҚАТЕСІ (R12)";
+    DsUnrecognised => "NOT RECOGNISED (R12)", "НЕ РАСПОЗНАН (R12)", "ТАНЫЛМАДЫ (R12)";
+    DsAskedFor => "rider {} asked for it here", "клиент {} пытался взять его здесь", "{} клиент оны осында алмақ болды";
+    DsNextRental => "rider {} took it from here", "клиент {} взял его отсюда", "{} клиент оны осыдан алды";
+    DsDepotTook => "the depot took it from here", "депо забрало его отсюда", "депо оны осыдан алып кетті";
+    DsProof => "PROOF: left here", "ДОКАЗАТЕЛЬСТВО: оставлен", "ДӘЛЕЛ: осында қалған";
+    DsReport => "the dock's report", "отчёт дока", "доктың есебі";
+    DsDockHistory => "dock {} of station {}: failed returns recorded {}, the last {}", "док {} станции {}: неудачных возвратов {}, последний {}", "{} док, {} бекет: сәтсіз қайтару {}, соңғысы {}";
+    DsFairEnd => "proposed end: {} at station {}", "предлагаемый конец: {} на станции {}", "ұсынылған аяқталу: {}, {} бекет";
+    DsEndPrice => "the trip costs {} to now; ended then, {} ({} less)", "поездка стоит {} на сейчас; с этим концом {} (на {} меньше)", "сапар қазір {} тұрады; сол уақытта аяқталса {} ({} кем)";
+    DsCredit => "the trip cost {}; its fair price {}: {} credited as a recognised claim (R26)", "поездка стоила {}; справедливая цена {}: {} зачисляется как признанная претензия (R26)", "сапар {} тұрды; әділ бағасы {}: {} танылған шағым ретінде қайтарылады (R26)";
+    DsNothing => "nothing to settle: {}", "урегулировать нечего: {}", "реттейтін ештеңе жоқ: {}";
+    DsNoProof => "no one took the bike or asked for it at that station, and the depot did not find it there: a lock error alone continues the rental (R12)", "на этой станции никто не взял и не спрашивал велосипед, депо его там не нашло: одна ошибка замка аренду не завершает (R12)", "ол бекетте велосипедті ешкім алмады да, сұрамады да, депо да таппады: құлып қатесі ғана жалдауды аяқтамайды (R12)";
+    DsSeenElsewhere => "the bike was reported at another station after that time", "после этого времени велосипед отмечен на другой станции", "сол уақыттан кейін велосипед басқа бекетте белгіленген";
+    DsEndedElsewhere => "the trip ended at another station", "поездка завершилась на другой станции", "сапар басқа бекетте аяқталған";
+    DsBadTime => "the time is outside the trip (before its start, after its end or in the future)", "время вне поездки (до начала, после конца или в будущем)", "уақыт сапардан тыс (басталғанға дейін, аяқталғаннан кейін немесе болашақта)";
+    DsNoGain => "the trip already ends at or before that time", "поездка уже заканчивается не позже этого времени", "сапар сол уақытта немесе одан бұрын аяқталған";
+    DsSettled => "this trip's dispute was settled already", "спор по этой поездке уже урегулирован", "бұл сапар бойынша дау шешіліп қойған";
+    DoneDisputeEnd => "dispute of rider {} settled: rental ended at station {}, {}", "спор клиента {} урегулирован: аренда завершена на станции {}, {}", "{} клиенттің дауы шешілді: жалдау {} бекетте аяқталды, {}";
+    DoneDisputeCredit => "dispute of rider {} settled: {}", "спор клиента {} урегулирован: {}", "{} клиенттің дауы шешілді: {}";
+    AkFaultyDock => "FAULTY DOCK", "НЕИСПРАВНЫЙ ДОК", "АҚАУЛЫ ДОК";
+    AtFaultyDock => "station {}, dock {}: repeated failed returns within 24 h — check its lock", "станция {}, док {}: повторные неудачные возвраты за 24 ч — проверьте замок", "{} бекет, {} док: 24 сағатта қайта-қайта сәтсіз қайтару — құлпын тексеріңіз";
 }
 
 /// What a search matched on, in words (the system's word when the console has none).

@@ -199,6 +199,13 @@ impl Backend for Crew {
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.admin.preview_end(rider, at).await
     }
+    async fn dispute(
+        &self,
+        rider: RiderId,
+        query: velodesk::api::DisputeQuery,
+    ) -> BResult<velodesk::api::DisputeEvidence> {
+        self.admin.dispute(rider, query).await
+    }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.admin.verify().await
     }

@@ -40,6 +40,7 @@ macro_rules! wrapper {
             async fn alerts(&self) -> BResult<Vec<Alert>> { self.0.alerts().await }
             async fn audit(&self, filter: AuditFilter) -> BResult<Vec<AuditRecord>> { self.0.audit(filter).await }
             async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> { self.0.preview_end(rider, at).await }
+            async fn dispute(&self, rider: RiderId, query: velodesk::api::DisputeQuery) -> BResult<velodesk::api::DisputeEvidence> { self.0.dispute(rider, query).await }
             async fn verify(&self) -> BResult<Vec<Mismatch>> { self.0.verify().await }
             async fn desk_info(&self) -> BResult<DeskInfo> { self.0.desk_info().await }
             async fn open_rentals(&self) -> BResult<Vec<Rental>> { self.0.open_rentals().await }

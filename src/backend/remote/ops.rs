@@ -129,6 +129,23 @@ impl Backend for RemoteBackend {
         )
         .await
     }
+    async fn dispute(
+        &self,
+        rider: RiderId,
+        query: crate::api::DisputeQuery,
+    ) -> BResult<crate::api::DisputeEvidence> {
+        let mut q = Vec::new();
+        if let Some(r) = query.rental {
+            q.push(("rental", r.to_string()));
+        }
+        if let Some(s) = query.station {
+            q.push(("station", s.to_string()));
+        }
+        if let Some(at) = query.at {
+            q.push(("at", at.to_rfc3339()));
+        }
+        self.get(&format!("/riders/{rider}/dispute"), &q).await
+    }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.get("/verify", &[]).await
     }
@@ -173,7 +190,19 @@ impl RemoteBackend {
     /// The station a bike stands at: the dock that speaks for it.
     async fn station_of(&self, bike: BikeId) -> BResult<StationId> {
         let b = self.bike(bike).await?;
-        b.station.ok_or_else(|| BackendError::Refused {
+        // A bike still in a rental after a lock error stands in that station's dock
+        // (issue 17): that dock speaks for it, and the engine says why it is refused.
+        let left = match (b.station, b.state) {
+            // A handle that may not list rentals gets the usual refusal.
+            (None, BikeState::Rental) => self
+                .open_rentals()
+                .await
+                .ok()
+                .and_then(|all| all.into_iter().find(|r| r.bike == bike))
+                .and_then(|r| r.lock_error_station),
+            _ => None,
+        };
+        b.station.or(left).ok_or_else(|| BackendError::Refused {
             kind: Refusal::BikeUnavailable,
             message: format!("bike {bike} is not at a station"),
         })

@@ -2,6 +2,7 @@
 
 pub mod depot;
 pub mod desk;
+pub mod dispute;
 pub mod events;
 pub mod gbfs;
 pub mod lookups;

@@ -26,16 +26,23 @@ type Answer = Result<Response, ApiError>;
 pub(crate) async fn bike_at(st: &AppState, bike: BikeId, station: StationId) -> BResult<()> {
     let found = st
         .db
-        .run(move |c| crate::store::fleet::bike(c, bike))
+        .run(move |c| {
+            let b = crate::store::fleet::bike(c, bike)?;
+            let left = crate::store::fleet::open_rental_of_bike(c, bike)?
+                .and_then(|r| r.lock_error_station);
+            Ok(b.map(|b| (b, left)))
+        })
         .await
         .map_err(|e| BackendError::Internal { message: e.detail })?;
-    let Some(b) = found else {
+    // A bike still in a rental after a lock error at this station stands in its dock
+    // (issue 17): the engine says why it cannot be rented, and keeps the asking.
+    let Some((b, left)) = found else {
         return Err(BackendError::Refused {
             kind: Refusal::NotFound,
             message: format!("no bike {bike}"),
         });
     };
-    if b.station == Some(station) {
+    if b.station == Some(station) || (b.station.is_none() && left == Some(station)) {
         Ok(())
     } else {
         Err(BackendError::Refused {

@@ -85,6 +85,13 @@ impl Backend for DryRun {
     async fn preview_end(&self, rider: RiderId, at: DateTime<Utc>) -> BResult<Quote> {
         self.0.preview_end(rider, at).await
     }
+    async fn dispute(
+        &self,
+        rider: RiderId,
+        query: crate::api::DisputeQuery,
+    ) -> BResult<crate::api::DisputeEvidence> {
+        self.0.dispute(rider, query).await
+    }
     async fn verify(&self) -> BResult<Vec<Mismatch>> {
         self.0.verify().await
     }

@@ -12,6 +12,7 @@ mod claim;
 mod correct;
 mod deposit;
 mod depot_bike;
+mod dispute;
 mod dock_in;
 mod dock_out;
 mod dry;
@@ -172,6 +173,7 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::DockOut => &dock_out::DockOut,
         Kind::DockIn => &dock_in::DockIn,
         Kind::VanStop => &van_stop::VanStop,
+        Kind::Dispute => &dispute::Dispute,
     }
 }
 

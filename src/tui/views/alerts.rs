@@ -16,7 +16,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 pub fn meaning(kind: &str) -> Meaning {
     match kind {
         "overdue" | "lock-error" | "cable-lock-call" => Meaning::Danger,
-        "full-station" | "empty-station" => Meaning::Warn,
+        "full-station" | "empty-station" | "faulty-dock" => Meaning::Warn,
         _ => Meaning::Info,
     }
 }
@@ -53,6 +53,7 @@ pub fn kind_word(kind: &str, lang: Lang) -> String {
         "posting-failed" => T::AkPostingFailed,
         "fine-approval" => T::AkFineApproval,
         "faulty-bike" => T::Faulty,
+        "faulty-dock" => T::AkFaultyDock,
         other => return other.to_uppercase(),
     };
     t.get(lang).to_string()
@@ -85,6 +86,10 @@ pub fn text(app: &App, a: &Alert) -> String {
         K::FineApproval => fill(t(T::AtFineApproval), &[&r]),
         K::FaultyBike => fill(t(T::AtFaulty), &[&r, &st]),
         K::LoginLocked => a.text.clone(),
+        K::FaultyDock => {
+            let dock = a.dock.map(|d| d.to_string()).unwrap_or_default();
+            fill(t(T::AtFaultyDock), &[&st, &dock])
+        }
     };
     match &a.taken {
         Some((who, _)) => format!("{} · {words}", fill(t(T::TakenBy), &[who])),

@@ -97,7 +97,12 @@ pub fn render(f: &mut Frame, app: &App, form: &Form, body: Rect) {
             lines.push(Line::raw(""));
             lines.push(Line::styled(app.t(T::CheckFirst), th.style(Meaning::Title)));
             for p in &form.preview {
-                lines.push(Line::from(format!("  {p}")));
+                // A dispute's proof stands out (and says PROOF in words too).
+                if p.starts_with(super::dispute::PROOF_MARK) {
+                    lines.push(Line::styled(format!("  {p}"), th.style(Meaning::Ok)));
+                } else {
+                    lines.push(Line::from(format!("  {p}")));
+                }
             }
             lines.push(Line::raw(""));
             let (c, o) = if *on_confirm {

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod dispute;
 pub mod form;
 pub mod map;
 pub mod rebalance;
