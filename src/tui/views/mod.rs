@@ -144,8 +144,8 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
     } else {
         time.get(..16).unwrap_or(&time).to_string()
     };
-    // Ranked: at 80 columns where from goes first, then the city, then the age (kept
-    // longer when the link is stale: then it says for how long).
+    // Ranked: at 80 columns the age goes first (kept while the link is stale: then it says
+    // for how long), then where from, then the city.
     let mut parts: Vec<(u8, Span<'static>)> = spans.into_iter().map(|s| (0, s)).collect();
     parts.extend([
         (
@@ -164,14 +164,14 @@ fn render_header(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(format!("· {} ", app.info.city), th.style(Meaning::Title)),
         ),
         (
-            4,
+            3,
             Span::styled(
                 format!("· {} ", app.info.location),
                 th.style(Meaning::Muted),
             ),
         ),
         (
-            if stale { 1 } else { 3 },
+            if stale { 1 } else { 4 },
             Span::styled(format!("· {age_text}"), th.style(Meaning::Muted)),
         ),
     ]);
