@@ -232,6 +232,11 @@ fn render_tabs(f: &mut Frame, app: &App, area: Rect) {
 /// The hint bar: the current scopes' most useful keys the staff member may use.
 fn render_hints(f: &mut Frame, app: &App, area: Rect) {
     let th = &app.opts.theme;
+    // A form or the palette has the keys (its own line says which): the view's keys,
+    // `q` and `?` included, would not act, so the bar shows none.
+    if app.dialog.is_some() || app.palette.is_some() {
+        return;
+    }
     // While a field has the keys, `q` and `?` are text: the bar shows the field's keys.
     let scopes = if app.text_focused() {
         vec![keymap::Scope::Text]
