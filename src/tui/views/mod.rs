@@ -243,10 +243,9 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
     } else {
         app.scopes()
     };
-    // Whole hints only, in the scopes' order, as many as fit — the keys that can act now
-    // first, then the greyed ones; quit and help stay last, so what does not fit is one
-    // key away.
-    let mut hints: Vec<(bool, Vec<Span<'static>>)> = Vec::new();
+    // Whole hints only, in the scopes' order, each that fits (a long one left out lets a
+    // shorter one in); quit and help stay last, so what does not fit is one key away.
+    let mut hints: Vec<Vec<Span<'static>>> = Vec::new();
     let mut last: Vec<Span<'static>> = Vec::new();
     for scope in &scopes {
         for b in BINDINGS
@@ -268,27 +267,19 @@ fn render_hints(f: &mut Frame, app: &App, area: Rect) {
             if matches!(b.action, keymap::Action::Help | keymap::Action::Quit) {
                 last.extend(hint);
             } else {
-                hints.push((why.is_none(), hint));
+                hints.push(hint);
             }
         }
     }
     let width = |h: &[Span<'static>]| h.iter().map(Span::width).sum::<usize>();
     let mut room = usize::from(area.width).saturating_sub(width(&last));
-    let mut shown = vec![false; hints.len()];
-    for enabled in [true, false] {
-        for (i, (on, h)) in hints.iter().enumerate() {
-            if *on == enabled && width(h) <= room {
-                room -= width(h);
-                shown[i] = true;
-            }
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for h in hints {
+        if width(&h) <= room {
+            room -= width(&h);
+            spans.extend(h);
         }
     }
-    let mut spans: Vec<Span<'static>> = hints
-        .into_iter()
-        .zip(shown)
-        .filter(|(_, s)| *s)
-        .flat_map(|((_, h), _)| h)
-        .collect();
     spans.extend(last);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
