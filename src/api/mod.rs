@@ -4,6 +4,7 @@
 //! the scenario runner share them; the store maps its rows into them and the engine
 //! answers with them. Depends on the domain only.
 
+pub mod desk;
 pub mod error;
 pub mod event;
 pub mod fleet;
@@ -14,6 +15,7 @@ pub mod rider;
 pub mod system;
 pub mod wire;
 
+pub use desk::*;
 pub use error::*;
 pub use event::*;
 pub use fleet::*;

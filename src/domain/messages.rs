@@ -5,20 +5,61 @@ use super::money::Tenge;
 /// A message to a rider, before it is put into words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    RentalStarted { bike: i64 },
-    RentalEnded { minutes: i64, price: Tenge },
-    PaymentReceived { amount: Tenge, balance: Tenge },
-    PassBought { pass: String, until: String },
-    Restricted { balance: Tenge },
+    RentalStarted {
+        bike: i64,
+    },
+    RentalEnded {
+        minutes: i64,
+        price: Tenge,
+    },
+    PaymentReceived {
+        amount: Tenge,
+        balance: Tenge,
+    },
+    PassBought {
+        pass: String,
+        until: String,
+    },
+    Restricted {
+        balance: Tenge,
+    },
     RestrictionLifted,
-    Fine { kind: String, amount: Tenge },
-    ClaimCredited { amount: Tenge },
+    Fine {
+        kind: String,
+        amount: Tenge,
+    },
+    ClaimCredited {
+        amount: Tenge,
+    },
     Overdue,
-    Refunded { amount: Tenge },
-    Blocked { reason: String },
+    Refunded {
+        amount: Tenge,
+    },
+    Blocked {
+        reason: String,
+    },
     Unblocked,
     PinReset,
     CardBlocked,
+    /// A rental ended by staff (R27): when and where it was counted as ended.
+    RentalEndedByStaff {
+        at: String,
+        station: i64,
+        price: Tenge,
+    },
+    /// A bonus given by staff (D10, R27).
+    BonusGiven {
+        amount: Tenge,
+    },
+    /// A ledger entry corrected by staff (D9, R27): the signed amount of the correction.
+    Corrected {
+        amount: Tenge,
+    },
+    /// A new card issued at the desk (R24), the old one blocked; its fee, if any.
+    CardIssued {
+        last4: String,
+        fee: Tenge,
+    },
 }
 
 impl Notice {
@@ -39,6 +80,10 @@ impl Notice {
             Notice::Unblocked => "unblocked",
             Notice::PinReset => "pin-reset",
             Notice::CardBlocked => "card-blocked",
+            Notice::RentalEndedByStaff { .. } => "rental-ended-by-staff",
+            Notice::BonusGiven { .. } => "bonus",
+            Notice::Corrected { .. } => "correction",
+            Notice::CardIssued { .. } => "card-issued",
         }
     }
 
@@ -129,6 +174,43 @@ impl Notice {
             ("ru", CardBlocked) => "Карта заблокирована; прокат по ID доступен.".to_string(),
             (_, CardBlocked) => {
                 "Your card is blocked; you can still rent with your ID.".to_string()
+            }
+            ("kk", RentalEndedByStaff { at, station, price }) => {
+                format!("Жалдауды оператор аяқтады: {at}, №{station} станция. Құны {price}.")
+            }
+            ("ru", RentalEndedByStaff { at, station, price }) => {
+                format!("Аренда завершена оператором: {at}, станция №{station}. Стоимость {price}.")
+            }
+            (_, RentalEndedByStaff { at, station, price }) => format!(
+                "Your rental was ended by an operator: {at}, station #{station}. Price {price}."
+            ),
+            ("kk", BonusGiven { amount }) => format!("Бонус шотыңызға қосылды: {amount}."),
+            ("ru", BonusGiven { amount }) => format!("На бонусный счёт зачислено {amount}."),
+            (_, BonusGiven { amount }) => format!("A bonus of {amount} was added to your account."),
+            ("kk", Corrected { amount }) => {
+                format!("Шотыңыздағы жазба түзетілді: {amount}.")
+            }
+            ("ru", Corrected { amount }) => format!("Запись на вашем счёте исправлена: {amount}."),
+            (_, Corrected { amount }) => {
+                format!("An entry on your account was corrected: {amount}.")
+            }
+            ("kk", CardIssued { last4, fee }) if fee.is_positive() => {
+                format!("Жаңа карта берілді (…{last4}), ескісі бұғатталды. Карта құны {fee}.")
+            }
+            ("kk", CardIssued { last4, .. }) => {
+                format!("Жаңа карта берілді (…{last4}), ескісі бұғатталды.")
+            }
+            ("ru", CardIssued { last4, fee }) if fee.is_positive() => format!(
+                "Выдана новая карта (…{last4}), старая заблокирована. Стоимость карты {fee}."
+            ),
+            ("ru", CardIssued { last4, .. }) => {
+                format!("Выдана новая карта (…{last4}), старая заблокирована.")
+            }
+            (_, CardIssued { last4, fee }) if fee.is_positive() => {
+                format!("A new card was issued (…{last4}) and the old one blocked. Card fee {fee}.")
+            }
+            (_, CardIssued { last4, .. }) => {
+                format!("A new card was issued (…{last4}) and the old one blocked.")
             }
         }
     }

@@ -2,6 +2,7 @@
 //! no SQL: time comes in as an argument, decisions come out.
 
 pub mod born;
+pub mod desk;
 pub mod geo;
 pub mod ids;
 pub mod ledger;

@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
+pub mod desk;
 pub mod event_log;
 pub mod fleet;
 pub mod fleet_check;
@@ -62,6 +64,7 @@ fn migrations() -> Migrations<'static> {
         ),
         M::up(include_str!("migrations/006_station_states.sql")),
         M::up(include_str!("migrations/007_vans.sql")),
+        M::up(include_str!("migrations/008_desk.sql")),
     ])
 }
 

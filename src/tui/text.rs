@@ -341,6 +341,7 @@ texts! {
     EkRefund => "refund", "возврат", "қайтару";
     EkClaimCredit => "claim credited", "претензия", "шағым өтелді";
     EkCorrection => "correction", "исправление", "түзету";
+    EkCardFee => "card fee", "карта", "карта құны";
     // Fine kinds and states
     FkLate => "late return", "просрочка", "кешігу";
     FkDamage => "damage", "повреждение", "зақым";
@@ -620,6 +621,7 @@ pub fn entry_kind(kind: &str, lang: Lang) -> String {
         "refund" => T::EkRefund,
         "claim-credit" => T::EkClaimCredit,
         "correction" => T::EkCorrection,
+        "card-fee" => T::EkCardFee,
         other => return other.to_string(),
     };
     t.get(lang).to_string()

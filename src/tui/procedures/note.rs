@@ -22,7 +22,12 @@ impl Procedure for Note {
         let text = f.value("text").to_string();
         Box::pin(async move {
             let rider = rider_of(c.on)?;
-            c.b.execute(Op::Note { rider, text }).await?;
+            c.b.execute(Op::Note {
+                rider,
+                text,
+                pinned: false,
+            })
+            .await?;
             Ok(fill(c.t(T::DoneNote), &[&rider]).into())
         })
     }

@@ -309,7 +309,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 "✎ {} {}: {}",
                 n.at.with_timezone(&tz).format("%d.%m %H:%M"),
                 n.staff,
-                n.reason
+                n.text
             ),
             th.style(Meaning::Info),
         ));
