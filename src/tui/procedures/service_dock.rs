@@ -23,7 +23,20 @@ impl Procedure for ServiceDock {
     }
 
     fn facts(&self, cx: &Cx) -> Vec<String> {
-        station_fact(cx)
+        // The notes on the van's bikes follow them: the depot reads them as it docks them.
+        let mut facts = station_fact(cx);
+        for b in &cx.app.van {
+            for n in &b.notes {
+                facts.push(format!(
+                    "{} {} · {}: {}",
+                    cx.t(T::Bike),
+                    b.id,
+                    n.staff,
+                    n.text
+                ));
+            }
+        }
+        facts
     }
 
     fn fields(&self, cx: &Cx) -> Vec<Field> {

@@ -4,10 +4,12 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod cases;
 pub mod form;
 pub mod map;
 pub mod rebalance;
 pub mod rider;
+pub mod rider_desk;
 pub mod riders;
 pub mod station;
 pub mod stations;
@@ -59,6 +61,7 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Rebalance => rebalance::render(f, app, body),
             View::Alerts => alerts::render(f, app, body),
             View::Audit => audit::render(f, app, body),
+            View::Cases => cases::render(f, app, body),
         },
     }
     render_hints(f, app, hints);

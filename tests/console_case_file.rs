@@ -1,0 +1,160 @@
+//! The desk's case file at the console (issue 17), key by key: a call found by phone opens
+//! the rider and a contact, what the agent does is linked to it, a card at the fee, a
+//! pinned note, a case, the contact closed; and the shift handed over between two staff
+//! members at two consoles on one server.
+
+mod console_desk;
+mod support;
+
+use console_desk::{Desk, city};
+use std::sync::Arc;
+use velodesk::api::HandoverKind;
+use velodesk::backend::{Backend, RemoteBackend};
+use velodesk::domain::RiderId;
+use velodesk::tui::app::View;
+use velodesk::tui::text::Lang;
+
+/// `:call` with the caller's phone opens the rider and the contact form; the agent issues
+/// a card (R24, Almaty's 1 000 ₸), pins a note, opens a case and closes the contact as
+/// credited: the rider view lists the contact with its actions and the card's message.
+#[tokio::test]
+async fn a_call_opens_a_contact_and_what_the_agent_does_is_linked_to_it() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys(":").await;
+    d.typ("call +77010000002").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("A contact with the rider (a call, a visit)"),
+        "{s}"
+    );
+    assert!(s.contains("◀ Docking problem ▶"), "{s}");
+    d.keys("Enter Right Enter").await;
+    let s = d.screen();
+    assert!(s.contains("ON A CALL since 09:00: Docking problem"), "{s}");
+    // A card at the desk: the preview says the fee, the old card (none) is not mentioned.
+    d.keys("I").await;
+    d.typ("ab12 3456 7890").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains("card fee 1 000 ₸ charged to the account"), "{s}");
+    d.keys("Right Enter").await;
+    // A pinned note shows at the top of the view.
+    d.keys("n").await;
+    d.typ("prefers calls after 18:00").await;
+    d.keys("Down Right Enter Right Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("PINNED · aigerim: prefers calls after 18:00"),
+        "{s}"
+    );
+    // What the call cannot finish: a case, from the contact.
+    d.keys("O").await;
+    assert!(d.screen().contains("from contact"), "{}", d.screen());
+    d.keys("Down").await;
+    d.typ("send the receipt by e-mail").await;
+    d.keys("Enter Right Enter").await;
+    // The contact closed as credited (the second outcome).
+    d.keys("w").await;
+    assert!(d.screen().contains("actions so far: 3"), "{}", d.screen());
+    d.keys("Right Enter Right Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("aigerim · Docking problem → Credited · actions: 3"),
+        "{s}"
+    );
+    // The outbox: the rider was told of the card, in Kazakh (R27).
+    assert!(s.contains("Жаңа карта берілді (…7890)"), "{s}");
+    assert!(s.contains("▣ case 1 · Docking problem · open"), "{s}");
+    let v = b.rider(RiderId(1042)).await.unwrap();
+    assert_eq!(v.contacts[0].outcome.as_deref(), Some("credited"));
+    assert!(v.ledger.iter().any(|e| e.kind == "card-fee"));
+    // The case is in the agent's Cases view.
+    d.keys("Esc 7").await;
+    let s = d.screen();
+    assert!(s.contains("Mine (1)"), "{s}");
+    assert!(s.contains("send the receipt by e-mail"), "{s}");
+}
+
+/// The done-when test of the handover: aigerim hands her shift over at her console; bolat,
+/// at another console on the same server, sees it first and takes it over item by item;
+/// what he does not take stays on the list for the next console.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shift_is_handed_over_between_two_consoles_on_one_server() {
+    let mut s = support::TestServer::start().await;
+    let connect = |name: &'static str| {
+        let url = s.url.clone();
+        async move {
+            let r = RemoteBackend::connect(&url, name, &support::password(name))
+                .await
+                .unwrap();
+            Arc::new(r) as Arc<dyn Backend>
+        }
+    };
+    let mut a = Desk::open(connect("aigerim").await, "aigerim", Lang::En).await;
+    a.keys(":").await;
+    a.typ("rider 2").await;
+    a.keys("Enter O Down").await;
+    a.typ("check the bank transfer").await;
+    a.keys("Enter Right Enter Esc").await;
+    a.keys(":").await;
+    a.typ("handover").await;
+    a.keys("Enter").await;
+    a.typ("the desk printer is out of paper").await;
+    a.keys("Enter").await;
+    let screen = a.screen();
+    assert!(screen.contains("Hand the shift over"), "{screen}");
+    assert!(
+        screen.contains("case: case 1 · docking-problem · rider 2"),
+        "{screen}"
+    );
+    assert!(screen.contains("check the bank transfer"), "{screen}");
+    assert!(
+        screen.contains("note: the desk printer is out of paper"),
+        "{screen}"
+    );
+    a.keys("Right Enter").await;
+    assert!(
+        a.screen().contains("shift handed over: 2 items"),
+        "{}",
+        a.screen()
+    );
+
+    // The next one at the desk logs in: the handover first.
+    let mut b = Desk::open(connect("bolat").await, "bolat", Lang::En).await;
+    assert_eq!(b.app.view, View::Cases);
+    let screen = b.screen();
+    assert!(screen.contains("aigerim handed the shift over"), "{screen}");
+    assert!(screen.contains("Handed over by aigerim"), "{screen}");
+    assert!(
+        screen.contains("›case: case 1 · docking-problem · rider 2"),
+        "{screen}"
+    );
+    // The case item taken over: bolat owns the case now.
+    b.keys("a").await;
+    assert!(
+        b.screen().contains("Take over a handover item"),
+        "{}",
+        b.screen()
+    );
+    b.keys("Enter Right Enter").await;
+    let screen = b.screen();
+    assert!(screen.contains("taken over by"), "{screen}");
+    assert!(screen.contains("Mine (1)"), "{screen}");
+    let file = b.app.desk_file.clone().unwrap();
+    let items = &file.handovers[0].items;
+    assert_eq!(items[0].acked.as_ref().map(|x| x.0.as_str()), Some("bolat"));
+    assert_eq!(items[1].kind, HandoverKind::Note);
+    assert!(items[1].acked.is_none(), "the note stays until taken over");
+    // Another console of the next shift still sees what is not taken over.
+    let c = Desk::open(connect("sergey").await, "sergey", Lang::En).await;
+    assert_eq!(c.app.view, View::Cases);
+    let screen = c.screen();
+    assert!(
+        screen.contains("note: the desk printer is out of paper"),
+        "{screen}"
+    );
+    assert!(screen.contains("taken over by"), "{screen}");
+    s.stop().await;
+}
