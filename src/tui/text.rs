@@ -285,7 +285,7 @@ texts! {
     KFilter => "filter / search", "фильтр / поиск", "сүзгі / іздеу";
     KNextView => "next view", "след. вид", "келесі көрініс";
     KPrevView => "previous view", "пред. вид", "алдыңғы көрініс";
-    KViews => "go to view 1–6", "вид 1–6", "1–6 көрініс";
+    KViews => "go to view 1–7", "вид 1–7", "1–7 көрініс";
     KMove => "move", "перемещение", "жылжу";
     KPage => "page up / down", "страница вверх / вниз", "бет жоғары / төмен";
     KOpen => "open", "открыть", "ашу";

@@ -299,7 +299,7 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
             lines.push(Line::styled(app.t(b.group), th.style(Meaning::Title)));
         }
         let keys = if matches!(b.action, keymap::Action::View(_)) {
-            "1–6".to_string()
+            "1–7".to_string()
         } else {
             keymap::keys_label(b)
         };
