@@ -158,3 +158,64 @@ async fn a_shift_is_handed_over_between_two_consoles_on_one_server() {
     assert!(screen.contains("taken over by"), "{screen}");
     s.stop().await;
 }
+
+/// A bike's note follows it: the depot reads it in the dock form as it docks the bike from
+/// the van, and on the station's page once it stands there.
+#[tokio::test]
+async fn the_depot_reads_a_bikes_note_as_it_docks_it() {
+    use velodesk::api::NoteAbout;
+    use velodesk::backend::{DeskOps, Ops};
+    use velodesk::domain::BikeId;
+    let b = city().await;
+    b.acting("aigerim")
+        .note_on(NoteAbout::Bike(BikeId(101)), "rear brake weak", false)
+        .await
+        .unwrap();
+    b.acting("nurlan")
+        .service_release(BikeId(101))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
+    d.keys("4").await;
+    d.keys(":").await;
+    d.typ("station 1003").await;
+    d.keys("Enter D").await;
+    let s = d.screen();
+    assert!(s.contains("Bike 101 · aigerim: rear brake weak"), "{s}");
+    d.keys("Enter").await;
+    assert!(
+        d.screen().contains("Bike 101 · aigerim: rear brake weak"),
+        "the preview too"
+    );
+    d.keys("Right Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("Bike 101 · aigerim: rear brake weak"),
+        "the station's page: {s}"
+    );
+}
+
+/// Quitting after a shift's length opens the handover first; `q` again quits.
+#[tokio::test]
+async fn quitting_after_a_shift_asks_for_the_handover_first() {
+    use velodesk::backend::Ops;
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.app.opts.shift = chrono::Duration::hours(1);
+    d.keys("q").await;
+    assert!(d.app.quit, "within the shift, q quits");
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.app.opts.shift = chrono::Duration::hours(1);
+    b.advance_clock(console_desk::at("2025-06-02 10:30"))
+        .await
+        .unwrap();
+    d.app.refresh_all();
+    d.settle().await;
+    d.keys("q").await;
+    assert!(!d.app.quit);
+    let s = d.screen();
+    assert!(s.contains("Hand the shift over"), "{s}");
+    assert!(s.contains("your shift is over (1 h)"), "{s}");
+    d.keys("Esc q").await;
+    assert!(d.app.quit, "q again quits");
+}

@@ -236,4 +236,41 @@ mod tests {
         );
         assert!(n.text("ru").starts_with("Возврат ОК"));
     }
+
+    #[test]
+    fn r27_staff_changes_are_told_in_three_languages() {
+        let ended = Notice::RentalEndedByStaff {
+            at: "2025-06-01 09:20".into(),
+            station: 2,
+            price: Tenge(0),
+        };
+        assert_eq!(
+            ended.text("en"),
+            "Your rental was ended by an operator: 2025-06-01 09:20, station #2. Price 0 ₸."
+        );
+        assert!(ended.text("kk").starts_with("Жалдауды оператор аяқтады"));
+        assert!(ended.text("ru").starts_with("Аренда завершена оператором"));
+        // R24: the card's fee is said only where the tariff has one.
+        let paid = Notice::CardIssued {
+            last4: "7890".into(),
+            fee: Tenge(1_000),
+        };
+        let free = Notice::CardIssued {
+            last4: "7890".into(),
+            fee: Tenge::ZERO,
+        };
+        assert!(paid.text("ru").contains("Стоимость карты 1 000 ₸"));
+        assert!(!free.text("ru").contains("Стоимость"));
+        for n in [
+            paid,
+            free,
+            Notice::BonusGiven { amount: Tenge(500) },
+            Notice::Corrected {
+                amount: Tenge(-200),
+            },
+        ] {
+            let (kk, ru, en) = (n.text("kk"), n.text("ru"), n.text("en"));
+            assert!(kk != ru && ru != en && kk != en, "{n:?}: three languages");
+        }
+    }
 }
