@@ -203,3 +203,39 @@ pub fn card_holder(c: &Connection, card: &str) -> Result<Option<(RiderId, bool)>
         .optional()?;
     Ok(before.map(|id| (RiderId(id), false)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 17: the riders' notes kept in the audit log before version 8 are the riders'
+    /// notes after it, with who wrote them and when; the audit keeps its records.
+    #[test]
+    fn the_notes_of_the_audit_log_become_the_riders_notes_at_version_8() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::super::migrations().to_version(&mut c, 7).unwrap();
+        c.execute_batch(
+            "INSERT INTO riders (id, surname, name, born, resident, lang, pin_hash, created_at)
+             VALUES (5, 'A', 'B', '1990-01-01', 1, 'kk', 'x', 0);
+             INSERT INTO audit (at, at_local, staff, role, action, rider_id, reason)
+             VALUES (100, '', 'aigerim', 'agent', 'add-note', 5, 'prefers Kazakh'),
+                    (200, '', 'aigerim', 'agent', 'block', 5, 'not a note');",
+        )
+        .unwrap();
+        super::super::migrations().to_latest(&mut c).unwrap();
+        let notes = notes_of(&c, NoteAbout::Rider(RiderId(5)), 10).unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            (
+                notes[0].staff.as_str(),
+                notes[0].text.as_str(),
+                ts(notes[0].at)
+            ),
+            ("aigerim", "prefers Kazakh", 100)
+        );
+        let kept: i64 = c
+            .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 2, "the audit log is not edited");
+    }
+}

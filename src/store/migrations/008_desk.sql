@@ -19,7 +19,7 @@ CREATE INDEX notes_bike ON notes (bike_id) WHERE bike_id IS NOT NULL;
 CREATE INDEX notes_station ON notes (station_id) WHERE station_id IS NOT NULL;
 INSERT INTO notes (at, staff, rider_id, text)
     SELECT at, staff, rider_id, reason FROM audit
-    WHERE action = 'add-note' AND rider_id IS NOT NULL AND reason <> ''
+    WHERE action = 'add-note' AND reason <> '' AND rider_id IN (SELECT id FROM riders)
     ORDER BY id;
 
 -- A call or a visit: its reason, its outcome once closed. A staff member has at most one
