@@ -219,3 +219,51 @@ async fn quitting_after_a_shift_asks_for_the_handover_first() {
     d.keys("Esc q").await;
     assert!(d.app.quit, "q again quits");
 }
+
+/// The Cases view lists the agent's cases by when they are due, overdue first; when the
+/// list re-sorts, the cursor stays on the case it was on.
+#[tokio::test]
+async fn the_cursor_stays_on_its_case_when_the_cases_re_sort() {
+    use velodesk::api::Op;
+    use velodesk::backend::DeskOps;
+    use velodesk::tui::views::cases::CaseKey;
+    let b = city().await;
+    let agent = b.acting("aigerim");
+    let at = console_desk::at;
+    let early = agent
+        .open_case(
+            None,
+            "complaint",
+            "call the landlord",
+            at("2025-06-02 10:00"),
+        )
+        .await
+        .unwrap();
+    let late = agent
+        .open_case(None, "other", "order paper", at("2025-06-02 12:00"))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys("7 Down").await;
+    assert_eq!(d.app.selected_case_key(), Some(CaseKey::Case(late)));
+    agent
+        .execute(Op::UpdateCase {
+            case: early,
+            status: None,
+            next_action: None,
+            due: Some(at("2025-06-02 13:00")),
+            note: String::new(),
+        })
+        .await
+        .unwrap();
+    d.app.refresh_all();
+    d.settle().await;
+    let s = d.screen();
+    let first = s.find("order paper").unwrap();
+    assert!(
+        first < s.find("call the landlord").unwrap(),
+        "re-sorted: {s}"
+    );
+    assert_eq!(d.app.selected_case_key(), Some(CaseKey::Case(late)), "{s}");
+    assert!(s.contains("›case 2 · Other"), "{s}");
+}
