@@ -474,7 +474,8 @@ pub struct OpRequest {
 }
 
 /// What an operation did: `outcome` names the kind of answer (`done`, `entry`, `pass`,
-/// `rental`, `priced`, `fine`, `amount`, `dock`, `rider`, `posted`, `van-stop`), `value` holds it.
+/// `rental`, `priced`, `fine`, `amount`, `dock`, `rider`, `posted`, `van-stop`, `id`,
+/// `handover`), `value` holds it.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct OpOutcome {
