@@ -436,6 +436,11 @@ async fn snapshots_in(lang: Lang, w: u16, h: u16) {
         ("X", "reject"),
         ("v", "reveal"),
         ("D", "dispute"),
+        ("o", "open_contact"),
+        ("w", "close_contact"),
+        ("I", "issue_card"),
+        ("O", "open_case"),
+        ("N", "unpin"),
     ] {
         d.app.status = None;
         d.keys(key).await;
@@ -457,6 +462,14 @@ async fn snapshots_in(lang: Lang, w: u16, h: u16) {
     d.keys("Enter").await;
     insta::assert_snapshot!(name("dialog_pay_confirm"), d.screen_at(w, h));
     d.keys("Esc Esc").await;
+    // The desk's file: the Cases view and the handover's form (issue 17).
+    d.keys("Esc 7").await;
+    insta::assert_snapshot!(name("cases"), d.screen_at(w, h));
+    d.keys(":").await;
+    d.typ("handover").await;
+    d.keys("Enter").await;
+    insta::assert_snapshot!(name("dialog_handover"), d.screen_at(w, h));
+    d.keys("Esc").await;
     // The depot's dialogs, as the depot sees a station, the cursor on dock 5 (free).
     let mut depot = Desk::open(b.clone(), "nurlan", lang).await;
     depot.keys(":").await;
@@ -468,6 +481,8 @@ async fn snapshots_in(lang: Lang, w: u16, h: u16) {
         ("x", "repair"),
         ("o", "dock_out"),
         ("i", "dock_in"),
+        ("n", "station_note"),
+        ("b", "bike_note"),
     ] {
         depot.app.status = None;
         depot.keys(key).await;
@@ -556,6 +571,7 @@ async fn read_only_offers_no_change() {
         read_only: true,
         theme: Theme::new(Palette::NoColor),
         note: None,
+        shift: chrono::Duration::hours(8),
     };
     let mut app = App::new(b.clone(), tx, opts);
     while app.pending > 0 {

@@ -82,6 +82,7 @@ impl Console {
             read_only: false,
             theme: Theme::new(Palette::NoColor),
             note: None,
+            shift: chrono::Duration::hours(8),
         };
         Console {
             app: App::new(b, tx, opts),

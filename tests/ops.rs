@@ -119,7 +119,7 @@ async fn a_staff_operation_needs_a_staff_member_and_is_theirs_in_the_audit() {
     let v = b.rider(RiderId(2)).await.unwrap();
     assert_eq!(v.notes.len(), 1, "the note is in the rider view");
     assert_eq!(v.notes[0].staff, "aigerim");
-    assert!(v.notes[0].reason.contains("double charge"));
+    assert!(v.notes[0].text.contains("double charge"));
     let own = b.acting("aigerim").own_audit(1).await.unwrap();
     assert_eq!(own[0].action, "add-note");
     // Depot staff do not write on riders; an empty note is no note.

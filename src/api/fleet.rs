@@ -12,6 +12,9 @@ pub struct StationView {
     pub station: StationCounts,
     pub docks: Vec<Dock>,
     pub bikes: Vec<Bike>,
+    /// The notes on the station and on the bikes standing there, pinned first.
+    #[serde(default)]
+    pub notes: Vec<super::Note>,
 }
 
 /// A station to create or update.
@@ -75,6 +78,9 @@ pub struct Bike {
     pub station: Option<StationId>,
     pub dock: Option<u32>,
     pub faulty: bool,
+    /// Staff's notes on the bike, pinned first ("rear brake weak"): they follow it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<super::Note>,
 }
 
 /// A station with its live counts.

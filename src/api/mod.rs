@@ -5,6 +5,7 @@
 //! answers with them. Depends on the domain only.
 
 pub mod dispute;
+pub mod desk;
 pub mod error;
 pub mod event;
 pub mod fleet;
@@ -16,6 +17,7 @@ pub mod system;
 pub mod wire;
 
 pub use dispute::*;
+pub use desk::*;
 pub use error::*;
 pub use event::*;
 pub use fleet::*;

@@ -168,8 +168,79 @@ pub enum Op {
     ResetPin { rider: RiderId, pin: String },
     /// The rider's lost card blocked (R24).
     BlockLostCard { rider: RiderId },
-    /// A note on a rider: kept in the audit log, shown in the rider view.
-    Note { rider: RiderId, text: String },
+    /// A note on a rider: kept with the rider's notes and audited, shown in the rider view
+    /// (a pinned one at its top).
+    Note {
+        rider: RiderId,
+        text: String,
+        #[serde(default)]
+        pinned: bool,
+    },
+    /// A note on a bike ("rear brake weak"): it follows the bike, shown on the station view
+    /// where the bike stands and to the depot when it docks it.
+    BikeNote {
+        bike: BikeId,
+        text: String,
+        #[serde(default)]
+        pinned: bool,
+    },
+    /// A note on a station, shown in its view (a pinned one at its top).
+    StationNote {
+        station: StationId,
+        text: String,
+        #[serde(default)]
+        pinned: bool,
+    },
+    /// A note pinned (to the top of its rider's or station's view) or unpinned.
+    PinNote { note: i64, pinned: bool },
+    /// A contact opened: the handle's staff member is on a call (or a visit) with the rider,
+    /// for a reason of `assets/desk/reasons.toml`. Until it closes, every audited action of
+    /// theirs on the rider is linked to it.
+    OpenContact { rider: RiderId, reason: String },
+    /// The handle's staff member's open contact with the rider closed, with an outcome of
+    /// `assets/desk/outcomes.toml` and a note.
+    CloseContact {
+        rider: RiderId,
+        outcome: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// A new card issued or a lost one replaced at the tariff's card fee, the old card
+    /// blocked (R24).
+    IssueCard { rider: RiderId, card: String },
+    /// A case for what a call could not finish: its kind (a contact reason), the next action
+    /// and when it is due; the handle's staff member owns it, and it names their open
+    /// contact with the rider, if any.
+    OpenCase {
+        rider: Option<RiderId>,
+        kind: String,
+        next_action: String,
+        due: DateTime<Utc>,
+        #[serde(default)]
+        note: String,
+    },
+    /// A case moved on: its status, next action or due time changed, a note in its log.
+    UpdateCase {
+        case: i64,
+        #[serde(default)]
+        status: Option<super::CaseStatus>,
+        #[serde(default)]
+        next_action: Option<String>,
+        #[serde(default)]
+        due: Option<DateTime<Utc>>,
+        #[serde(default)]
+        note: String,
+    },
+    /// A case given to a staff member, or back to the desk (`None`).
+    AssignCase { case: i64, owner: Option<String> },
+    /// The shift handed over: what is open of the handle's staff member's (cases, cable-lock
+    /// permissions not used, fines waiting for approval, alerts taken) and a free note.
+    Handover {
+        #[serde(default)]
+        note: String,
+    },
+    /// One item of another staff member's handover taken over by the handle's.
+    AckHandover { item: i64 },
     /// "I am on it": an alert taken by the handle's staff member, shown with their name to
     /// everyone (and left alone by the simulated desk).
     TakeAlert {
@@ -255,6 +326,17 @@ impl Op {
             Op::ResetPin { .. } => "reset-pin",
             Op::BlockLostCard { .. } => "block-lost-card",
             Op::Note { .. } => "note",
+            Op::BikeNote { .. } => "bike-note",
+            Op::StationNote { .. } => "station-note",
+            Op::PinNote { .. } => "pin-note",
+            Op::OpenContact { .. } => "open-contact",
+            Op::CloseContact { .. } => "close-contact",
+            Op::IssueCard { .. } => "issue-card",
+            Op::OpenCase { .. } => "open-case",
+            Op::UpdateCase { .. } => "update-case",
+            Op::AssignCase { .. } => "assign-case",
+            Op::Handover { .. } => "handover",
+            Op::AckHandover { .. } => "ack-handover",
             Op::TakeAlert { .. } => "take-alert",
             Op::ServiceRelease { .. } => "service-release",
             Op::ServiceDock { .. } => "service-dock",
@@ -300,6 +382,13 @@ impl Op {
             Op::ResetPin { .. } => Permission::Staff(A::ResetPin),
             Op::BlockLostCard { .. } => Permission::Staff(A::BlockLostCard),
             Op::Note { .. } => Permission::Staff(A::AddNote),
+            Op::BikeNote { .. } | Op::StationNote { .. } => Permission::Staff(A::AddFleetNote),
+            Op::PinNote { .. } => Permission::Staff(A::PinNote),
+            Op::OpenContact { .. } | Op::CloseContact { .. } => Permission::Staff(A::HandleContact),
+            Op::IssueCard { .. } => Permission::Staff(A::IssueCard),
+            Op::OpenCase { .. } | Op::UpdateCase { .. } => Permission::Staff(A::WorkCase),
+            Op::AssignCase { .. } => Permission::Staff(A::AssignCase),
+            Op::Handover { .. } | Op::AckHandover { .. } => Permission::Staff(A::HandOver),
             Op::TakeAlert { .. } => Permission::Staff(A::TakeAlert),
             Op::ServiceRelease { .. } => Permission::Staff(A::ServiceRelease),
             Op::ServiceDock { .. } => Permission::Staff(A::ServiceDock),
@@ -362,6 +451,10 @@ pub enum Outcome {
     Posted(PostingReport),
     /// What a van's stop did.
     VanStop(super::VanStopDone),
+    /// The record made: a note's, a contact's or a case's id.
+    Id(i64),
+    /// The handover made, with its items.
+    Handover(super::Handover),
 }
 
 impl Outcome {
@@ -379,6 +472,8 @@ impl Outcome {
             Outcome::Rider(r) => serde_json::to_value(r),
             Outcome::Posted(p) => serde_json::to_value(p),
             Outcome::VanStop(d) => serde_json::to_value(d),
+            Outcome::Id(id) => serde_json::to_value(id),
+            Outcome::Handover(h) => serde_json::to_value(h),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -33,9 +33,15 @@ pub struct RiderView {
     pub ledger: Vec<Entry>,
     pub fines: Vec<Fine>,
     pub messages: Vec<Message>,
-    /// Staff's notes on the rider, newest first ([`crate::api::Op::Note`]; kept in the audit log).
+    /// Staff's notes on the rider, pinned first, then newest first ([`crate::api::Op::Note`]).
     #[serde(default)]
-    pub notes: Vec<super::AuditRecord>,
+    pub notes: Vec<super::Note>,
+    /// The rider's contacts with the desk, newest first (an open one has no outcome yet).
+    #[serde(default)]
+    pub contacts: Vec<super::Contact>,
+    /// The rider's cases, newest first.
+    #[serde(default)]
+    pub cases: Vec<super::Case>,
     /// D29: until when unlocks and cable locks are refused, while they are.
     #[serde(default)]
     pub pin_locked_until: Option<DateTime<Utc>>,

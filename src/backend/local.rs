@@ -395,6 +395,10 @@ impl Backend for LocalBackend {
         let by = self.staff_name()?;
         self.call(move |e| e.rebalance_plan(&by, fresh)).await
     }
+    async fn desk_file(&self) -> BResult<crate::api::DeskFile> {
+        let by = self.staff_name()?;
+        self.look(move |e| e.desk_file(&by)).await
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! The one door: the console, the simulator and the server speak to a [`Backend`].
 //! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
 
+mod desk_ops;
 mod local;
 mod ops;
 mod readers;
 pub mod remote;
 
+pub use desk_ops::DeskOps;
 pub use local::LocalBackend;
 pub use ops::Ops;
 pub use remote::RemoteBackend;
@@ -105,4 +107,8 @@ pub trait Backend: Send + Sync {
     /// The depot's van plan the system holds (depot staff, supervisors, admins; refused
     /// `forbidden` to others), `yours` marking this handle's van; `fresh` computes it again.
     async fn rebalance_plan(&self, fresh: bool) -> BResult<crate::api::RebalancePlan>;
+    /// This handle's staff member's desk file: the cases they see, overdue first, and the
+    /// handovers of others with items not taken over yet (the desk's roles; `forbidden` to
+    /// others).
+    async fn desk_file(&self) -> BResult<crate::api::DeskFile>;
 }

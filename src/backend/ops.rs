@@ -5,7 +5,7 @@
 use super::*;
 
 /// An answer of another kind than the operation's (a backend's fault).
-fn unexpected<T>(op: &str, out: Outcome) -> BResult<T> {
+pub(super) fn unexpected<T>(op: &str, out: Outcome) -> BResult<T> {
     Err(BackendError::Internal {
         message: format!("{op} was answered {out:?}"),
     })
@@ -232,10 +232,17 @@ pub trait Ops: Backend {
     async fn block_lost_card(&self, rider: RiderId) -> BResult<()> {
         done(self.execute(Op::BlockLostCard { rider }).await?)
     }
-    /// [`Op::Note`]: a note on a rider: kept in the audit log, shown in the rider view.
-    async fn note(&self, rider: RiderId, text: &str) -> BResult<()> {
+    /// [`Op::Note`]: a note on a rider, shown in the rider view; the note's id.
+    async fn note(&self, rider: RiderId, text: &str) -> BResult<i64> {
         let text = text.to_string();
-        done(self.execute(Op::Note { rider, text }).await?)
+        let out = self
+            .execute(Op::Note {
+                rider,
+                text,
+                pinned: false,
+            })
+            .await?;
+        answer!(out, "note", Outcome::Id(id) => id)
     }
     /// [`Op::ServiceRelease`]: the depot takes a docked bike into the van.
     async fn service_release(&self, bike: BikeId) -> BResult<()> {
@@ -301,7 +308,7 @@ pub trait Ops: Backend {
 impl<B: Backend + ?Sized> Ops for B {}
 
 /// The answer of an operation that tells nothing but its success.
-fn done(out: Outcome) -> BResult<()> {
+pub(super) fn done(out: Outcome) -> BResult<()> {
     match out {
         Outcome::Done => Ok(()),
         other => unexpected("the operation", other),

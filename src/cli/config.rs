@@ -53,6 +53,9 @@ pub struct Config {
     /// The depot's vans and what each carries (issue #16; optional, 2 × 20).
     pub vans: u32,
     pub van_capacity: u32,
+    /// A desk shift's length in hours: quitting the console after it asks for the handover
+    /// first (issue 17; optional, 8).
+    pub shift_hours: u32,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +91,7 @@ struct RawRules {
 struct RawConsole {
     staff: Option<String>,
     language: Language,
+    shift_hours: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +162,16 @@ impl Config {
             }
             None => (2, 20),
         };
+        let shift_hours = match &raw.console.shift_hours {
+            Some(h) if !(1..=24).contains(h.get_ref()) => {
+                return Err(err(
+                    h.span().start,
+                    "shift_hours must be from 1 to 24".to_string(),
+                ));
+            }
+            Some(h) => *h.get_ref(),
+            None => crate::tui::app::DEFAULT_SHIFT_HOURS as u32,
+        };
         Ok(Config {
             database: raw.database,
             tariff: raw.tariff,
@@ -174,6 +188,7 @@ impl Config {
             listen: raw.server.listen,
             vans,
             van_capacity,
+            shift_hours,
         })
     }
 

@@ -70,6 +70,7 @@ pub fn options(
         read_only: a.read_only,
         theme: Theme::from_env(a.light),
         note: None,
+        shift: chrono::Duration::hours(i64::from(config.map(|c| c.shift_hours).unwrap_or(8))),
     })
 }
 

@@ -35,10 +35,12 @@ pub enum EntryKind {
     ClaimCredit,
     /// A correction of an earlier entry, naming it (D9).
     Correction,
+    /// A card issued or replaced at the desk at the tariff's card fee (R24).
+    CardFee,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 12] = [
+    pub const ALL: [EntryKind; 13] = [
         EntryKind::Payment,
         EntryKind::PassFee,
         EntryKind::TripCharge,
@@ -51,6 +53,7 @@ impl EntryKind {
         EntryKind::Refund,
         EntryKind::ClaimCredit,
         EntryKind::Correction,
+        EntryKind::CardFee,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl EntryKind {
             EntryKind::Refund => "refund",
             EntryKind::ClaimCredit => "claim-credit",
             EntryKind::Correction => "correction",
+            EntryKind::CardFee => "card-fee",
         }
     }
 

@@ -5,20 +5,61 @@ use super::money::Tenge;
 /// A message to a rider, before it is put into words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    RentalStarted { bike: i64 },
-    RentalEnded { minutes: i64, price: Tenge },
-    PaymentReceived { amount: Tenge, balance: Tenge },
-    PassBought { pass: String, until: String },
-    Restricted { balance: Tenge },
+    RentalStarted {
+        bike: i64,
+    },
+    RentalEnded {
+        minutes: i64,
+        price: Tenge,
+    },
+    PaymentReceived {
+        amount: Tenge,
+        balance: Tenge,
+    },
+    PassBought {
+        pass: String,
+        until: String,
+    },
+    Restricted {
+        balance: Tenge,
+    },
     RestrictionLifted,
-    Fine { kind: String, amount: Tenge },
-    ClaimCredited { amount: Tenge },
+    Fine {
+        kind: String,
+        amount: Tenge,
+    },
+    ClaimCredited {
+        amount: Tenge,
+    },
     Overdue,
-    Refunded { amount: Tenge },
-    Blocked { reason: String },
+    Refunded {
+        amount: Tenge,
+    },
+    Blocked {
+        reason: String,
+    },
     Unblocked,
     PinReset,
     CardBlocked,
+    /// A rental ended by staff (R27): when and where it was counted as ended.
+    RentalEndedByStaff {
+        at: String,
+        station: i64,
+        price: Tenge,
+    },
+    /// A bonus given by staff (D10, R27).
+    BonusGiven {
+        amount: Tenge,
+    },
+    /// A ledger entry corrected by staff (D9, R27): the signed amount of the correction.
+    Corrected {
+        amount: Tenge,
+    },
+    /// A new card issued at the desk (R24), the old one blocked; its fee, if any.
+    CardIssued {
+        last4: String,
+        fee: Tenge,
+    },
     Dispute(DisputeNotice),
 }
 
@@ -51,6 +92,10 @@ impl Notice {
             Notice::Unblocked => "unblocked",
             Notice::PinReset => "pin-reset",
             Notice::CardBlocked => "card-blocked",
+            Notice::RentalEndedByStaff { .. } => "rental-ended-by-staff",
+            Notice::BonusGiven { .. } => "bonus",
+            Notice::Corrected { .. } => "correction",
+            Notice::CardIssued { .. } => "card-issued",
             Notice::Dispute(_) => "dispute",
         }
     }
@@ -143,6 +188,43 @@ impl Notice {
             (_, CardBlocked) => {
                 "Your card is blocked; you can still rent with your ID.".to_string()
             }
+            ("kk", RentalEndedByStaff { at, station, price }) => {
+                format!("Жалдауды оператор аяқтады: {at}, №{station} станция. Құны {price}.")
+            }
+            ("ru", RentalEndedByStaff { at, station, price }) => {
+                format!("Аренда завершена оператором: {at}, станция №{station}. Стоимость {price}.")
+            }
+            (_, RentalEndedByStaff { at, station, price }) => format!(
+                "Your rental was ended by an operator: {at}, station #{station}. Price {price}."
+            ),
+            ("kk", BonusGiven { amount }) => format!("Бонус шотыңызға қосылды: {amount}."),
+            ("ru", BonusGiven { amount }) => format!("На бонусный счёт зачислено {amount}."),
+            (_, BonusGiven { amount }) => format!("A bonus of {amount} was added to your account."),
+            ("kk", Corrected { amount }) => {
+                format!("Шотыңыздағы жазба түзетілді: {amount}.")
+            }
+            ("ru", Corrected { amount }) => format!("Запись на вашем счёте исправлена: {amount}."),
+            (_, Corrected { amount }) => {
+                format!("An entry on your account was corrected: {amount}.")
+            }
+            ("kk", CardIssued { last4, fee }) if fee.is_positive() => {
+                format!("Жаңа карта берілді (…{last4}), ескісі бұғатталды. Карта құны {fee}.")
+            }
+            ("kk", CardIssued { last4, .. }) => {
+                format!("Жаңа карта берілді (…{last4}), ескісі бұғатталды.")
+            }
+            ("ru", CardIssued { last4, fee }) if fee.is_positive() => format!(
+                "Выдана новая карта (…{last4}), старая заблокирована. Стоимость карты {fee}."
+            ),
+            ("ru", CardIssued { last4, .. }) => {
+                format!("Выдана новая карта (…{last4}), старая заблокирована.")
+            }
+            (_, CardIssued { last4, fee }) if fee.is_positive() => {
+                format!("A new card was issued (…{last4}) and the old one blocked. Card fee {fee}.")
+            }
+            (_, CardIssued { last4, .. }) => {
+                format!("A new card was issued (…{last4}) and the old one blocked.")
+            }
             (lang, Dispute(d)) => d.text(lang),
         }
     }
@@ -198,6 +280,43 @@ mod tests {
             "Return OK. Goodbye. Trip 95 min, price 250 ₸."
         );
         assert!(n.text("ru").starts_with("Возврат ОК"));
+    }
+
+    #[test]
+    fn r27_staff_changes_are_told_in_three_languages() {
+        let ended = Notice::RentalEndedByStaff {
+            at: "2025-06-01 09:20".into(),
+            station: 2,
+            price: Tenge(0),
+        };
+        assert_eq!(
+            ended.text("en"),
+            "Your rental was ended by an operator: 2025-06-01 09:20, station #2. Price 0 ₸."
+        );
+        assert!(ended.text("kk").starts_with("Жалдауды оператор аяқтады"));
+        assert!(ended.text("ru").starts_with("Аренда завершена оператором"));
+        // R24: the card's fee is said only where the tariff has one.
+        let paid = Notice::CardIssued {
+            last4: "7890".into(),
+            fee: Tenge(1_000),
+        };
+        let free = Notice::CardIssued {
+            last4: "7890".into(),
+            fee: Tenge::ZERO,
+        };
+        assert!(paid.text("ru").contains("Стоимость карты 1 000 ₸"));
+        assert!(!free.text("ru").contains("Стоимость"));
+        for n in [
+            paid,
+            free,
+            Notice::BonusGiven { amount: Tenge(500) },
+            Notice::Corrected {
+                amount: Tenge(-200),
+            },
+        ] {
+            let (kk, ru, en) = (n.text("kk"), n.text("ru"), n.text("en"));
+            assert!(kk != ru && ru != en && kk != en, "{n:?}: three languages");
+        }
     }
 
     #[test]

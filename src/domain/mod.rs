@@ -3,6 +3,7 @@
 
 pub mod born;
 pub mod dispute;
+pub mod desk;
 pub mod geo;
 pub mod ids;
 pub mod ledger;

@@ -73,10 +73,24 @@ pub enum StaffAction {
     SetUp,
     /// A docking dispute settled from its evidence (issue 17): agents and supervisors.
     SettleDispute,
+    /// A note on a bike or a station (issue 17): the desk and the depot.
+    AddFleetNote,
+    /// Pin or unpin a note (the note's own action is checked too: a rider's or a fleet one).
+    PinNote,
+    /// Open and close one's own contacts with riders (a call, a visit).
+    HandleContact,
+    /// Issue or replace a rider's card at the tariff's card fee, the old one blocked (R24).
+    IssueCard,
+    /// Open and work one's own cases and the desk's (a supervisor: anyone's).
+    WorkCase,
+    /// Give a case to another staff member, or back to the desk.
+    AssignCase,
+    /// Hand the shift over, and take over what another handed over.
+    HandOver,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 31] = [
+    pub const ALL: [StaffAction; 38] = [
         StaffAction::TakePayment,
         StaffAction::SellPass,
         StaffAction::HoldDeposit,
@@ -108,6 +122,13 @@ impl StaffAction {
         StaffAction::TakeAlert,
         StaffAction::SetUp,
         StaffAction::SettleDispute,
+        StaffAction::AddFleetNote,
+        StaffAction::PinNote,
+        StaffAction::HandleContact,
+        StaffAction::IssueCard,
+        StaffAction::WorkCase,
+        StaffAction::AssignCase,
+        StaffAction::HandOver,
     ];
 
     /// The audit word for the action.
@@ -144,6 +165,13 @@ impl StaffAction {
             StaffAction::TakeAlert => "take-alert",
             StaffAction::SetUp => "set-up",
             StaffAction::SettleDispute => "settle-dispute",
+            StaffAction::AddFleetNote => "add-fleet-note",
+            StaffAction::PinNote => "pin-note",
+            StaffAction::HandleContact => "handle-contact",
+            StaffAction::IssueCard => "issue-card",
+            StaffAction::WorkCase => "work-case",
+            StaffAction::AssignCase => "assign-case",
+            StaffAction::HandOver => "hand-over",
         }
     }
 }
@@ -171,6 +199,12 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | AddNote
             | TakeAlert
             | SettleDispute
+            | AddFleetNote
+            | PinNote
+            | HandleContact
+            | IssueCard
+            | WorkCase
+            | HandOver
     );
     let depot = matches!(
         action,
@@ -182,6 +216,8 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             | VanStop
             | ViewPlan
             | TakeAlert
+            | AddFleetNote
+            | PinNote
     );
     match role {
         Role::Admin => true,
@@ -191,7 +227,13 @@ pub fn allows(role: Role, action: StaffAction) -> bool {
             agent
                 || matches!(
                     action,
-                    ApproveFine | GiveBonus | SetRestriction | Correct | ViewAudit | ViewPlan
+                    ApproveFine
+                        | GiveBonus
+                        | SetRestriction
+                        | Correct
+                        | ViewAudit
+                        | ViewPlan
+                        | AssignCase
                 )
         }
     }
@@ -225,5 +267,29 @@ mod tests {
         assert!(allows(Role::Agent, StaffAction::SettleDispute));
         assert!(allows(Role::Supervisor, StaffAction::SettleDispute));
         assert!(!allows(Role::Depot, StaffAction::SettleDispute));
+    }
+
+    #[test]
+    fn the_desk_keeps_contacts_cases_and_cards_the_depot_writes_on_bikes_and_stations() {
+        for a in [
+            StaffAction::HandleContact,
+            StaffAction::IssueCard,
+            StaffAction::WorkCase,
+            StaffAction::HandOver,
+        ] {
+            assert!(
+                allows(Role::Agent, a) && allows(Role::Supervisor, a),
+                "{a:?}"
+            );
+            assert!(!allows(Role::Depot, a), "{a:?}");
+        }
+        assert!(allows(Role::Depot, StaffAction::AddFleetNote));
+        assert!(allows(Role::Depot, StaffAction::PinNote));
+        assert!(
+            !allows(Role::Depot, StaffAction::AddNote),
+            "riders' notes are the desk's"
+        );
+        assert!(!allows(Role::Agent, StaffAction::AssignCase));
+        assert!(allows(Role::Supervisor, StaffAction::AssignCase));
     }
 }

@@ -194,10 +194,18 @@ impl Engine {
                 self.block_lost_card(rider, by)?;
                 Outcome::Done
             }
-            Op::Note { rider, text } => {
-                self.note(rider, &text, by)?;
-                Outcome::Done
-            }
+            op @ (Op::Note { .. }
+            | Op::BikeNote { .. }
+            | Op::StationNote { .. }
+            | Op::PinNote { .. }
+            | Op::OpenContact { .. }
+            | Op::CloseContact { .. }
+            | Op::IssueCard { .. }
+            | Op::OpenCase { .. }
+            | Op::UpdateCase { .. }
+            | Op::AssignCase { .. }
+            | Op::Handover { .. }
+            | Op::AckHandover { .. }) => self.run_desk(op, by)?,
             Op::TakeAlert {
                 kind,
                 rider,

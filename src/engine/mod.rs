@@ -3,6 +3,8 @@
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
 mod dispute;
+mod cases;
+mod desk;
 mod door;
 mod import;
 mod money;
@@ -27,6 +29,7 @@ use rusqlite::Connection;
 
 /// The read models moved to the shared language; the engine answers with them.
 pub use crate::api::{Alert, DeskInfo, OpenRental, Personal, RiderView, StationView};
+pub use desk::{CARD_MAX_CHARS, NOTE_MAX_CHARS};
 pub use import::{ImportReport, ImportStation, MAX_DOCKS as MAX_IMPORT_DOCKS, StationImport};
 pub use views::*;
 

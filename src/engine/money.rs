@@ -492,6 +492,7 @@ impl Engine {
                 ..Moves::default()
             };
             let id = sl::append(c, &e)?;
+            ctx.notify(c, rider, Notice::BonusGiven { amount })?;
             ctx.emit(Event::RiderChanged { rider });
             Ok(id)
         })
@@ -534,6 +535,7 @@ impl Engine {
             } else {
                 post_charge(ctx, c, e, -amount)?
             };
+            ctx.notify(c, rider, Notice::Corrected { amount })?;
             ctx.emit(Event::RiderChanged { rider });
             Ok(id)
         })

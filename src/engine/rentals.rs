@@ -502,6 +502,16 @@ impl Engine {
                 reason,
                 &format!("price {}", q.total),
             )?;
+            // R27: the rider learns that staff ended it, when and where it counted.
+            ctx.notify(
+                c,
+                rider,
+                Notice::RentalEndedByStaff {
+                    at: ctx.local(at),
+                    station: station.0,
+                    price: q.total,
+                },
+            )?;
             Ok(q)
         })
     }

@@ -15,31 +15,7 @@ use crate::store::people;
 /// A rider's PIN has this many digits (the bike's keypad, R10; D29 counts its wrong tries).
 pub const PIN_DIGITS: usize = 4;
 
-/// A note on a rider is at most this long (characters).
-pub const NOTE_MAX_CHARS: usize = 2000;
-
 impl Engine {
-    /// A note on a rider by a staff member: kept in the audit log, shown in the rider view.
-    pub fn note(&mut self, rider: RiderId, text: &str, by: &str) -> Result<()> {
-        let text = text.trim();
-        if text.is_empty() {
-            return refuse(Refusal::Invalid, "a note needs words");
-        }
-        if text.chars().count() > NOTE_MAX_CHARS {
-            return refuse(
-                Refusal::Invalid,
-                format!("a note is at most {NOTE_MAX_CHARS} characters"),
-            );
-        }
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::AddNote)?;
-            ctx.rider(c, rider)?;
-            ctx.audit(c, &s, StaffAction::AddNote, Some(rider), "", text, "")?;
-            ctx.emit(Event::RiderChanged { rider });
-            Ok(())
-        })
-    }
-
     /// "I am on it": the alert of `kind` about `rider` and `station`, taken by `by` (audited,
     /// shown with their name in every console's alert list). Refused when the alert is not
     /// there now, or someone else has it already.

@@ -65,15 +65,9 @@ impl Engine {
                 ledger: sl::entries(c, id)?,
                 fines: passes::fines_of(c, id)?,
                 messages: audit::messages(c, id, 100)?,
-                notes: audit::list(
-                    c,
-                    &AuditFilter {
-                        rider: Some(id),
-                        action: Some(StaffAction::AddNote.as_str().into()),
-                        limit: 50,
-                        ..AuditFilter::default()
-                    },
-                )?,
+                notes: crate::store::desk::notes_of(c, crate::api::NoteAbout::Rider(id), 50)?,
+                contacts: crate::store::desk::contacts_of(c, id, 50)?,
+                cases: Engine::rider_cases(ctx, c, id)?,
                 rider,
             })
         })
@@ -119,20 +113,30 @@ impl Engine {
                 station,
                 docks: fleet::docks(c, id)?,
                 bikes: fleet::bikes_at(c, id)?,
+                notes: crate::store::desk::notes_at_station(c, id, 50)?,
             })
         })
     }
 
     pub fn bike(&mut self, id: BikeId) -> Result<Bike> {
         self.read(|_, c| match fleet::bike(c, id)? {
-            Some(b) => Ok(b),
+            Some(mut b) => {
+                b.notes = crate::store::desk::notes_of(c, crate::api::NoteAbout::Bike(id), 20)?;
+                Ok(b)
+            }
             None => refuse(Refusal::NotFound, format!("no bike {id}")),
         })
     }
 
     /// The bikes in the van or in repair (the depot's view).
     pub fn bikes_in(&mut self, state: crate::api::BikeState, limit: usize) -> Result<Vec<Bike>> {
-        self.read(|_, c| Ok(fleet::bikes_in_state(c, state, limit)?))
+        self.read(|_, c| {
+            let mut bikes = fleet::bikes_in_state(c, state, limit)?;
+            for b in &mut bikes {
+                b.notes = crate::store::desk::notes_of(c, crate::api::NoteAbout::Bike(b.id), 20)?;
+            }
+            Ok(bikes)
+        })
     }
 
     /// Every open rental, oldest first.

@@ -12,6 +12,9 @@ use crate::domain::tariff::FineKind;
 
 impl Run<'_> {
     pub(super) async fn action(&mut self, cmd: &str, w: &[String]) -> Result<BResult<()>, String> {
+        if let Some(r) = self.desk_action(cmd, w).await {
+            return r;
+        }
         let b = self.backend()?;
         let r = match cmd {
             "pay" => {

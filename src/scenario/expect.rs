@@ -36,6 +36,9 @@ impl Run<'_> {
                     ))),
                 }
             }
+            "station" if w.get(3).is_some_and(|x| x == "notes") => {
+                self.expect_station_notes(w).await
+            }
             "station" => {
                 let st = self.station(want(w, 2, "a station")?)?;
                 let what = want(w, 3, "bikes|free|cable-locked")?;
@@ -71,7 +74,10 @@ impl Run<'_> {
                 };
                 check(&format!("bike {bike} at"), place, got)
             }
-            _ => self.expect_rider(subject, w).await,
+            _ => match self.expect_desk(subject, w).await {
+                Some(step) => step,
+                None => self.expect_rider(subject, w).await,
+            },
         }
     }
 

@@ -6,6 +6,7 @@
 //! the project's additions are written down in `docs/scenarios.md`).
 
 mod action;
+mod desk;
 mod expect;
 mod lex;
 mod run;

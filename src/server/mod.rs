@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(lookups::bike))
         .routes(routes!(lookups::bikes_in))
         .routes(routes!(lookups::desk_info))
+        .routes(routes!(lookups::desk_file))
         .routes(routes!(lookups::search_riders, setup::add_rider))
         .routes(routes!(lookups::rider))
         .routes(routes!(lookups::alerts))

@@ -114,6 +114,21 @@ pub struct Bike {
     pub station: Option<i64>,
     pub dock: Option<u32>,
     pub faulty: bool,
+    /// Staff's notes on the bike, pinned first (sent when there are some).
+    #[schema(required = false)]
+    pub notes: Vec<Note>,
+}
+
+/// A staff member's note on a rider, a bike or a station (issue 17).
+#[derive(ToSchema)]
+pub struct Note {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub staff: String,
+    /// `{"type": "rider"|"bike"|"station", "id": N}`.
+    pub about: serde_json::Value,
+    pub text: String,
+    pub pinned: bool,
 }
 
 /// A station with its live counts.
@@ -150,6 +165,8 @@ pub struct StationView {
     pub station: StationCounts,
     pub docks: Vec<Dock>,
     pub bikes: Vec<Bike>,
+    /// The notes on the station and on the bikes standing there, pinned first.
+    pub notes: Vec<Note>,
 }
 
 /// A line of search results (personal data masked).
@@ -246,7 +263,14 @@ pub struct RiderView {
     /// Ledger entries with their running balance.
     pub ledger: Vec<serde_json::Value>,
     pub fines: Vec<serde_json::Value>,
+    /// The outbox: what the rider was told (R27), newest first.
     pub messages: Vec<serde_json::Value>,
+    /// Staff's notes on the rider, pinned first.
+    pub notes: Vec<Note>,
+    /// The rider's contacts with the desk (reason, outcome, who, when, actions linked).
+    pub contacts: Vec<serde_json::Value>,
+    /// The rider's cases.
+    pub cases: Vec<crate::api::Case>,
 }
 
 /// Something that needs an operator.
@@ -499,7 +523,8 @@ pub struct OpRequest {
 }
 
 /// What an operation did: `outcome` names the kind of answer (`done`, `entry`, `pass`,
-/// `rental`, `priced`, `fine`, `amount`, `dock`, `rider`, `posted`, `van-stop`), `value` holds it.
+/// `rental`, `priced`, `fine`, `amount`, `dock`, `rider`, `posted`, `van-stop`, `id`,
+/// `handover`), `value` holds it.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct OpOutcome {

@@ -7,6 +7,9 @@ use crate::domain::RiderId;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+/// Write an audit record. A record of a staff member on a rider names the contact that
+/// staff member has open on that rider, if any (issue 17: the actions taken during a call
+/// are linked to it, whatever the operation).
 #[allow(clippy::too_many_arguments)]
 pub fn record(
     c: &Connection,
@@ -21,8 +24,10 @@ pub fn record(
     details: &str,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO audit (at, at_local, staff, role, action, rider_id, target, reason, details)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO audit (at, at_local, staff, role, action, rider_id, target, reason, details,
+                            contact_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                 (SELECT id FROM contacts WHERE staff = ?3 AND rider_id = ?6 AND closed_at IS NULL))",
     )?
     .execute(params![
         ts(at),

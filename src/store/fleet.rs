@@ -57,6 +57,7 @@ pub fn bike(c: &Connection, id: BikeId) -> Result<Option<Bike>> {
             station: r.get::<_, Option<i64>>(2)?.map(StationId),
             dock: r.get(3)?,
             faulty: r.get(4)?,
+            notes: Vec::new(),
         })
     })
     .optional()?)

@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
+pub mod desk;
 pub mod dispute;
 pub mod event_log;
 pub mod fleet;
@@ -63,7 +65,7 @@ fn migrations() -> Migrations<'static> {
         ),
         M::up(include_str!("migrations/006_station_states.sql")),
         M::up(include_str!("migrations/007_vans.sql")),
-        // after merge: 008 (the desk's, issue 17) goes here, before 009.
+        M::up(include_str!("migrations/008_desk.sql")),
         M::up(include_str!("migrations/009_dispute.sql")),
     ])
 }

@@ -30,7 +30,7 @@ pub use super::fetch::{Job, Jobs};
 /// How long the typing pauses before a rider search is sent.
 pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
-/// The six top views, in tab order (keys `1`–`6`).
+/// The seven top views, in tab order (keys `1`–`7`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Stations,
@@ -39,16 +39,19 @@ pub enum View {
     Rebalance,
     Alerts,
     Audit,
+    /// The desk's file: handovers to take over, cases (issue 17).
+    Cases,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Stations,
         View::Map,
         View::Riders,
         View::Rebalance,
         View::Alerts,
         View::Audit,
+        View::Cases,
     ];
     pub fn title(self) -> T {
         match self {
@@ -58,6 +61,7 @@ impl View {
             View::Rebalance => T::Rebalance,
             View::Alerts => T::Alerts,
             View::Audit => T::Audit,
+            View::Cases => T::Cases,
         }
     }
 }
@@ -78,7 +82,12 @@ pub struct Options {
     pub theme: Theme,
     /// Shown once in the status bar (e.g. "a fresh demo city").
     pub note: Option<String>,
+    /// A shift's length: quitting after it asks for the handover first (issue 17).
+    pub shift: chrono::Duration,
 }
+
+/// A shift's length when the configuration does not say (issue 17).
+pub const DEFAULT_SHIFT_HOURS: i64 = 8;
 
 #[allow(clippy::large_enum_variant)] // one message at a time; boxing buys nothing here
 pub enum Msg {
@@ -116,6 +125,10 @@ pub enum Reply {
     Submitted(u64, Result<dialog::Done, BackendError>),
     /// The bike of a cable lock's ended rental (how it ended).
     CableBike(u64, BResult<Bike>),
+    /// The desk's file (cases, handovers).
+    DeskFile(BResult<crate::api::DeskFile>),
+    /// The riders a `:call` found (what was asked, the hits).
+    Call(String, BResult<Vec<RiderHit>>),
 }
 
 /// Station table columns (sortable).
@@ -347,6 +360,15 @@ pub struct App {
     pub van: Vec<Bike>,
     /// The depot's van plan (the Rebalance view and the map's routes).
     pub depot: super::views::rebalance::DepotState,
+    /// The desk's file: cases and handovers (`None` until fetched, or for the depot).
+    pub desk_file: Option<crate::api::DeskFile>,
+    pub cases_sel: Picked<super::views::cases::CaseKey>,
+    /// Whether the handovers waiting were shown once (the first look goes to Cases).
+    pub(super) handover_shown: bool,
+    /// When the console started (quitting after a shift's length asks for a handover).
+    pub started: Option<DateTime<Utc>>,
+    /// The shift's length (`--shift-hours`, the configuration; 8 h by default).
+    pub(super) quit_warned: bool,
     pub dialog: Option<Form>,
     pub palette: Option<Input>,
     pub help: bool,
@@ -417,6 +439,11 @@ impl App {
             rebalance_sel: Picked::default(),
             van: Vec::new(),
             depot: Default::default(),
+            desk_file: None,
+            cases_sel: Picked::default(),
+            handover_shown: false,
+            started: None,
+            quit_warned: false,
             dialog: None,
             palette: None,
             help: false,
@@ -598,6 +625,7 @@ impl App {
                     View::Map => s.push(Scope::Map),
                     View::Rebalance => s.push(Scope::Rebalance),
                     View::Alerts => s.push(Scope::Alerts),
+                    View::Cases => s.push(Scope::Cases),
                     _ => {}
                 }
                 s.push(Scope::List);

@@ -22,6 +22,8 @@ pub struct Target {
     pub dock: Option<u32>,
     /// The van of a stop of the depot's plan.
     pub van: Option<u32>,
+    /// The desk's record it acts on: a case, a note, a handover item (issue 17).
+    pub item: Option<i64>,
 }
 
 impl Target {
@@ -68,6 +70,23 @@ pub enum Kind {
     VanStop,
     /// A docking dispute (issue 17): the evidence, the fair end, one confirm.
     Dispute,
+    /// Unpin the pinned note of the rider's or station's page.
+    Unpin,
+    /// A note on the station of the page, or on the bike under the cursor.
+    StationNote,
+    BikeNote,
+    /// A contact with the rider opened (a reason) or closed (an outcome and a note).
+    OpenContact,
+    CloseContact,
+    /// A card issued or replaced at the tariff's fee (R24).
+    IssueCard,
+    /// A case opened on the rider (from the contact), moved on, or given to someone.
+    OpenCase,
+    UpdateCase,
+    AssignCase,
+    /// The shift handed over (`:handover`), and an item of another's taken over.
+    Handover,
+    AckHandover,
 }
 
 impl Kind {
@@ -101,6 +120,16 @@ impl Kind {
             Action::DockOut => Kind::DockOut,
             Action::DockIn => Kind::DockIn,
             Action::Dispute => Kind::Dispute,
+            Action::Unpin => Kind::Unpin,
+            Action::StationNote => Kind::StationNote,
+            Action::BikeNote => Kind::BikeNote,
+            Action::OpenContact => Kind::OpenContact,
+            Action::CloseContact => Kind::CloseContact,
+            Action::IssueCard => Kind::IssueCard,
+            Action::OpenCase => Kind::OpenCase,
+            Action::UpdateCase => Kind::UpdateCase,
+            Action::AssignCase => Kind::AssignCase,
+            Action::AckHandover => Kind::AckHandover,
             _ => return None,
         })
     }
@@ -115,6 +144,20 @@ impl Kind {
                 | Kind::DockOut
                 | Kind::DockIn
                 | Kind::VanStop
+                | Kind::StationNote
+                | Kind::BikeNote
+                | Kind::UpdateCase
+                | Kind::AssignCase
+                | Kind::Handover
+                | Kind::AckHandover
+        )
+    }
+
+    /// Whether it acts on the desk's file (the Cases view, the palette) rather than a page.
+    pub fn on_desk(self) -> bool {
+        matches!(
+            self,
+            Kind::UpdateCase | Kind::AssignCase | Kind::Handover | Kind::AckHandover
         )
     }
 }

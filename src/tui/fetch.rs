@@ -42,6 +42,8 @@ pub struct Jobs {
     pub rider: Job,
     pub station: Job,
     pub clock: Job,
+    /// The desk's file (cases, handovers).
+    pub desk: Job,
 }
 
 impl App {
@@ -50,6 +52,7 @@ impl App {
         self.jobs.stations.mark();
         self.jobs.alerts.mark();
         self.jobs.clock.mark();
+        self.jobs.desk.mark();
         if self.rider.is_some() {
             self.jobs.rider.mark();
         }
@@ -76,6 +79,10 @@ impl App {
         if self.jobs.alerts.start() {
             let b = self.backend.clone();
             self.spawn(async move { Reply::Alerts(b.alerts().await) });
+        }
+        if self.jobs.desk.start() {
+            let b = self.backend.clone();
+            self.spawn(async move { Reply::DeskFile(b.desk_file().await) });
         }
         if self.jobs.clock.start() {
             let b = self.backend.clone();

@@ -153,10 +153,18 @@ impl App {
     pub fn act(&mut self, a: Action) {
         match a {
             Action::Quit => {
-                if self.stack.is_empty() {
-                    self.quit = true;
-                } else {
+                if !self.stack.is_empty() {
                     self.back();
+                } else if self.shift_over() && !self.quit_warned && self.may_hand_over() {
+                    // Quitting after a shift's length: the handover first; q again quits.
+                    self.quit_warned = true;
+                    let hours = format!("{} h", self.opts.shift.num_hours());
+                    self.set_status(fill(self.t(T::ShiftOver), &[&hours]), Severity::Info);
+                    if self.may_hand_over() {
+                        self.open_form(Proc::new(dialog::Kind::Handover, Target::default()));
+                    }
+                } else {
+                    self.quit = true;
                 }
             }
             Action::Help => self.help = true,
@@ -213,8 +221,34 @@ impl App {
                 self.refresh_all();
             }
             Action::VanStop => self.van_stop(),
+            // Enter on a handover item takes it over; on a case, moves it on.
+            Action::UpdateCase
+                if matches!(
+                    self.selected_case_key(),
+                    Some(super::views::cases::CaseKey::Item(_))
+                ) =>
+            {
+                self.procedure(Action::AckHandover)
+            }
             Action::TakeAlert => self.take_alert(),
             other => self.procedure(other),
+        }
+    }
+
+    /// Whether this staff member hands shifts over (the desk's roles, not read-only).
+    fn may_hand_over(&self) -> bool {
+        !self.opts.read_only
+            && self.role.is_some_and(|r| {
+                crate::domain::roles::allows(r, crate::domain::roles::StaffAction::HandOver)
+            })
+    }
+
+    /// A procedure that needs no page (the handover), if the role may do it.
+    fn procedure_anywhere(&mut self, kind: dialog::Kind) {
+        if self.may_hand_over() {
+            self.open_form(Proc::new(kind, Target::default()));
+        } else {
+            self.set_status(self.t(T::RfForbidden), Severity::Error);
         }
     }
 
@@ -243,6 +277,37 @@ impl App {
 
     /// What a procedure of `kind` would act on from the page open now.
     pub fn target(&self, kind: dialog::Kind) -> Option<Target> {
+        use super::views::cases::CaseKey;
+        if kind == dialog::Kind::Handover {
+            return Some(Target::default());
+        }
+        if kind.on_desk() {
+            if self.page().is_some() || self.view != View::Cases {
+                return None;
+            }
+            let item = match (kind, self.selected_case_key()?) {
+                (dialog::Kind::AckHandover, CaseKey::Item(i)) => i,
+                (dialog::Kind::UpdateCase | dialog::Kind::AssignCase, CaseKey::Case(k)) => k,
+                _ => return None,
+            };
+            return Some(Target {
+                item: Some(item),
+                ..Target::default()
+            });
+        }
+        if kind == dialog::Kind::Unpin {
+            let on = match self.page()? {
+                Page::Rider(r) => Target::rider(r),
+                Page::Station(s) => Target {
+                    station: Some(s),
+                    ..Target::default()
+                },
+            };
+            return Some(Target {
+                item: super::procedures::desk_notes::pinned_id(self, on),
+                ..on
+            });
+        }
         match (self.page(), kind.on_rider()) {
             (Some(Page::Rider(r)), true) => Some(Target::rider(r)),
             (Some(Page::Station(s)), false) => {
@@ -367,6 +432,10 @@ impl App {
             }
             View::Map => self.request_plan(),
             View::Riders => self.focus_filter(),
+            View::Cases => {
+                self.jobs.desk.mark();
+                self.pump();
+            }
             _ => {}
         }
     }
@@ -432,6 +501,8 @@ impl App {
                         self.open_rider(id);
                     }
                 }
+                // Enter there is the Cases view's own (move the case on, take an item over).
+                View::Cases => {}
                 View::Alerts => {
                     let keys = self.alert_keys();
                     let i = self.alerts_sel.index(&keys);
@@ -523,7 +594,49 @@ impl App {
                     let keys = self.rebalance_keys();
                     self.rebalance_sel.step(&keys, d)
                 }
+                View::Cases => {
+                    let keys = super::views::cases::keys(self);
+                    self.cases_sel.step(&keys, d)
+                }
             },
+        }
+    }
+
+    /// The handover item or case under the cursor of the Cases view.
+    pub fn selected_case_key(&self) -> Option<super::views::cases::CaseKey> {
+        let keys = super::views::cases::keys(self);
+        self.cases_sel.key_in(&keys).copied()
+    }
+
+    /// Whether this console has been open a shift's length (by the system's clock).
+    fn shift_over(&self) -> bool {
+        match (self.started, self.clock_now()) {
+            (Some(from), Some(now)) => now - from >= self.opts.shift,
+            _ => false,
+        }
+    }
+
+    /// `:call PHONE-OR-ID`: find the rider who calls, open them and a contact with them.
+    fn call(&mut self, who: &str) {
+        let who = who.trim().to_string();
+        if let Ok(id) = who.parse::<i64>()
+            && who.len() < 9
+        {
+            self.open_rider(RiderId(id));
+            self.open_call_contact(RiderId(id));
+            return;
+        }
+        let b = self.backend.clone();
+        self.spawn(async move {
+            let hits = b.search_riders(&who, 5).await;
+            Reply::Call(who, hits)
+        });
+    }
+
+    /// The contact form on the rider just opened from a call (when the role keeps contacts).
+    pub(super) fn open_call_contact(&mut self, r: RiderId) {
+        if self.allowed(Action::OpenContact) {
+            self.open_form(Proc::new(dialog::Kind::OpenContact, Target::rider(r)));
         }
     }
 
@@ -609,6 +722,9 @@ impl App {
             ("help" | "h", _) => self.help = true,
             ("theme", _) => self.opts.theme = self.opts.theme.toggled(),
             ("rider" | "r", Some(id)) => self.open_rider(RiderId(id)),
+            ("call", _) if arg.is_some() => self.call(arg.unwrap_or_default()),
+            ("handover", _) => self.procedure_anywhere(dialog::Kind::Handover),
+            ("cases", _) => self.go(View::Cases),
             ("station" | "st", Some(id)) => self.open_station(StationId(id)),
             ("dispute", _) if self.allowed(super::keymap::Action::Dispute) => {
                 self.act(super::keymap::Action::Dispute)

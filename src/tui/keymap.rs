@@ -17,6 +17,8 @@ pub enum Scope {
     Rebalance,
     /// The Alerts view.
     Alerts,
+    /// The Cases view (the desk's file: cases and handovers).
+    Cases,
     /// The rider view.
     Rider,
     /// The station view (docks and bikes).
@@ -97,6 +99,17 @@ pub enum Action {
     VanStop,
     /// "I am on it": take the alert under the cursor.
     TakeAlert,
+    // The desk's case file (issue 17)
+    Unpin,
+    StationNote,
+    BikeNote,
+    OpenContact,
+    CloseContact,
+    IssueCard,
+    OpenCase,
+    UpdateCase,
+    AssignCase,
+    AckHandover,
 }
 
 impl Action {
@@ -131,6 +144,13 @@ impl Action {
             DockIn => StaffAction::DockInService,
             VanStop => StaffAction::VanStop,
             TakeAlert => StaffAction::TakeAlert,
+            Unpin => StaffAction::PinNote,
+            StationNote | BikeNote => StaffAction::AddFleetNote,
+            OpenContact | CloseContact => StaffAction::HandleContact,
+            IssueCard => StaffAction::IssueCard,
+            OpenCase | UpdateCase => StaffAction::WorkCase,
+            AssignCase => StaffAction::AssignCase,
+            AckHandover => StaffAction::HandOver,
             _ => return None,
         })
     }
@@ -252,6 +272,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('4')], A::View(4), S::Global, T::KViews, T::GroupGeneral, false),
     b(&[k('5')], A::View(5), S::Global, T::KViews, T::GroupGeneral, false),
     b(&[k('6')], A::View(6), S::Global, T::KViews, T::GroupGeneral, false),
+    b(&[k('7')], A::View(7), S::Global, T::KViews, T::GroupGeneral, false),
     b(&[k('t')], A::Theme, S::Global, T::KTheme, T::GroupGeneral, false),
     b(&[k('m')], A::Mouse, S::Global, T::KMouse, T::GroupGeneral, false),
     b(&[ctrl('r')], A::Refresh, S::Global, T::KRefresh, T::GroupGeneral, false),
@@ -302,6 +323,17 @@ pub const BINDINGS: &[Binding] = &[
     b(&[k('i')], A::DockIn, S::Station, T::KDockIn, T::GroupDepot, false),
     b(&[k('d')], A::VanStop, S::Rebalance, T::KVanStop, T::GroupDepot, true),
     b(&[k('t')], A::TakeAlert, S::Alerts, T::KTakeAlert, T::GroupGeneral, true),
+    b(&[k('N')], A::Unpin, S::Rider, T::KUnpin, T::GroupRider, false),
+    b(&[k('o')], A::OpenContact, S::Rider, T::KOpenContact, T::GroupRider, true),
+    b(&[k('w')], A::CloseContact, S::Rider, T::KCloseContact, T::GroupRider, true),
+    b(&[k('I')], A::IssueCard, S::Rider, T::KIssueCard, T::GroupRider, false),
+    b(&[k('O')], A::OpenCase, S::Rider, T::KOpenCase, T::GroupRider, false),
+    b(&[k('n')], A::StationNote, S::Station, T::KStationNote, T::GroupDepot, false),
+    b(&[k('b')], A::BikeNote, S::Station, T::KBikeNote, T::GroupDepot, false),
+    b(&[k('N')], A::Unpin, S::Station, T::KUnpin, T::GroupDepot, false),
+    b(&[kc(KeyCode::Enter)], A::UpdateCase, S::Cases, T::KUpdateCase, T::GroupCases, true),
+    b(&[k('A')], A::AssignCase, S::Cases, T::KAssignCase, T::GroupCases, true),
+    b(&[k('a')], A::AckHandover, S::Cases, T::KAckHandover, T::GroupCases, true),
     b(&[kc(KeyCode::Esc)], A::LeaveText, S::Text, T::KLeaveText, T::GroupText, true),
     b(&[ctrl('u')], A::ClearText, S::Text, T::KClearText, T::GroupText, true),
     b(&[ctrl('w')], A::DeleteWord, S::Text, T::KDeleteWord, T::GroupText, false),
@@ -337,7 +369,7 @@ pub fn markdown_table() -> String {
                 continue;
             }
             seen_views = true;
-            out.push_str("| `1`–`6` | everywhere | go to view 1–6 |\n");
+            out.push_str("| `1`–`7` | everywhere | go to view 1–7 |\n");
             continue;
         }
         let keys = b
@@ -353,6 +385,7 @@ pub fn markdown_table() -> String {
             S::Map => "map",
             S::Rebalance => "rebalance",
             S::Alerts => "alerts",
+            S::Cases => "cases",
             S::Rider => "rider view",
             S::Station => "station view",
             S::Text => "typing in a field",

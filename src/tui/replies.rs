@@ -2,7 +2,7 @@
 //! live events (which views to refresh), and the backend's replies (newest search only,
 //! stations re-sorted with the selection kept, procedures' outcomes).
 
-use super::app::{App, Col, Reply, Severity, StationStatus, fill_pct};
+use super::app::{App, Col, Reply, Severity, StationStatus, View, fill_pct};
 use super::text::{T, fill};
 use crate::api::BackendError;
 use crate::api::Event;
@@ -130,7 +130,10 @@ impl App {
             Reply::Now(res) => {
                 self.jobs.clock.finished();
                 match res {
-                    Ok(now) => self.set_clock(now),
+                    Ok(now) => {
+                        self.started.get_or_insert(now);
+                        self.set_clock(now)
+                    }
                     Err(e) => self.failed(&e),
                 }
             }
@@ -200,6 +203,48 @@ impl App {
                     Err(e) => self.failed(&e),
                 }
             }
+            Reply::DeskFile(res) => {
+                self.jobs.desk.finished();
+                match res {
+                    Ok(file) => {
+                        let shown = super::views::cases::keys(self);
+                        self.cases_sel.hold(&shown);
+                        let waiting = file.handovers.first().map(|h| h.staff.clone());
+                        self.desk_file = Some(file);
+                        // The next person at the desk sees the handover first.
+                        if let Some(who) = waiting
+                            && !self.handover_shown
+                        {
+                            self.handover_shown = true;
+                            if self.dialog.is_none() && self.stack.is_empty() {
+                                self.view = View::Cases;
+                                let keys = super::views::cases::keys(self);
+                                self.cases_sel.pick(&keys, 0);
+                            }
+                            let text = fill(self.t(T::HandoverWaiting), &[&who]);
+                            self.set_status(text, Severity::Info);
+                        }
+                    }
+                    // Not a desk role (the depot), or an older server: no desk file.
+                    Err(_) => self.desk_file = None,
+                }
+            }
+            Reply::Call(who, res) => match res {
+                Ok(hits) if hits.len() == 1 => {
+                    let id = hits[0].id;
+                    self.open_rider(id);
+                    self.open_call_contact(id);
+                }
+                Ok(hits) if hits.is_empty() => {
+                    let text = fill(self.t(T::CallNotFound), &[&who]);
+                    self.set_status(text, Severity::Error);
+                }
+                Ok(hits) => {
+                    let text = fill(self.t(T::CallMany), &[&hits.len(), &who]);
+                    self.set_status(text, Severity::Error);
+                }
+                Err(e) => self.failed(&e),
+            },
             Reply::Alerts(res) => {
                 self.jobs.alerts.finished();
                 match res {

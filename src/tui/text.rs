@@ -291,7 +291,7 @@ texts! {
     KFilter => "filter / search", "фильтр / поиск", "сүзгі / іздеу";
     KNextView => "next view", "след. вид", "келесі көрініс";
     KPrevView => "previous view", "пред. вид", "алдыңғы көрініс";
-    KViews => "go to view 1–6", "вид 1–6", "1–6 көрініс";
+    KViews => "go to view 1–7", "вид 1–7", "1–7 көрініс";
     KMove => "move", "перемещение", "жылжу";
     KPage => "page up / down", "страница вверх / вниз", "бет жоғары / төмен";
     KOpen => "open", "открыть", "ашу";
@@ -347,6 +347,7 @@ texts! {
     EkRefund => "refund", "возврат", "қайтару";
     EkClaimCredit => "claim credited", "претензия", "шағым өтелді";
     EkCorrection => "correction", "исправление", "түзету";
+    EkCardFee => "card fee", "карта", "карта құны";
     // Fine kinds and states
     FkLate => "late return", "просрочка", "кешігу";
     FkDamage => "damage", "повреждение", "зақым";
@@ -489,6 +490,93 @@ texts! {
     AtPostingFailed => "rider {}: the nightly posting failed (D31)", "клиент {}: ночное начисление не прошло (D31)", "{} клиент: түнгі есептеу өтпеді (D31)";
     AtFineApproval => "rider {}: a fine waits for a supervisor's approval (D14)", "клиент {}: штраф ждёт утверждения супервайзера (D14)", "{} клиент: айыппұл супервайзердің бекітуін күтеді (D14)";
     AtFaulty => "rider {}: the bike was reported faulty at station {}", "клиент {}: велосипед отмечен неисправным на станции {}", "{} клиент: велосипед {} бекетте ақаулы деп белгіленді";
+    // The desk's case file (issue 17)
+    Cases => "Cases", "Обращения", "Өтініштер";
+    Yes => "yes", "да", "иә";
+    No => "no", "нет", "жоқ";
+    FieldPinNote => "Pin to the top", "Закрепить сверху", "Жоғарыға бекіту";
+    Pinned => "PINNED", "ЗАКРЕПЛЕНО", "БЕКІТІЛГЕН";
+    StationNoteTitle => "A note on the station", "Заметка о станции", "Бекет туралы жазба";
+    BikeNoteTitle => "A note on the bike", "Заметка о велосипеде", "Велосипед туралы жазба";
+    DoneFleetNote => "note on {} kept", "заметка ({}) сохранена", "жазба ({}) сақталды";
+    DisNoBikeHere => "no bike under the cursor", "под курсором нет велосипеда", "курсор астында велосипед жоқ";
+    UnpinTitle => "Unpin the pinned note", "Открепить заметку", "Жазбаны босату";
+    DisNoPinned => "no pinned note", "нет закреплённой заметки", "бекітілген жазба жоқ";
+    PreviewUnpin => "the note stays, in its place by time", "заметка останется, на своём месте по времени", "жазба қалады, уақыты бойынша орнында";
+    DoneUnpin => "note {} unpinned", "заметка {} откреплена", "{} жазба босатылды";
+    OpenContactTitle => "A contact with the rider (a call, a visit)", "Обращение клиента (звонок, визит)", "Клиенттің өтініші (қоңырау, келу)";
+    DisContactOpen => "a contact is open: close it with w", "обращение уже открыто: закройте его клавишей w", "өтініш ашық: оны w арқылы жабыңыз";
+    FieldContactReason => "Reason of the contact", "Причина обращения", "Өтініш себебі";
+    DoneOpenContact => "contact with rider {} open: what you do now is linked to it", "обращение клиента {} открыто: ваши действия привязываются к нему", "{} клиенттің өтініші ашық: әрекеттеріңіз соған байланады";
+    CloseContactTitle => "Close the contact", "Закрыть обращение", "Өтінішті жабу";
+    DisNoContact => "no contact open: open one with o", "нет открытого обращения: откройте клавишей o", "ашық өтініш жоқ: o арқылы ашыңыз";
+    ContactFact => "reason: {} · actions so far: {}", "причина: {} · действий: {}", "себебі: {} · әрекеттер: {}";
+    FieldOutcome => "Outcome", "Итог", "Нәтиже";
+    DoneCloseContact => "contact with rider {} closed", "обращение клиента {} закрыто", "{} клиенттің өтініші жабылды";
+    OnCall => "ON A CALL since {}: {}", "ОБРАЩЕНИЕ с {}: {}", "ӨТІНІШ {} бастап: {}";
+    ContactsTitle => "Contacts", "Обращения", "Өтініштер";
+    ContactRow => "{} {} · {} → {} · actions: {}", "{} {} · {} → {} · действий: {}", "{} {} · {} → {} · әрекеттер: {}";
+    ContactStillOpen => "open", "открыто", "ашық";
+    IssueCardTitle => "Issue or replace the card (R24)", "Выдать или заменить карту (R24)", "Картаны беру не ауыстыру (R24)";
+    CardReplaces => "replaces card {} (it is blocked)", "заменяет карту {} (она блокируется)", "{} картасын ауыстырады (ол бұғатталады)";
+    FieldCardNumber => "New card number", "Номер новой карты", "Жаңа карта нөмірі";
+    PreviewCardFee => "card fee {} charged to the account", "стоимость карты {} списывается со счёта", "карта құны {} шоттан алынады";
+    PreviewCardFree => "no card fee in this tariff", "в этом тарифе карта бесплатна", "бұл тарифте карта тегін";
+    PreviewOldCardBlocked => "the old card is blocked (R24)", "старая карта блокируется (R24)", "ескі карта бұғатталады (R24)";
+    DoneIssueCard => "card issued to rider {}: fee {}", "карта выдана клиенту {}: стоимость {}", "{} клиентке карта берілді: құны {}";
+    CaseLine => "case {} · {} · {} · next: {} · due {}", "обращение {} · {} · {} · далее: {} · срок {}", "өтініш {} · {} · {} · келесі: {} · мерзімі {}";
+    OpenCaseTitle => "Open a case (what the call cannot finish)", "Открыть дело (что не решить за звонок)", "Іс ашу (қоңыраумен шешілмейтін)";
+    CaseFromContact => "from contact {}", "из обращения {}", "{} өтініштен";
+    FieldCaseKind => "Kind", "Вид", "Түрі";
+    FieldNextAction => "Next action", "Следующее действие", "Келесі әрекет";
+    FieldDue => "Due (local, YYYY-MM-DD HH:MM)", "Срок (местное, ГГГГ-ММ-ДД ЧЧ:ММ)", "Мерзімі (жергілікті, ЖЖЖЖ-АА-КК СС:ММ)";
+    BadDue => "due: write a local time as YYYY-MM-DD HH:MM", "срок: укажите местное время как ГГГГ-ММ-ДД ЧЧ:ММ", "мерзімі: жергілікті уақытты ЖЖЖЖ-АА-КК СС:ММ түрінде жазыңыз";
+    DoneOpenCase => "case {} opened", "дело {} открыто", "{} іс ашылды";
+    UpdateCaseTitle => "Move the case on", "Продвинуть дело", "Істі жылжыту";
+    FieldStatus => "Status", "Статус", "Күйі";
+    DoneUpdateCase => "case {} updated", "дело {} обновлено", "{} іс жаңартылды";
+    AssignCaseTitle => "Give the case to someone", "Передать дело", "Істі беру";
+    FieldOwner => "Staff member (empty: the desk)", "Сотрудник (пусто: вся смена)", "Қызметкер (бос: бүкіл ауысым)";
+    TheDesk => "the desk", "смена", "ауысым";
+    DoneAssignCase => "case {} given to {}", "дело {} передано: {}", "{} іс берілді: {}";
+    CsOpen => "open", "открыто", "ашық";
+    CsWaitingRider => "waiting for the rider", "ждём клиента", "клиентті күтеміз";
+    CsWaitingDepot => "waiting for the depot", "ждём депо", "депоны күтеміз";
+    CsClosed => "closed", "закрыто", "жабық";
+    CasesMine => "Mine", "Мои", "Менікі";
+    CasesDesks => "The desk's", "Общие", "Ортақ";
+    CasesAll => "All open cases", "Все открытые дела", "Барлық ашық істер";
+    NoCases => "No open case.", "Открытых дел нет.", "Ашық іс жоқ.";
+    HandedOver => "Handed over by {} at {}", "Передано: {}, {}", "Тапсырған: {}, {}";
+    TakenOverBy => "taken over by {}", "принял(а) {}", "қабылдаған {}";
+    HandoverWaiting => "{} handed the shift over: take it over item by item in Cases (7)", "{} передал(а) смену: примите по пунктам в «Обращениях» (7)", "{} ауысымды тапсырды: «Өтініштерде» (7) тармақ бойынша қабылдаңыз";
+    HandoverTitle => "Hand the shift over", "Передать смену", "Ауысымды тапсыру";
+    FieldHandoverNote => "Note for the next shift", "Заметка для следующей смены", "Келесі ауысымға жазба";
+    DoneHandover => "shift handed over: {} items", "смена передана: пунктов {}", "ауысым тапсырылды: {} тармақ";
+    AckHandoverTitle => "Take over a handover item", "Принять пункт передачи", "Тапсыру тармағын қабылдау";
+    DisNoHandoverItem => "no handover item under the cursor", "под курсором нет пункта передачи", "курсор астында тапсыру тармағы жоқ";
+    DisTakenOver => "taken over already", "уже принято", "қабылданып қойған";
+    HandoverFact => "{} · {}: {}", "{} · {}: {}", "{} · {}: {}";
+    DoneAckHandover => "handover item {} taken over", "пункт {} принят", "{} тармақ қабылданды";
+    HkCase => "case", "дело", "іс";
+    HkCableLock => "cable lock", "тросовый замок", "трос құлып";
+    HkFine => "fine", "штраф", "айыппұл";
+    HkAlert => "alert", "сигнал", "дабыл";
+    HkNote => "note", "заметка", "жазба";
+    ShiftOver => "your shift is over ({}): hand it over (:handover), or q again to quit", "смена окончена ({}): передайте её (:handover) или нажмите q ещё раз", "ауысым аяқталды ({}): тапсырыңыз (:handover) немесе q-ды қайта басыңыз";
+    CallNotFound => "no rider found for {}", "клиент не найден: {}", "клиент табылмады: {}";
+    CallMany => "{} riders match {}: pick one in Riders (3)", "{} клиентов подходят под {}: выберите в «Клиентах» (3)", "{} клиент {} сәйкес: «Клиенттерде» (3) таңдаңыз";
+    KUnpin => "unpin the note", "открепить заметку", "жазбаны босату";
+    KOpenContact => "open a contact", "открыть обращение", "өтініш ашу";
+    KCloseContact => "close the contact", "закрыть обращение", "өтінішті жабу";
+    KIssueCard => "issue a card", "выдать карту", "карта беру";
+    KOpenCase => "open a case", "открыть дело", "іс ашу";
+    KStationNote => "note on the station", "заметка о станции", "бекет туралы жазба";
+    KBikeNote => "note on the bike", "заметка о велосипеде", "велосипед туралы жазба";
+    KUpdateCase => "move the case on", "продвинуть дело", "істі жылжыту";
+    KAssignCase => "give the case to someone", "передать дело", "істі беру";
+    KAckHandover => "take over the item", "принять пункт", "тармақты қабылдау";
+    GroupCases => "Cases", "Обращения", "Өтініштер";
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
@@ -662,9 +750,37 @@ pub fn entry_kind(kind: &str, lang: Lang) -> String {
         "refund" => T::EkRefund,
         "claim-credit" => T::EkClaimCredit,
         "correction" => T::EkCorrection,
+        "card-fee" => T::EkCardFee,
         other => return other.to_string(),
     };
     t.get(lang).to_string()
+}
+
+/// A case's status in words.
+pub fn case_status(s: crate::api::CaseStatus, lang: Lang) -> String {
+    use crate::api::CaseStatus as S;
+    match s {
+        S::Open => T::CsOpen,
+        S::WaitingRider => T::CsWaitingRider,
+        S::WaitingDepot => T::CsWaitingDepot,
+        S::Closed => T::CsClosed,
+    }
+    .get(lang)
+    .to_string()
+}
+
+/// A handover item's kind in words.
+pub fn handover_kind(k: crate::api::HandoverKind, lang: Lang) -> String {
+    use crate::api::HandoverKind as K;
+    match k {
+        K::Case => T::HkCase,
+        K::CableLock => T::HkCableLock,
+        K::Fine => T::HkFine,
+        K::Alert => T::HkAlert,
+        K::Note => T::HkNote,
+    }
+    .get(lang)
+    .to_string()
 }
 
 /// A fine kind in words.

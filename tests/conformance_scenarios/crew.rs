@@ -221,4 +221,7 @@ impl Backend for Crew {
     async fn rebalance_plan(&self, fresh: bool) -> BResult<velodesk::api::RebalancePlan> {
         self.admin.rebalance_plan(fresh).await
     }
+    async fn desk_file(&self) -> BResult<velodesk::api::DeskFile> {
+        self.admin.desk_file().await
+    }
 }

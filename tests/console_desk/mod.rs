@@ -172,6 +172,7 @@ impl Desk {
             read_only: false,
             theme: Theme::new(Palette::NoColor),
             note: None,
+            shift: chrono::Duration::hours(8),
         };
         let mut app = App::new(b, tx, opts);
         app.frozen = Some(Instant::now());

@@ -46,6 +46,7 @@ macro_rules! wrapper {
             async fn open_rentals(&self) -> BResult<Vec<Rental>> { self.0.open_rentals().await }
             async fn verify_fleet(&self) -> BResult<Vec<FleetProblem>> { self.0.verify_fleet().await }
             async fn rebalance_plan(&self, fresh: bool) -> BResult<velodesk::api::RebalancePlan> { self.0.rebalance_plan(fresh).await }
+            async fn desk_file(&self) -> BResult<velodesk::api::DeskFile> { self.0.desk_file().await }
         }
     };
 }

@@ -155,6 +155,10 @@ impl Backend for RemoteBackend {
     async fn open_rentals(&self) -> BResult<Vec<crate::api::Rental>> {
         self.get("/rentals/open", &[]).await
     }
+    async fn desk_file(&self) -> BResult<crate::api::DeskFile> {
+        self.acts()?;
+        self.get("/desk/file", &[]).await
+    }
     async fn rebalance_plan(&self, fresh: bool) -> BResult<crate::api::RebalancePlan> {
         self.acts()?;
         let q = if fresh {

@@ -69,6 +69,7 @@ async fn bench(a: &BenchConsoleArgs, out: &mut dyn Write) -> Result<ExitCode, Cl
         read_only: true,
         theme: Theme::new(Palette::Dark),
         note: None,
+        shift: chrono::Duration::hours(8),
     };
     let mut app = App::new(b.clone(), tx, opts);
     while app.pending > 0 {

@@ -421,3 +421,13 @@ pub async fn desk_info(
 ) -> Answer<crate::api::DeskInfo> {
     Ok(Json(st.backend.desk_info().await?))
 }
+
+/// The caller's desk file (issue 17): the cases they see — theirs and the desk's, a
+/// supervisor's every open one — overdue first, each with its log; and the handovers of
+/// others with items nobody took over yet. Agents and supervisors.
+#[utoipa::path(get, path = "/desk/file", tag = "lookups",
+    responses((status = 200, body = crate::api::DeskFile), Problems, Limited))]
+pub async fn desk_file(State(st): State<AppState>, who: AuthStaff) -> Answer<crate::api::DeskFile> {
+    who.may(StaffAction::WorkCase)?;
+    Ok(Json(st.backend.acting(&who.name).desk_file().await?))
+}

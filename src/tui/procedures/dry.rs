@@ -107,4 +107,7 @@ impl Backend for DryRun {
     async fn rebalance_plan(&self, fresh: bool) -> BResult<RebalancePlan> {
         self.0.rebalance_plan(fresh).await
     }
+    async fn desk_file(&self) -> BResult<DeskFile> {
+        self.0.desk_file().await
+    }
 }

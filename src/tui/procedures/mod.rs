@@ -8,16 +8,21 @@ mod approve;
 mod block;
 mod bonus;
 mod cable_lock;
+mod card;
+mod case;
 mod claim;
+mod contact;
 mod correct;
 mod deposit;
 mod depot_bike;
 mod dispute;
+pub mod desk_notes;
 mod dock_in;
 mod dock_out;
 mod dry;
 mod end_rental;
 mod fine;
+mod handover;
 mod lost_card;
 mod manual_unlock;
 mod note;
@@ -174,6 +179,17 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::DockIn => &dock_in::DockIn,
         Kind::VanStop => &van_stop::VanStop,
         Kind::Dispute => &dispute::Dispute,
+        Kind::Unpin => &desk_notes::Unpin,
+        Kind::StationNote => &desk_notes::StationNote,
+        Kind::BikeNote => &desk_notes::BikeNote,
+        Kind::OpenContact => &contact::OpenContact,
+        Kind::CloseContact => &contact::CloseContact,
+        Kind::IssueCard => &card::IssueCard,
+        Kind::OpenCase => &case::OpenCase,
+        Kind::UpdateCase => &case::UpdateCase,
+        Kind::AssignCase => &case::AssignCase,
+        Kind::Handover => &handover::Handover,
+        Kind::AckHandover => &handover::AckHandover,
     }
 }
 

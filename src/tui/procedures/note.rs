@@ -5,6 +5,7 @@
 use super::{Call, Cx, Outcome, Procedure, rider_of};
 use crate::api::Op;
 use crate::tui::dialog::{Field, Form};
+use crate::tui::procedures::desk_notes::pin_field;
 use crate::tui::text::{T, fill};
 
 pub struct Note;
@@ -14,15 +15,21 @@ impl Procedure for Note {
         T::NoteTitle
     }
 
-    fn fields(&self, _cx: &Cx) -> Vec<Field> {
-        vec![Field::text("text", T::FieldStaffNote, "")]
+    fn fields(&self, cx: &Cx) -> Vec<Field> {
+        vec![Field::text("text", T::FieldStaffNote, ""), pin_field(cx)]
     }
 
     fn submit(&self, c: Call, f: &Form) -> Outcome {
         let text = f.value("text").to_string();
+        let pinned = f.value("pinned") == "yes";
         Box::pin(async move {
             let rider = rider_of(c.on)?;
-            c.b.execute(Op::Note { rider, text }).await?;
+            c.b.execute(Op::Note {
+                rider,
+                text,
+                pinned,
+            })
+            .await?;
             Ok(fill(c.t(T::DoneNote), &[&rider]).into())
         })
     }

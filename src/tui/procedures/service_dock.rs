@@ -1,6 +1,9 @@
 //! Depot: dock a bike from the van at this station (the van's first bike filled in).
 
-use super::{Call, Cx, Outcome, Procedure, invalid, station_fact, station_of};
+use super::{
+    Call, Cx, Outcome, Preview, Procedure, fields_as_lines, invalid, ready, station_fact,
+    station_of,
+};
 use crate::backend::Ops;
 use crate::domain::BikeId;
 use crate::tui::dialog::{Field, Form};
@@ -23,7 +26,20 @@ impl Procedure for ServiceDock {
     }
 
     fn facts(&self, cx: &Cx) -> Vec<String> {
-        station_fact(cx)
+        // The notes on the van's bikes follow them: the depot reads them as it docks them.
+        let mut facts = station_fact(cx);
+        for b in &cx.app.van {
+            for n in &b.notes {
+                facts.push(format!(
+                    "{} {} · {}: {}",
+                    cx.t(T::Bike),
+                    b.id,
+                    n.staff,
+                    n.text
+                ));
+            }
+        }
+        facts
     }
 
     fn fields(&self, cx: &Cx) -> Vec<Field> {
@@ -34,6 +50,25 @@ impl Procedure for ServiceDock {
             .map(|b| b.id.to_string())
             .unwrap_or_default();
         vec![Field::text("bike", T::FieldBike, b)]
+    }
+
+    /// The fields, then the notes on the bike typed (a bike's notes follow it: the depot
+    /// reads "rear brake weak" as it docks it).
+    fn preview(&self, cx: &Cx, f: &Form) -> Preview {
+        let mut lines = fields_as_lines(f, cx.lang);
+        let typed = f.num("bike").map(BikeId);
+        for b in cx.app.van.iter().filter(|b| Some(b.id) == typed) {
+            for n in &b.notes {
+                lines.push(format!(
+                    "{} {} · {}: {}",
+                    cx.t(T::Bike),
+                    b.id,
+                    n.staff,
+                    n.text
+                ));
+            }
+        }
+        ready(Ok(lines))
     }
 
     fn submit(&self, c: Call, f: &Form) -> Outcome {

@@ -5,10 +5,12 @@
 pub mod alerts;
 pub mod audit;
 pub mod dispute;
+pub mod cases;
 pub mod form;
 pub mod map;
 pub mod rebalance;
 pub mod rider;
+pub mod rider_desk;
 pub mod riders;
 pub mod station;
 pub mod stations;
@@ -60,6 +62,7 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Rebalance => rebalance::render(f, app, body),
             View::Alerts => alerts::render(f, app, body),
             View::Audit => audit::render(f, app, body),
+            View::Cases => cases::render(f, app, body),
         },
     }
     render_hints(f, app, hints);
@@ -357,7 +360,7 @@ fn render_help(f: &mut Frame, app: &App, body: Rect) {
             lines.push(Line::styled(app.t(b.group), th.style(Meaning::Title)));
         }
         let keys = if matches!(b.action, keymap::Action::View(_)) {
-            "1–6".to_string()
+            "1–7".to_string()
         } else {
             keymap::keys_label(b)
         };

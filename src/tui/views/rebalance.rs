@@ -526,6 +526,7 @@ mod tests {
             station: Some(StationId(7)),
             dock,
             faulty,
+            notes: Vec::new(),
         }
     }
 
@@ -551,6 +552,7 @@ mod tests {
             },
             docks: Vec::new(),
             bikes,
+            notes: Vec::new(),
         }
     }
 

@@ -103,6 +103,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         format!("{} · {}", r.id, full_name),
         th.style(Meaning::Title),
     )];
+    // The desk's file first: a pinned note, the call this agent has open (issue 17).
+    lines.extend(super::rider_desk::top_lines(app, v));
     lines.push(Line::from(vec![label(T::Access), access]));
     // What would lift it (R18), kept current by the live updates.
     if r.blocked_reason.is_none() && r.restricted {
@@ -283,7 +285,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             .block(titled(app, title)),
         ledger_area,
     );
-    let mut trips = Vec::new();
+    // The desk's file (contacts, open cases, notes) and the outbox (R27) before the trips:
+    // what the rider was told shows without scrolling.
+    let mut trips = super::rider_desk::panel_lines(app, v);
     for t in v.trips.iter().take(30) {
         let secs = t
             .end_at
@@ -303,35 +307,15 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
                 .unwrap_or_default()
         )));
     }
-    for n in v.notes.iter().take(5) {
-        trips.push(Line::styled(
-            format!(
-                "✎ {} {}: {}",
-                n.at.with_timezone(&tz).format("%d.%m %H:%M"),
-                n.staff,
-                n.reason
-            ),
-            th.style(Meaning::Info),
-        ));
-    }
-    for m in v.messages.iter().take(10) {
-        trips.push(Line::styled(
-            format!(
-                "✉ {} {}",
-                m.at.with_timezone(&tz).format("%d.%m %H:%M"),
-                m.text
-            ),
-            th.style(Meaning::Muted),
-        ));
-    }
     f.render_widget(
         Paragraph::new(trips).block(titled(
             app,
             format!(
-                "{} ({}) · {}",
+                "{} · {} · {} ({})",
+                app.t(T::ContactsTitle),
+                app.t(T::Messages),
                 app.t(T::Trips),
-                v.trip_count,
-                app.t(T::Messages)
+                v.trip_count
             ),
         )),
         trips_area,

@@ -20,7 +20,36 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
     };
     let s = &v.station;
     let status = StationStatus::of(s);
-    let [top, rest] = Layout::vertical([Constraint::Length(5), Constraint::Min(5)]).areas(area);
+    // The notes on the station and on its bikes, pinned first (issue 17): at most three.
+    let notes: Vec<Line> = v
+        .notes
+        .iter()
+        .take(3)
+        .map(|n| {
+            let on = match n.about {
+                crate::api::NoteAbout::Bike(b) => format!("{} {b} · ", app.t(T::Bike)),
+                _ => String::new(),
+            };
+            let pin = if n.pinned {
+                format!("{} · ", app.t(T::Pinned))
+            } else {
+                String::new()
+            };
+            Line::styled(
+                format!("{pin}{on}{}: {}", n.staff, n.text),
+                th.style(if n.pinned {
+                    Meaning::Warn
+                } else {
+                    Meaning::Info
+                }),
+            )
+        })
+        .collect();
+    let [top, rest] = Layout::vertical([
+        Constraint::Length(5 + notes.len() as u16),
+        Constraint::Min(5),
+    ])
+    .areas(area);
     let mut names = vec![s.name.clone()];
     names.extend(s.name_kk.clone());
     names.extend(s.name_en.clone());
@@ -52,6 +81,8 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
         ))
         .style(th.style(super::stations::status_meaning(status))),
     ];
+    let mut info = info;
+    info.extend(notes);
     f.render_widget(
         Paragraph::new(info).block(titled(
             app,
