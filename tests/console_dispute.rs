@@ -2,8 +2,10 @@
 //! rider's bike goes into a dock that reports a lock error (the rental goes on, R12);
 //! another rider then asks that station for the bike (refused — it is still the first
 //! rider's — and kept as evidence); the first rider calls; the agent finds them by phone,
-//! presses `D`, sees the other rider at that station as the proof, and ends the rental at
-//! the proposed time (R15, D3); the trip is priced to that time and the rider is told (R27).
+//! opens a contact for the call, presses `D`, sees the other rider at that station as the
+//! proof, and ends the rental at the proposed time (R15, D3), which is linked to the
+//! contact; the contact closes as "credited"; the trip is priced to that time and the rider
+//! is told (R27).
 
 mod console_desk;
 
@@ -45,6 +47,11 @@ async fn an_agent_ends_a_rental_the_dock_did_not_lock_once_another_rider_found_t
         "{}",
         d.screen()
     );
+    // The call is a contact: its reason, a docking problem (the first of the catalogue).
+    d.keys("o").await;
+    assert!(d.screen().contains("◀ Docking problem ▶"), "{}", d.screen());
+    d.keys("Enter Right Enter").await;
+    assert!(d.screen().contains("ON A CALL since"), "{}", d.screen());
     d.keys("D").await;
     let s = d.screen();
     assert!(s.contains("Docking dispute"), "{s}");
@@ -86,9 +93,20 @@ async fn an_agent_ends_a_rental_the_dock_did_not_lock_once_another_rider_found_t
         s.contains("dispute of rider 1041 settled: rental ended at station 1002, 100 ₸"),
         "{s}"
     );
-    // after merge: the rider's open contact closes as "credited" (the desk helper's part).
+    // The contact closes as credited (the second outcome); the settlement is linked to it.
+    d.keys("w").await;
+    // Two audited actions: the rental ended by hand, and the dispute settled (why, with
+    // the evidence).
+    assert!(d.screen().contains("actions so far: 2"), "{}", d.screen());
+    d.keys("Right Enter Right Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("aigerim · Docking problem → Credited · actions: 2"),
+        "{s}"
+    );
 
     let v = b.rider(first).await.unwrap();
+    assert_eq!(v.contacts[0].outcome.as_deref(), Some("credited"));
     assert!(v.open_rental.is_none());
     assert_eq!(v.trips[0].end_at, Some(at("2025-06-02 09:40")));
     assert_eq!(v.trips[0].charge, Some(100));

@@ -4,8 +4,8 @@
 //! the scenario runner share them; the store maps its rows into them and the engine
 //! answers with them. Depends on the domain only.
 
-pub mod dispute;
 pub mod desk;
+pub mod dispute;
 pub mod error;
 pub mod event;
 pub mod fleet;
@@ -16,8 +16,8 @@ pub mod rider;
 pub mod system;
 pub mod wire;
 
-pub use dispute::*;
 pub use desk::*;
+pub use dispute::*;
 pub use error::*;
 pub use event::*;
 pub use fleet::*;

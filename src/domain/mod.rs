@@ -2,8 +2,8 @@
 //! no SQL: time comes in as an argument, decisions come out.
 
 pub mod born;
-pub mod dispute;
 pub mod desk;
+pub mod dispute;
 pub mod geo;
 pub mod ids;
 pub mod ledger;

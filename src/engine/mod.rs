@@ -2,9 +2,9 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
-mod dispute;
 mod cases;
 mod desk;
+mod dispute;
 mod door;
 mod import;
 mod money;

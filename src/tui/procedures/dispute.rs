@@ -110,7 +110,8 @@ impl Procedure for Dispute {
                 station: ev.claim.station,
                 at: ev.claim.at,
             };
-            // after merge: the desk's open contact closes as "credited" (the other helper's).
+            // The settlement is linked to the agent's open contact with the rider by the
+            // engine (every audited action is); the agent closes the contact with its outcome.
             Ok(match c.b.execute(op).await? {
                 Answer::Priced(Some(q)) => {
                     fill(c.t(T::DoneDisputeEnd), &[&r, &ev.claim.station, &q.total]).into()

@@ -4,8 +4,8 @@
 
 pub mod alerts;
 pub mod audit;
-pub mod dispute;
 pub mod cases;
+pub mod dispute;
 pub mod form;
 pub mod map;
 pub mod rebalance;
