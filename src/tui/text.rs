@@ -280,7 +280,7 @@ texts! {
     NeedText => "{}: required", "{}: обязательно", "{}: міндетті";
     BadTime => "{}: use YYYY-MM-DD HH:MM", "{}: формат ГГГГ-ММ-ДД ЧЧ:ММ", "{}: ЖЖЖЖ-АА-КК СС:ММ пішімі";
     UnknownCommand => "Unknown command: {} (try :help)", "Неизвестная команда: {} (см. :help)", "Белгісіз команда: {} (:help қараңыз)";
-    PaletteHint => ":stations :map :riders :rebalance :alerts :audit :rider ID :station CODE :theme :q", ":stations :map :riders :rebalance :alerts :audit :rider ID :station КОД :theme :q", ":stations :map :riders :rebalance :alerts :audit :rider ID :station КОД :theme :q";
+    PaletteHint => ":rider ID :station CODE :call PHONE :dispute :handover :cases :stations :map :alerts :audit :theme :q", ":rider ID :station КОД :call ТЕЛЕФОН :dispute :handover :cases :stations :map :alerts :audit :theme :q", ":rider ID :station КОД :call ТЕЛЕФОН :dispute :handover :cases :stations :map :alerts :audit :theme :q";
     Keys => "Keys", "Клавиши", "Пернелер";
     LoggedOut => "the session ended (expired or revoked): restart the console to log in again", "сеанс завершён (истёк или отозван): перезапустите консоль, чтобы войти снова", "сеанс аяқталды (мерзімі өтті немесе қайтарылды): қайта кіру үшін консольді қайта іске қосыңыз";
     Disconnected => "Disconnected from the system: {}", "Нет связи с системой: {}", "Жүйемен байланыс жоқ: {}";

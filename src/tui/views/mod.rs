@@ -315,7 +315,7 @@ fn render_palette(f: &mut Frame, app: &App, input: &tui_input::Input, body: Rect
         x: body.x + 2,
         y: body.y + 1,
         width: body.width.saturating_sub(4),
-        height: 4,
+        height: 5,
     };
     f.render_widget(Clear, area);
     let block = Block::default()
@@ -329,7 +329,11 @@ fn render_palette(f: &mut Frame, app: &App, input: &tui_input::Input, body: Rect
         Line::from(format!(":{}", input.value())),
         Line::styled(app.t(T::PaletteHint), th.style(Meaning::Muted)),
     ];
-    f.render_widget(Paragraph::new(lines), inner);
+    // The commands wrap at 80 columns rather than being cut.
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        inner,
+    );
     f.set_cursor_position((inner.x + 1 + input.visual_cursor() as u16, inner.y));
 }
 
