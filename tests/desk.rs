@@ -193,7 +193,7 @@ async fn a_contact_links_the_actions_taken_while_it_is_open_and_closes_with_an_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r27_the_rider_is_told_of_an_end_by_hand_a_bonus_and_a_correction_in_their_language() {
+async fn d34_r27_the_rider_is_told_of_an_end_by_hand_a_bonus_and_a_correction_in_their_language() {
     let dir = tempfile::tempdir().unwrap();
     let b = local(&dir);
     let (agent, sup) = (b.acting("aigerim"), b.acting("sergey"));
@@ -234,7 +234,7 @@ async fn r27_the_rider_is_told_of_an_end_by_hand_a_bonus_and_a_correction_in_the
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r24_a_card_at_the_desk_costs_the_tariffs_fee_and_blocks_the_old_one() {
+async fn d33_r24_a_card_at_the_desk_costs_the_tariffs_fee_and_blocks_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let b = local_in(&dir, "almaty", "seasonal");
     let agent = b.acting("aigerim");

@@ -286,7 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn r12_r15_a_lock_error_then_another_rider_at_that_station_ends_it_at_the_lock_error() {
+    fn d32_r12_r15_a_lock_error_then_another_rider_at_that_station_ends_it_at_the_lock_error() {
         let f = open(
             t(10, 40),
             vec![
@@ -306,13 +306,13 @@ mod tests {
     }
 
     #[test]
-    fn r12_a_lock_error_alone_continues_the_rental() {
+    fn d32_r12_a_lock_error_alone_continues_the_rental() {
         let f = open(t(10, 40), vec![seen(10, 40, S, Seen::LockError)]);
         assert_eq!(fair_end(&f), Err(NoCase::NoProof));
     }
 
     #[test]
-    fn r12_the_claim_leans_on_the_earliest_report_within_the_window() {
+    fn d32_the_claim_leans_on_the_earliest_report_within_the_window() {
         // The rider says 10:45; the dock failed at 10:38 and 10:41 (tried twice).
         let f = open(
             t(10, 45),
@@ -337,7 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn r12_a_report_at_another_station_after_the_claim_means_the_rider_still_had_it() {
+    fn d32_a_report_at_another_station_after_the_claim_means_the_rider_still_had_it() {
         let f = open(
             t(10, 40),
             vec![
