@@ -1,7 +1,7 @@
 //! Stations, docks, bikes and rentals as everyone sees them: a station's counts and docks,
 //! where a bike is, a rental open or ended, what the fleet check found.
 
-use crate::domain::rental::DockOutcome;
+use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::{BikeId, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,7 @@ pub struct Rental {
     pub start_station: Option<StationId>,
     pub end_at: Option<DateTime<Utc>>,
     pub end_station: Option<StationId>,
-    pub end_how: Option<String>,
+    pub end_how: Option<EndHow>,
     pub lock_error_at: Option<DateTime<Utc>>,
     pub lock_error_station: Option<StationId>,
     /// What the failed return was (R12): a lock error or an unrecognised bike.

@@ -2,6 +2,7 @@
 //! balances, open rental, trips, ledger, fines, messages), search hits, personal data.
 
 use super::fleet::Rental;
+use crate::domain::fine::{FineKind, FineStatus};
 use crate::domain::ledger::EntryKind;
 use crate::domain::rental::PinTries;
 use crate::domain::rules::RestrictionSource;
@@ -60,10 +61,10 @@ impl RiderView {
     }
 
     /// The total of the rider's fines of `kind` that were not rejected.
-    pub fn fined(&self, kind: &str) -> Tenge {
+    pub fn fined(&self, kind: FineKind) -> Tenge {
         self.fines
             .iter()
-            .filter(|f| f.kind == kind && f.status != "rejected")
+            .filter(|f| f.kind == kind && f.status != FineStatus::Rejected)
             .map(|f| f.amount)
             .sum()
     }
@@ -236,13 +237,13 @@ impl Pass {
 pub struct Fine {
     pub id: i64,
     pub rider: RiderId,
-    pub kind: String,
+    pub kind: FineKind,
     pub amount: Tenge,
     pub rental: Option<RentalId>,
     pub note: String,
     pub entered_by: String,
     pub entered_at: DateTime<Utc>,
-    pub status: String,
+    pub status: FineStatus,
     pub decided_by: Option<String>,
     pub entry: Option<EntryId>,
 }

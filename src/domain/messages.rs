@@ -5,17 +5,39 @@ use super::money::Tenge;
 /// A message to a rider, before it is put into words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    RentalStarted { bike: i64 },
-    RentalEnded { minutes: i64, price: Tenge },
-    PaymentReceived { amount: Tenge, balance: Tenge },
-    PassBought { pass: String, until: String },
-    Restricted { balance: Tenge },
+    RentalStarted {
+        bike: i64,
+    },
+    RentalEnded {
+        minutes: i64,
+        price: Tenge,
+    },
+    PaymentReceived {
+        amount: Tenge,
+        balance: Tenge,
+    },
+    PassBought {
+        pass: String,
+        until: String,
+    },
+    Restricted {
+        balance: Tenge,
+    },
     RestrictionLifted,
-    Fine { kind: String, amount: Tenge },
-    ClaimCredited { amount: Tenge },
+    Fine {
+        kind: super::fine::FineKind,
+        amount: Tenge,
+    },
+    ClaimCredited {
+        amount: Tenge,
+    },
     Overdue,
-    Refunded { amount: Tenge },
-    Blocked { reason: String },
+    Refunded {
+        amount: Tenge,
+    },
+    Blocked {
+        reason: String,
+    },
     Unblocked,
     PinReset,
     CardBlocked,

@@ -98,52 +98,7 @@ impl Season {
     }
 }
 
-/// A fine kind of A3 table 4 and R21–R24.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum FineKind {
-    Late,
-    Damage,
-    Accident,
-    NoExplanation,
-    Parts,
-    AccessSharing,
-}
-
-impl FineKind {
-    pub const ALL: [FineKind; 6] = [
-        FineKind::Late,
-        FineKind::Damage,
-        FineKind::Accident,
-        FineKind::NoExplanation,
-        FineKind::Parts,
-        FineKind::AccessSharing,
-    ];
-
-    /// The word used in files, scenarios and the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FineKind::Late => "late",
-            FineKind::Damage => "damage",
-            FineKind::Accident => "accident",
-            FineKind::NoExplanation => "no-explanation",
-            FineKind::Parts => "parts",
-            FineKind::AccessSharing => "access-sharing",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FineKind> {
-        FineKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for FineKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use super::fine::FineKind;
 
 /// The fines schedule (A3 table 4) and the approval rule (D14).
 #[derive(Debug, Clone, PartialEq, Eq)]

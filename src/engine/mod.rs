@@ -8,7 +8,9 @@ mod money;
 mod plan;
 mod posting;
 mod rentals;
+mod returns;
 mod reveal;
+mod settling;
 mod staff_ops;
 pub mod views;
 

@@ -5,11 +5,12 @@ use super::posting::{post_charge, post_credit};
 use super::{Engine, Event, Result, refuse, staff_actor};
 use crate::api::Accrual;
 use crate::api::{FineOutcome, PayMethod};
+use crate::domain::fine::{FineKind, FineStatus};
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
 use crate::domain::rules::{BuyFacts, check_buy, pass_end, period_end};
-use crate::domain::tariff::{Concession, FineKind, PassDef};
+use crate::domain::tariff::{Concession, PassDef};
 use crate::domain::time::next_local_midnight;
 use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
@@ -225,7 +226,19 @@ impl Engine {
             let threshold = threshold.unwrap_or(ctx.tariff.fines.approval_threshold);
             let pending = amount > threshold;
             let fine = passes::insert_fine(
-                c, rider, kind, amount, rental, note, &s.name, ctx.now, pending,
+                c,
+                rider,
+                kind,
+                amount,
+                rental,
+                note,
+                &s.name,
+                ctx.now,
+                if pending {
+                    FineStatus::Pending
+                } else {
+                    FineStatus::Posted
+                },
             )?;
             ctx.audit(
                 c,
@@ -252,17 +265,7 @@ impl Engine {
                 return Ok(FineOutcome::AwaitingApproval { fine, amount });
             }
             let actor = staff_actor(&s);
-            post_fine(
-                ctx,
-                c,
-                rider,
-                fine,
-                kind.as_str(),
-                amount,
-                &actor,
-                note,
-                None,
-            )?;
+            post_fine(ctx, c, rider, fine, kind, amount, &actor, note, None)?;
             Ok(FineOutcome::Posted { fine, amount })
         })
     }
@@ -299,7 +302,7 @@ impl Engine {
                 c,
                 rider,
                 f.id,
-                &f.kind,
+                f.kind,
                 f.amount,
                 &actor,
                 &f.note,
@@ -593,7 +596,7 @@ pub(super) fn post_fine(
     c: &rusqlite::Connection,
     rider: RiderId,
     fine: i64,
-    kind: &str,
+    kind: FineKind,
     amount: Tenge,
     actor: &Actor,
     note: &str,
@@ -608,14 +611,7 @@ pub(super) fn post_fine(
     e.fine = Some(fine);
     let id = post_charge(ctx, c, e, amount)?;
     passes::set_fine_posted(c, fine, id, decided_by, ctx.now)?;
-    ctx.notify(
-        c,
-        rider,
-        Notice::Fine {
-            kind: kind.to_string(),
-            amount,
-        },
-    )?;
+    ctx.notify(c, rider, Notice::Fine { kind, amount })?;
     ctx.emit(Event::RiderChanged { rider });
     Ok(id)
 }

@@ -2,7 +2,7 @@
 
 use super::{Result, from_ts, ts};
 use crate::api::{Bike, BikeState, Dock, NewStation, Rental, StationCounts};
-use crate::domain::rental::DockOutcome;
+use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -308,7 +308,7 @@ fn rental_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rental> {
         start_station: r.get::<_, Option<i64>>(6)?.map(StationId),
         end_at: r.get::<_, Option<i64>>(7)?.map(from_ts),
         end_station: r.get::<_, Option<i64>>(8)?.map(StationId),
-        end_how: r.get(9)?,
+        end_how: super::word_opt(r, 9, EndHow::parse)?,
         lock_error_at: r.get::<_, Option<i64>>(10)?.map(from_ts),
         lock_error_station: r.get::<_, Option<i64>>(11)?.map(StationId),
         charge: r.get(12)?,
@@ -409,13 +409,13 @@ pub fn end_rental(
     id: RentalId,
     at: DateTime<Utc>,
     station: Option<StationId>,
-    how: &str,
+    how: EndHow,
     charge: i64,
 ) -> Result<()> {
     c.prepare_cached(
         "UPDATE rentals SET end_at = ?2, end_station = ?3, end_how = ?4, charge = ?5 WHERE id = ?1 AND end_at IS NULL",
     )?
-    .execute(params![id.0, ts(at), station.map(|s| s.0), how, charge])?;
+    .execute(params![id.0, ts(at), station.map(|s| s.0), how.as_str(), charge])?;
     Ok(())
 }
 
