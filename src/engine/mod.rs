@@ -2,6 +2,7 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
+mod calls;
 mod door;
 mod import;
 mod money;

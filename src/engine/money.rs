@@ -14,6 +14,7 @@ use crate::domain::tariff::{Concession, PassDef};
 use crate::domain::time::next_local_midnight;
 use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
+use crate::store::people::Staff;
 use crate::store::{fleet, passes};
 
 fn reason_given(reason: &str) -> Result<()> {
@@ -26,12 +27,12 @@ fn reason_given(reason: &str) -> Result<()> {
 
 impl Engine {
     /// Money arrives on the account: at the cash desk (by staff) or from card/bank (R19, R20).
-    pub fn pay(
+    pub(super) fn pay_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         amount: Tenge,
         method: PayMethod,
-        by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             amount.bounded("a payment")?;
@@ -57,11 +58,11 @@ impl Engine {
 
     /// Buy a pass (R2, R16, A3, D6): the fee is accrued and posts at the next midnight (R17).
     /// A pass bought while one is valid starts when that one ends.
-    pub fn buy(
+    pub(super) fn buy_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         pass_id: &str,
-        by: Option<&str>,
     ) -> Result<crate::api::Pass> {
         self.write(|ctx, c| {
             let r = ctx.rider(c, rider)?;
@@ -111,11 +112,10 @@ impl Engine {
                     ),
                 )
             })?;
-            if let Some(name) = by {
-                let s = ctx.authorise(c, name, StaffAction::SellPass)?;
+            if let Some(s) = by {
                 ctx.audit(
                     c,
-                    &s,
+                    s,
                     StaffAction::SellPass,
                     Some(rider),
                     pass_id,
@@ -171,11 +171,11 @@ impl Engine {
     }
 
     /// A deposit is held on the rider's card (R5).
-    pub fn hold_deposit(
+    pub(super) fn hold_deposit_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         amount: Tenge,
-        by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             amount.bounded("a deposit")?;
@@ -200,18 +200,17 @@ impl Engine {
 
     /// Enter a fine (R7, R21–R24). Without an amount the tariff's fixed one applies; above
     /// the approval threshold it waits for a supervisor (D14); otherwise it posts now (R17).
-    pub fn fine(
+    pub(super) fn fine_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         kind: FineKind,
         amount: Option<Tenge>,
         rental: Option<RentalId>,
         note: &str,
-        by: &str,
     ) -> Result<FineOutcome> {
         let threshold = self.settings.approval_threshold;
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::EnterFine)?;
             ctx.rider(c, rider)?;
             let amount = match amount.or_else(|| ctx.tariff.fixed_fine(kind)) {
                 Some(a) => a,
@@ -242,7 +241,7 @@ impl Engine {
             )?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::EnterFine,
                 Some(rider),
                 &format!("{kind} {amount}"),
@@ -264,16 +263,15 @@ impl Engine {
                 });
                 return Ok(FineOutcome::AwaitingApproval { fine, amount });
             }
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             post_fine(ctx, c, rider, fine, kind, amount, &actor, note, None)?;
             Ok(FineOutcome::Posted { fine, amount })
         })
     }
 
     /// A supervisor approves the rider's oldest pending fine (D14); not their own.
-    pub fn approve_fine(&mut self, rider: RiderId, by: &str) -> Result<FineOutcome> {
+    pub(super) fn approve_fine_by(&mut self, s: &Staff, rider: RiderId) -> Result<FineOutcome> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
             ctx.rider(c, rider)?;
             let Some(f) = passes::oldest_pending_fine(c, rider)? else {
                 return refuse(
@@ -289,14 +287,14 @@ impl Engine {
             }
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ApproveFine,
                 Some(rider),
                 &format!("{} {}", f.kind, f.amount),
                 &f.note,
                 &format!("fine {}", f.id),
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             post_fine(
                 ctx,
                 c,
@@ -319,9 +317,13 @@ impl Engine {
     /// the deposit, forfeit the bonus (R6), end the passes, and block access.
     /// D14: a supervisor rejects the rider's oldest fine waiting for approval, with a
     /// reason; nothing is posted. Returns the fine's amount.
-    pub fn reject_fine(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<Tenge> {
+    pub(super) fn reject_fine_by(
+        &mut self,
+        s: &Staff,
+        rider: RiderId,
+        reason: &str,
+    ) -> Result<Tenge> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             let Some(f) = passes::oldest_pending_fine(c, rider)? else {
@@ -333,7 +335,7 @@ impl Engine {
             passes::set_fine_rejected(c, f.id, &s.name, ctx.now)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ApproveFine,
                 Some(rider),
                 &format!("reject {} {}", f.kind, f.amount),
@@ -345,9 +347,8 @@ impl Engine {
         })
     }
 
-    pub fn refund(&mut self, rider: RiderId, by: &str) -> Result<Tenge> {
+    pub(super) fn refund_by(&mut self, s: &Staff, rider: RiderId) -> Result<Tenge> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Refund)?;
             let r = ctx.rider(c, rider)?;
             if let Some(ended) = r.contract_ended_at {
                 return refuse(
@@ -364,7 +365,7 @@ impl Engine {
                     format!("rider {rider} has a bike out: end the rental first"),
                 );
             }
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             // Everything accrued becomes due now.
             let pending = sl::pending_accruals(c, rider)?;
             for a in &pending {
@@ -418,7 +419,7 @@ impl Engine {
             fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::Refund,
                 Some(rider),
                 &paid_out.to_string(),
@@ -432,28 +433,27 @@ impl Engine {
     }
 
     /// Credit a recognised claim (R26): incoming money, settles debts oldest first.
-    pub fn credit_claim(
+    pub(super) fn credit_claim_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::CreditClaim)?;
             amount.bounded("a claim credit")?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::CreditClaim,
                 Some(rider),
                 &amount.to_string(),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let e = NewEntry::new(rider, ctx.now, EntryKind::ClaimCredit, &actor, reason);
             let id = post_credit(ctx, c, e, amount)?;
             ctx.notify(c, rider, Notice::ClaimCredited { amount })?;
@@ -463,15 +463,14 @@ impl Engine {
     }
 
     /// Promotional credit to the bonus balance (R6, D11).
-    pub fn give_bonus(
+    pub(super) fn give_bonus_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::GiveBonus)?;
             amount.bounded("a bonus")?;
             ctx.rider(c, rider)?;
             let reason = if reason.trim().is_empty() {
@@ -481,14 +480,14 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::GiveBonus,
                 Some(rider),
                 &amount.to_string(),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let mut e = NewEntry::new(rider, ctx.now, EntryKind::BonusCredit, &actor, reason);
             e.moves = Moves {
                 bonus: amount,
@@ -501,16 +500,15 @@ impl Engine {
     }
 
     /// A correction of an earlier entry (D9): a new entry naming it, never an edit.
-    pub fn correct(
+    pub(super) fn correct_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         corrects: EntryId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Correct)?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             amount.bounded_signed("a correction")?;
@@ -522,14 +520,14 @@ impl Engine {
             }
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::Correct,
                 Some(rider),
                 &format!("entry {corrects}: {amount}"),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let mut e = NewEntry::new(rider, ctx.now, EntryKind::Correction, &actor, reason);
             e.corrects = Some(corrects);
             let id = if amount.is_positive() {
@@ -547,18 +545,17 @@ impl Engine {
 fn desk_actor(
     ctx: &super::Ctx<'_>,
     c: &rusqlite::Connection,
-    by: Option<&str>,
+    by: Option<&Staff>,
     action: StaffAction,
     rider: RiderId,
     amount: Tenge,
     details: &str,
 ) -> Result<Actor> {
-    let Some(name) = by else {
+    let Some(s) = by else {
         return Ok(Actor::Rider(rider));
     };
-    let s = ctx.authorise(c, name, action)?;
-    ctx.audit(c, &s, action, Some(rider), &amount.to_string(), "", details)?;
-    Ok(staff_actor(&s))
+    ctx.audit(c, s, action, Some(rider), &amount.to_string(), "", details)?;
+    Ok(staff_actor(s))
 }
 
 fn buy_reason(

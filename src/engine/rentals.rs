@@ -14,6 +14,7 @@ use crate::domain::rules::{RentFacts, check_rent};
 use crate::domain::{BikeId, Refusal, RentalId, RiderId};
 use crate::store::fleet;
 use crate::store::ledger as sl;
+use crate::store::people::Staff;
 use crate::store::{passes, people};
 use rusqlite::Connection;
 
@@ -183,15 +184,14 @@ impl Engine {
     /// An agent releases the bike for a rider whose own unlock failed (card, app, PIN
     /// keypad): every rental rule but the PIN applies, and the rider then has the usual
     /// window to pull the bike out (R10). Audited with the reason.
-    pub fn manual_unlock(
+    pub(super) fn manual_unlock_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         bike: BikeId,
         reason: &str,
-        by: &str,
     ) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ManualUnlock)?;
             if reason.trim().is_empty() {
                 return refuse(Refusal::Invalid, "a manual unlock needs a reason");
             }
@@ -199,7 +199,7 @@ impl Engine {
             fleet::insert_unlock(c, rider, bike, ctx.now, ctx.settings.unlock_window_s)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ManualUnlock,
                 Some(rider),
                 &format!("bike {bike}"),

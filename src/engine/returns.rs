@@ -10,6 +10,7 @@ use crate::domain::pricing::Quote;
 use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
+use crate::store::people::Staff;
 use crate::store::{fleet, people};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -105,14 +106,13 @@ impl Engine {
     }
 
     /// R14: staff permit this rider's cable lock at this station.
-    pub fn authorise_cable_lock(
+    pub(super) fn authorise_cable_lock_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         station: StationId,
-        by: &str,
     ) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::AuthoriseCableLock)?;
             ctx.rider(c, rider)?;
             station_exists(c, station)?;
             let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
@@ -133,7 +133,7 @@ impl Engine {
             fleet::answer_cable_calls(c, rider, ctx.now)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::AuthoriseCableLock,
                 Some(rider),
                 &format!("station {station}, bike {}", rental.bike),
@@ -173,16 +173,15 @@ impl Engine {
     }
 
     /// End a stuck rental by hand at the real time, with a reason (docs/rules.md §5).
-    pub fn end_rental(
+    pub(super) fn end_rental_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         station: StationId,
         at: DateTime<Utc>,
         reason: &str,
-        by: &str,
     ) -> Result<Quote> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::EndRental)?;
             if reason.trim().is_empty() {
                 return refuse(Refusal::Invalid, "ending a rental by hand needs a reason");
             }
@@ -212,7 +211,7 @@ impl Engine {
             let q = finish_rental(ctx, c, &rental, at, station, EndHow::Staff, place)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::EndRental,
                 Some(rider),
                 &format!(

@@ -11,6 +11,7 @@ use crate::domain::rules::RestrictionSource;
 use crate::domain::{BikeId, Refusal, RiderId, StationId};
 use crate::store::fleet;
 use crate::store::people;
+use crate::store::people::Staff;
 
 /// A rider's PIN has this many digits (the bike's keypad, R10; D29 counts its wrong tries).
 pub const PIN_DIGITS: usize = 4;
@@ -20,7 +21,7 @@ pub const NOTE_MAX_CHARS: usize = 2000;
 
 impl Engine {
     /// A note on a rider by a staff member: kept in the audit log, shown in the rider view.
-    pub fn note(&mut self, rider: RiderId, text: &str, by: &str) -> Result<()> {
+    pub(super) fn note_by(&mut self, s: &Staff, rider: RiderId, text: &str) -> Result<()> {
         let text = text.trim();
         if text.is_empty() {
             return refuse(Refusal::Invalid, "a note needs words");
@@ -32,9 +33,8 @@ impl Engine {
             );
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::AddNote)?;
             ctx.rider(c, rider)?;
-            ctx.audit(c, &s, StaffAction::AddNote, Some(rider), "", text, "")?;
+            ctx.audit(c, s, StaffAction::AddNote, Some(rider), "", text, "")?;
             ctx.emit(Event::RiderChanged { rider });
             Ok(())
         })
@@ -43,12 +43,12 @@ impl Engine {
     /// "I am on it": the alert of `kind` about `rider` and `station`, taken by `by` (audited,
     /// shown with their name in every console's alert list). Refused when the alert is not
     /// there now, or someone else has it already.
-    pub fn take_alert(
+    pub(super) fn take_alert_by(
         &mut self,
+        s: &Staff,
         kind: crate::api::AlertKind,
         rider: Option<RiderId>,
         station: Option<StationId>,
-        by: &str,
     ) -> Result<()> {
         let current = self.alerts()?;
         let Some(alert) = current
@@ -61,14 +61,13 @@ impl Engine {
             );
         };
         if let Some((who, _)) = &alert.taken
-            && who != by
+            && *who != s.name
         {
             return Err(super::EngineError::Conflict(format!(
                 "{who} has taken this {kind} alert already"
             )));
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::TakeAlert)?;
             let details = station.map(|s| s.to_string()).unwrap_or_default();
             crate::store::audit::record(
                 c,
@@ -93,9 +92,8 @@ impl Engine {
     }
 
     /// Block access (R24, D17), with a reason.
-    pub fn block(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<()> {
+    pub(super) fn block_by(&mut self, s: &Staff, rider: RiderId, reason: &str) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Block)?;
             if reason.trim().is_empty() {
                 return refuse(Refusal::Invalid, "blocking needs a reason");
             }
@@ -103,7 +101,7 @@ impl Engine {
             people::set_blocked(c, rider, Some(reason))?;
             // D28: a pending unlock of the rider starts nothing now.
             fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
-            ctx.audit(c, &s, StaffAction::Block, Some(rider), "", reason, "")?;
+            ctx.audit(c, s, StaffAction::Block, Some(rider), "", reason, "")?;
             ctx.notify(
                 c,
                 rider,
@@ -116,9 +114,8 @@ impl Engine {
         })
     }
 
-    pub fn unblock(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<()> {
+    pub(super) fn unblock_by(&mut self, s: &Staff, rider: RiderId, reason: &str) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Unblock)?;
             let r = ctx.rider(c, rider)?;
             if r.blocked_reason.is_none() {
                 return refuse(Refusal::Invalid, format!("rider {rider} is not blocked"));
@@ -126,7 +123,7 @@ impl Engine {
             people::set_blocked(c, rider, None)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::Unblock,
                 Some(rider),
                 "",
@@ -140,15 +137,14 @@ impl Engine {
     }
 
     /// D12: a supervisor imposes (`Some(reason)`) or lifts (`None`) a restriction by hand.
-    pub fn set_restriction(
+    pub(super) fn set_restriction_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         reason: Option<&str>,
         note: &str,
-        by: &str,
     ) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::SetRestriction)?;
             if note.trim().is_empty() {
                 return refuse(
                     Refusal::Invalid,
@@ -168,7 +164,7 @@ impl Engine {
             }
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::SetRestriction,
                 Some(rider),
                 if reason.is_some() { "impose" } else { "lift" },
@@ -190,9 +186,8 @@ impl Engine {
         })
     }
 
-    pub fn reset_pin(&mut self, rider: RiderId, new_pin: &str, by: &str) -> Result<()> {
+    pub(super) fn reset_pin_by(&mut self, s: &Staff, rider: RiderId, new_pin: &str) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ResetPin)?;
             if new_pin.len() != PIN_DIGITS || !new_pin.chars().all(|ch| ch.is_ascii_digit()) {
                 return refuse(
                     Refusal::Invalid,
@@ -203,16 +198,15 @@ impl Engine {
             people::set_pin(c, rider, new_pin)?;
             // D29: a PIN reset clears the count of wrong ones.
             super::rentals::clear_wrong_pins(c, &r)?;
-            ctx.audit(c, &s, StaffAction::ResetPin, Some(rider), "", "", "")?;
+            ctx.audit(c, s, StaffAction::ResetPin, Some(rider), "", "", "")?;
             ctx.notify(c, rider, Notice::PinReset)?;
             Ok(())
         })
     }
 
     /// R24: a lost card is blocked; access continues by ID.
-    pub fn block_lost_card(&mut self, rider: RiderId, by: &str) -> Result<()> {
+    pub(super) fn block_lost_card_by(&mut self, s: &Staff, rider: RiderId) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::BlockLostCard)?;
             let r = ctx.rider(c, rider)?;
             if r.card.is_none() {
                 return refuse(Refusal::Invalid, format!("rider {rider} has no card"));
@@ -226,7 +220,7 @@ impl Engine {
             people::set_card_blocked(c, rider)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::BlockLostCard,
                 Some(rider),
                 r.card.as_deref().unwrap_or(""),
@@ -240,9 +234,8 @@ impl Engine {
     }
 
     /// Depot: take a docked or cable-locked bike out without a rental, into the van.
-    pub fn service_release(&mut self, bike: BikeId, by: &str) -> Result<()> {
+    pub(super) fn service_release_by(&mut self, s: &Staff, bike: BikeId) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ServiceRelease)?;
             let Some(b) = fleet::bike(c, bike)? else {
                 return refuse(Refusal::NotFound, format!("no bike {bike}"));
             };
@@ -258,7 +251,7 @@ impl Engine {
             let from = b.station.map(|s| s.to_string()).unwrap_or_default();
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ServiceRelease,
                 None,
                 &format!("bike {bike} from station {from}"),
@@ -273,9 +266,13 @@ impl Engine {
     }
 
     /// Depot: dock a van bike at a station.
-    pub fn service_dock(&mut self, bike: BikeId, station: StationId, by: &str) -> Result<()> {
+    pub(super) fn service_dock_by(
+        &mut self,
+        s: &Staff,
+        bike: BikeId,
+        station: StationId,
+    ) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ServiceDock)?;
             let Some(b) = fleet::bike(c, bike)? else {
                 return refuse(Refusal::NotFound, format!("no bike {bike}"));
             };
@@ -297,7 +294,7 @@ impl Engine {
             fleet::dock_bike(c, bike, station, dock, ctx.now)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ServiceDock,
                 None,
                 &format!("bike {bike} to station {station} dock {dock}"),
@@ -310,9 +307,8 @@ impl Engine {
     }
 
     /// Depot: the bike goes to the repair depot (from a station or the van).
-    pub fn to_repair(&mut self, bike: BikeId, by: &str) -> Result<()> {
+    pub(super) fn repair_by(&mut self, s: &Staff, bike: BikeId) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ToRepair)?;
             let Some(b) = fleet::bike(c, bike)? else {
                 return refuse(Refusal::NotFound, format!("no bike {bike}"));
             };
@@ -327,7 +323,7 @@ impl Engine {
             fleet::cancel_unlocks(c, Some(bike), None, ctx.now, Refusal::BikeUnavailable)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ToRepair,
                 None,
                 &format!("bike {bike}"),
@@ -343,14 +339,13 @@ impl Engine {
 
     /// Depot: a free dock of the station goes out of service: `number`, else any free
     /// working one.
-    pub fn dock_out_of_service(
+    pub(super) fn dock_out_of_service_by(
         &mut self,
+        s: &Staff,
         station: StationId,
         number: Option<u32>,
-        by: &str,
     ) -> Result<u32> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::DockOutOfService)?;
             if fleet::station(c, station)?.is_none() {
                 return refuse(Refusal::NotFound, format!("no station {station}"));
             }
@@ -369,7 +364,7 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::DockOutOfService,
                 None,
                 &format!("station {station} dock {n}"),
@@ -382,14 +377,13 @@ impl Engine {
     }
 
     /// Depot: an out-of-service dock goes back in service.
-    pub fn dock_in_service(
+    pub(super) fn dock_in_service_by(
         &mut self,
+        s: &Staff,
         station: StationId,
         number: Option<u32>,
-        by: &str,
     ) -> Result<u32> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::DockInService)?;
             let Some(n) = fleet::dock_in_service(c, station, number, ctx.now)? else {
                 return refuse(
                     Refusal::NotFound,
@@ -398,7 +392,7 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::DockInService,
                 None,
                 &format!("station {station} dock {n}"),
