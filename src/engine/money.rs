@@ -1,23 +1,22 @@
-//! Money at the desk: payments, passes, deposits, fines and their approval, refunds, claim
-//! credits, bonus and corrections (R2, R5–R7, R16–R26, D9–D16).
+//! Money at the desk: payments, passes, deposits, refunds, claim credits, bonus and
+//! corrections (R2, R5, R6, R16–R26, D9–D13, D15). Fines are in `fines.rs`.
 
 use super::posting::{post_charge, post_credit};
 use super::{Engine, Event, Result, refuse, staff_actor};
 use crate::api::Accrual;
-use crate::api::{FineOutcome, PayMethod};
-use crate::domain::fine::{FineKind, FineStatus};
+use crate::api::PayMethod;
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
 use crate::domain::rules::{BuyFacts, check_buy, pass_end, period_end};
 use crate::domain::tariff::{Concession, PassDef};
 use crate::domain::time::next_local_midnight;
-use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
+use crate::domain::{EntryId, Refusal, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
 use crate::store::people::Staff;
 use crate::store::{fleet, passes};
 
-fn reason_given(reason: &str) -> Result<()> {
+pub(super) fn reason_given(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         refuse(Refusal::Invalid, "a reason is required")
     } else {
@@ -198,155 +197,8 @@ impl Engine {
         })
     }
 
-    /// Enter a fine (R7, R21–R24). Without an amount the tariff's fixed one applies; above
-    /// the approval threshold it waits for a supervisor (D14); otherwise it posts now (R17).
-    pub(super) fn fine_by(
-        &mut self,
-        s: &Staff,
-        rider: RiderId,
-        kind: FineKind,
-        amount: Option<Tenge>,
-        rental: Option<RentalId>,
-        note: &str,
-    ) -> Result<FineOutcome> {
-        let threshold = self.settings.approval_threshold;
-        self.write(|ctx, c| {
-            ctx.rider(c, rider)?;
-            let amount = match amount.or_else(|| ctx.tariff.fixed_fine(kind)) {
-                Some(a) => a,
-                None => {
-                    return refuse(
-                        Refusal::Invalid,
-                        format!("a {kind} fine needs an amount: the tariff has no fixed one"),
-                    );
-                }
-            };
-            amount.bounded("a fine")?;
-            let threshold = threshold.unwrap_or(ctx.tariff.fines.approval_threshold);
-            let pending = amount > threshold;
-            let fine = passes::insert_fine(
-                c,
-                rider,
-                kind,
-                amount,
-                rental,
-                note,
-                &s.name,
-                ctx.now,
-                if pending {
-                    FineStatus::Pending
-                } else {
-                    FineStatus::Posted
-                },
-            )?;
-            ctx.audit(
-                c,
-                s,
-                StaffAction::EnterFine,
-                Some(rider),
-                &format!("{kind} {amount}"),
-                note,
-                if pending {
-                    "awaiting approval (D14)"
-                } else {
-                    "posted"
-                },
-            )?;
-            if pending {
-                ctx.emit(Event::Alert {
-                    kind: crate::api::AlertKind::FineApproval,
-                    text: format!(
-                        "{kind} fine of {amount} for rider {rider} waits for a supervisor (D14)"
-                    ),
-                    rider: Some(rider),
-                    station: None,
-                });
-                return Ok(FineOutcome::AwaitingApproval { fine, amount });
-            }
-            let actor = staff_actor(s);
-            post_fine(ctx, c, rider, fine, kind, amount, &actor, note, None)?;
-            Ok(FineOutcome::Posted { fine, amount })
-        })
-    }
-
-    /// A supervisor approves the rider's oldest pending fine (D14); not their own.
-    pub(super) fn approve_fine_by(&mut self, s: &Staff, rider: RiderId) -> Result<FineOutcome> {
-        self.write(|ctx, c| {
-            ctx.rider(c, rider)?;
-            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
-                return refuse(
-                    Refusal::NotFound,
-                    format!("rider {rider} has no fine waiting for approval"),
-                );
-            };
-            if f.entered_by == s.name {
-                return refuse(
-                    Refusal::Forbidden,
-                    "a fine is approved by someone other than who entered it (D14)",
-                );
-            }
-            ctx.audit(
-                c,
-                s,
-                StaffAction::ApproveFine,
-                Some(rider),
-                &format!("{} {}", f.kind, f.amount),
-                &f.note,
-                &format!("fine {}", f.id),
-            )?;
-            let actor = staff_actor(s);
-            post_fine(
-                ctx,
-                c,
-                rider,
-                f.id,
-                f.kind,
-                f.amount,
-                &actor,
-                &f.note,
-                Some(&s.name),
-            )?;
-            Ok(FineOutcome::Posted {
-                fine: f.id,
-                amount: f.amount,
-            })
-        })
-    }
-
     /// End the contract (R25): post what is accrued, pay out the positive balance, release
     /// the deposit, forfeit the bonus (R6), end the passes, and block access.
-    /// D14: a supervisor rejects the rider's oldest fine waiting for approval, with a
-    /// reason; nothing is posted. Returns the fine's amount.
-    pub(super) fn reject_fine_by(
-        &mut self,
-        s: &Staff,
-        rider: RiderId,
-        reason: &str,
-    ) -> Result<Tenge> {
-        self.write(|ctx, c| {
-            reason_given(reason)?;
-            ctx.rider(c, rider)?;
-            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
-                return refuse(
-                    Refusal::NotFound,
-                    format!("rider {rider} has no fine waiting for approval"),
-                );
-            };
-            passes::set_fine_rejected(c, f.id, &s.name, ctx.now)?;
-            ctx.audit(
-                c,
-                s,
-                StaffAction::ApproveFine,
-                Some(rider),
-                &format!("reject {} {}", f.kind, f.amount),
-                reason,
-                &format!("fine {}", f.id),
-            )?;
-            ctx.emit(Event::RiderChanged { rider });
-            Ok(f.amount)
-        })
-    }
-
     pub(super) fn refund_by(&mut self, s: &Staff, rider: RiderId) -> Result<Tenge> {
         self.write(|ctx, c| {
             let r = ctx.rider(c, rider)?;
@@ -584,31 +436,4 @@ fn buy_reason(
         ),
         other => other.to_string(),
     }
-}
-
-/// Post a fine to the ledger (R17: when entered or approved), tell the rider.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn post_fine(
-    ctx: &super::Ctx<'_>,
-    c: &rusqlite::Connection,
-    rider: RiderId,
-    fine: i64,
-    kind: FineKind,
-    amount: Tenge,
-    actor: &Actor,
-    note: &str,
-    decided_by: Option<&str>,
-) -> Result<EntryId> {
-    let reason = if note.is_empty() {
-        format!("{kind} fine")
-    } else {
-        format!("{kind} fine: {note}")
-    };
-    let mut e = NewEntry::new(rider, ctx.now, EntryKind::Fine, actor, &reason);
-    e.fine = Some(fine);
-    let id = post_charge(ctx, c, e, amount)?;
-    passes::set_fine_posted(c, fine, id, decided_by, ctx.now)?;
-    ctx.notify(c, rider, Notice::Fine { kind, amount })?;
-    ctx.emit(Event::RiderChanged { rider });
-    Ok(id)
 }

@@ -3,7 +3,7 @@
 //! ([`crate::domain::settle`]), and write the plan: the accrual (R17, D26), the late fine
 //! (R7, D4, D16), the deposit capture and the rest of the overuse (R5, D16), the bike's place.
 
-use super::money::post_fine;
+use super::fines::post_fine;
 use super::posting::{post_charge, post_rider_accruals};
 use super::{Ctx, Event, Result, refuse};
 use crate::api::Accrual;
