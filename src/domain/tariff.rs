@@ -4,6 +4,8 @@
 
 mod validate;
 
+pub use validate::line_of;
+
 use super::money::Tenge;
 use chrono::NaiveDate;
 use chrono_tz::Tz;

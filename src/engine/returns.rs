@@ -5,7 +5,7 @@
 use super::rentals::{clear_wrong_pins, locked_reason};
 use super::settling::{Place, finish_rental, price_rental};
 use super::{Aftermath, Engine, Event, Result, refuse};
-use crate::api::AlertKind;
+use crate::api::{AlertKind, Rental};
 use crate::domain::pricing::Quote;
 use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::roles::StaffAction;
@@ -22,6 +22,22 @@ fn station_exists(c: &Connection, s: StationId) -> Result<crate::api::StationCou
     }
 }
 
+/// The open rental of `bike`, brought to `station`: refused when there is no such bike, it
+/// is not out, or there is no such station.
+fn rental_of_bike_at(c: &Connection, bike: BikeId, station: StationId) -> Result<Rental> {
+    if fleet::bike(c, bike)?.is_none() {
+        return refuse(Refusal::NotFound, format!("no bike {bike}"));
+    }
+    let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
+        return refuse(
+            Refusal::NotRenting,
+            format!("bike {bike} is not in a rental"),
+        );
+    };
+    station_exists(c, station)?;
+    Ok(rental)
+}
+
 impl Engine {
     /// R12: the bike is pushed into a free dock: "Return OK" ends the rental; a lock error or
     /// an unrecognised bike keeps it going and raises an alert. R13: `Faulty` right after
@@ -33,13 +49,7 @@ impl Engine {
         how: DockOutcome,
     ) -> Result<Option<Quote>> {
         self.write(|ctx, c| {
-            if fleet::bike(c, bike)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            }
-            let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
-                return refuse(Refusal::NotRenting, format!("bike {bike} is not in a rental"));
-            };
-            station_exists(c, station)?;
+            let rental = rental_of_bike_at(c, bike, station)?;
             let Some(dock) = fleet::free_dock(c, station)? else {
                 return refuse(Refusal::StationFull, format!("station {station} has no free dock: call support for a cable lock (R14)"));
             };
@@ -148,13 +158,7 @@ impl Engine {
     /// R14: the cable procedure on the bike; ends the rental only with staff permission.
     pub fn cable_lock(&mut self, bike: BikeId, station: StationId, pin: &str) -> Result<Quote> {
         self.write(|ctx, c| {
-            if fleet::bike(c, bike)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            }
-            let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
-                return refuse(Refusal::NotRenting, format!("bike {bike} is not in a rental"));
-            };
-            station_exists(c, station)?;
+            let rental = rental_of_bike_at(c, bike, station)?;
             let r = ctx.rider(c, rental.rider)?;
             if !people::pin_matches(c, rental.rider, pin)? {
                 ctx.after_refusal(Aftermath::WrongPin { rider: rental.rider });

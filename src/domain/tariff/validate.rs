@@ -23,7 +23,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Tariff, TariffError> {
     raw.validate(file, text)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The line (from 1) of byte `offset` in `text`, for an error that points at it.
+pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
         .filter(|b| *b == b'\n')
