@@ -7,8 +7,8 @@ use crate::domain::messages::Notice;
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::tariff::Tariff;
 use crate::domain::time::format_local;
-use crate::domain::{Refusal, RiderId};
-use crate::store::{audit, people};
+use crate::domain::{BikeId, Refusal, RiderId, StationId};
+use crate::store::{audit, fleet, people};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
@@ -103,10 +103,27 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// The rider, or a refusal naming the one there is not.
     pub fn rider(&self, c: &Connection, id: RiderId) -> Result<crate::api::Rider> {
         match people::rider(c, id)? {
             Some(r) => Ok(r),
             None => refuse(Refusal::NotFound, format!("no rider {id}")),
+        }
+    }
+
+    /// The bike, or a refusal naming the one there is not.
+    pub fn bike(&self, c: &Connection, id: BikeId) -> Result<crate::api::Bike> {
+        match fleet::bike(c, id)? {
+            Some(b) => Ok(b),
+            None => refuse(Refusal::NotFound, format!("no bike {id}")),
+        }
+    }
+
+    /// The station, or a refusal naming the one there is not.
+    pub fn station(&self, c: &Connection, id: StationId) -> Result<crate::api::StationCounts> {
+        match fleet::station(c, id)? {
+            Some(s) => Ok(s),
+            None => refuse(Refusal::NotFound, format!("no station {id}")),
         }
     }
 }

@@ -12,9 +12,7 @@ impl Engine {
     /// Depot: take a docked or cable-locked bike out without a rental, into the van.
     pub(super) fn service_release_by(&mut self, s: &Staff, bike: BikeId) -> Result<()> {
         self.write(|ctx, c| {
-            let Some(b) = fleet::bike(c, bike)? else {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            };
+            let b = ctx.bike(c, bike)?;
             if !matches!(b.state, BikeState::Docked | BikeState::CableLocked) {
                 return refuse(
                     Refusal::BikeUnavailable,
@@ -49,12 +47,8 @@ impl Engine {
         station: StationId,
     ) -> Result<()> {
         self.write(|ctx, c| {
-            let Some(b) = fleet::bike(c, bike)? else {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            };
-            if fleet::station(c, station)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no station {station}"));
-            }
+            let b = ctx.bike(c, bike)?;
+            ctx.station(c, station)?;
             if b.state != BikeState::Van {
                 return refuse(
                     Refusal::BikeUnavailable,
@@ -85,9 +79,7 @@ impl Engine {
     /// Depot: the bike goes to the repair depot (from a station or the van).
     pub(super) fn repair_by(&mut self, s: &Staff, bike: BikeId) -> Result<()> {
         self.write(|ctx, c| {
-            let Some(b) = fleet::bike(c, bike)? else {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            };
+            let b = ctx.bike(c, bike)?;
             if matches!(b.state, BikeState::Rental | BikeState::Repair) {
                 return refuse(
                     Refusal::BikeUnavailable,
@@ -122,9 +114,7 @@ impl Engine {
         number: Option<u32>,
     ) -> Result<u32> {
         self.write(|ctx, c| {
-            if fleet::station(c, station)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no station {station}"));
-            }
+            ctx.station(c, station)?;
             let Some(n) = fleet::dock_out_of_service(c, station, number, ctx.now)? else {
                 return refuse(
                     Refusal::Invalid,

@@ -238,9 +238,7 @@ impl Engine {
                     );
                 }
             }
-            if fleet::station(c, station)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no station {station}"));
-            }
+            ctx.station(c, station)?;
             let all: Vec<BikeId> = req
                 .repair
                 .iter()

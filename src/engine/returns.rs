@@ -4,7 +4,7 @@
 
 use super::rentals::{clear_wrong_pins, locked_reason};
 use super::settling::{Place, finish_rental, price_rental};
-use super::{Aftermath, Engine, Event, Result, refuse};
+use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
 use crate::api::{AlertKind, Rental};
 use crate::domain::pricing::Quote;
 use crate::domain::rental::{DockOutcome, EndHow};
@@ -15,26 +15,22 @@ use crate::store::{fleet, people};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-fn station_exists(c: &Connection, s: StationId) -> Result<crate::api::StationCounts> {
-    match fleet::station(c, s)? {
-        Some(st) => Ok(st),
-        None => refuse(Refusal::NotFound, format!("no station {s}")),
-    }
-}
-
 /// The open rental of `bike`, brought to `station`: refused when there is no such bike, it
 /// is not out, or there is no such station.
-fn rental_of_bike_at(c: &Connection, bike: BikeId, station: StationId) -> Result<Rental> {
-    if fleet::bike(c, bike)?.is_none() {
-        return refuse(Refusal::NotFound, format!("no bike {bike}"));
-    }
+fn rental_of_bike_at(
+    ctx: &Ctx<'_>,
+    c: &Connection,
+    bike: BikeId,
+    station: StationId,
+) -> Result<Rental> {
+    ctx.bike(c, bike)?;
     let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
         return refuse(
             Refusal::NotRenting,
             format!("bike {bike} is not in a rental"),
         );
     };
-    station_exists(c, station)?;
+    ctx.station(c, station)?;
     Ok(rental)
 }
 
@@ -49,7 +45,7 @@ impl Engine {
         how: DockOutcome,
     ) -> Result<Option<Quote>> {
         self.write(|ctx, c| {
-            let rental = rental_of_bike_at(c, bike, station)?;
+            let rental = rental_of_bike_at(ctx, c, bike, station)?;
             let Some(dock) = fleet::free_dock(c, station)? else {
                 return refuse(Refusal::StationFull, format!("station {station} has no free dock: call support for a cable lock (R14)"));
             };
@@ -97,7 +93,7 @@ impl Engine {
     pub fn call_cable_lock(&mut self, rider: RiderId, station: StationId) -> Result<()> {
         self.write(|ctx, c| {
             ctx.rider(c, rider)?;
-            station_exists(c, station)?;
+            ctx.station(c, station)?;
             if fleet::open_rental_of_rider(c, rider)?.is_none() {
                 return refuse(
                     Refusal::NotRenting,
@@ -124,7 +120,7 @@ impl Engine {
     ) -> Result<()> {
         self.write(|ctx, c| {
             ctx.rider(c, rider)?;
-            station_exists(c, station)?;
+            ctx.station(c, station)?;
             let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
                 return refuse(
                     Refusal::NotRenting,
@@ -158,7 +154,7 @@ impl Engine {
     /// R14: the cable procedure on the bike; ends the rental only with staff permission.
     pub fn cable_lock(&mut self, bike: BikeId, station: StationId, pin: &str) -> Result<Quote> {
         self.write(|ctx, c| {
-            let rental = rental_of_bike_at(c, bike, station)?;
+            let rental = rental_of_bike_at(ctx, c, bike, station)?;
             let r = ctx.rider(c, rental.rider)?;
             if !people::pin_matches(c, rental.rider, pin)? {
                 ctx.after_refusal(Aftermath::WrongPin { rider: rental.rider });
@@ -196,7 +192,7 @@ impl Engine {
                     format!("rider {rider} has no bike out"),
                 );
             };
-            station_exists(c, station)?;
+            ctx.station(c, station)?;
             if at < rental.start_at || at > ctx.now {
                 return refuse(
                     Refusal::Invalid,

@@ -111,12 +111,9 @@ impl Engine {
     }
 
     pub fn station_view(&mut self, id: StationId) -> Result<StationView> {
-        self.read(|_, c| {
-            let Some(station) = fleet::station(c, id)? else {
-                return refuse(Refusal::NotFound, format!("no station {id}"));
-            };
+        self.read(|ctx, c| {
             Ok(StationView {
-                station,
+                station: ctx.station(c, id)?,
                 docks: fleet::docks(c, id)?,
                 bikes: fleet::bikes_at(c, id)?,
             })
@@ -124,10 +121,7 @@ impl Engine {
     }
 
     pub fn bike(&mut self, id: BikeId) -> Result<Bike> {
-        self.read(|_, c| match fleet::bike(c, id)? {
-            Some(b) => Ok(b),
-            None => refuse(Refusal::NotFound, format!("no bike {id}")),
-        })
+        self.read(|ctx, c| ctx.bike(c, id))
     }
 
     /// The bikes in the van or in repair (the depot's view).
