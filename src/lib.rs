@@ -1,5 +1,6 @@
 //! velodesk: the operator console for city bike-sharing systems.
 
+#[warn(missing_docs)]
 pub mod api;
 pub mod backend;
 pub mod cli;

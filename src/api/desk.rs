@@ -11,8 +11,11 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "kebab-case")]
 pub enum NoteAbout {
+    /// A rider.
     Rider(RiderId),
+    /// A bike: the note follows it.
     Bike(BikeId),
+    /// A station.
     Station(StationId),
 }
 
@@ -29,11 +32,17 @@ impl std::fmt::Display for NoteAbout {
 /// A staff member's note: who, when, on what; pinned notes show first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
+    /// The note's number.
     pub id: i64,
+    /// When it was written.
     pub at: DateTime<Utc>,
+    /// Who wrote it.
     pub staff: String,
+    /// What it is on.
     pub about: NoteAbout,
+    /// Its words.
     pub text: String,
+    /// Whether it shows first, at the top of the view.
     pub pinned: bool,
 }
 
@@ -42,16 +51,23 @@ pub struct Note {
 /// open.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
+    /// The contact's number.
     pub id: i64,
+    /// The rider called (or visiting).
     pub rider: RiderId,
+    /// The staff member who took it.
     pub staff: String,
     /// A key of `assets/desk/reasons.toml`.
     pub reason: String,
+    /// When it opened.
     pub opened_at: DateTime<Utc>,
+    /// When it closed, if it has.
     pub closed_at: Option<DateTime<Utc>>,
     /// A key of `assets/desk/outcomes.toml`, once closed.
     pub outcome: Option<String>,
+    /// The note written when it closed.
     pub note: String,
+    /// How many audited actions were taken during it.
     pub actions: u32,
 }
 
@@ -59,19 +75,25 @@ pub struct Contact {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseStatus {
+    /// Open: being worked.
     Open,
+    /// Waiting for the rider.
     WaitingRider,
+    /// Waiting for the depot.
     WaitingDepot,
+    /// Closed.
     Closed,
 }
 
 impl CaseStatus {
+    /// Every status, in the order they are offered.
     pub const ALL: [CaseStatus; 4] = [
         CaseStatus::Open,
         CaseStatus::WaitingRider,
         CaseStatus::WaitingDepot,
         CaseStatus::Closed,
     ];
+    /// The status's word (stored, in the API).
     pub fn as_str(self) -> &'static str {
         match self {
             CaseStatus::Open => "open",
@@ -80,6 +102,7 @@ impl CaseStatus {
             CaseStatus::Closed => "closed",
         }
     }
+    /// The status of a word, if it is one.
     pub fn parse(s: &str) -> Option<CaseStatus> {
         CaseStatus::ALL.into_iter().find(|c| c.as_str() == s)
     }
@@ -90,9 +113,13 @@ impl CaseStatus {
 /// taken on their account (`action`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CaseLine {
+    /// When.
     pub at: DateTime<Utc>,
+    /// What the line is (`note`, `contact`, `message`, `action`…).
     pub kind: String,
+    /// Who wrote or did it.
     pub staff: String,
+    /// Its words.
     pub text: String,
 }
 
@@ -100,20 +127,31 @@ pub struct CaseLine {
 /// a status, the next action and when it is due, and its log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Case {
+    /// The case's number.
     pub id: i64,
+    /// Its kind (a reason of the contact catalogue).
     pub kind: String,
     #[schema(value_type = Option<i64>)]
+    /// The rider it is about, if any.
     pub rider: Option<RiderId>,
+    /// Who owns it (`None`: the desk's).
     pub owner: Option<String>,
+    /// Where it stands.
     pub status: CaseStatus,
+    /// What is to be done next.
     pub next_action: String,
+    /// When the next action is due.
     pub due: DateTime<Utc>,
+    /// Who opened it.
     pub opened_by: String,
+    /// When it was opened.
     pub opened_at: DateTime<Utc>,
     /// The contact it was opened from.
     pub contact: Option<i64>,
+    /// Whether the next action is past due.
     pub overdue: bool,
     #[serde(default)]
+    /// Its log, oldest first.
     pub log: Vec<CaseLine>,
 }
 
@@ -134,6 +172,7 @@ pub enum HandoverKind {
 }
 
 impl HandoverKind {
+    /// The kind's word (stored, in the API).
     pub fn as_str(self) -> &'static str {
         match self {
             HandoverKind::Case => "case",
@@ -143,6 +182,7 @@ impl HandoverKind {
             HandoverKind::Note => "note",
         }
     }
+    /// The kind of a word, if it is one.
     pub fn parse(s: &str) -> Option<HandoverKind> {
         [
             HandoverKind::Case,
@@ -159,10 +199,14 @@ impl HandoverKind {
 /// One thing handed over: its kind, the rider it is about, and what to do, in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HandoverItem {
+    /// The item's number.
     pub id: i64,
+    /// What it is (a case, a permission, a fine, an alert, the note).
     pub kind: HandoverKind,
     #[schema(value_type = Option<i64>)]
+    /// The rider it is about, if any.
     pub rider: Option<RiderId>,
+    /// What is open, in words.
     pub text: String,
     /// Who took it over, and when (`None`: it stays on the list).
     #[schema(value_type = Option<Vec<String>>)]
@@ -172,9 +216,13 @@ pub struct HandoverItem {
 /// A shift's handover: who handed over, when, and the items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Handover {
+    /// The handover's number.
     pub id: i64,
+    /// Who handed the shift over.
     pub staff: String,
+    /// When.
     pub at: DateTime<Utc>,
+    /// What is still to be taken over.
     pub items: Vec<HandoverItem>,
 }
 
@@ -183,6 +231,8 @@ pub struct Handover {
 /// took over yet (but their own).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DeskFile {
+    /// The cases the staff member may see, overdue first.
     pub cases: Vec<Case>,
+    /// Handovers with items still to be taken over.
     pub handovers: Vec<Handover>,
 }

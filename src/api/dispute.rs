@@ -11,26 +11,36 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisputeQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The trip disputed (none: the open rental, else the latest trip).
     pub rental: Option<RentalId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Where the rider says they docked (none: the last lock error's station).
     pub station: Option<StationId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When they say they docked (none: the last lock error's time).
     pub at: Option<DateTime<Utc>>,
 }
 
 /// The evidence of a dispute and the rule's finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisputeEvidence {
+    /// The rider.
     pub rider: RiderId,
+    /// The trip.
     pub rental: RentalId,
+    /// The bike.
     pub bike: BikeId,
     /// The rental is still open.
     pub open: bool,
+    /// When the trip started.
     pub start_at: DateTime<Utc>,
     #[serde(default)]
+    /// When it ended, if it has.
     pub end_at: Option<DateTime<Utc>>,
     #[serde(default)]
+    /// Where it ended, if it has.
     pub end_station: Option<StationId>,
+    /// The claim the evidence is weighed against.
     pub claim: Claim,
     /// What was recorded about the bike from the trip's start on, oldest first: the docks'
     /// failed returns of this trip, other riders asking for it or taking it, the depot.
@@ -42,6 +52,7 @@ pub struct DisputeEvidence {
     #[serde(default)]
     pub fair: Option<FairEnd>,
     #[serde(default)]
+    /// Why there is nothing to settle, when there is not.
     pub no_case: Option<NoCase>,
     /// The trip's price: what it cost (ended) or costs to now (open).
     pub price: Tenge,

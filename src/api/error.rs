@@ -12,15 +12,30 @@ use serde::{Deserialize, Serialize};
 pub enum BackendError {
     /// The rules refused (includes `not-found`, `forbidden`, `invalid`).
     #[error("{kind}: {message}")]
-    Refused { kind: Refusal, message: String },
+    Refused {
+        /// Which rule refused it.
+        kind: Refusal,
+        /// Why, in words.
+        message: String,
+    },
     /// Lost a race or broke a uniqueness rule; nothing changed, try again.
     #[error("conflict: {message}")]
-    Conflict { message: String },
+    Conflict {
+        /// What clashed, in words.
+        message: String,
+    },
     /// The system cannot be reached or is shutting down.
     #[error("unavailable: {message}")]
-    Unavailable { message: String },
+    Unavailable {
+        /// What happened, in words.
+        message: String,
+    },
+    /// The backend failed (a bug, the database): nothing the caller can change.
     #[error("internal error: {message}")]
-    Internal { message: String },
+    Internal {
+        /// What happened, in words.
+        message: String,
+    },
 }
 
 impl BackendError {

@@ -8,31 +8,52 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Event {
+    /// A station's counts changed.
     StationChanged {
+        /// The station.
         station: StationId,
     },
+    /// A rental started (R11).
     RentalStarted {
+        /// The rider.
         rider: RiderId,
+        /// The bike.
         bike: i64,
+        /// Where it started.
         station: Option<StationId>,
     },
+    /// A rental ended (R12–R14).
     RentalEnded {
+        /// The rider.
         rider: RiderId,
+        /// The bike.
         bike: i64,
+        /// Where it ended.
         station: Option<StationId>,
+        /// The trip's price, in tenge.
         charge: i64,
     },
+    /// Something needs an operator.
     Alert {
+        /// What kind of alert.
         kind: AlertKind,
+        /// The words.
         text: String,
+        /// The rider it is about, if any.
         rider: Option<RiderId>,
+        /// The station it is about, if any.
         station: Option<StationId>,
     },
+    /// Entries were posted to a rider's ledger.
     LedgerPosted {
+        /// The rider.
         rider: Option<RiderId>,
+        /// How many ledger entries.
         entries: u64,
     },
+    /// A rider's account or state changed.
     RiderChanged {
+        /// The rider.
         rider: RiderId,
     },
 }
@@ -54,12 +75,19 @@ impl Event {
 /// What a nightly posting did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostingReport {
+    /// How many local midnights were posted.
     pub midnights: u32,
+    /// How many entries were posted.
     pub entries: u64,
+    /// How many riders were posted.
     pub riders: u64,
+    /// What was posted in all.
     pub total: i64,
+    /// How many riders were restricted (R18).
     pub restricted: u64,
+    /// How many restrictions lifted (D12).
     pub lifted: u64,
+    /// How many deposits were released (R5).
     pub deposits_released: u64,
     /// D31: riders whose posting failed (named in an alert); every other rider posted.
     #[serde(default)]
@@ -146,10 +174,15 @@ impl std::fmt::Display for AlertKind {
 /// Something that needs an operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
+    /// What kind of alert.
     pub kind: AlertKind,
+    /// What it says.
     pub text: String,
+    /// The rider it is about, if any.
     pub rider: Option<RiderId>,
+    /// The station it is about, if any.
     pub station: Option<StationId>,
+    /// Since when it stands, if known.
     pub since: Option<DateTime<Utc>>,
     /// The bike it is about, where it is about one.
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! Stations, docks, bikes and rentals as everyone sees them: a station's counts and docks,
 //! where a bike is, a rental open or ended, what the fleet check found.
 
-use crate::domain::rental::DockOutcome;
+use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::{BikeId, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 /// A station with its docks, the bikes cable-locked there and what happened lately.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StationView {
+    /// The station and its counts.
     pub station: StationCounts,
+    /// Its docks.
     pub docks: Vec<Dock>,
+    /// The bikes at it.
     pub bikes: Vec<Bike>,
     /// The notes on the station and on the bikes standing there, pinned first.
     #[serde(default)]
@@ -20,14 +23,23 @@ pub struct StationView {
 /// A station to create or update.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct NewStation {
+    /// The station's number.
     pub id: StationId,
+    /// The name.
     pub name: String,
+    /// The name in Kazakh.
     pub name_kk: Option<String>,
+    /// The name in English.
     pub name_en: Option<String>,
+    /// The street address.
     pub address: String,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
+    /// How many docks it has.
     pub docks: u32,
+    /// Open to riders.
     pub active: bool,
 }
 
@@ -35,11 +47,17 @@ pub struct NewStation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BikeState {
+    /// Locked in a dock.
     Docked,
+    /// Out with a rider.
     Rental,
+    /// Cable-locked at a full station (R14).
     CableLocked,
+    /// In a depot van.
     Van,
+    /// In repair.
     Repair,
+    /// Lost or stolen (R22).
     Lost,
 }
 
@@ -73,10 +91,15 @@ impl BikeState {
 /// A bike, where it is and in what state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bike {
+    /// The bike's inventory number.
     pub id: BikeId,
+    /// Where it is.
     pub state: BikeState,
+    /// The station it stands at, if any.
     pub station: Option<StationId>,
+    /// The dock it is locked in, if any.
     pub dock: Option<u32>,
+    /// Reported faulty (R13).
     pub faulty: bool,
     /// Staff's notes on the bike, pinned first ("rear brake weak"): they follow it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -86,52 +109,84 @@ pub struct Bike {
 /// A station with its live counts.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StationCounts {
+    /// The station's number.
     pub id: StationId,
+    /// The name.
     pub name: String,
+    /// The name in Kazakh.
     pub name_kk: Option<String>,
+    /// The name in English.
     pub name_en: Option<String>,
+    /// The street address.
     pub address: String,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
+    /// Open to riders.
     pub active: bool,
+    /// The percentage of its docks the depot aims to keep filled.
     pub target_fill: u32,
+    /// How many docks it has.
     pub docks: u32,
     /// Docked or cable-locked, not faulty.
     pub bikes: u32,
+    /// Free working docks.
     pub free_docks: u32,
+    /// Docks out of service.
     pub out_of_service: u32,
+    /// Bikes cable-locked there (R14).
     pub cable_locked: u32,
+    /// Faulty bikes there.
     pub faulty: u32,
+    /// When its counts last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 /// A dock of a station, for the station view.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dock {
+    /// The dock's number at its station.
     pub number: u32,
+    /// Working (not taken out of service).
     pub in_service: bool,
+    /// The bike locked in it, if any.
     pub bike: Option<BikeId>,
 }
 
 /// A rental, open or ended.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rental {
+    /// The rental's id.
     pub id: RentalId,
+    /// The rider.
     pub rider: RiderId,
+    /// The bike.
     pub bike: BikeId,
+    /// The pass it was taken on.
     pub pass_id: i64,
+    /// The first rental of its chain (D3); itself when not chained.
     pub chain: RentalId,
+    /// When the bike was taken (R11).
     pub start_at: DateTime<Utc>,
+    /// Where it started.
     pub start_station: Option<StationId>,
+    /// When it ended; `None` while open.
     pub end_at: Option<DateTime<Utc>>,
+    /// Where it ended.
     pub end_station: Option<StationId>,
-    pub end_how: Option<String>,
+    /// How it ended (R12–R14).
+    pub end_how: Option<EndHow>,
+    /// When a return failed (R12), if one did.
     pub lock_error_at: Option<DateTime<Utc>>,
+    /// Where a return failed.
     pub lock_error_station: Option<StationId>,
     /// What the failed return was (R12): a lock error or an unrecognised bike.
     #[serde(default)]
     pub lock_error_kind: Option<DockOutcome>,
+    /// Its price once ended, in tenge.
     pub charge: Option<i64>,
+    /// When it was marked overdue (R15).
     pub overdue_at: Option<DateTime<Utc>>,
 }
 
@@ -142,6 +197,7 @@ pub struct FleetProblem {
     pub check: String,
     /// What it is about: `bike 17`, `station 1001`, `rental 5`.
     pub subject: String,
+    /// What is wrong, in words.
     pub detail: String,
 }
 

@@ -15,6 +15,7 @@ pub struct RebalancePlan {
     pub computed_at: DateTime<Utc>,
     /// When it is computed again at the latest (a van's stop recomputes it at once).
     pub next_at: DateTime<Utc>,
+    /// Each van's route.
     pub vans: Vec<VanRoute>,
     /// Expected failed rentals and returns the routes avoid over the targets' horizon.
     pub avoided: f64,
@@ -33,6 +34,7 @@ pub struct RebalancePlan {
 pub struct VanRoute {
     /// Van number, from 1.
     pub van: u32,
+    /// How many bikes it carries.
     pub capacity: u32,
     /// The station of its last stop; `None`: at the depot.
     #[schema(value_type = Option<i64>)]
@@ -42,6 +44,7 @@ pub struct VanRoute {
     pub bikes: Vec<BikeId>,
     /// Who drives it (depot staff), when anyone does.
     pub driver: Option<String>,
+    /// Its stops, in order.
     pub stops: Vec<PlannedStop>,
 }
 
@@ -49,11 +52,13 @@ pub struct VanRoute {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct PlannedStop {
     #[schema(value_type = i64)]
+    /// The station.
     pub station: StationId,
     /// Bikes to take into the van (0 when it leaves bikes).
     pub take: u32,
     /// Bikes to leave in free docks (0 when it takes).
     pub leave: u32,
+    /// When the van gets there.
     pub arrive: DateTime<Utc>,
     /// Bikes in the van after the stop.
     pub load_after: u32,
@@ -63,6 +68,7 @@ pub struct PlannedStop {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct AtRisk {
     #[schema(value_type = i64)]
+    /// The station.
     pub station: StationId,
     /// Expected riders who find it empty.
     pub empty: f64,
@@ -78,6 +84,7 @@ pub struct VanStopRequest {
     #[schema(minimum = 1, maximum = 100)]
     pub van: u32,
     #[schema(value_type = i64)]
+    /// The station it stops at.
     pub station: StationId,
     /// Docked bikes of the station to take into the van.
     #[serde(default)]
@@ -96,11 +103,16 @@ pub struct VanStopRequest {
 /// What a van's stop did.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct VanStopDone {
+    /// The van.
     pub van: u32,
     #[schema(value_type = i64)]
+    /// The station.
     pub station: StationId,
+    /// How many bikes were taken into the van.
     pub taken: u32,
+    /// How many bikes were docked from the van.
     pub left: u32,
+    /// How many bikes were sent to repair.
     pub repaired: u32,
     /// Bikes in the van after the stop.
     pub load: u32,

@@ -14,8 +14,11 @@ pub struct Problem {
     /// `urn:velodesk:problem:KIND`.
     #[serde(rename = "type")]
     pub type_: String,
+    /// A short title of the kind.
     pub title: String,
+    /// The HTTP status.
     pub status: u16,
+    /// What went wrong, in words.
     pub detail: String,
     /// The kind a program decides on: a refusal kind or `unauthorized`, `conflict`, …
     pub kind: String,

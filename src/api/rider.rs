@@ -2,6 +2,7 @@
 //! balances, open rental, trips, ledger, fines, messages), search hits, personal data.
 
 use super::fleet::Rental;
+use crate::domain::fine::{FineKind, FineStatus};
 use crate::domain::ledger::EntryKind;
 use crate::domain::rental::PinTries;
 use crate::domain::rules::RestrictionSource;
@@ -12,26 +13,42 @@ use serde::{Deserialize, Serialize};
 /// The open rental with its live duration and price.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpenRental {
+    /// The rental.
     pub rental: Rental,
+    /// How long it has run.
     pub seconds: i64,
+    /// Overdue now (R15, D20).
     pub overdue: bool,
+    /// Its price if it ended now.
     pub live_price: Tenge,
 }
 
 /// Everything an agent sees about a rider (DOMAIN §5).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiderView {
+    /// The rider.
     pub rider: Rider,
+    /// The pass valid now, if any.
     pub pass: Option<Pass>,
+    /// All their passes, newest first.
     pub passes: Vec<Pass>,
+    /// What they may spend (D15).
     pub available: Tenge,
+    /// Their unpaid debt (D10).
     pub debt: Tenge,
+    /// Charges accrued, not yet posted (R17).
     pub pending: Vec<Accrual>,
+    /// The bike out now, if any.
     pub open_rental: Option<OpenRental>,
+    /// Their latest trips.
     pub trips: Vec<Rental>,
+    /// How many trips they made (a chain counts once).
     pub trip_count: u32,
+    /// Their ledger entries.
     pub ledger: Vec<Entry>,
+    /// Their fines.
     pub fines: Vec<Fine>,
+    /// The messages sent to them (R27).
     pub messages: Vec<Message>,
     /// Staff's notes on the rider, pinned first, then newest first ([`crate::api::Op::Note`]).
     #[serde(default)]
@@ -66,10 +83,10 @@ impl RiderView {
     }
 
     /// The total of the rider's fines of `kind` that were not rejected.
-    pub fn fined(&self, kind: &str) -> Tenge {
+    pub fn fined(&self, kind: FineKind) -> Tenge {
         self.fines
             .iter()
-            .filter(|f| f.kind == kind && f.status != "rejected")
+            .filter(|f| f.kind == kind && f.status != FineStatus::Rejected)
             .map(|f| f.amount)
             .sum()
     }
@@ -79,11 +96,17 @@ impl RiderView {
 /// (`Backend::reveal_rider`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Personal {
+    /// The phone number.
     pub phone: Option<String>,
+    /// The e-mail address.
     pub email: Option<String>,
+    /// The identity document's number.
     pub document: Option<String>,
+    /// The street address.
     pub address: Option<String>,
+    /// The patronymic, if any.
     pub patronymic: String,
+    /// Date of birth.
     pub born: crate::domain::Born,
 }
 
@@ -104,50 +127,85 @@ impl Personal {
 /// A rider to register.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewRider {
+    /// The rider's ID (`None`: the next free one).
     pub id: Option<RiderId>,
+    /// The surname.
     pub surname: String,
+    /// The name.
     pub name: String,
+    /// The patronymic, if any.
     pub patronymic: String,
+    /// The phone number.
     pub phone: Option<String>,
+    /// The e-mail address.
     pub email: Option<String>,
+    /// The identity document's number.
     pub document: Option<String>,
+    /// The street address.
     pub address: Option<String>,
+    /// Date of birth (R8).
     pub born: NaiveDate,
+    /// A resident of Kazakhstan (R2).
     pub resident: bool,
+    /// The concession category, if any (D23).
     pub concession: Option<String>,
+    /// The rider's language for messages (kk, ru, en; R27).
     pub lang: String,
+    /// Their PIN (four digits).
     pub pin: String,
+    /// Their card number, if any.
     pub card: Option<String>,
 }
 
 /// A rider as stored (the PIN only as a hash).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rider {
+    /// The rider's ID.
     pub id: RiderId,
+    /// The surname.
     pub surname: String,
+    /// The name.
     pub name: String,
+    /// The patronymic, if any.
     pub patronymic: String,
+    /// The phone number.
     pub phone: Option<String>,
+    /// The e-mail address.
     pub email: Option<String>,
+    /// The identity document's number.
     pub document: Option<String>,
+    /// The street address.
     pub address: Option<String>,
     /// The whole date in the store; masked to the year in answers that hide personal data.
     pub born: Born,
+    /// A resident of Kazakhstan (R2).
     pub resident: bool,
+    /// The concession category, if any (D23).
     pub concession: Option<String>,
+    /// The rider's language for messages (kk, ru, en; R27).
     pub lang: String,
+    /// The card number, if any.
     pub card: Option<String>,
+    /// The card is blocked (R24).
     pub card_blocked: bool,
+    /// Why access is blocked, if it is (R24, D17).
     pub blocked_reason: Option<String>,
+    /// Restricted: no rentals (R18 at a posting, D12 by hand).
     pub restricted: bool,
+    /// Why, if restricted.
     pub restricted_reason: Option<String>,
     /// Who restricted the rider, while restricted (D12).
     #[serde(default)]
     pub restriction: Option<RestrictionSource>,
+    /// The money balance (R16).
     pub balance: Tenge,
+    /// The bonus balance (R6, D11).
     pub bonus: Tenge,
+    /// The deposit held (R5).
     pub deposit: Tenge,
+    /// Charges accrued, not yet posted (R17).
     pub accrued: Tenge,
+    /// When they registered.
     pub created_at: DateTime<Utc>,
     /// Wrong PINs in a row (D29).
     #[serde(default)]
@@ -185,28 +243,46 @@ impl Rider {
 /// A line of search results.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiderHit {
+    /// The rider's ID.
     pub id: RiderId,
+    /// Their name.
     pub name: String,
+    /// Their phone (masked for who may not see it).
     pub phone: Option<String>,
+    /// Their e-mail (masked likewise).
     pub email: Option<String>,
+    /// Their balance.
     pub balance: Tenge,
+    /// What the search matched.
     pub matched: String,
 }
 
 /// A pass a rider bought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pass {
+    /// The pass's id.
     pub id: i64,
+    /// The rider.
     pub rider: RiderId,
+    /// Its id in the tariff (`monthly`…).
     pub pass: String,
+    /// The label shown.
     pub label: String,
+    /// What it cost.
     pub price: Tenge,
+    /// When it was bought.
     pub bought_at: DateTime<Utc>,
+    /// When it starts.
     pub starts_at: DateTime<Utc>,
+    /// When it ends (D6, D21).
     pub ends_at: DateTime<Utc>,
+    /// When it was ended early (R25), if it was.
     pub ended_at: Option<DateTime<Utc>>,
+    /// A daily pass: time costs nothing in its window (R5).
     pub all_inclusive: bool,
+    /// The deposit it needs (R5, D18).
     pub deposit: Tenge,
+    /// What a day past its window costs (R5).
     pub overuse_per_day: Tenge,
     /// The end by the pass's own period, before the season caps it; `None` for a pass that
     /// runs to the season's end (D21: a change of the season moves `ends_at` from this).
@@ -240,46 +316,77 @@ impl Pass {
 /// A fine, pending approval or posted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fine {
+    /// The fine's id.
     pub id: i64,
+    /// The rider.
     pub rider: RiderId,
-    pub kind: String,
+    /// Its kind (A3 table 4).
+    pub kind: FineKind,
+    /// The amount.
     pub amount: Tenge,
+    /// The rental it is for, if any.
     pub rental: Option<RentalId>,
+    /// The note it was entered with.
     pub note: String,
+    /// Who entered it (`system` for a late fine).
     pub entered_by: String,
+    /// When it was entered.
     pub entered_at: DateTime<Utc>,
-    pub status: String,
+    /// Pending, posted or rejected (D14).
+    pub status: FineStatus,
+    /// Who approved or rejected it.
     pub decided_by: Option<String>,
+    /// The ledger entry it posted as.
     pub entry: Option<EntryId>,
 }
 
 /// A charge accrued and not yet posted (R17).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accrual {
+    /// The accrual's id.
     pub id: i64,
+    /// The rider.
     pub rider: RiderId,
+    /// What it charges.
     pub kind: EntryKind,
+    /// The amount.
     pub amount: Tenge,
+    /// When it arose.
     pub at: DateTime<Utc>,
+    /// When it posts (R17).
     pub due_at: DateTime<Utc>,
+    /// Its words on the ledger.
     pub label: String,
+    /// The rental it is for, if any.
     pub rental: Option<RentalId>,
 }
 
 /// A ledger entry as shown and verified.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
+    /// The entry's id.
     pub id: EntryId,
+    /// The rider.
     pub rider: RiderId,
+    /// When it was made.
     pub at: DateTime<Utc>,
+    /// What it records.
     pub kind: String,
+    /// Its move of the money balance.
     pub money: Tenge,
+    /// Its move of the bonus.
     pub bonus: Tenge,
+    /// Its move of the deposit.
     pub deposit: Tenge,
+    /// Who made it (D9).
     pub actor: String,
+    /// Why, in words.
     pub reason: String,
+    /// How money came, for a payment.
     pub method: Option<String>,
+    /// The entry it corrects (D9), if any.
     pub corrects: Option<EntryId>,
+    /// The rental it is for, if any.
     pub rental: Option<RentalId>,
     /// Running money balance after this entry.
     pub running: Tenge,
@@ -292,11 +399,18 @@ pub struct Entry {
 /// A message the system sent (or would send) to a rider (R27).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Message {
+    /// The message's id.
     pub id: i64,
+    /// The rider.
     pub rider: RiderId,
+    /// When it was written.
     pub at: DateTime<Utc>,
+    /// How it is sent (SMS, push).
     pub channel: String,
+    /// Its language.
     pub lang: String,
+    /// What it is about.
     pub kind: String,
+    /// Its words.
     pub text: String,
 }

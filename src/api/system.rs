@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 /// What the console shows in its header.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BackendInfo {
+    /// The city of the tariff in force.
     pub city: String,
     /// `local file PATH`, `in-memory`, `server URL`.
     pub location: String,
+    /// The operator's time zone (D13).
     pub time_zone: String,
+    /// Its clock moves only when told (a scenario, a demo).
     pub simulated_clock: bool,
     /// Whether this system is reached over the network (a server's, through
     /// `RemoteBackend`): the client sets it, a server never sends it.
@@ -34,11 +37,16 @@ pub enum ConnectionState {
     Live,
     /// The stream broke at `since`; the backend is reconnecting and will resume without gaps.
     Stale {
+        /// Since when.
         since: DateTime<Utc>,
+        /// Why, in words.
         reason: String,
     },
     /// The server refused the session (expired, revoked, staff disabled): log in again.
-    LoggedOut { since: DateTime<Utc> },
+    LoggedOut {
+        /// Since when.
+        since: DateTime<Utc>,
+    },
 }
 
 impl ConnectionState {
@@ -53,9 +61,13 @@ impl ConnectionState {
 /// cable-lock permission stays valid (R14).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeskInfo {
+    /// The tariff in force's file name.
     pub tariff_file: String,
+    /// Its TOML.
     pub tariff_source: String,
+    /// Fines above this wait for a supervisor (D14).
     pub approval_threshold: Tenge,
+    /// How long a cable-lock permission stays valid (R14).
     pub cable_auth_valid_s: i64,
 }
 
@@ -70,9 +82,13 @@ impl DeskInfo {
 /// A rider whose cached balances disagree with the sum of the ledger entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mismatch {
+    /// The rider.
     pub rider: RiderId,
+    /// Which balance.
     pub what: String,
+    /// The balance kept on the account.
     pub cached: Tenge,
+    /// The sum of the entries (D9).
     pub from_entries: Tenge,
 }
 
@@ -100,32 +116,49 @@ impl Mismatch {
 /// D31: why a rider's nightly posting failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostingFailure {
+    /// Since when it fails.
     pub since: DateTime<Utc>,
+    /// The midnight that was not posted.
     pub midnight: DateTime<Utc>,
+    /// Why, in words.
     pub error: String,
 }
 
 /// One audited staff action.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AuditRecord {
+    /// The record's id.
     pub id: i64,
+    /// When.
     pub at: DateTime<Utc>,
+    /// When, in local time (D13).
     pub at_local: String,
+    /// Who.
     pub staff: String,
+    /// Their role then.
     pub role: String,
+    /// What they did.
     pub action: String,
+    /// The rider it was about, if any.
     pub rider: Option<RiderId>,
+    /// What it was done to.
     pub target: String,
+    /// Why, in their words.
     pub reason: String,
+    /// What came of it.
     pub details: String,
 }
 
 /// Filter for the audit view.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AuditFilter {
+    /// Only this staff member's.
     pub staff: Option<String>,
+    /// Only about this rider.
     pub rider: Option<RiderId>,
+    /// Only this action.
     pub action: Option<String>,
+    /// At most this many, newest first.
     pub limit: usize,
 }
 
@@ -151,6 +184,7 @@ pub enum ReplicationState {
 /// What [`detect`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Replication {
+    /// Where the replication stands.
     pub state: ReplicationState,
     /// The Litestream process that has the database open (when live).
     pub pid: Option<u32>,

@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    /// The staff member's name.
     pub username: String,
+    /// The password.
     pub password: String,
 }
 
@@ -23,17 +25,22 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     /// Opaque bearer token (`Authorization: Bearer …`), valid until `expires_at`.
     pub token: String,
+    /// Who logged in.
     pub staff: String,
     #[schema(value_type = crate::server::schema::Role)]
+    /// Their role.
     pub role: Role,
+    /// When the session ends.
     pub expires_at: DateTime<Utc>,
 }
 
 /// Who the token belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Me {
+    /// Who is logged in.
     pub staff: String,
     #[schema(value_type = crate::server::schema::Role)]
+    /// Their role.
     pub role: Role,
 }
 
@@ -45,6 +52,7 @@ pub struct PayRequest {
     #[schema(value_type = i64, minimum = 1, maximum = 10_000_000, example = 5000)]
     pub amount: Tenge,
     #[schema(value_type = crate::server::schema::PayMethod)]
+    /// How the money came: cash, card or bank.
     pub method: PayMethod,
 }
 
@@ -72,6 +80,7 @@ pub struct AmountReasonRequest {
     /// Whole tenge, 1 to 10,000,000 (D30).
     #[schema(value_type = i64, minimum = 1, maximum = 10_000_000)]
     pub amount: Tenge,
+    /// Why, in the staff member's words (audited).
     pub reason: String,
 }
 
@@ -80,6 +89,7 @@ pub struct AmountReasonRequest {
 #[serde(deny_unknown_fields)]
 pub struct StationRequest {
     #[schema(value_type = i64)]
+    /// The station.
     pub station: StationId,
 }
 
@@ -88,7 +98,9 @@ pub struct StationRequest {
 #[serde(deny_unknown_fields)]
 pub struct ManualUnlockRequest {
     #[schema(value_type = i64)]
+    /// The bike.
     pub bike: BikeId,
+    /// Why, in the staff member's words (audited).
     pub reason: String,
 }
 
@@ -97,9 +109,11 @@ pub struct ManualUnlockRequest {
 #[serde(deny_unknown_fields)]
 pub struct EndRentalRequest {
     #[schema(value_type = i64)]
+    /// Where the bike was left.
     pub station: StationId,
     /// When the rider left the bike (the end of the charge).
     pub at: DateTime<Utc>,
+    /// Why, in the staff member's words (audited).
     pub reason: String,
 }
 
@@ -115,8 +129,10 @@ pub struct FineRequest {
     pub amount: Option<Tenge>,
     #[schema(value_type = Option<i64>)]
     #[serde(default)]
+    /// The rental it is for, if any.
     pub rental: Option<RentalId>,
     #[serde(default)]
+    /// The note (audited).
     pub note: String,
 }
 
@@ -124,6 +140,7 @@ pub struct FineRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
+    /// Why, in the staff member's words (audited).
     pub reason: String,
 }
 
@@ -132,10 +149,12 @@ pub struct ReasonRequest {
 #[serde(deny_unknown_fields)]
 pub struct CorrectRequest {
     #[schema(value_type = i64)]
+    /// The entry it corrects (D9).
     pub entry: EntryId,
     /// Whole tenge, its sign the direction, at most 10,000,000 in size (D30), not 0.
     #[schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000)]
     pub amount: Tenge,
+    /// Why, in the staff member's words (audited).
     pub reason: String,
 }
 
@@ -147,6 +166,7 @@ pub struct RestrictionRequest {
     #[serde(default)]
     pub reason: Option<String>,
     #[serde(default)]
+    /// Why, in the staff member's words (audited).
     pub note: String,
 }
 
@@ -154,6 +174,7 @@ pub struct RestrictionRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinRequest {
+    /// The rider's PIN (four digits, R10).
     pub pin: String,
 }
 
@@ -171,9 +192,11 @@ pub struct DockNumberRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewBikeRequest {
     #[schema(value_type = i64, minimum = 1, maximum = 999_999_999)]
+    /// The bike's inventory number.
     pub id: BikeId,
     #[schema(value_type = Option<i64>)]
     #[serde(default)]
+    /// A station to dock it at, if any.
     pub station: Option<StationId>,
 }
 
@@ -185,6 +208,7 @@ pub struct NewStaffRequest {
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub name: String,
     #[schema(value_type = crate::server::schema::Role)]
+    /// Their role.
     pub role: Role,
     /// Sets the password (Argon2id, 8 to 1,024 characters); without one the account
     /// cannot log in yet.
@@ -197,6 +221,7 @@ pub struct NewStaffRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
+    /// The time to move to.
     pub to: DateTime<Utc>,
 }
 
@@ -224,9 +249,12 @@ pub struct Empty {}
 #[serde(deny_unknown_fields)]
 pub struct UnlockRequest {
     #[schema(value_type = i64)]
+    /// The rider.
     pub rider: RiderId,
     #[schema(value_type = i64)]
+    /// The bike.
     pub bike: BikeId,
+    /// The rider's PIN (four digits, R10).
     pub pin: String,
 }
 
@@ -235,6 +263,7 @@ pub struct UnlockRequest {
 #[serde(deny_unknown_fields)]
 pub struct BikeRequest {
     #[schema(value_type = i64)]
+    /// The bike.
     pub bike: BikeId,
 }
 
@@ -243,6 +272,7 @@ pub struct BikeRequest {
 #[serde(deny_unknown_fields)]
 pub struct DockRequest {
     #[schema(value_type = i64)]
+    /// The bike.
     pub bike: BikeId,
     /// The dock reported a lock error: the rental goes on (R12).
     #[serde(default)]
@@ -286,7 +316,9 @@ impl DockRequest {
 #[serde(deny_unknown_fields)]
 pub struct CableLockRequest {
     #[schema(value_type = i64)]
+    /// The bike.
     pub bike: BikeId,
+    /// The rider's PIN (four digits, R10).
     pub pin: String,
 }
 
@@ -295,6 +327,7 @@ pub struct CableLockRequest {
 #[serde(deny_unknown_fields)]
 pub struct RiderRequest {
     #[schema(value_type = i64)]
+    /// The rider.
     pub rider: RiderId,
 }
 
@@ -302,6 +335,8 @@ pub struct RiderRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StationKey {
     #[schema(value_type = i64)]
+    /// The station.
     pub station: StationId,
+    /// Its key (a secret, shown once).
     pub key: String,
 }

@@ -1,10 +1,18 @@
 //! The one door: the console, the simulator and the server speak to a [`Backend`].
 //! `LocalBackend` runs the engine in-process; a remote one speaks HTTP to `velodesk serve`.
 
+#![warn(missing_docs)]
+
+// The adapters document what they add; the lint holds this module's own items: the trait,
+// its errors and its shapes.
+#[allow(missing_docs)]
 mod desk_ops;
+#[allow(missing_docs)]
 mod local;
 mod ops;
+#[allow(missing_docs)]
 mod readers;
+#[allow(missing_docs)]
 pub mod remote;
 
 pub use desk_ops::DeskOps;

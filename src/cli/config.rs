@@ -3,6 +3,7 @@
 //! `file:line: reason`.
 
 use crate::domain::Tenge;
+use crate::domain::tariff::line_of;
 use crate::engine::Settings;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -98,14 +99,6 @@ struct RawConsole {
 #[serde(deny_unknown_fields)]
 struct RawServer {
     listen: SocketAddr,
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
 }
 
 impl Config {

@@ -25,7 +25,7 @@ pub enum Notice {
     },
     RestrictionLifted,
     Fine {
-        kind: String,
+        kind: super::fine::FineKind,
         amount: Tenge,
     },
     ClaimCredited {

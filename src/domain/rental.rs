@@ -90,6 +90,52 @@ impl DockOutcome {
     }
 }
 
+/// How a rental ended (R12–R14, §5): the word stored with it and sent on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndHow {
+    /// Pushed into a free dock, "Return OK" (R12).
+    Dock,
+    /// Cable-locked at a full station with staff permission (R14).
+    CableLock,
+    /// Ended by hand by staff, with a reason (docs/rules.md §5).
+    Staff,
+    /// Reported faulty right after the start: the trip is cancelled (R13), and it never
+    /// chains onto the next one (D3).
+    Faulty,
+}
+
+impl EndHow {
+    pub const ALL: [EndHow; 4] = [
+        EndHow::Dock,
+        EndHow::CableLock,
+        EndHow::Staff,
+        EndHow::Faulty,
+    ];
+
+    /// The word stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndHow::Dock => "dock",
+            EndHow::CableLock => "cable-lock",
+            EndHow::Staff => "staff",
+            EndHow::Faulty => "faulty",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EndHow> {
+        EndHow::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for EndHow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+super::same_word!(EndHow);
+
 /// D29: a wrong PIN is counted while it comes less than this after the one before, and the
 /// lock lasts this long after the last wrong try.
 pub const PIN_WINDOW: Duration = Duration::minutes(15);
@@ -145,6 +191,18 @@ mod tests {
             valid_until: from + Duration::hours(hours),
             all_inclusive: daily,
         }
+    }
+
+    #[test]
+    fn r12_r14_every_way_a_rental_ends_reads_back_from_its_stored_word() {
+        for h in EndHow::ALL {
+            assert_eq!(EndHow::parse(h.as_str()), Some(h));
+            assert_eq!(
+                serde_json::to_string(&h).unwrap(),
+                format!("\"{}\"", h.as_str())
+            );
+        }
+        assert_eq!(EndHow::parse("cable_lock"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! ended at the fair time, an ended one credited the difference); the docks' reports kept
 //! as they come; the faulty-dock alert.
 
-use super::rentals::price_rental;
+use super::settling::price_rental;
 use super::{Aftermath, Ctx, Engine, Result, refuse};
 use crate::api::{Alert, AlertKind, DisputeEvidence, DisputeQuery, Outcome, Rental};
 use crate::domain::dispute::{self, Claim, Facts, NoCase, Seen, Settlement, Sighting};
@@ -218,14 +218,14 @@ fn evidence(
     };
     let price = match rental.charge {
         Some(charged) if !open => crate::domain::Tenge(charged),
-        _ => price_rental(ctx.tariff, c, &rental, ctx.now)?.0.total,
+        _ => price_rental(ctx.tariff, c, &rental, ctx.now)?.total,
     };
     let (fair, no_case) = match found {
         Ok(f) => (Some(f), None),
         Err(n) => (None, Some(n)),
     };
     let fair_price = match fair {
-        Some(f) => Some(price_rental(ctx.tariff, c, &rental, f.at)?.0.total),
+        Some(f) => Some(price_rental(ctx.tariff, c, &rental, f.at)?.total),
         None => None,
     };
     let settlement = match (fair, fair_price) {

@@ -6,7 +6,7 @@
 use super::{Engine, Result, refuse};
 use crate::api::{Op, Outcome, Permission};
 use crate::domain::Refusal;
-use crate::domain::roles::StaffAction;
+use crate::store::people::Staff;
 
 impl Engine {
     /// Run `op` as `actor` (`None`: the rider or a dock, or set-up in-process), in one
@@ -16,13 +16,12 @@ impl Engine {
         let setup = matches!(op.permission(), Permission::SetUp(_));
         match (setup, staff) {
             // A set-up by a staff member: audited in the unit of its effect.
-            (true, Some(by)) => {
+            (true, Some(s)) => {
                 let (word, target_of) = (setup_word(&op), op.clone());
                 let audit = move |ctx: &super::Ctx<'_>,
                                   c: &rusqlite::Connection,
                                   out: &Outcome|
                       -> Result<()> {
-                    let s = ctx.authorise(c, &by, setup_action(&target_of))?;
                     let target = setup_target(&target_of, out);
                     crate::store::audit::record(
                         c,
@@ -38,10 +37,10 @@ impl Engine {
                     )?;
                     Ok(())
                 };
-                let (out, ()) = self.atomically(move |e| e.run(actor, op), audit)?;
+                let (out, ()) = self.atomically(move |e| e.run(None, op), audit)?;
                 Ok(out)
             }
-            _ => self.run(actor, op),
+            (_, staff) => self.run(staff.as_ref(), op),
         }
     }
 
@@ -68,10 +67,11 @@ impl Engine {
         out
     }
 
-    /// The staff member acting, when `permission` lets `actor` do it.
-    fn permitted(&mut self, actor: Option<&str>, permission: Permission) -> Result<Option<String>> {
+    /// The staff member acting, when `permission` lets `actor` do it: the one check of a
+    /// role (`None`: the rider, a dock, or set-up in-process). The steps take what it found.
+    fn permitted(&mut self, actor: Option<&str>, permission: Permission) -> Result<Option<Staff>> {
         let action = match (permission, actor) {
-            (Permission::Station, _) => return Ok(actor.map(str::to_string)),
+            (Permission::Station, _) => return Ok(None),
             (Permission::RiderOr(_) | Permission::SetUp(_), None) => return Ok(None),
             (Permission::Staff(a), None) => {
                 return refuse(
@@ -84,23 +84,31 @@ impl Engine {
             }
             (Permission::Staff(a) | Permission::RiderOr(a) | Permission::SetUp(a), Some(_)) => a,
         };
-        let name = actor.unwrap_or_default().to_string();
-        self.read(|ctx, c| ctx.authorise(c, &name, action).map(|_| ()))?;
-        Ok(Some(name))
+        let name = actor.unwrap_or_default();
+        self.read(|ctx, c| ctx.authorise(c, name, action)).map(Some)
     }
 
-    /// The step for `op`: the operation's own code (money.rs, rentals.rs, staff_ops.rs).
-    fn run(&mut self, actor: Option<&str>, op: Op) -> Result<Outcome> {
-        let by = actor.unwrap_or_default();
+    /// The step for `op`: the operation's own code (money.rs, rentals.rs, returns.rs,
+    /// staff_ops.rs, plan.rs), given the staff member [`Engine::permitted`] found.
+    fn run(&mut self, staff: Option<&Staff>, op: Op) -> Result<Outcome> {
+        let name = op.name();
+        let who = || match staff {
+            Some(s) => Ok(s),
+            None => refuse(
+                Refusal::Forbidden,
+                format!("{name} is a staff member's to do: no one is logged in"),
+            ),
+        };
+        let by = staff;
         Ok(match op {
             Op::Pay {
                 rider,
                 amount,
                 method,
-            } => Outcome::Entry(self.pay(rider, amount, method, actor)?),
-            Op::Buy { rider, pass } => Outcome::Pass(self.buy(rider, &pass, actor)?),
+            } => Outcome::Entry(self.pay_by(by, rider, amount, method)?),
+            Op::Buy { rider, pass } => Outcome::Pass(self.buy_by(by, rider, &pass)?),
             Op::HoldDeposit { rider, amount } => {
-                Outcome::Entry(self.hold_deposit(rider, amount, actor)?)
+                Outcome::Entry(self.hold_deposit_by(by, rider, amount)?)
             }
             Op::Unlock { rider, bike, pin } => {
                 self.unlock(rider, bike, &pin)?;
@@ -119,7 +127,7 @@ impl Engine {
                 Outcome::Priced(Some(self.cable_lock(bike, station, &pin)?))
             }
             Op::AuthoriseCableLock { rider, station } => {
-                self.authorise_cable_lock(rider, station, by)?;
+                self.authorise_cable_lock_by(who()?, rider, station)?;
                 Outcome::Done
             }
             Op::ManualUnlock {
@@ -127,7 +135,7 @@ impl Engine {
                 bike,
                 reason,
             } => {
-                self.manual_unlock(rider, bike, &reason, by)?;
+                self.manual_unlock_by(who()?, rider, bike, &reason)?;
                 Outcome::Done
             }
             Op::EndRental {
@@ -135,47 +143,53 @@ impl Engine {
                 station,
                 at,
                 reason,
-            } => Outcome::Priced(Some(self.end_rental(rider, station, at, &reason, by)?)),
+            } => Outcome::Priced(Some(self.end_rental_by(
+                who()?,
+                rider,
+                station,
+                at,
+                &reason,
+            )?)),
             Op::Fine {
                 rider,
                 kind,
                 amount,
                 rental,
                 note,
-            } => Outcome::Fine(self.fine(rider, kind, amount, rental, &note, by)?),
-            Op::ApproveFine { rider } => Outcome::Fine(self.approve_fine(rider, by)?),
+            } => Outcome::Fine(self.fine_by(who()?, rider, kind, amount, rental, &note)?),
+            Op::ApproveFine { rider } => Outcome::Fine(self.approve_fine_by(who()?, rider)?),
             Op::RejectFine { rider, reason } => {
-                Outcome::Amount(self.reject_fine(rider, &reason, by)?)
+                Outcome::Amount(self.reject_fine_by(who()?, rider, &reason)?)
             }
-            Op::Refund { rider } => Outcome::Amount(self.refund(rider, by)?),
+            Op::Refund { rider } => Outcome::Amount(self.refund_by(who()?, rider)?),
             Op::CreditClaim {
                 rider,
                 amount,
                 reason,
-            } => Outcome::Entry(self.credit_claim(rider, amount, &reason, by)?),
+            } => Outcome::Entry(self.credit_claim_by(who()?, rider, amount, &reason)?),
             Op::SettleDispute {
                 rider,
                 rental,
                 station,
                 at,
-            } => self.settle_dispute(rider, rental, station, at, by)?,
+            } => self.settle_dispute(rider, rental, station, at, &who()?.name)?,
             Op::GiveBonus {
                 rider,
                 amount,
                 reason,
-            } => Outcome::Entry(self.give_bonus(rider, amount, &reason, by)?),
+            } => Outcome::Entry(self.give_bonus_by(who()?, rider, amount, &reason)?),
             Op::Correct {
                 rider,
                 entry,
                 amount,
                 reason,
-            } => Outcome::Entry(self.correct(rider, entry, amount, &reason, by)?),
+            } => Outcome::Entry(self.correct_by(who()?, rider, entry, amount, &reason)?),
             Op::Block { rider, reason } => {
-                self.block(rider, &reason, by)?;
+                self.block_by(who()?, rider, &reason)?;
                 Outcome::Done
             }
             Op::Unblock { rider, reason } => {
-                self.unblock(rider, &reason, by)?;
+                self.unblock_by(who()?, rider, &reason)?;
                 Outcome::Done
             }
             Op::SetRestriction {
@@ -183,15 +197,15 @@ impl Engine {
                 reason,
                 note,
             } => {
-                self.set_restriction(rider, reason.as_deref(), &note, by)?;
+                self.set_restriction_by(who()?, rider, reason.as_deref(), &note)?;
                 Outcome::Done
             }
             Op::ResetPin { rider, pin } => {
-                self.reset_pin(rider, &pin, by)?;
+                self.reset_pin_by(who()?, rider, &pin)?;
                 Outcome::Done
             }
             Op::BlockLostCard { rider } => {
-                self.block_lost_card(rider, by)?;
+                self.block_lost_card_by(who()?, rider)?;
                 Outcome::Done
             }
             op @ (Op::Note { .. }
@@ -205,33 +219,33 @@ impl Engine {
             | Op::UpdateCase { .. }
             | Op::AssignCase { .. }
             | Op::Handover { .. }
-            | Op::AckHandover { .. }) => self.run_desk(op, by)?,
+            | Op::AckHandover { .. }) => self.run_desk(op, &who()?.name)?,
             Op::TakeAlert {
                 kind,
                 rider,
                 station,
             } => {
-                self.take_alert(kind, rider, station, by)?;
+                self.take_alert_by(who()?, kind, rider, station)?;
                 Outcome::Done
             }
             Op::ServiceRelease { bike } => {
-                self.service_release(bike, by)?;
+                self.service_release_by(who()?, bike)?;
                 Outcome::Done
             }
             Op::ServiceDock { bike, station } => {
-                self.service_dock(bike, station, by)?;
+                self.service_dock_by(who()?, bike, station)?;
                 Outcome::Done
             }
-            Op::VanStop { stop } => Outcome::VanStop(self.van_stop(&stop, by)?),
+            Op::VanStop { stop } => Outcome::VanStop(self.van_stop_by(who()?, &stop)?),
             Op::ToRepair { bike } => {
-                self.to_repair(bike, by)?;
+                self.repair_by(who()?, bike)?;
                 Outcome::Done
             }
             Op::DockOutOfService { station, number } => {
-                Outcome::Dock(self.dock_out_of_service(station, number, by)?)
+                Outcome::Dock(self.dock_out_of_service_by(who()?, station, number)?)
             }
             Op::DockInService { station, number } => {
-                Outcome::Dock(self.dock_in_service(station, number, by)?)
+                Outcome::Dock(self.dock_in_service_by(who()?, station, number)?)
             }
             Op::AddStation { station } => {
                 self.add_station(&station)?;
@@ -260,13 +274,6 @@ fn setup_word(op: &Op) -> &'static str {
     match op {
         Op::AddStaff { .. } => "manage-staff",
         _ => op.name(),
-    }
-}
-
-fn setup_action(op: &Op) -> StaffAction {
-    match op.permission() {
-        Permission::SetUp(a) | Permission::Staff(a) | Permission::RiderOr(a) => a,
-        Permission::Station => StaffAction::SetUp,
     }
 }
 

@@ -2,28 +2,33 @@
 //! outcome — ledger entries, fleet changes, audit record, rider message, events — in one
 //! transaction. It keeps no clock: time moves only through [`Engine::advance_to`].
 
+mod calls;
 mod cases;
+mod ctx;
+mod depot_ops;
 mod desk;
 mod dispute;
 mod door;
+mod error;
+mod fines;
 mod import;
 mod money;
 mod plan;
 mod posting;
 mod rentals;
+mod returns;
 mod reveal;
+mod settling;
+mod setup;
 mod staff_ops;
 pub mod views;
 
 use crate::api::{Event, PostingReport};
-use crate::domain::ledger::Actor;
-use crate::domain::messages::Notice;
-use crate::domain::roles::{StaffAction, allows};
 use crate::domain::tariff::{Season, Tariff};
 use crate::domain::time::{format_local, local_date, local_midnight};
 use crate::domain::{Refusal, RiderId};
 use crate::store::ledger::POSTED_THROUGH;
-use crate::store::{self, Store, StoreError, audit, people};
+use crate::store::{self, Store, StoreError, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 
@@ -33,71 +38,8 @@ pub use desk::{CARD_MAX_CHARS, NOTE_MAX_CHARS};
 pub use import::{ImportReport, ImportStation, MAX_DOCKS as MAX_IMPORT_DOCKS, StationImport};
 pub use views::*;
 
-/// Why an operation did not happen. Nothing was written.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("{kind}: {message}")]
-    Refused { kind: Refusal, message: String },
-    #[error("conflict: {0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-impl From<StoreError> for EngineError {
-    fn from(e: StoreError) -> Self {
-        if let StoreError::Amount(a) = e {
-            return EngineError::Refused {
-                kind: Refusal::Invalid,
-                message: a.to_string(),
-            };
-        }
-        if e.is_constraint() {
-            EngineError::Conflict(e.to_string())
-        } else {
-            EngineError::Store(e)
-        }
-    }
-}
-
-impl From<crate::domain::money::AmountError> for EngineError {
-    fn from(e: crate::domain::money::AmountError) -> Self {
-        EngineError::Refused {
-            kind: Refusal::Invalid,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<rusqlite::Error> for EngineError {
-    fn from(e: rusqlite::Error) -> Self {
-        EngineError::from(StoreError::from(e))
-    }
-}
-
-pub type Result<T> = std::result::Result<T, EngineError>;
-
-impl From<EngineError> for crate::api::BackendError {
-    fn from(e: EngineError) -> Self {
-        match e {
-            EngineError::Refused { kind, message } => {
-                crate::api::BackendError::Refused { kind, message }
-            }
-            EngineError::Conflict(message) => crate::api::BackendError::Conflict { message },
-            EngineError::Store(s) => crate::api::BackendError::Internal {
-                message: s.to_string(),
-            },
-        }
-    }
-}
-
-/// A refusal with its reason in words.
-pub fn refuse<T>(kind: Refusal, message: impl Into<String>) -> Result<T> {
-    Err(EngineError::Refused {
-        kind,
-        message: message.into(),
-    })
-}
+pub use ctx::{Ctx, staff_actor};
+pub use error::{EngineError, Result, refuse};
 
 /// Tunables that are not tariff (deployment settings).
 #[derive(Debug, Clone)]
@@ -461,108 +403,4 @@ impl Engine {
         self.mark_overdue(to)?;
         Ok(report)
     }
-}
-
-/// What an operation sees: the time, the tariff in force, and where its events go.
-pub struct Ctx<'a> {
-    pub now: DateTime<Utc>,
-    pub tariff: &'a Tariff,
-    pub settings: &'a Settings,
-    events: std::cell::RefCell<Vec<Event>>,
-    aftermath: std::cell::RefCell<Vec<Aftermath>>,
-}
-
-impl Ctx<'_> {
-    pub fn emit(&self, e: Event) {
-        self.events.borrow_mut().push(e);
-    }
-
-    /// Record `a` even if the operation is refused ([`Aftermath`]).
-    pub(crate) fn after_refusal(&self, a: Aftermath) {
-        self.aftermath.borrow_mut().push(a);
-    }
-
-    pub fn local(&self, at: DateTime<Utc>) -> String {
-        format_local(self.tariff.time_zone, at)
-    }
-
-    /// The staff member, if they exist, are active and their role allows `action`.
-    pub fn authorise(
-        &self,
-        c: &Connection,
-        staff: &str,
-        action: StaffAction,
-    ) -> Result<people::Staff> {
-        let Some(s) = people::staff(c, staff)? else {
-            return refuse(Refusal::Forbidden, format!("no staff member {staff:?}"));
-        };
-        if s.disabled {
-            return refuse(
-                Refusal::Forbidden,
-                format!("staff member {staff} is disabled"),
-            );
-        }
-        if !allows(s.role, action) {
-            return refuse(
-                Refusal::Forbidden,
-                format!("a {} may not {}", s.role, action.as_str()),
-            );
-        }
-        Ok(s)
-    }
-
-    /// Record a staff action in the audit log (same transaction as its effect).
-    #[allow(clippy::too_many_arguments)]
-    pub fn audit(
-        &self,
-        c: &Connection,
-        staff: &people::Staff,
-        action: StaffAction,
-        rider: Option<RiderId>,
-        target: &str,
-        reason: &str,
-        details: &str,
-    ) -> Result<()> {
-        audit::record(
-            c,
-            self.now,
-            &self.local(self.now),
-            &staff.name,
-            staff.role.as_str(),
-            action.as_str(),
-            rider,
-            target,
-            reason,
-            details,
-        )?;
-        Ok(())
-    }
-
-    /// Put a message to the rider into the outbox, in their language (R27).
-    pub fn notify(&self, c: &Connection, rider: RiderId, notice: Notice) -> Result<()> {
-        let lang = people::rider(c, rider)?
-            .map(|r| r.lang)
-            .unwrap_or_else(|| "ru".to_string());
-        audit::add_message(
-            c,
-            rider,
-            self.now,
-            &lang,
-            notice.kind(),
-            &notice.text(&lang),
-        )?;
-        Ok(())
-    }
-
-    pub fn rider(&self, c: &Connection, id: RiderId) -> Result<crate::api::Rider> {
-        match people::rider(c, id)? {
-            Some(r) => Ok(r),
-            None => refuse(Refusal::NotFound, format!("no rider {id}")),
-        }
-    }
-}
-
-/// The actor for a staff member.
-pub fn staff_actor(s: &people::Staff) -> Actor {
-    Actor::Staff(s.name.clone())
 }

@@ -1,21 +1,22 @@
-//! Money at the desk: payments, passes, deposits, fines and their approval, refunds, claim
-//! credits, bonus and corrections (R2, R5–R7, R16–R26, D9–D16).
+//! Money at the desk: payments, passes, deposits, refunds, claim credits, bonus and
+//! corrections (R2, R5, R6, R16–R26, D9–D13, D15). Fines are in `fines.rs`.
 
 use super::posting::{post_charge, post_credit};
 use super::{Engine, Event, Result, refuse, staff_actor};
 use crate::api::Accrual;
-use crate::api::{FineOutcome, PayMethod};
+use crate::api::PayMethod;
 use crate::domain::ledger::{Actor, EntryKind, Moves};
 use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
 use crate::domain::rules::{BuyFacts, check_buy, pass_end, period_end};
-use crate::domain::tariff::{Concession, FineKind, PassDef};
+use crate::domain::tariff::{Concession, PassDef};
 use crate::domain::time::next_local_midnight;
-use crate::domain::{EntryId, Refusal, RentalId, RiderId, Tenge};
+use crate::domain::{EntryId, Refusal, RiderId, Tenge};
 use crate::store::ledger::{self as sl, NewEntry};
+use crate::store::people::Staff;
 use crate::store::{fleet, passes};
 
-fn reason_given(reason: &str) -> Result<()> {
+pub(super) fn reason_given(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         refuse(Refusal::Invalid, "a reason is required")
     } else {
@@ -25,12 +26,12 @@ fn reason_given(reason: &str) -> Result<()> {
 
 impl Engine {
     /// Money arrives on the account: at the cash desk (by staff) or from card/bank (R19, R20).
-    pub fn pay(
+    pub(super) fn pay_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         amount: Tenge,
         method: PayMethod,
-        by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             amount.bounded("a payment")?;
@@ -56,11 +57,11 @@ impl Engine {
 
     /// Buy a pass (R2, R16, A3, D6): the fee is accrued and posts at the next midnight (R17).
     /// A pass bought while one is valid starts when that one ends.
-    pub fn buy(
+    pub(super) fn buy_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         pass_id: &str,
-        by: Option<&str>,
     ) -> Result<crate::api::Pass> {
         self.write(|ctx, c| {
             let r = ctx.rider(c, rider)?;
@@ -110,11 +111,10 @@ impl Engine {
                     ),
                 )
             })?;
-            if let Some(name) = by {
-                let s = ctx.authorise(c, name, StaffAction::SellPass)?;
+            if let Some(s) = by {
                 ctx.audit(
                     c,
-                    &s,
+                    s,
                     StaffAction::SellPass,
                     Some(rider),
                     pass_id,
@@ -170,11 +170,11 @@ impl Engine {
     }
 
     /// A deposit is held on the rider's card (R5).
-    pub fn hold_deposit(
+    pub(super) fn hold_deposit_by(
         &mut self,
+        by: Option<&Staff>,
         rider: RiderId,
         amount: Tenge,
-        by: Option<&str>,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             amount.bounded("a deposit")?;
@@ -197,154 +197,10 @@ impl Engine {
         })
     }
 
-    /// Enter a fine (R7, R21–R24). Without an amount the tariff's fixed one applies; above
-    /// the approval threshold it waits for a supervisor (D14); otherwise it posts now (R17).
-    pub fn fine(
-        &mut self,
-        rider: RiderId,
-        kind: FineKind,
-        amount: Option<Tenge>,
-        rental: Option<RentalId>,
-        note: &str,
-        by: &str,
-    ) -> Result<FineOutcome> {
-        let threshold = self.settings.approval_threshold;
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::EnterFine)?;
-            ctx.rider(c, rider)?;
-            let amount = match amount.or_else(|| ctx.tariff.fixed_fine(kind)) {
-                Some(a) => a,
-                None => {
-                    return refuse(
-                        Refusal::Invalid,
-                        format!("a {kind} fine needs an amount: the tariff has no fixed one"),
-                    );
-                }
-            };
-            amount.bounded("a fine")?;
-            let threshold = threshold.unwrap_or(ctx.tariff.fines.approval_threshold);
-            let pending = amount > threshold;
-            let fine = passes::insert_fine(
-                c, rider, kind, amount, rental, note, &s.name, ctx.now, pending,
-            )?;
-            ctx.audit(
-                c,
-                &s,
-                StaffAction::EnterFine,
-                Some(rider),
-                &format!("{kind} {amount}"),
-                note,
-                if pending {
-                    "awaiting approval (D14)"
-                } else {
-                    "posted"
-                },
-            )?;
-            if pending {
-                ctx.emit(Event::Alert {
-                    kind: crate::api::AlertKind::FineApproval,
-                    text: format!(
-                        "{kind} fine of {amount} for rider {rider} waits for a supervisor (D14)"
-                    ),
-                    rider: Some(rider),
-                    station: None,
-                });
-                return Ok(FineOutcome::AwaitingApproval { fine, amount });
-            }
-            let actor = staff_actor(&s);
-            post_fine(
-                ctx,
-                c,
-                rider,
-                fine,
-                kind.as_str(),
-                amount,
-                &actor,
-                note,
-                None,
-            )?;
-            Ok(FineOutcome::Posted { fine, amount })
-        })
-    }
-
-    /// A supervisor approves the rider's oldest pending fine (D14); not their own.
-    pub fn approve_fine(&mut self, rider: RiderId, by: &str) -> Result<FineOutcome> {
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
-            ctx.rider(c, rider)?;
-            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
-                return refuse(
-                    Refusal::NotFound,
-                    format!("rider {rider} has no fine waiting for approval"),
-                );
-            };
-            if f.entered_by == s.name {
-                return refuse(
-                    Refusal::Forbidden,
-                    "a fine is approved by someone other than who entered it (D14)",
-                );
-            }
-            ctx.audit(
-                c,
-                &s,
-                StaffAction::ApproveFine,
-                Some(rider),
-                &format!("{} {}", f.kind, f.amount),
-                &f.note,
-                &format!("fine {}", f.id),
-            )?;
-            let actor = staff_actor(&s);
-            post_fine(
-                ctx,
-                c,
-                rider,
-                f.id,
-                &f.kind,
-                f.amount,
-                &actor,
-                &f.note,
-                Some(&s.name),
-            )?;
-            Ok(FineOutcome::Posted {
-                fine: f.id,
-                amount: f.amount,
-            })
-        })
-    }
-
     /// End the contract (R25): post what is accrued, pay out the positive balance, release
     /// the deposit, forfeit the bonus (R6), end the passes, and block access.
-    /// D14: a supervisor rejects the rider's oldest fine waiting for approval, with a
-    /// reason; nothing is posted. Returns the fine's amount.
-    pub fn reject_fine(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<Tenge> {
+    pub(super) fn refund_by(&mut self, s: &Staff, rider: RiderId) -> Result<Tenge> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ApproveFine)?;
-            reason_given(reason)?;
-            ctx.rider(c, rider)?;
-            let Some(f) = passes::oldest_pending_fine(c, rider)? else {
-                return refuse(
-                    Refusal::NotFound,
-                    format!("rider {rider} has no fine waiting for approval"),
-                );
-            };
-            passes::set_fine_rejected(c, f.id, &s.name, ctx.now)?;
-            ctx.audit(
-                c,
-                &s,
-                StaffAction::ApproveFine,
-                Some(rider),
-                &format!("reject {} {}", f.kind, f.amount),
-                reason,
-                &format!("fine {}", f.id),
-            )?;
-            ctx.emit(Event::RiderChanged { rider });
-            Ok(f.amount)
-        })
-    }
-
-    pub fn refund(&mut self, rider: RiderId, by: &str) -> Result<Tenge> {
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Refund)?;
             let r = ctx.rider(c, rider)?;
             if let Some(ended) = r.contract_ended_at {
                 return refuse(
@@ -361,7 +217,7 @@ impl Engine {
                     format!("rider {rider} has a bike out: end the rental first"),
                 );
             }
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             // Everything accrued becomes due now.
             let pending = sl::pending_accruals(c, rider)?;
             for a in &pending {
@@ -415,7 +271,7 @@ impl Engine {
             fleet::cancel_unlocks(c, None, Some(rider), ctx.now, Refusal::Restricted)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::Refund,
                 Some(rider),
                 &paid_out.to_string(),
@@ -429,28 +285,27 @@ impl Engine {
     }
 
     /// Credit a recognised claim (R26): incoming money, settles debts oldest first.
-    pub fn credit_claim(
+    pub(super) fn credit_claim_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::CreditClaim)?;
             amount.bounded("a claim credit")?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::CreditClaim,
                 Some(rider),
                 &amount.to_string(),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let e = NewEntry::new(rider, ctx.now, EntryKind::ClaimCredit, &actor, reason);
             let id = post_credit(ctx, c, e, amount)?;
             ctx.notify(c, rider, Notice::ClaimCredited { amount })?;
@@ -460,15 +315,14 @@ impl Engine {
     }
 
     /// Promotional credit to the bonus balance (R6, D11).
-    pub fn give_bonus(
+    pub(super) fn give_bonus_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::GiveBonus)?;
             amount.bounded("a bonus")?;
             ctx.rider(c, rider)?;
             let reason = if reason.trim().is_empty() {
@@ -478,14 +332,14 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::GiveBonus,
                 Some(rider),
                 &amount.to_string(),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let mut e = NewEntry::new(rider, ctx.now, EntryKind::BonusCredit, &actor, reason);
             e.moves = Moves {
                 bonus: amount,
@@ -499,16 +353,15 @@ impl Engine {
     }
 
     /// A correction of an earlier entry (D9): a new entry naming it, never an edit.
-    pub fn correct(
+    pub(super) fn correct_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         corrects: EntryId,
         amount: Tenge,
         reason: &str,
-        by: &str,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::Correct)?;
             reason_given(reason)?;
             ctx.rider(c, rider)?;
             amount.bounded_signed("a correction")?;
@@ -520,14 +373,14 @@ impl Engine {
             }
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::Correct,
                 Some(rider),
                 &format!("entry {corrects}: {amount}"),
                 reason,
                 "",
             )?;
-            let actor = staff_actor(&s);
+            let actor = staff_actor(s);
             let mut e = NewEntry::new(rider, ctx.now, EntryKind::Correction, &actor, reason);
             e.corrects = Some(corrects);
             let id = if amount.is_positive() {
@@ -546,18 +399,17 @@ impl Engine {
 fn desk_actor(
     ctx: &super::Ctx<'_>,
     c: &rusqlite::Connection,
-    by: Option<&str>,
+    by: Option<&Staff>,
     action: StaffAction,
     rider: RiderId,
     amount: Tenge,
     details: &str,
 ) -> Result<Actor> {
-    let Some(name) = by else {
+    let Some(s) = by else {
         return Ok(Actor::Rider(rider));
     };
-    let s = ctx.authorise(c, name, action)?;
-    ctx.audit(c, &s, action, Some(rider), &amount.to_string(), "", details)?;
-    Ok(staff_actor(&s))
+    ctx.audit(c, s, action, Some(rider), &amount.to_string(), "", details)?;
+    Ok(staff_actor(s))
 }
 
 fn buy_reason(
@@ -586,38 +438,4 @@ fn buy_reason(
         ),
         other => other.to_string(),
     }
-}
-
-/// Post a fine to the ledger (R17: when entered or approved), tell the rider.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn post_fine(
-    ctx: &super::Ctx<'_>,
-    c: &rusqlite::Connection,
-    rider: RiderId,
-    fine: i64,
-    kind: &str,
-    amount: Tenge,
-    actor: &Actor,
-    note: &str,
-    decided_by: Option<&str>,
-) -> Result<EntryId> {
-    let reason = if note.is_empty() {
-        format!("{kind} fine")
-    } else {
-        format!("{kind} fine: {note}")
-    };
-    let mut e = NewEntry::new(rider, ctx.now, EntryKind::Fine, actor, &reason);
-    e.fine = Some(fine);
-    let id = post_charge(ctx, c, e, amount)?;
-    passes::set_fine_posted(c, fine, id, decided_by, ctx.now)?;
-    ctx.notify(
-        c,
-        rider,
-        Notice::Fine {
-            kind: kind.to_string(),
-            amount,
-        },
-    )?;
-    ctx.emit(Event::RiderChanged { rider });
-    Ok(id)
 }

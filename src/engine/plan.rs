@@ -218,10 +218,9 @@ impl Engine {
     /// A van's stop (depot staff with their own van, admins with any): the faulty bikes
     /// named go to repair, the van's bikes named into free docks, the station's bikes named
     /// into the van — all or nothing, one audit record. The plan is computed again after it.
-    pub fn van_stop(&mut self, req: &VanStopRequest, by: &str) -> Result<VanStopDone> {
+    pub(super) fn van_stop_by(&mut self, s: &Staff, req: &VanStopRequest) -> Result<VanStopDone> {
         let (vans, capacity) = (self.settings.vans, self.settings.van_capacity);
         let done = self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::VanStop)?;
             let (van, station) = (req.van, req.station);
             if van == 0 || van > vans {
                 return refuse(
@@ -230,7 +229,7 @@ impl Engine {
                 );
             }
             if s.role == Role::Depot {
-                let own = van_of(c, &s, vans)?;
+                let own = van_of(c, s, vans)?;
                 if own != Some(van) {
                     let yours = own.map_or("none".to_string(), |v| v.to_string());
                     return refuse(
@@ -239,9 +238,7 @@ impl Engine {
                     );
                 }
             }
-            if fleet::station(c, station)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no station {station}"));
-            }
+            ctx.station(c, station)?;
             let all: Vec<BikeId> = req
                 .repair
                 .iter()
@@ -339,7 +336,7 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::VanStop,
                 None,
                 &format!("van {van} at station {station}"),

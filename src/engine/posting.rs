@@ -316,7 +316,7 @@ impl Engine {
         self.write(|ctx, c| {
             let cutoff = at - chrono::Duration::hours(hours);
             for r in fleet::rentals_becoming_overdue(c, cutoff)? {
-                let from = super::rentals::rental_overdue_from(ctx.tariff, c, &r)?;
+                let from = super::settling::rental_overdue_from(ctx.tariff, c, &r)?;
                 if at <= from {
                     continue;
                 }

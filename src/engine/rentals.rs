@@ -1,54 +1,22 @@
-//! Renting and returning (R8–R15, D3–D5, D16): unlock and pull, return with success or lock
-//! error, a faulty bike, the cable lock with staff permission, a rental ended by hand.
+//! Renting (R8–R11, D27–D29): the checks before an unlock, the unlock at the bike or by an
+//! agent, the pull that starts the rental (chained onto the last trip, D3), and the count of
+//! wrong PINs. Returns are in `returns.rs`, their settling in `settling.rs`.
 
-use super::money::post_fine;
-use super::posting::{post_charge, post_rider_accruals};
+use super::settling::pass_def;
 use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
-use crate::api::Accrual;
 use crate::api::AlertKind;
-use crate::api::{BikeState, Rental};
-use crate::domain::ledger::{Actor, EntryKind, Moves};
+use crate::api::BikeState;
 use crate::domain::messages::Notice;
-use crate::domain::pricing::{self, ItemKind, Quote, TripTime};
-use crate::domain::rental::{DockOutcome, PinTries, overdue_from, window_end};
+use crate::domain::pricing;
+use crate::domain::rental::{EndHow, PinTries};
 use crate::domain::roles::StaffAction;
 use crate::domain::rules::{RentFacts, check_rent};
-use crate::domain::tariff::{FineKind, PassDef, Period};
-use crate::domain::time::next_local_midnight;
-use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId, Tenge};
+use crate::domain::{BikeId, Refusal, RentalId, RiderId};
 use crate::store::fleet;
-use crate::store::ledger::{self as sl, NewEntry};
+use crate::store::ledger as sl;
+use crate::store::people::Staff;
 use crate::store::{passes, people};
-use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-
-/// Where a bike ends up when its rental ends.
-enum Place {
-    Dock(u32),
-    CableLocked,
-}
-
-fn station_exists(c: &Connection, s: StationId) -> Result<crate::api::StationCounts> {
-    match fleet::station(c, s)? {
-        Some(st) => Ok(st),
-        None => refuse(Refusal::NotFound, format!("no station {s}")),
-    }
-}
-
-/// The pass definition a stored pass was sold under.
-pub(super) fn pass_def(p: &crate::api::Pass) -> PassDef {
-    PassDef {
-        id: p.pass.clone(),
-        label: p.label.clone(),
-        price: p.price,
-        concession_price: None,
-        period: Period::Hours(0),
-        residents_only: false,
-        all_inclusive: p.all_inclusive,
-        deposit: p.deposit,
-        overuse_per_day: p.overuse_per_day,
-    }
-}
 
 /// R9's checks for `rider` taking `bike` now; the pass to ride on. A wrong PIN that the
 /// checks reach is counted even though the unlock is refused (D29).
@@ -120,7 +88,7 @@ fn check_unlock(
 }
 
 /// D29: why a right PIN is refused.
-fn locked_reason(ctx: &Ctx<'_>, r: &crate::api::Rider) -> String {
+pub(super) fn locked_reason(ctx: &Ctx<'_>, r: &crate::api::Rider) -> String {
     match r.pin_tries.locked_until(ctx.now) {
         Some(until) => format!(
             "{} wrong PINs in a row: unlocks refused until {} (D29)",
@@ -219,15 +187,14 @@ impl Engine {
     /// An agent releases the bike for a rider whose own unlock failed (card, app, PIN
     /// keypad): every rental rule but the PIN applies, and the rider then has the usual
     /// window to pull the bike out (R10). Audited with the reason.
-    pub fn manual_unlock(
+    pub(super) fn manual_unlock_by(
         &mut self,
+        s: &Staff,
         rider: RiderId,
         bike: BikeId,
         reason: &str,
-        by: &str,
     ) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::ManualUnlock)?;
             if reason.trim().is_empty() {
                 return refuse(Refusal::Invalid, "a manual unlock needs a reason");
             }
@@ -235,7 +202,7 @@ impl Engine {
             fleet::insert_unlock(c, rider, bike, ctx.now, ctx.settings.unlock_window_s)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::ManualUnlock,
                 Some(rider),
                 &format!("bike {bike}"),
@@ -299,235 +266,6 @@ impl Engine {
             start_rental(ctx, c, rider, bike, None)
         })
     }
-
-    /// R12: the bike is pushed into a free dock: "Return OK" ends the rental; a lock error or
-    /// an unrecognised bike keeps it going and raises an alert. R13: `Faulty` right after
-    /// unlocking cancels it.
-    pub fn return_bike(
-        &mut self,
-        bike: BikeId,
-        station: StationId,
-        how: DockOutcome,
-    ) -> Result<Option<Quote>> {
-        self.write(|ctx, c| {
-            if fleet::bike(c, bike)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            }
-            let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
-                return refuse(Refusal::NotRenting, format!("bike {bike} is not in a rental"));
-            };
-            station_exists(c, station)?;
-            let Some(dock) = fleet::free_dock(c, station)? else {
-                return refuse(Refusal::StationFull, format!("station {station} has no free dock: call support for a cable lock (R14)"));
-            };
-            if how.failed() {
-                fleet::set_lock_error(c, rental.id, ctx.now, station, how)?;
-                super::dispute::record_failed_return(ctx, c, &rental, station, dock, how)?;
-                let what = match how {
-                    DockOutcome::Unrecognised => "unrecognised bike",
-                    _ => "lock error",
-                };
-                ctx.emit(Event::Alert {
-                    kind: if how == DockOutcome::Unrecognised {
-                        AlertKind::Unrecognised
-                    } else {
-                        AlertKind::LockError
-                    },
-                    text: format!("{what}: bike {bike} at station {station}, dock {dock}; rental of rider {} goes on (R12)", rental.rider),
-                    rider: Some(rental.rider),
-                    station: Some(station),
-                });
-                return Ok(None);
-            }
-            let faulty = how == DockOutcome::Faulty;
-            if faulty && ctx.now - rental.start_at <= chrono::Duration::seconds(ctx.settings.faulty_grace_s) {
-                fleet::end_rental(c, rental.id, ctx.now, Some(station), "faulty", 0)?;
-                fleet::dock_bike(c, bike, station, dock, ctx.now)?;
-                fleet::set_bike_faulty(c, bike, true)?;
-                ctx.emit(Event::Alert {
-                    kind: AlertKind::FaultyBike,
-                    text: format!("bike {bike} reported faulty at station {station} (R13)"),
-                    rider: Some(rental.rider),
-                    station: Some(station),
-                });
-                ctx.emit(Event::StationChanged { station });
-                return Ok(None);
-            }
-            let q = finish_rental(ctx, c, &rental, ctx.now, station, "dock", Place::Dock(dock))?;
-            if faulty {
-                fleet::set_bike_faulty(c, bike, true)?;
-            }
-            Ok(Some(q))
-        })
-    }
-
-    /// R14: the rider calls support from a station that cannot take the bike.
-    pub fn call_cable_lock(&mut self, rider: RiderId, station: StationId) -> Result<()> {
-        self.write(|ctx, c| {
-            ctx.rider(c, rider)?;
-            station_exists(c, station)?;
-            if fleet::open_rental_of_rider(c, rider)?.is_none() {
-                return refuse(
-                    Refusal::NotRenting,
-                    format!("rider {rider} has no bike out"),
-                );
-            }
-            fleet::insert_cable_call(c, rider, station, ctx.now)?;
-            ctx.emit(Event::Alert {
-                kind: AlertKind::CableLockCall,
-                text: format!("rider {rider} calls for a cable lock at station {station} (R14)"),
-                rider: Some(rider),
-                station: Some(station),
-            });
-            Ok(())
-        })
-    }
-
-    /// R14: staff permit this rider's cable lock at this station.
-    pub fn authorise_cable_lock(
-        &mut self,
-        rider: RiderId,
-        station: StationId,
-        by: &str,
-    ) -> Result<()> {
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::AuthoriseCableLock)?;
-            ctx.rider(c, rider)?;
-            station_exists(c, station)?;
-            let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
-                return refuse(
-                    Refusal::NotRenting,
-                    format!("rider {rider} has no bike out"),
-                );
-            };
-            fleet::insert_cable_auth(
-                c,
-                rider,
-                station,
-                rental.id,
-                &s.name,
-                ctx.now,
-                ctx.settings.cable_auth_valid_s,
-            )?;
-            fleet::answer_cable_calls(c, rider, ctx.now)?;
-            ctx.audit(
-                c,
-                &s,
-                StaffAction::AuthoriseCableLock,
-                Some(rider),
-                &format!("station {station}, bike {}", rental.bike),
-                "",
-                "",
-            )?;
-            ctx.emit(Event::StationChanged { station });
-            Ok(())
-        })
-    }
-
-    /// R14: the cable procedure on the bike; ends the rental only with staff permission.
-    pub fn cable_lock(&mut self, bike: BikeId, station: StationId, pin: &str) -> Result<Quote> {
-        self.write(|ctx, c| {
-            if fleet::bike(c, bike)?.is_none() {
-                return refuse(Refusal::NotFound, format!("no bike {bike}"));
-            }
-            let Some(rental) = fleet::open_rental_of_bike(c, bike)? else {
-                return refuse(Refusal::NotRenting, format!("bike {bike} is not in a rental"));
-            };
-            station_exists(c, station)?;
-            let r = ctx.rider(c, rental.rider)?;
-            if !people::pin_matches(c, rental.rider, pin)? {
-                ctx.after_refusal(Aftermath::WrongPin { rider: rental.rider });
-                return refuse(Refusal::BadPin, "wrong PIN");
-            }
-            if r.pin_tries.locked_until(ctx.now).is_some() {
-                return refuse(Refusal::BadPin, locked_reason(ctx, &r));
-            }
-            let Some((auth, _)) = fleet::cable_auth(c, rental.id, station, ctx.now)? else {
-                return refuse(Refusal::NotAuthorised, format!("no operator permission for a cable lock at station {station}: the rental goes on (R14)"));
-            };
-            fleet::use_cable_auth(c, auth, ctx.now)?;
-            clear_wrong_pins(c, &r)?;
-            finish_rental(ctx, c, &rental, ctx.now, station, "cable-lock", Place::CableLocked)
-        })
-    }
-
-    /// End a stuck rental by hand at the real time, with a reason (docs/rules.md §5).
-    pub fn end_rental(
-        &mut self,
-        rider: RiderId,
-        station: StationId,
-        at: DateTime<Utc>,
-        reason: &str,
-        by: &str,
-    ) -> Result<Quote> {
-        self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::EndRental)?;
-            if reason.trim().is_empty() {
-                return refuse(Refusal::Invalid, "ending a rental by hand needs a reason");
-            }
-            ctx.rider(c, rider)?;
-            let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
-                return refuse(
-                    Refusal::NotRenting,
-                    format!("rider {rider} has no bike out"),
-                );
-            };
-            station_exists(c, station)?;
-            if at < rental.start_at || at > ctx.now {
-                return refuse(
-                    Refusal::Invalid,
-                    format!(
-                        "the end time {} must be between the start {} and now {}",
-                        ctx.local(at),
-                        ctx.local(rental.start_at),
-                        ctx.local(ctx.now)
-                    ),
-                );
-            }
-            let place = match fleet::free_dock(c, station)? {
-                Some(d) => Place::Dock(d),
-                None => Place::CableLocked,
-            };
-            let q = finish_rental(ctx, c, &rental, at, station, "staff", place)?;
-            ctx.audit(
-                c,
-                &s,
-                StaffAction::EndRental,
-                Some(rider),
-                &format!(
-                    "bike {} at station {station}, ended {}",
-                    rental.bike,
-                    ctx.local(at)
-                ),
-                reason,
-                &format!("price {}", q.total),
-            )?;
-            // R27: the rider learns that staff ended it, when and where it counted.
-            ctx.notify(
-                c,
-                rider,
-                Notice::RentalEndedByStaff {
-                    at: ctx.local(at),
-                    station: station.0,
-                    price: q.total,
-                },
-            )?;
-            Ok(q)
-        })
-    }
-
-    /// The price a rental would have if it ended at `at` (live accrued price, previews).
-    pub fn preview_end(&mut self, rider: RiderId, at: DateTime<Utc>) -> Result<Quote> {
-        self.read(|ctx, c| {
-            let Some(rental) = fleet::open_rental_of_rider(c, rider)? else {
-                return refuse(
-                    Refusal::NotRenting,
-                    format!("rider {rider} has no bike out"),
-                );
-            };
-            price_rental(ctx.tariff, c, &rental, at).map(|(q, _)| q)
-        })
-    }
 }
 
 fn start_rental(
@@ -549,7 +287,7 @@ fn start_rental(
     let chain = match fleet::last_rental_of_rider(c, rider)? {
         Some(last) => match last.end_at {
             Some(end)
-                if last.end_how.as_deref() != Some("faulty")
+                if last.end_how != Some(EndHow::Faulty)
                     && pricing::chains(ctx.tariff, (ctx.now - end).num_seconds()) =>
             {
                 Some(last.chain)
@@ -573,188 +311,4 @@ fn start_rental(
         ctx.emit(Event::StationChanged { station: s });
     }
     Ok(id)
-}
-
-/// Price a rental as if it ended at `end`: the time charge of its whole chain (D3: from the
-/// first start to this end), the late fine of this bike alone (D24), and on a daily pass the
-/// overuse past its window (R5, D19). Returns the quote and the chain's rental ids. The one
-/// pricing of a rental: returns, previews and the live price all come here.
-pub(super) fn price_rental(
-    tariff: &crate::domain::tariff::Tariff,
-    c: &Connection,
-    rental: &Rental,
-    end: DateTime<Utc>,
-) -> Result<(Quote, Vec<RentalId>)> {
-    let chain = fleet::rentals_in_chain(c, rental.chain)?;
-    let first_start = chain.first().map(|r| r.start_at).unwrap_or(rental.start_at);
-    let ids: Vec<RentalId> = chain.iter().map(|r| r.id).collect();
-    let Some(pass) = passes::pass(c, rental.pass_id)? else {
-        return refuse(
-            Refusal::NotFound,
-            format!("rental {} has no pass", rental.id),
-        );
-    };
-    let window = daily_window_end(c, &pass)?.unwrap_or_else(|| pass.valid_until());
-    let time = TripTime {
-        seconds: (end - first_start).num_seconds(),
-        held_seconds: (end - rental.start_at).num_seconds(),
-        past_window_seconds: (end - window).num_seconds(),
-    };
-    Ok((pricing::quote(tariff, &pass_def(&pass), time), ids))
-}
-
-/// D19: for a daily pass, the end of its window with the daily passes bought back to back
-/// after it; `None` for a pass of another kind.
-fn daily_window_end(c: &Connection, pass: &crate::api::Pass) -> Result<Option<DateTime<Utc>>> {
-    if !pass.all_inclusive {
-        return Ok(None);
-    }
-    let spans: Vec<_> = passes::passes_of(c, pass.rider)?
-        .iter()
-        .map(|p| p.span())
-        .collect();
-    Ok(Some(window_end(pass.span(), &spans)))
-}
-
-/// R15, D20, D24: the instant from which an open rental is overdue.
-pub(super) fn rental_overdue_from(
-    tariff: &crate::domain::tariff::Tariff,
-    c: &Connection,
-    rental: &Rental,
-) -> Result<DateTime<Utc>> {
-    let window = match passes::pass(c, rental.pass_id)? {
-        Some(p) => daily_window_end(c, &p)?,
-        None => None,
-    };
-    Ok(overdue_from(
-        rental.start_at,
-        tariff.late_after_hours,
-        window,
-    ))
-}
-
-/// End a rental at `end` at `station`: price the chain, accrue the time charge (R17), post
-/// a late fine (R7, D4, D16) or take overuse from the deposit (R5, D16), place the bike.
-fn finish_rental(
-    ctx: &Ctx<'_>,
-    c: &Connection,
-    rental: &Rental,
-    end: DateTime<Utc>,
-    station: StationId,
-    how: &str,
-    place: Place,
-) -> Result<Quote> {
-    let (q, chain) = price_rental(ctx.tariff, c, rental, end)?;
-    let rider = rental.rider;
-    let system = Actor::System;
-    // Time charge: the chain's price less what earlier legs already accrued (D3).
-    let already = sl::accrued_for_rentals(c, &chain)?;
-    let charge = q.amount_of(ItemKind::TripCharge) - already;
-    if charge.is_positive() {
-        let due_at = next_local_midnight(ctx.tariff.time_zone, end);
-        sl::add_accrual(
-            c,
-            &Accrual {
-                id: 0,
-                rider,
-                kind: EntryKind::TripCharge,
-                amount: charge,
-                at: end,
-                due_at,
-                label: format!("trip {} min, bike {}", q.minutes, rental.bike),
-                rental: Some(rental.id),
-            },
-            None,
-        )?;
-        if due_at <= ctx.now {
-            post_rider_accruals(ctx, c, rider, ctx.now)?;
-        }
-    }
-    // Late fine of this bike (D24), assessed by the system and posted at the return without
-    // approval (D16, D25).
-    let late = q.amount_of(ItemKind::LateFine);
-    if late.is_positive() {
-        let fine = passes::insert_fine(
-            c,
-            rider,
-            FineKind::Late,
-            late,
-            Some(rental.id),
-            "late return (R7, D4)",
-            "system",
-            ctx.now,
-            false,
-        )?;
-        post_fine(
-            ctx,
-            c,
-            rider,
-            fine,
-            "late",
-            late,
-            &system,
-            "late return (R7, D4)",
-            None,
-        )?;
-    }
-    // Daily-pass overuse: from the deposit, the rest from the balance (R5, D16).
-    let overuse = q.amount_of(ItemKind::Overuse);
-    if overuse.is_positive() {
-        let deposit = sl::account(c, rider)?.deposit.max(Tenge::ZERO);
-        let from_deposit = overuse.min(deposit);
-        if from_deposit.is_positive() {
-            let mut e = NewEntry::new(
-                rider,
-                ctx.now,
-                EntryKind::DepositCapture,
-                &system,
-                "daily pass overuse (R5)",
-            );
-            e.moves = Moves {
-                deposit: -from_deposit,
-                ..Moves::default()
-            };
-            e.rental = Some(rental.id);
-            sl::append(c, &e)?;
-        }
-        let rest = overuse - from_deposit;
-        if rest.is_positive() {
-            let mut e = NewEntry::new(
-                rider,
-                ctx.now,
-                EntryKind::DepositCapture,
-                &system,
-                "daily pass overuse beyond the deposit (R5)",
-            );
-            e.rental = Some(rental.id);
-            post_charge(ctx, c, e, rest)?;
-        }
-    }
-    fleet::end_rental(c, rental.id, end, Some(station), how, q.total.0)?;
-    match place {
-        Place::Dock(n) => fleet::dock_bike(c, rental.bike, station, n, ctx.now)?,
-        Place::CableLocked => fleet::set_bike_state(
-            c,
-            rental.bike,
-            BikeState::CableLocked,
-            Some(station),
-            ctx.now,
-        )?,
-    }
-    ctx.notify(
-        c,
-        rider,
-        Notice::RentalEnded {
-            minutes: q.minutes,
-            price: q.total,
-        },
-    )?;
-    ctx.emit(Event::RentalEnded {
-        rider,
-        bike: rental.bike.0,
-        station: Some(station),
-        charge: q.total.0,
-    });
-    ctx.emit(Event::StationChanged { station });
-    Ok(q)
 }

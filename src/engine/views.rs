@@ -1,14 +1,14 @@
 //! Read models for the console, the scenario expectations and the API: a rider's account
 //! view, a station view, the alerts, the audit.
 
-use super::rentals::{price_rental, rental_overdue_from};
+use super::settling::{price_rental, rental_overdue_from};
 use super::{Engine, Result, refuse};
 use crate::api::Mismatch;
 use crate::api::RiderHit;
 use crate::api::{Alert, AlertKind, DeskInfo, OpenRental, RiderView, StationView};
 use crate::api::{AuditFilter, AuditRecord, Message};
 use crate::api::{Bike, Rental, StationCounts};
-use crate::domain::pricing::{self, Quote, TripTime};
+use crate::domain::pricing::Quote;
 use crate::domain::rental::{DockOutcome, PIN_WINDOW};
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::rules::RestrictionSource;
@@ -32,7 +32,7 @@ impl Engine {
                 Some(r) => {
                     let seconds = (ctx.now - r.start_at).num_seconds().max(0);
                     let live_price = price_rental(ctx.tariff, c, &r, ctx.now)
-                        .map(|(q, _)| q.total)
+                        .map(|q| q.total)
                         .unwrap_or(Tenge::ZERO);
                     let overdue =
                         r.overdue_at.is_some() || ctx.now > rental_overdue_from(ctx.tariff, c, &r)?;
@@ -105,12 +105,9 @@ impl Engine {
     }
 
     pub fn station_view(&mut self, id: StationId) -> Result<StationView> {
-        self.read(|_, c| {
-            let Some(station) = fleet::station(c, id)? else {
-                return refuse(Refusal::NotFound, format!("no station {id}"));
-            };
+        self.read(|ctx, c| {
             Ok(StationView {
-                station,
+                station: ctx.station(c, id)?,
                 docks: fleet::docks(c, id)?,
                 bikes: fleet::bikes_at(c, id)?,
                 notes: crate::store::desk::notes_at_station(c, id, 50)?,
@@ -119,12 +116,10 @@ impl Engine {
     }
 
     pub fn bike(&mut self, id: BikeId) -> Result<Bike> {
-        self.read(|_, c| match fleet::bike(c, id)? {
-            Some(mut b) => {
-                b.notes = crate::store::desk::notes_of(c, crate::api::NoteAbout::Bike(id), 20)?;
-                Ok(b)
-            }
-            None => refuse(Refusal::NotFound, format!("no bike {id}")),
+        self.read(|ctx, c| {
+            let mut b = ctx.bike(c, id)?;
+            b.notes = crate::store::desk::notes_of(c, crate::api::NoteAbout::Bike(id), 20)?;
+            Ok(b)
         })
     }
 
@@ -317,18 +312,9 @@ impl Engine {
     }
 }
 
-/// Price a trip of `seconds` on `pass` bought at the trip's start (the `quote` command).
-pub fn quote_trip(
-    t: &crate::domain::tariff::Tariff,
-    def: &crate::domain::tariff::PassDef,
-    seconds: i64,
-) -> Quote {
-    let window = match def.period {
-        crate::domain::tariff::Period::Hours(h) => i64::from(h) * 3600,
-        _ => i64::MAX / 4,
-    };
-    pricing::quote(t, def, TripTime::single(seconds, seconds - window))
-}
+/// Price a trip of `seconds` on `pass` bought at the trip's start (the `quote` command):
+/// the domain's [`crate::domain::settle::price_single`], a chain of one.
+pub use crate::domain::settle::price_single as quote_trip;
 
 impl Engine {
     /// A staff member's role (the console offers only what it allows).

@@ -223,7 +223,7 @@ impl Run<'_> {
                 check(
                     &format!("rider {rider} fined {kind}"),
                     n.to_string(),
-                    view.fined(kind.as_str()).0.to_string(),
+                    view.fined(kind).0.to_string(),
                 )
             }
             x => Err(format!("unknown expectation {x:?}").into()),

@@ -357,6 +357,37 @@ pub fn from_ts(s: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(s, 0).single().unwrap_or_default()
 }
 
+/// Column `i`, one of an enum's stored words (`FineKind::parse`…); a word it does not know
+/// is an error naming it, never a guess.
+pub(crate) fn word<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).ok_or_else(|| unknown_word(i, &s))
+}
+
+/// As [`word`], for a column that may be NULL.
+pub(crate) fn word_opt<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(i)? {
+        Some(s) => parse(&s).map(Some).ok_or_else(|| unknown_word(i, &s)),
+        None => Ok(None),
+    }
+}
+
+fn unknown_word(i: usize, s: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("{s:?} is not a word this column holds").into(),
+    )
+}
+
 /// Store a tariff version (D8).
 pub fn add_tariff(c: &Connection, name: &str, effective_from: &str, source: &str) -> Result<()> {
     c.execute(

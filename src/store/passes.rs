@@ -2,7 +2,7 @@
 
 use super::{Result, from_ts, ts};
 use crate::api::{Fine, Pass};
-use crate::domain::tariff::FineKind;
+use crate::domain::fine::{FineKind, FineStatus};
 use crate::domain::{EntryId, RentalId, RiderId, Tenge};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -115,13 +115,13 @@ fn fine_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fine> {
     Ok(Fine {
         id: r.get(0)?,
         rider: RiderId(r.get(1)?),
-        kind: r.get(2)?,
+        kind: super::word(r, 2, FineKind::parse)?,
         amount: Tenge(r.get(3)?),
         rental: r.get::<_, Option<i64>>(4)?.map(RentalId),
         note: r.get(5)?,
         entered_by: r.get(6)?,
         entered_at: from_ts(r.get(7)?),
-        status: r.get(8)?,
+        status: super::word(r, 8, FineStatus::parse)?,
         decided_by: r.get(9)?,
         entry: r.get::<_, Option<i64>>(10)?.map(EntryId),
     })
@@ -137,7 +137,7 @@ pub fn insert_fine(
     note: &str,
     entered_by: &str,
     at: DateTime<Utc>,
-    pending: bool,
+    status: FineStatus,
 ) -> Result<i64> {
     c.execute(
         "INSERT INTO fines (rider_id, kind, amount, rental_id, note, entered_by, entered_at, status)
@@ -150,7 +150,7 @@ pub fn insert_fine(
             note,
             entered_by,
             ts(at),
-            if pending { "pending" } else { "posted" }
+            status.as_str()
         ],
     )?;
     Ok(c.last_insert_rowid())

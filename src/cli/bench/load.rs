@@ -11,24 +11,24 @@
 //! checkpoints to Litestream.
 
 use super::{BenchDir, failed, group, human, median_p99, rate};
-use crate::api::NewStation;
-use crate::api::PayMethod;
 use crate::cli::CliError;
 use crate::cli::server_args::BenchLoadArgs;
 use crate::clock::RunningClock;
-use crate::domain::roles::Role;
-use crate::domain::time::parse_local;
-use crate::domain::{BikeId, RiderId, StationId, Tenge};
-use crate::server::{self, SESSION_HOURS, ServerOptions, secret};
+use crate::server::{self, SESSION_HOURS, ServerOptions};
 use crate::store::Store;
 use color_eyre::eyre;
-use rusqlite::params;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod city;
+mod raw;
+
+use city::{build_city, summer};
+use raw::raw_baseline;
 
 const STATIONS: i64 = 20;
 const DOCKS: u32 = 20;
@@ -259,68 +259,6 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
     Ok(ExitCode::SUCCESS)
 }
 
-/// A day in season, where the bench clock starts.
-fn summer() -> chrono::DateTime<chrono::Utc> {
-    parse_local(chrono_tz::Asia::Almaty, "2025-07-01 12:00").unwrap_or_default()
-}
-
-/// The throw-away city: stations, bikes, riders with money and a monthly pass, an admin,
-/// and a key for every station.
-fn build_city(dir: &BenchDir) -> Result<(), CliError> {
-    let mut engine = dir.engine()?;
-    engine
-        .store()
-        .set_bulk_mode(true)
-        .map_err(failed("bulk mode"))?;
-    engine
-        .advance_to(summer())
-        .map_err(failed("setting the clock"))?;
-    let mut bike = 0;
-    for s in 1..=STATIONS {
-        engine
-            .add_station(&NewStation {
-                id: StationId(s),
-                name: format!("Bench {s}"),
-                address: format!("Street {s}"),
-                lat: 51.1 + s as f64 / 1000.0,
-                lon: 71.4,
-                docks: DOCKS,
-                active: true,
-                ..Default::default()
-            })
-            .map_err(failed("adding a station"))?;
-        for _ in 0..BIKES_PER_STATION {
-            bike += 1;
-            engine
-                .add_bike(BikeId(bike), Some(StationId(s)))
-                .map_err(failed("adding a bike"))?;
-        }
-    }
-    for id in 1..=RIDERS {
-        let mut r = super::names::rider(id);
-        r.id = Some(RiderId(id as i64));
-        r.pin = PIN.into();
-        r.resident = true;
-        r.born = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default();
-        r.concession = None;
-        let id = engine.add_rider(&r).map_err(failed("adding a rider"))?;
-        engine
-            .pay(id, Tenge(50_000), PayMethod::Cash, None)
-            .map_err(failed("a payment"))?;
-        engine.buy(id, "monthly", None).map_err(failed("a pass"))?;
-    }
-    let hash =
-        secret::hash_password(BENCH_PASSWORD).map_err(|e| CliError::Failed(eyre::eyre!(e)))?;
-    engine
-        .add_staff("admin", Role::Admin, Some(&hash))
-        .map_err(failed("adding the admin"))?;
-    engine
-        .store()
-        .set_bulk_mode(false)
-        .map_err(failed("durable mode"))?;
-    Ok(())
-}
-
 async fn login(
     http: &reqwest::Client,
     url: &str,
@@ -545,57 +483,4 @@ async fn agent_client(
     }
     s.agent = times;
     s
-}
-
-/// Raw SQLite: per request, one durable transaction with the rows a station request
-/// writes (its bike, its dock, two events, the idempotency record), on velodesk's schema.
-fn raw_baseline(dir: &Path, run: Duration) -> Result<(u64, Duration), CliError> {
-    let path = dir.join("raw.db");
-    let mut store = Store::open(&path).map_err(failed("creating the raw database"))?;
-    let c = store.connection();
-    c.execute_batch(
-        "INSERT INTO stations (id, name, address, lat, lon, active, updated_at)
-             VALUES (1, 'raw', '', 0, 0, 1, 0);
-         INSERT INTO docks (station_id, number) VALUES (1, 1);
-         INSERT INTO bikes (id, state, station_id, updated_at) VALUES (1, 'docked', 1, 0);",
-    )
-    .map_err(failed("preparing the raw database"))?;
-    let started = Instant::now();
-    let mut n = 0u64;
-    while started.elapsed() < run {
-        n += 1;
-        let tx = c
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(failed("raw transaction"))?;
-        let docked = n.is_multiple_of(2);
-        tx.prepare_cached(
-            "UPDATE bikes SET state = ?2, station_id = ?3, updated_at = ?4 WHERE id = ?1",
-        )
-        .and_then(|mut st| {
-            let (state, station) = if docked {
-                ("docked", Some(1))
-            } else {
-                ("rental", None)
-            };
-            st.execute(params![1, state, station, n as i64])
-        })
-        .map_err(failed("raw update"))?;
-        tx.prepare_cached("UPDATE docks SET bike_id = ?1 WHERE station_id = 1 AND number = 1")
-            .and_then(|mut st| st.execute(params![docked.then_some(1)]))
-            .map_err(failed("raw update"))?;
-        for kind in ["station-changed", "rental-started"] {
-            tx.prepare_cached("INSERT INTO events (at, kind, payload) VALUES (?1, ?2, ?3)")
-                .and_then(|mut st| st.execute(params![n as i64, kind, "{\"station\":1}"]))
-                .map_err(failed("raw insert"))?;
-        }
-        let key = format!("raw-{n}");
-        tx.prepare_cached(
-            "INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at)
-             VALUES ('station:1', ?1, ?2, 200, 'null', ?3)",
-        )
-        .and_then(|mut st| st.execute(params![key, secret::token_hash(&key), n as i64]))
-        .map_err(failed("raw insert"))?;
-        tx.commit().map_err(failed("raw commit"))?;
-    }
-    Ok((n, started.elapsed()))
 }

@@ -16,7 +16,7 @@ pub fn pending_lines(cx: &Cx) -> Vec<String> {
         .map(|f| {
             format!(
                 "{} {} · {} · {}",
-                fine_kind(&f.kind, cx.lang),
+                fine_kind(f.kind.as_str(), cx.lang),
                 f.amount,
                 f.entered_by,
                 f.note

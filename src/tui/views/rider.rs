@@ -179,9 +179,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::styled(
                 format!(
                     "{} {} {} ({})",
-                    fine_kind(&fi.kind, lang),
+                    fine_kind(fi.kind.as_str(), lang),
                     fi.amount,
-                    fine_status(&fi.status, lang),
+                    fine_status(fi.status.as_str(), lang),
                     fi.entered_by
                 ),
                 th.style(m),
