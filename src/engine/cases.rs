@@ -8,6 +8,7 @@ use crate::api::Outcome;
 use crate::api::{AuditFilter, Case, CaseLine, CaseStatus, DeskFile, Handover, HandoverKind, Op};
 use crate::domain::roles::{StaffAction, allows};
 use crate::domain::{Refusal, RiderId};
+use crate::store::people::Staff;
 use crate::store::{audit, cases as sc, desk as sd, people};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -123,7 +124,7 @@ impl Engine {
         next_action: &str,
         due: DateTime<Utc>,
         note: &str,
-        by: &str,
+        s: &Staff,
     ) -> Result<i64> {
         if let Err(e) = desk_catalogues()?.reasons.check(kind) {
             return refuse(Refusal::Invalid, e.replace("contact reason", "case kind"));
@@ -136,7 +137,6 @@ impl Engine {
             );
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::WorkCase)?;
             if due < ctx.now {
                 return refuse(
                     Refusal::Invalid,
@@ -173,7 +173,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "open-case",
                 rider,
                 &format!("case {id}"),
@@ -193,7 +193,7 @@ impl Engine {
         next_action: Option<&str>,
         due: Option<DateTime<Utc>>,
         note: &str,
-        by: &str,
+        s: &Staff,
     ) -> Result<()> {
         let next = match next_action {
             Some(n) => Some(bounded_text("a case's next action", n, 500)?.to_string()),
@@ -206,9 +206,8 @@ impl Engine {
             );
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::WorkCase)?;
             let k = case_of(c, case)?;
-            may_work(&s, &k)?;
+            may_work(s, &k)?;
             if k.status == CaseStatus::Closed {
                 return refuse(Refusal::Invalid, format!("case {case} is closed"));
             }
@@ -241,15 +240,14 @@ impl Engine {
             )?;
             let line = said.join("; ");
             sc::add_case_log(c, case, ctx.now, &s.name, &line)?;
-            audit_as(ctx, c, &s, "update-case", k.rider, &format!("case {case}"), &line, "")?;
+            audit_as(ctx, c, s, "update-case", k.rider, &format!("case {case}"), &line, "")?;
             Ok(())
         })
     }
 
     /// A case given to `owner` (a staff member of the desk), or back to the desk (`None`).
-    pub fn assign_case(&mut self, case: i64, owner: Option<&str>, by: &str) -> Result<()> {
+    pub fn assign_case(&mut self, case: i64, owner: Option<&str>, s: &Staff) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::AssignCase)?;
             let k = case_of(c, case)?;
             if let Some(o) = owner {
                 match people::staff(c, o)? {
@@ -274,7 +272,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "assign-case",
                 k.rider,
                 &format!("case {case}"),
@@ -289,7 +287,7 @@ impl Engine {
     /// permissions they gave and that were not used, the fines they entered that wait for
     /// approval, the alerts they took that are still there, and the free note. Refused when
     /// there is nothing to hand over.
-    pub fn handover(&mut self, note: &str, by: &str) -> Result<Handover> {
+    pub fn handover(&mut self, note: &str, s: &Staff) -> Result<Handover> {
         if note.chars().count() > NOTE_MAX_CHARS {
             return refuse(
                 Refusal::Invalid,
@@ -299,10 +297,9 @@ impl Engine {
         let taken: Vec<_> = self
             .alerts()?
             .into_iter()
-            .filter(|a| a.taken.as_ref().is_some_and(|(who, _)| who == by))
+            .filter(|a| a.taken.as_ref().is_some_and(|(who, _)| *who == s.name))
             .collect();
         self.write(move |ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::HandOver)?;
             let mut items: Vec<(HandoverKind, Option<RiderId>, Option<i64>, String)> = Vec::new();
             for k in sc::cases_owned(c, &s.name)? {
                 let rider = k.rider.map(|r| format!(" · rider {r}")).unwrap_or_default();
@@ -362,7 +359,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "handover",
                 None,
                 &format!("handover {id}"),
@@ -377,9 +374,8 @@ impl Engine {
     }
 
     /// One item of another's handover taken over by `by`; a case's item gives them the case.
-    pub fn ack_handover(&mut self, item: i64, by: &str) -> Result<()> {
+    pub fn ack_handover(&mut self, item: i64, s: &Staff) -> Result<()> {
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::HandOver)?;
             let Some(it) = sc::item_ref(c, item)? else {
                 return refuse(Refusal::NotFound, format!("no handover item {item}"));
             };
@@ -405,7 +401,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "ack-handover",
                 it.rider,
                 &format!("item {item} of {}", it.handover_staff),
@@ -448,7 +444,7 @@ impl Engine {
     }
 
     /// The door's step for cases and handovers.
-    pub(super) fn run_cases(&mut self, op: Op, by: &str) -> Result<Outcome> {
+    pub(super) fn run_cases(&mut self, op: Op, s: &Staff) -> Result<Outcome> {
         Ok(match op {
             Op::OpenCase {
                 rider,
@@ -456,7 +452,7 @@ impl Engine {
                 next_action,
                 due,
                 note,
-            } => Outcome::Id(self.open_case(rider, &kind, &next_action, due, &note, by)?),
+            } => Outcome::Id(self.open_case(rider, &kind, &next_action, due, &note, s)?),
             Op::UpdateCase {
                 case,
                 status,
@@ -464,16 +460,16 @@ impl Engine {
                 due,
                 note,
             } => {
-                self.update_case(case, status, next_action.as_deref(), due, &note, by)?;
+                self.update_case(case, status, next_action.as_deref(), due, &note, s)?;
                 Outcome::Done
             }
             Op::AssignCase { case, owner } => {
-                self.assign_case(case, owner.as_deref(), by)?;
+                self.assign_case(case, owner.as_deref(), s)?;
                 Outcome::Done
             }
-            Op::Handover { note } => Outcome::Handover(self.handover(&note, by)?),
+            Op::Handover { note } => Outcome::Handover(self.handover(&note, s)?),
             Op::AckHandover { item } => {
-                self.ack_handover(item, by)?;
+                self.ack_handover(item, s)?;
                 Outcome::Done
             }
             other => {

@@ -10,6 +10,7 @@ use crate::domain::messages::Notice;
 use crate::domain::roles::StaffAction;
 use crate::domain::{Refusal, RiderId, Tenge};
 use crate::store::ledger::NewEntry;
+use crate::store::people::Staff;
 use crate::store::{audit, desk as sd, fleet};
 use rusqlite::Connection;
 
@@ -92,11 +93,10 @@ fn note_changed(ctx: &Ctx<'_>, c: &Connection, about: NoteAbout) -> Result<()> {
 impl Engine {
     /// A note by a staff member on a rider (agents, supervisors), a bike or a station (the
     /// desk and the depot): kept with its subject's notes and audited. Returns its id.
-    pub fn note(&mut self, about: NoteAbout, text: &str, pinned: bool, by: &str) -> Result<i64> {
+    pub fn note(&mut self, about: NoteAbout, text: &str, pinned: bool, s: &Staff) -> Result<i64> {
         let text = bounded_text("a note", text, NOTE_MAX_CHARS)?.to_string();
         self.write(move |ctx, c| {
             let action = note_action(about);
-            let s = ctx.authorise(c, by, action)?;
             let rider = match about {
                 NoteAbout::Rider(r) => {
                     ctx.rider(c, r)?;
@@ -118,7 +118,7 @@ impl Engine {
             let id = sd::insert_note(c, ctx.now, &s.name, about, &text, pinned)?;
             ctx.audit(
                 c,
-                &s,
+                s,
                 action,
                 rider,
                 &about.to_string(),
@@ -132,13 +132,19 @@ impl Engine {
 
     /// A note pinned to the top of its rider's or station's view, or unpinned; by whoever
     /// may write such a note.
-    pub fn pin_note(&mut self, note: i64, pinned: bool, by: &str) -> Result<()> {
+    pub fn pin_note(&mut self, note: i64, pinned: bool, s: &Staff) -> Result<()> {
         self.write(|ctx, c| {
-            ctx.authorise(c, by, StaffAction::PinNote)?;
             let Some(n) = sd::note(c, note)? else {
                 return refuse(Refusal::NotFound, format!("no note {note}"));
             };
-            let s = ctx.authorise(c, by, note_action(n.about))?;
+            // Beside pinning, the note's own kind: a rider's note is the desk's to pin.
+            let own = note_action(n.about);
+            if !crate::domain::roles::allows(s.role, own) {
+                return refuse(
+                    Refusal::Forbidden,
+                    format!("a {} may not {}", s.role, own.as_str()),
+                );
+            }
             if n.pinned == pinned {
                 return refuse(
                     Refusal::Invalid,
@@ -156,7 +162,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 StaffAction::PinNote.as_str(),
                 rider,
                 &format!("note {note} on {}", n.about),
@@ -169,13 +175,12 @@ impl Engine {
 
     /// A contact opened by `by` with the rider, for a reason of the catalogue. Refused when
     /// they have one open with the rider already. Returns its id.
-    pub fn open_contact(&mut self, rider: RiderId, reason: &str, by: &str) -> Result<i64> {
+    pub fn open_contact(&mut self, rider: RiderId, reason: &str, s: &Staff) -> Result<i64> {
         let cat = desk_catalogues()?;
         if let Err(e) = cat.reasons.check(reason) {
             return refuse(Refusal::Invalid, e);
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::HandleContact)?;
             ctx.rider(c, rider)?;
             if let Some(k) = sd::open_contact_of(c, &s.name, rider)? {
                 return refuse(
@@ -192,7 +197,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "open-contact",
                 Some(rider),
                 &format!("contact {id}"),
@@ -211,7 +216,7 @@ impl Engine {
         rider: RiderId,
         outcome: &str,
         note: &str,
-        by: &str,
+        s: &Staff,
     ) -> Result<i64> {
         let cat = desk_catalogues()?;
         if let Err(e) = cat.outcomes.check(outcome) {
@@ -224,7 +229,6 @@ impl Engine {
             );
         }
         self.write(|ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::HandleContact)?;
             ctx.rider(c, rider)?;
             let Some(k) = sd::open_contact_of(c, &s.name, rider)? else {
                 return refuse(
@@ -235,7 +239,7 @@ impl Engine {
             audit_as(
                 ctx,
                 c,
-                &s,
+                s,
                 "close-contact",
                 Some(rider),
                 &format!("contact {}", k.id),
@@ -251,7 +255,7 @@ impl Engine {
     /// R24: a card issued to the rider, or their card replaced (the old one blocked), at the
     /// tariff's card fee (Almaty 1 000 ₸; none in Astana), charged to the account; the rider
     /// is told (R27). Returns the fee charged.
-    pub fn issue_card(&mut self, rider: RiderId, card: &str, by: &str) -> Result<Tenge> {
+    pub fn issue_card(&mut self, rider: RiderId, card: &str, s: &Staff) -> Result<Tenge> {
         let card = crate::domain::search::card_key(card);
         let n = card.chars().count();
         if !(4..=CARD_MAX_CHARS).contains(&n) || !card.chars().all(|ch| ch.is_ascii_alphanumeric())
@@ -264,7 +268,6 @@ impl Engine {
             );
         }
         self.write(move |ctx, c| {
-            let s = ctx.authorise(c, by, StaffAction::IssueCard)?;
             let r = ctx.rider(c, rider)?;
             match sd::card_holder(c, &card)? {
                 Some((holder, _)) if holder == rider && r.card.as_deref() == Some(&card) => {
@@ -292,7 +295,7 @@ impl Engine {
             };
             ctx.audit(
                 c,
-                &s,
+                s,
                 StaffAction::IssueCard,
                 Some(rider),
                 &what,
@@ -300,7 +303,7 @@ impl Engine {
                 &format!("fee {fee}"),
             )?;
             if fee.is_positive() {
-                let actor = staff_actor(&s);
+                let actor = staff_actor(s);
                 let e = NewEntry::new(rider, ctx.now, EntryKind::CardFee, &actor, &what);
                 post_charge(ctx, c, e, fee)?;
             }
@@ -315,36 +318,34 @@ impl Engine {
     }
 
     /// The door's step for the desk's operations.
-    pub(super) fn run_desk(&mut self, op: crate::api::Op, by: &str) -> Result<Outcome> {
+    pub(super) fn run_desk(&mut self, op: crate::api::Op, s: &Staff) -> Result<Outcome> {
         use crate::api::Op;
         Ok(match op {
             Op::Note {
                 rider,
                 text,
                 pinned,
-            } => Outcome::Id(self.note(NoteAbout::Rider(rider), &text, pinned, by)?),
+            } => Outcome::Id(self.note(NoteAbout::Rider(rider), &text, pinned, s)?),
             Op::BikeNote { bike, text, pinned } => {
-                Outcome::Id(self.note(NoteAbout::Bike(bike), &text, pinned, by)?)
+                Outcome::Id(self.note(NoteAbout::Bike(bike), &text, pinned, s)?)
             }
             Op::StationNote {
                 station,
                 text,
                 pinned,
-            } => Outcome::Id(self.note(NoteAbout::Station(station), &text, pinned, by)?),
+            } => Outcome::Id(self.note(NoteAbout::Station(station), &text, pinned, s)?),
             Op::PinNote { note, pinned } => {
-                self.pin_note(note, pinned, by)?;
+                self.pin_note(note, pinned, s)?;
                 Outcome::Done
             }
-            Op::OpenContact { rider, reason } => {
-                Outcome::Id(self.open_contact(rider, &reason, by)?)
-            }
+            Op::OpenContact { rider, reason } => Outcome::Id(self.open_contact(rider, &reason, s)?),
             Op::CloseContact {
                 rider,
                 outcome,
                 note,
-            } => Outcome::Id(self.close_contact(rider, &outcome, &note, by)?),
-            Op::IssueCard { rider, card } => Outcome::Amount(self.issue_card(rider, &card, by)?),
-            other => return self.run_cases(other, by),
+            } => Outcome::Id(self.close_contact(rider, &outcome, &note, s)?),
+            Op::IssueCard { rider, card } => Outcome::Amount(self.issue_card(rider, &card, s)?),
+            other => return self.run_cases(other, s),
         })
     }
 }

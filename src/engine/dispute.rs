@@ -13,6 +13,7 @@ use crate::domain::roles::StaffAction;
 use crate::domain::{BikeId, Refusal, RentalId, RiderId, StationId};
 use crate::store::dispute::{self as sd, DockReport};
 use crate::store::fleet;
+use crate::store::people::Staff;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 
@@ -285,20 +286,16 @@ impl Engine {
         rental: Option<RentalId>,
         station: StationId,
         at: DateTime<Utc>,
-        by: &str,
+        s: &Staff,
     ) -> Result<Outcome> {
         let q = DisputeQuery {
             rental,
             station: Some(station),
             at: Some(at),
         };
-        let by_name = by.to_string();
+        let staff = s.clone();
         let (out, ()) = self.atomically(
             move |e| {
-                e.read(|ctx, c| {
-                    ctx.authorise(c, &by_name, StaffAction::SettleDispute)
-                        .map(drop)
-                })?;
                 let ev = e.dispute(rider, q)?;
                 let (Some(fair), Some(settle)) = (ev.fair, ev.settlement) else {
                     return refuse(
@@ -322,21 +319,20 @@ impl Engine {
                     e.read(|ctx, _| Ok(ctx.local(proof.at)))?,
                 );
                 let out = match settle {
-                    Settlement::EndAt { at } => Outcome::Priced(Some(e.end_rental(
+                    Settlement::EndAt { at } => Outcome::Priced(Some(e.end_rental_by(
+                        &staff,
                         rider,
                         fair.station,
                         at,
                         &reason,
-                        &by_name,
                     )?)),
                     Settlement::Credit { amount } => {
-                        Outcome::Entry(e.credit_claim(rider, amount, &reason, &by_name)?)
+                        Outcome::Entry(e.credit_claim_by(&staff, rider, amount, &reason)?)
                     }
                 };
                 Ok((out, ev, reason))
             },
             |ctx, c, (_, ev, reason)| {
-                let s = ctx.authorise(c, by, StaffAction::SettleDispute)?;
                 let (Some(fair), Some(settle)) = (ev.fair, ev.settlement) else {
                     return Ok(());
                 };
@@ -363,7 +359,7 @@ impl Engine {
                 });
                 ctx.audit(
                     c,
-                    &s,
+                    s,
                     StaffAction::SettleDispute,
                     Some(ev.rider),
                     &format!("trip {}, bike {}", ev.rental, ev.bike),

@@ -172,7 +172,7 @@ impl Engine {
                 rental,
                 station,
                 at,
-            } => self.settle_dispute(rider, rental, station, at, &who()?.name)?,
+            } => self.settle_dispute(rider, rental, station, at, who()?)?,
             Op::GiveBonus {
                 rider,
                 amount,
@@ -219,7 +219,7 @@ impl Engine {
             | Op::UpdateCase { .. }
             | Op::AssignCase { .. }
             | Op::Handover { .. }
-            | Op::AckHandover { .. }) => self.run_desk(op, &who()?.name)?,
+            | Op::AckHandover { .. }) => self.run_desk(op, who()?)?,
             Op::TakeAlert {
                 kind,
                 rider,
