@@ -323,13 +323,24 @@ fn backup_copies_a_database_a_running_server_is_writing() {
 
 /// `bench load` runs its whole workload on an in-process server: riders through the
 /// station endpoints, agents searching, none refused (each client's riders take turns on
-/// its bike, so nobody is refused as already renting or out of season), and the raw
+/// its bike, so nobody is refused as already renting or out of season; the clock at 5×
+/// leaves a loaded machine 6 s for a pull after its unlock), and the raw
 /// baseline beside it.
 #[test]
 fn the_load_benchmark_runs_its_riders_and_agents_without_a_refusal() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
-        .args(["bench", "load", "--clients", "4", "--seconds", "2", "--dir"])
+        .args([
+            "bench",
+            "load",
+            "--clients",
+            "4",
+            "--seconds",
+            "2",
+            "--speed",
+            "5",
+            "--dir",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -361,4 +372,18 @@ fn the_load_benchmark_runs_its_riders_and_agents_without_a_refusal() {
         text.contains("raw SQLite") && text.contains("ratio:"),
         "{text}"
     );
+}
+
+/// `bench load --speed` takes 1× to 3600×: outside that it says what it expected (exit 2).
+#[test]
+fn the_load_benchmarks_clock_speed_is_bounded() {
+    for bad in ["0", "3601", "fast"] {
+        let out = Command::new(BIN)
+            .args(["bench", "load", "--speed", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--speed {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("expected a speed from 1 to 3600"), "{err}");
+    }
 }

@@ -140,4 +140,17 @@ pub struct BenchLoadArgs {
     /// `acknowledged_ms`, Unix milliseconds): what a crash must not lose.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+    /// How fast the in-process server's clock runs. A rider has 30 s of its time to pull a
+    /// bike out after the unlock (R10): at 20× that is 1.5 s of real time, so a pull slowed
+    /// by a loaded machine is not refused as an expired unlock.
+    #[arg(long, default_value_t = 20.0, value_parser = speed)]
+    pub speed: f64,
+}
+
+/// A clock speed from 1× to 3600×.
+fn speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=3600.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?}: expected a speed from 1 to 3600")),
+    }
 }

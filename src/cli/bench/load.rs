@@ -4,7 +4,7 @@
 //! time; requests per second, p50/p99 latency, and beside it, measured in the same run,
 //! raw SQLite doing the same writes (one durable transaction per request, one thread).
 //! Without `--server` it starts an in-process server on a throw-away city whose clock runs
-//! by itself, as production's does, at 60× from a summer noon (in season, so rentals are
+//! by itself, as production's does, at `--speed` (20×) from a summer noon (in season, so rentals are
 //! allowed; each client's riders take turns, so a rider's trips are minutes apart and not
 //! one endless D3 chain). Run under `litestream replicate -exec` (a directory watch, see
 //! BENCHMARKS.md) it is measured as `velodesk serve` runs there: it says so, and leaves WAL
@@ -99,7 +99,7 @@ async fn run_async(a: &BenchLoadArgs, out: &mut dyn Write) -> Result<ExitCode, C
                     listen: "127.0.0.1:0"
                         .parse()
                         .map_err(|_| CliError::input("address"))?,
-                    clock: Arc::new(RunningClock::new(summer(), 60.0)),
+                    clock: Arc::new(RunningClock::new(summer(), a.speed)),
                     session: chrono::Duration::hours(SESSION_HOURS),
                     gbfs: Default::default(),
                     proxy: crate::server::client_addr::Proxy::None,
