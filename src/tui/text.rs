@@ -491,7 +491,7 @@ texts! {
     AtFineApproval => "rider {}: a fine waits for a supervisor's approval (D14)", "клиент {}: штраф ждёт утверждения супервайзера (D14)", "{} клиент: айыппұл супервайзердің бекітуін күтеді (D14)";
     AtFaulty => "rider {}: the bike was reported faulty at station {}", "клиент {}: велосипед отмечен неисправным на станции {}", "{} клиент: велосипед {} бекетте ақаулы деп белгіленді";
     // The desk's case file (issue 17)
-    Cases => "Cases", "Обращения", "Өтініштер";
+    Cases => "Cases", "Дела", "Істер";
     Yes => "yes", "да", "иә";
     No => "no", "нет", "жоқ";
     FieldPinNote => "Pin to the top", "Закрепить сверху", "Жоғарыға бекіту";
@@ -524,7 +524,7 @@ texts! {
     PreviewCardFree => "no card fee in this tariff", "в этом тарифе карта бесплатна", "бұл тарифте карта тегін";
     PreviewOldCardBlocked => "the old card is blocked (R24)", "старая карта блокируется (R24)", "ескі карта бұғатталады (R24)";
     DoneIssueCard => "card issued to rider {}: fee {}", "карта выдана клиенту {}: стоимость {}", "{} клиентке карта берілді: құны {}";
-    CaseLine => "case {} · {} · {} · next: {} · due {}", "обращение {} · {} · {} · далее: {} · срок {}", "өтініш {} · {} · {} · келесі: {} · мерзімі {}";
+    CaseLine => "case {} · {} · {} · next: {} · due {}", "дело {} · {} · {} · далее: {} · срок {}", "іс {} · {} · {} · келесі: {} · мерзімі {}";
     OpenCaseTitle => "Open a case (what the call cannot finish)", "Открыть дело (что не решить за звонок)", "Іс ашу (қоңыраумен шешілмейтін)";
     CaseFromContact => "from contact {}", "из обращения {}", "{} өтініштен";
     FieldCaseKind => "Kind", "Вид", "Түрі";
@@ -549,7 +549,7 @@ texts! {
     NoCases => "No open case.", "Открытых дел нет.", "Ашық іс жоқ.";
     HandedOver => "Handed over by {} at {}", "Передано: {}, {}", "Тапсырған: {}, {}";
     TakenOverBy => "taken over by {}", "принял(а) {}", "қабылдаған {}";
-    HandoverWaiting => "{} handed the shift over: take it over item by item in Cases (7)", "{} передал(а) смену: примите по пунктам в «Обращениях» (7)", "{} ауысымды тапсырды: «Өтініштерде» (7) тармақ бойынша қабылдаңыз";
+    HandoverWaiting => "{} handed the shift over: take it over item by item in Cases (7)", "{} передал(а) смену: примите по пунктам в «Делах» (7)", "{} ауысымды тапсырды: «Істерде» (7) тармақ бойынша қабылдаңыз";
     HandoverTitle => "Hand the shift over", "Передать смену", "Ауысымды тапсыру";
     FieldHandoverNote => "Note for the next shift", "Заметка для следующей смены", "Келесі ауысымға жазба";
     DoneHandover => "shift handed over: {} items", "смена передана: пунктов {}", "ауысым тапсырылды: {} тармақ";
@@ -576,7 +576,7 @@ texts! {
     KUpdateCase => "move the case on", "продвинуть дело", "істі жылжыту";
     KAssignCase => "give the case to someone", "передать дело", "істі беру";
     KAckHandover => "take over the item", "принять пункт", "тармақты қабылдау";
-    GroupCases => "Cases", "Обращения", "Өтініштер";
+    GroupCases => "Cases", "Дела", "Істер";
     UnitMin => "min", "мин", "мин";
     UnitH => "h", "ч", "сағ";
     UnitD => "d", "д", "күн";
