@@ -610,3 +610,39 @@ async fn every_new_operation_is_refused_to_a_role_that_may_not_do_it_locally_and
     );
     s.stop().await;
 }
+
+/// An alert taken ("I am on it") and handed over moves with the shift: whoever takes the
+/// handover's alert item over is shown as the one on it.
+#[tokio::test]
+async fn taking_over_an_alert_item_takes_the_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = local(&dir);
+    let (agent, next) = (b.acting("aigerim"), b.acting("bolat"));
+    b.rent(RiderId(1), BikeId(1), "1234").await.unwrap();
+    b.call_cable_lock(RiderId(1), StationId(2)).await.unwrap();
+    let call = velodesk::api::AlertKind::CableLockCall;
+    agent
+        .execute(Op::TakeAlert {
+            kind: call,
+            rider: Some(RiderId(1)),
+            station: Some(StationId(2)),
+        })
+        .await
+        .unwrap();
+    let taker = |alerts: Vec<velodesk::api::Alert>| {
+        alerts
+            .into_iter()
+            .find(|a| a.kind == call && a.rider == Some(RiderId(1)))
+            .and_then(|a| a.taken)
+            .map(|(who, _)| who)
+    };
+    assert_eq!(taker(b.alerts().await.unwrap()).as_deref(), Some("aigerim"));
+    let h = agent.handover("").await.unwrap();
+    let item = h
+        .items
+        .iter()
+        .find(|i| i.kind == HandoverKind::Alert)
+        .expect("the taken alert is handed over");
+    next.ack_handover(item.id).await.unwrap();
+    assert_eq!(taker(b.alerts().await.unwrap()).as_deref(), Some("bolat"));
+}

@@ -375,6 +375,9 @@ impl Engine {
 
     /// One item of another's handover taken over by `by`; a case's item gives them the case.
     pub fn ack_handover(&mut self, item: i64, s: &Staff) -> Result<()> {
+        // An alert item: the alerts the handing staff member had taken about its rider are
+        // taken by whoever takes the item over ("I am on it" moves with the shift).
+        let alerts = self.alerts()?;
         self.write(|ctx, c| {
             let Some(it) = sc::item_ref(c, item)? else {
                 return refuse(Refusal::NotFound, format!("no handover item {item}"));
@@ -397,6 +400,35 @@ impl Engine {
                 sc::set_owner(c, case, Some(&s.name))?;
                 let line = format!("taken over from {} at the handover", it.handover_staff);
                 sc::add_case_log(c, case, ctx.now, &s.name, &line)?;
+            }
+            if it.alert {
+                let theirs = alerts.iter().filter(|a| {
+                    a.rider == it.rider
+                        && a.taken
+                            .as_ref()
+                            .is_some_and(|(w, _)| *w == it.handover_staff)
+                });
+                for a in theirs {
+                    let station = a.station.map(|s| s.to_string()).unwrap_or_default();
+                    audit::record(
+                        c,
+                        ctx.now,
+                        &ctx.local(ctx.now),
+                        &s.name,
+                        s.role.as_str(),
+                        StaffAction::TakeAlert.as_str(),
+                        a.rider,
+                        a.kind.as_str(),
+                        "taken over at the handover",
+                        &station,
+                    )?;
+                    ctx.emit(crate::api::Event::Alert {
+                        kind: a.kind,
+                        text: format!("{} took the {} alert", s.name, a.kind),
+                        rider: a.rider,
+                        station: a.station,
+                    });
+                }
             }
             audit_as(
                 ctx,

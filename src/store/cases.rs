@@ -235,6 +235,8 @@ pub fn open_handovers(c: &Connection, except: &str) -> Result<Vec<Handover>> {
 /// An item as its taking over needs it.
 pub struct ItemRef {
     pub handover_staff: String,
+    /// Whether it is an alert the handing staff member had taken (taking it over takes it).
+    pub alert: bool,
     pub acked_by: Option<String>,
     pub case: Option<i64>,
     pub rider: Option<RiderId>,
@@ -244,7 +246,7 @@ pub struct ItemRef {
 /// The item: whose handover it is, who took it over already, its case.
 pub fn item_ref(c: &Connection, item: i64) -> Result<Option<ItemRef>> {
     Ok(c.prepare_cached(
-        "SELECT h.staff, i.acked_by, i.case_id, i.rider_id, i.text FROM handover_items i
+        "SELECT h.staff, i.acked_by, i.case_id, i.rider_id, i.text, i.kind = 'alert' FROM handover_items i
              JOIN handovers h ON h.id = i.handover_id WHERE i.id = ?1",
     )?
     .query_row([item], |r| {
@@ -254,6 +256,7 @@ pub fn item_ref(c: &Connection, item: i64) -> Result<Option<ItemRef>> {
             case: r.get(2)?,
             rider: r.get::<_, Option<i64>>(3)?.map(RiderId),
             text: r.get(4)?,
+            alert: r.get(5)?,
         })
     })
     .optional()?)
