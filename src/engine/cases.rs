@@ -2,7 +2,7 @@
 //! owner, status, next action, log), the shift's handover and its taking over item by item,
 //! and [`Engine::desk_file`], what one staff member's desk holds now.
 
-use super::desk::{NOTE_MAX_CHARS, audit_as, bounded_text, desk_catalogues};
+use super::desk::{NOTE_MAX_CHARS, bounded_text, desk_catalogues};
 use super::{Ctx, Engine, EngineError, Result, refuse};
 use crate::api::Outcome;
 use crate::api::{AuditFilter, Case, CaseLine, CaseStatus, DeskFile, Handover, HandoverKind, Op};
@@ -170,16 +170,7 @@ impl Engine {
                 line.push_str(&format!(" — {}", note.trim()));
             }
             sc::add_case_log(c, id, ctx.now, &s.name, &line)?;
-            audit_as(
-                ctx,
-                c,
-                s,
-                "open-case",
-                rider,
-                &format!("case {id}"),
-                kind,
-                &next,
-            )?;
+            ctx.audit_word(c, s, "open-case", rider, &format!("case {id}"), kind, &next)?;
             Ok(id)
         })
     }
@@ -240,7 +231,7 @@ impl Engine {
             )?;
             let line = said.join("; ");
             sc::add_case_log(c, case, ctx.now, &s.name, &line)?;
-            audit_as(ctx, c, s, "update-case", k.rider, &format!("case {case}"), &line, "")?;
+            ctx.audit_word(c, s, "update-case", k.rider, &format!("case {case}"), &line, "")?;
             Ok(())
         })
     }
@@ -269,8 +260,7 @@ impl Engine {
                 None => "given back to the desk".to_string(),
             };
             sc::add_case_log(c, case, ctx.now, &s.name, &line)?;
-            audit_as(
-                ctx,
+            ctx.audit_word(
                 c,
                 s,
                 "assign-case",
@@ -356,10 +346,7 @@ impl Engine {
             for (kind, rider, case, text) in &items {
                 sc::insert_item(c, id, *kind, *rider, *case, text)?;
             }
-            audit_as(
-                ctx,
-                c,
-                s,
+            ctx.audit_word(c, s,
                 "handover",
                 None,
                 &format!("handover {id}"),
@@ -410,18 +397,8 @@ impl Engine {
                 });
                 for a in theirs {
                     let station = a.station.map(|s| s.to_string()).unwrap_or_default();
-                    audit::record(
-                        c,
-                        ctx.now,
-                        &ctx.local(ctx.now),
-                        &s.name,
-                        s.role.as_str(),
-                        StaffAction::TakeAlert.as_str(),
-                        a.rider,
-                        a.kind.as_str(),
-                        "taken over at the handover",
-                        &station,
-                    )?;
+                    let (why, kind) = ("taken over at the handover", a.kind.as_str());
+                    ctx.audit(c, s, StaffAction::TakeAlert, a.rider, kind, why, &station)?;
                     ctx.emit(crate::api::Event::Alert {
                         kind: a.kind,
                         text: format!("{} took the {} alert", s.name, a.kind),
@@ -430,8 +407,7 @@ impl Engine {
                     });
                 }
             }
-            audit_as(
-                ctx,
+            ctx.audit_word(
                 c,
                 s,
                 "ack-handover",

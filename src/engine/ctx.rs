@@ -72,13 +72,28 @@ impl Ctx<'_> {
         reason: &str,
         details: &str,
     ) -> Result<()> {
+        self.audit_word(c, staff, action.as_str(), rider, target, reason, details)
+    }
+
+    /// An audit record under an action word of its own (`open-contact`, `add-station`…).
+    #[allow(clippy::too_many_arguments)]
+    pub fn audit_word(
+        &self,
+        c: &Connection,
+        staff: &people::Staff,
+        word: &str,
+        rider: Option<RiderId>,
+        target: &str,
+        reason: &str,
+        details: &str,
+    ) -> Result<()> {
         audit::record(
             c,
             self.now,
             &self.local(self.now),
             &staff.name,
             staff.role.as_str(),
-            action.as_str(),
+            word,
             rider,
             target,
             reason,

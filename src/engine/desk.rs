@@ -11,7 +11,7 @@ use crate::domain::roles::StaffAction;
 use crate::domain::{Refusal, RiderId, Tenge};
 use crate::store::ledger::NewEntry;
 use crate::store::people::Staff;
-use crate::store::{audit, desk as sd, fleet};
+use crate::store::{desk as sd, fleet};
 use rusqlite::Connection;
 
 /// A note is at most this long (characters).
@@ -40,33 +40,6 @@ pub(super) fn desk_catalogues() -> Result<&'static Catalogues> {
         kind: Refusal::Invalid,
         message: e,
     })
-}
-
-/// An audit record under an action word of its own (`open-contact`, `close-contact`…).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn audit_as(
-    ctx: &Ctx<'_>,
-    c: &Connection,
-    s: &crate::store::people::Staff,
-    word: &str,
-    rider: Option<RiderId>,
-    target: &str,
-    reason: &str,
-    details: &str,
-) -> Result<()> {
-    audit::record(
-        c,
-        ctx.now,
-        &ctx.local(ctx.now),
-        &s.name,
-        s.role.as_str(),
-        word,
-        rider,
-        target,
-        reason,
-        details,
-    )?;
-    Ok(())
 }
 
 fn note_action(about: NoteAbout) -> StaffAction {
@@ -159,8 +132,7 @@ impl Engine {
                 NoteAbout::Rider(r) => Some(r),
                 _ => None,
             };
-            audit_as(
-                ctx,
+            ctx.audit_word(
                 c,
                 s,
                 StaffAction::PinNote.as_str(),
@@ -194,8 +166,7 @@ impl Engine {
                 );
             }
             let id = sd::open_contact(c, rider, &s.name, reason, ctx.now)?;
-            audit_as(
-                ctx,
+            ctx.audit_word(
                 c,
                 s,
                 "open-contact",
@@ -236,8 +207,7 @@ impl Engine {
                     format!("{} has no contact open with rider {rider}", s.name),
                 );
             };
-            audit_as(
-                ctx,
+            ctx.audit_word(
                 c,
                 s,
                 "close-contact",

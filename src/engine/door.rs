@@ -23,19 +23,7 @@ impl Engine {
                                   out: &Outcome|
                       -> Result<()> {
                     let target = setup_target(&target_of, out);
-                    crate::store::audit::record(
-                        c,
-                        ctx.now,
-                        &ctx.local(ctx.now),
-                        &s.name,
-                        s.role.as_str(),
-                        word,
-                        None,
-                        &target,
-                        "",
-                        "",
-                    )?;
-                    Ok(())
+                    ctx.audit_word(c, &s, word, None, &target, "", "")
                 };
                 let (out, ()) = self.atomically(move |e| e.run(None, op), audit)?;
                 Ok(out)

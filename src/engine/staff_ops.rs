@@ -44,13 +44,10 @@ impl Engine {
         }
         self.write(|ctx, c| {
             let details = station.map(|s| s.to_string()).unwrap_or_default();
-            crate::store::audit::record(
+            ctx.audit(
                 c,
-                ctx.now,
-                &ctx.local(ctx.now),
-                &s.name,
-                s.role.as_str(),
-                StaffAction::TakeAlert.as_str(),
+                s,
+                StaffAction::TakeAlert,
                 rider,
                 kind.as_str(),
                 "",
