@@ -13,6 +13,7 @@ mod replies;
 pub mod text;
 pub mod theme;
 pub mod views;
+mod words;
 
 use crate::backend::Backend;
 use app::{App, Msg, Options};
