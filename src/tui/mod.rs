@@ -6,6 +6,7 @@
 pub mod app;
 pub mod dialog;
 mod fetch;
+mod form_fields;
 mod input;
 pub mod keymap;
 pub mod procedures;
