@@ -4,6 +4,7 @@
 //! exit, panic included; logs go to a file, never to the screen.
 
 pub mod app;
+mod commands;
 pub mod dialog;
 mod fetch;
 mod form_fields;
