@@ -4,8 +4,10 @@
 //! exit, panic included; logs go to a file, never to the screen.
 
 pub mod app;
+mod commands;
 pub mod dialog;
 mod fetch;
+mod form_fields;
 mod input;
 pub mod keymap;
 pub mod procedures;
@@ -13,6 +15,7 @@ mod replies;
 pub mod text;
 pub mod theme;
 pub mod views;
+mod words;
 
 use crate::backend::Backend;
 use app::{App, Msg, Options};
