@@ -7,7 +7,7 @@ use super::keymap::{Action, Scope};
 use super::text::{Lang, T};
 use super::theme::Theme;
 use crate::api::RiderHit;
-use crate::api::{Alert, DeskInfo, Event, Personal, RiderView, StationView};
+use crate::api::{Alert, DeskInfo, Event, RiderView, StationView};
 use crate::api::{AuditFilter, AuditRecord};
 use crate::api::{BResult, BackendError, BackendInfo};
 use crate::api::{Bike, BikeState, StationCounts};
@@ -18,7 +18,6 @@ use crate::domain::{RiderId, StationId};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -131,183 +130,7 @@ pub enum Reply {
     Call(String, BResult<Vec<RiderHit>>),
 }
 
-/// Station table columns (sortable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Col {
-    Code,
-    Name,
-    Bikes,
-    Free,
-    OutOfService,
-    Cable,
-    Fill,
-    Status,
-    Changed,
-}
-
-impl Col {
-    pub const ALL: [Col; 9] = [
-        Col::Code,
-        Col::Name,
-        Col::Bikes,
-        Col::Free,
-        Col::OutOfService,
-        Col::Cable,
-        Col::Fill,
-        Col::Status,
-        Col::Changed,
-    ];
-}
-
-/// A station's state in words (never colour alone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum StationStatus {
-    Inactive,
-    Empty,
-    Full,
-    Low,
-    Ok,
-}
-
-impl StationStatus {
-    pub fn of(s: &StationCounts) -> StationStatus {
-        if !s.active {
-            StationStatus::Inactive
-        } else if s.bikes == 0 {
-            StationStatus::Empty
-        } else if s.free_docks == 0 {
-            StationStatus::Full
-        } else if s.bikes * 5 < s.docks {
-            StationStatus::Low
-        } else {
-            StationStatus::Ok
-        }
-    }
-    pub fn word(self) -> T {
-        match self {
-            StationStatus::Inactive => T::Inactive,
-            StationStatus::Empty => T::Empty,
-            StationStatus::Full => T::Full,
-            StationStatus::Low => T::Low,
-            StationStatus::Ok => T::Ok,
-        }
-    }
-}
-
-#[derive(Default)]
-pub struct StationsState {
-    pub rows: Vec<StationCounts>,
-    /// Indexes into `rows`, filtered and sorted.
-    pub visible: Vec<usize>,
-    pub sort: (usize, bool),
-    pub filter: Input,
-    pub filtering: bool,
-    pub selected: Option<StationId>,
-    pub offset: Cell<usize>,
-    pub flash: HashMap<StationId, Instant>,
-    pub loaded: bool,
-}
-
-#[derive(Default)]
-pub struct MapState {
-    /// Visible span in degrees of latitude (zoom); 0 until the user zooms: fit the city.
-    pub span: f64,
-    /// The span that fitted the city at the last draw (zooming starts from it).
-    pub fitted: Cell<f64>,
-    /// The view's offset from the selected station, in degrees (east, north); a new
-    /// selection brings the view back onto it.
-    pub pan: (f64, f64),
-}
-
-/// The selected item of a live list, by its identity: when the list re-sorts, grows or
-/// loses rows under the cursor, the cursor stays on the same item; when that item is gone
-/// it stays on the same row (so what `Enter` opens is what the cursor shows).
-#[derive(Debug, Clone, Default)]
-pub struct Picked<K> {
-    key: Option<K>,
-    row: usize,
-}
-
-impl<K: PartialEq + Clone> Picked<K> {
-    /// The row of the selected item in `keys` (the list as shown).
-    pub fn index(&self, keys: &[K]) -> usize {
-        match self
-            .key
-            .as_ref()
-            .and_then(|k| keys.iter().position(|x| x == k))
-        {
-            Some(i) => i,
-            None => self.row.min(keys.len().saturating_sub(1)),
-        }
-    }
-
-    /// The selected item's key, if it is still in the list.
-    pub fn key_in<'a>(&self, keys: &'a [K]) -> Option<&'a K> {
-        keys.get(self.index(keys))
-    }
-
-    /// Move `d` rows (clamped) from where the cursor is in `keys`.
-    pub fn step(&mut self, keys: &[K], d: isize) {
-        let n = keys.len();
-        let i = if n == 0 {
-            0
-        } else {
-            (self.index(keys) as isize + d).clamp(0, n as isize - 1) as usize
-        };
-        self.pick(keys, i);
-    }
-
-    /// Select row `i` of `keys`.
-    pub fn pick(&mut self, keys: &[K], i: usize) {
-        self.row = i;
-        self.key = keys.get(i).cloned();
-    }
-
-    /// Before the list is replaced: hold on to the item under the cursor in `shown` (the
-    /// list as it was on the screen), so the new list's cursor follows it.
-    pub fn hold(&mut self, shown: &[K]) {
-        let i = self.index(shown);
-        self.pick(shown, i);
-    }
-}
-
-/// An alert's identity in the list: its kind and what it is about.
-pub type AlertKey = (crate::api::AlertKind, Option<RiderId>, Option<StationId>);
-
-pub fn alert_key(a: &Alert) -> AlertKey {
-    (a.kind, a.rider, a.station)
-}
-
-#[derive(Default)]
-pub struct RidersState {
-    pub input: Input,
-    pub typing: bool,
-    pub seq: u64,
-    pub shown: u64,
-    pub hits: Vec<RiderHit>,
-    pub selected: Picked<RiderId>,
-}
-
-impl RidersState {
-    pub fn keys(&self) -> Vec<RiderId> {
-        self.hits.iter().map(|h| h.id).collect()
-    }
-}
-
-pub struct RiderPage {
-    pub id: RiderId,
-    pub view: Option<RiderView>,
-    /// When the view came (the open rental's live duration counts on from it).
-    pub fetched: Option<Instant>,
-    pub revealed: Option<Personal>,
-    pub scroll: u16,
-}
-
-pub struct StationPage {
-    pub id: StationId,
-    pub view: Option<StationView>,
-    pub selected: usize,
-}
+pub use super::state::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -506,83 +329,6 @@ impl App {
             let reply = fut.await;
             let _ = tx.send(Msg::Reply(reply));
         });
-    }
-
-    fn start(&mut self) {
-        let (b, staff) = (self.backend.clone(), self.opts.staff.clone());
-        self.spawn(async move { Reply::Role(b.staff_role(&staff).await) });
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Desk(b.desk_info().await) });
-        self.refresh_all();
-    }
-
-    /// An admin's console asks whether the database is replicated (the header says so).
-    pub(super) fn request_replication(&mut self) {
-        if self.role == Some(Role::Admin) {
-            let b = self.backend.clone();
-            self.spawn(async move { Reply::Replication(b.replication().await) });
-        }
-    }
-
-    /// Ask for the van plan, where it is shown (Rebalance, Map) and the role may read it.
-    pub(super) fn request_plan(&mut self) {
-        let may = self
-            .role
-            .is_some_and(|r| roles::allows(r, crate::domain::roles::StaffAction::ViewPlan));
-        if !may || !matches!(self.view, View::Rebalance | View::Map) {
-            self.depot.denied = self.role.is_some() && !may;
-            return;
-        }
-        self.depot.seq += 1;
-        let (seq, fresh) = (self.depot.seq, std::mem::take(&mut self.depot.want_fresh));
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Plan(seq, b.rebalance_plan(fresh).await) });
-    }
-
-    pub(super) fn request_van(&mut self) {
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Van(b.bikes_in(BikeState::Van, 500).await) });
-    }
-
-    pub fn request_audit(&mut self) {
-        let filter = parse_audit_filter(self.audit_filter.value());
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Audit(b.audit(filter).await) });
-    }
-
-    /// The query changed: its search starts after a pause in the typing (about 150 ms);
-    /// an emptied query clears the answer at once.
-    pub(super) fn search(&mut self) {
-        self.riders.seq += 1;
-        if self.riders.input.value().trim().is_empty() {
-            self.riders.hits.clear();
-            self.riders.shown = self.riders.seq;
-            self.search_due = None;
-            return;
-        }
-        self.search_due = Some(self.wall() + SEARCH_PAUSE);
-        if self.frozen.is_some() {
-            // A frozen clock (tests) never sees the pause pass: search now.
-            self.search_now();
-            return;
-        }
-        // The pause is timed: a newer keystroke makes this one stale.
-        let (tx, seq) = (self.tx.clone(), self.riders.seq);
-        tokio::spawn(async move {
-            tokio::time::sleep(SEARCH_PAUSE).await;
-            let _ = tx.send(Msg::SearchDue(seq));
-        });
-    }
-
-    /// Send the search for the query as it is now.
-    pub(super) fn search_now(&mut self) {
-        self.search_due = None;
-        let (seq, query) = (self.riders.seq, self.riders.input.value().to_string());
-        if query.trim().is_empty() {
-            return;
-        }
-        let b = self.backend.clone();
-        self.spawn(async move { Reply::Search(seq, b.search_riders(&query, 50).await) });
     }
 
     /// May the console's staff member take this action here and now?

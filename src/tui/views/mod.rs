@@ -9,6 +9,7 @@ pub mod dispute;
 pub mod form;
 pub mod map;
 pub mod rebalance;
+pub mod rebalance_stop;
 pub mod rider;
 pub mod rider_desk;
 pub mod riders;
