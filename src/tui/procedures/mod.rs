@@ -6,13 +6,12 @@
 
 mod approve;
 mod block;
-mod bonus;
 mod cable_lock;
 mod card;
 mod case;
-mod claim;
 mod contact;
 mod correct;
+mod credit;
 mod deposit;
 mod depot_bike;
 pub mod desk_notes;
@@ -159,8 +158,8 @@ pub fn of(kind: Kind) -> &'static dyn Procedure {
         Kind::SellPass => &sell_pass::SellPass,
         Kind::Deposit => &deposit::Deposit,
         Kind::Refund => &refund::Refund,
-        Kind::Claim => &claim::Claim,
-        Kind::Bonus => &bonus::Bonus,
+        Kind::Claim => &credit::Credit::Claim,
+        Kind::Bonus => &credit::Credit::Bonus,
         Kind::Correct => &correct::Correct,
         Kind::Block => &block::Block,
         Kind::Note => &note::Note,
