@@ -220,6 +220,8 @@ async fn d34_r27_the_rider_is_told_of_an_end_by_hand_a_bonus_and_a_correction_in
     for k in ["rental-ended-by-staff", "bonus", "correction"] {
         assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }
+    // One change, one message: the staff's ending is not also told as a rider's return.
+    assert!(!kinds.contains(&"rental-ended"), "{kinds:?}");
     let ended = v
         .messages
         .iter()

@@ -111,6 +111,14 @@ async fn an_agent_settles_a_lock_error_over_post_ops_once_another_rider_found_th
         .iter()
         .find(|m| m.kind == "dispute")
         .expect("told");
+    // R27, D34: one settlement, one message (not also the staff's ending of the trip).
+    let endings: Vec<&str> = v
+        .messages
+        .iter()
+        .map(|m| m.kind.as_str())
+        .filter(|k| k.starts_with("rental-ended"))
+        .collect();
+    assert!(endings.is_empty(), "{endings:?}");
     assert!(told.text.contains("08:40"), "{}", told.text);
     let me = RemoteBackend::connect(&s.url, "aigerim", &password("aigerim"))
         .await
@@ -173,6 +181,12 @@ async fn an_ended_trip_is_credited_the_difference_as_a_recognised_claim() {
     let v = b.rider(RiderId(1)).await.unwrap();
     assert_eq!(v.rider.balance, before + Tenge(900));
     assert!(v.messages.iter().any(|m| m.kind == "dispute"));
+    // R27, D34: the credit is told once, in the dispute's message.
+    assert!(
+        !v.messages.iter().any(|m| m.kind == "claim"),
+        "{:?}",
+        v.messages
+    );
     let own = agent.own_audit(3).await.unwrap();
     assert!(own.iter().any(|r| r.action == "settle-dispute"));
     assert!(own.iter().any(|r| r.action == "credit-claim"));

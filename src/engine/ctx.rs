@@ -103,6 +103,8 @@ impl Ctx<'_> {
     }
 
     /// Put a message to the rider into the outbox, in their language (R27).
+    /// One change is told once: a step that runs as part of a larger one (a dispute's
+    /// settlement ends or credits) takes [`Tell::ByCaller`] and the larger one tells.
     pub fn notify(&self, c: &Connection, rider: RiderId, notice: Notice) -> Result<()> {
         let lang = people::rider(c, rider)?
             .map(|r| r.lang)
@@ -146,4 +148,14 @@ impl Ctx<'_> {
 /// The actor for a staff member.
 pub fn staff_actor(s: &people::Staff) -> Actor {
     Actor::Staff(s.name.clone())
+}
+
+/// Who tells the rider of a step's change (R27): the step itself, or the operation it is a
+/// part of, which sends one message for the whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Tell {
+    /// The step sends its own message.
+    Rider,
+    /// The calling operation sends one message for all its steps.
+    ByCaller,
 }

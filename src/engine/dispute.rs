@@ -3,6 +3,7 @@
 //! ended at the fair time, an ended one credited the difference); the docks' reports kept
 //! as they come; the faulty-dock alert.
 
+use super::ctx::Tell;
 use super::settling::price_rental;
 use super::{Aftermath, Ctx, Engine, Result, refuse};
 use crate::api::{Alert, AlertKind, DisputeEvidence, DisputeQuery, Outcome, Rental};
@@ -325,10 +326,15 @@ impl Engine {
                         fair.station,
                         at,
                         &reason,
+                        Tell::ByCaller,
                     )?)),
-                    Settlement::Credit { amount } => {
-                        Outcome::Entry(e.credit_claim_by(&staff, rider, amount, &reason)?)
-                    }
+                    Settlement::Credit { amount } => Outcome::Entry(e.credit_claim_by(
+                        &staff,
+                        rider,
+                        amount,
+                        &reason,
+                        Tell::ByCaller,
+                    )?),
                 };
                 Ok((out, ev, reason))
             },

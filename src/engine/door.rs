@@ -3,6 +3,7 @@
 //! declared [`Permission`] first; [`Engine::preview`] runs the same request and undoes it,
 //! so a form's preview is the engine's own answer, refusal included.
 
+use super::ctx::Tell;
 use super::{Engine, Result, refuse};
 use crate::api::{Op, Outcome, Permission};
 use crate::domain::Refusal;
@@ -137,6 +138,7 @@ impl Engine {
                 station,
                 at,
                 &reason,
+                Tell::Rider,
             )?)),
             Op::Fine {
                 rider,
@@ -154,7 +156,9 @@ impl Engine {
                 rider,
                 amount,
                 reason,
-            } => Outcome::Entry(self.credit_claim_by(who()?, rider, amount, &reason)?),
+            } => {
+                Outcome::Entry(self.credit_claim_by(who()?, rider, amount, &reason, Tell::Rider)?)
+            }
             Op::SettleDispute {
                 rider,
                 rental,

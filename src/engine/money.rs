@@ -1,6 +1,7 @@
 //! Money at the desk: payments, passes, deposits, refunds, claim credits, bonus and
 //! corrections (R2, R5, R6, R16–R26, D9–D13, D15). Fines are in `fines.rs`.
 
+use super::ctx::Tell;
 use super::posting::{post_charge, post_credit};
 use super::{Engine, Event, Result, refuse, staff_actor};
 use crate::api::Accrual;
@@ -291,6 +292,7 @@ impl Engine {
         rider: RiderId,
         amount: Tenge,
         reason: &str,
+        tell: Tell,
     ) -> Result<EntryId> {
         self.write(|ctx, c| {
             amount.bounded("a claim credit")?;
@@ -308,7 +310,9 @@ impl Engine {
             let actor = staff_actor(s);
             let e = NewEntry::new(rider, ctx.now, EntryKind::ClaimCredit, &actor, reason);
             let id = post_credit(ctx, c, e, amount)?;
-            ctx.notify(c, rider, Notice::ClaimCredited { amount })?;
+            if tell == Tell::Rider {
+                ctx.notify(c, rider, Notice::ClaimCredited { amount })?;
+            }
             ctx.emit(Event::RiderChanged { rider });
             Ok(id)
         })

@@ -2,6 +2,7 @@
 //! unrecognised bike or a faulty report), the cable lock with staff permission, a rental
 //! ended by hand, and the price a rental would have now.
 
+use super::ctx::Tell;
 use super::rentals::{clear_wrong_pins, locked_reason};
 use super::settling::{Place, finish_rental, price_rental};
 use super::{Aftermath, Ctx, Engine, Event, Result, refuse};
@@ -182,6 +183,7 @@ impl Engine {
         station: StationId,
         at: DateTime<Utc>,
         reason: &str,
+        tell: Tell,
     ) -> Result<Quote> {
         self.write(|ctx, c| {
             if reason.trim().is_empty() {
@@ -225,15 +227,17 @@ impl Engine {
                 &format!("price {}", q.total),
             )?;
             // R27: the rider learns that staff ended it, when and where it counted.
-            ctx.notify(
-                c,
-                rider,
-                Notice::RentalEndedByStaff {
-                    at: ctx.local(at),
-                    station: station.0,
-                    price: q.total,
-                },
-            )?;
+            if tell == Tell::Rider {
+                ctx.notify(
+                    c,
+                    rider,
+                    Notice::RentalEndedByStaff {
+                        at: ctx.local(at),
+                        station: station.0,
+                        price: q.total,
+                    },
+                )?;
+            }
             Ok(q)
         })
     }

@@ -223,14 +223,18 @@ pub(super) fn finish_rental(
             ctx.now,
         )?,
     }
-    ctx.notify(
-        c,
-        rider,
-        Notice::RentalEnded {
-            minutes: q.minutes,
-            price: q.total,
-        },
-    )?;
+    // R27: one message per ending. A staff member's ending is told by its caller (when and
+    // where it counted, or the docking dispute's settlement, which says it all at once).
+    if how != EndHow::Staff {
+        ctx.notify(
+            c,
+            rider,
+            Notice::RentalEnded {
+                minutes: q.minutes,
+                price: q.total,
+            },
+        )?;
+    }
     ctx.emit(Event::RentalEnded {
         rider,
         bike: rental.bike.0,
