@@ -281,7 +281,7 @@ proptest! {
                     Ok(_) => {
                         t += chrono::Duration::minutes(*min);
                         e.advance_to(t).unwrap();
-                        e.return_bike(BikeId(1), StationId(1), DockOutcome::Locked).map(drop)
+                        e.return_bike(BikeId(1), StationId(1), None, DockOutcome::Locked).map(drop)
                     }
                     Err(x) => Err(x),
                 },

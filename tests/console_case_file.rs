@@ -267,3 +267,33 @@ async fn the_cursor_stays_on_its_case_when_the_cases_re_sort() {
     assert_eq!(d.app.selected_case_key(), Some(CaseKey::Case(late)), "{s}");
     assert!(s.contains("›case 2 · Other"), "{s}");
 }
+
+/// A bike's note can be pinned as it is written (`b`), shows first on the station's page
+/// the bike stands at, and `N` there unpins it.
+#[tokio::test]
+async fn the_depot_pins_a_bikes_note_and_unpins_it() {
+    let b = city().await;
+    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
+    d.keys(":").await;
+    d.typ("station 1001").await;
+    d.keys("Enter b").await;
+    d.typ("rear brake weak").await;
+    let s = d.screen();
+    assert!(
+        s.contains("Pin to the top"),
+        "the bike's note may be pinned: {s}"
+    );
+    d.keys("Down Right Enter Right Enter").await;
+    let s = d.screen();
+    assert!(
+        s.contains("PINNED · Bike 101 · nurlan: rear brake weak"),
+        "{s}"
+    );
+    d.keys("N").await;
+    assert!(d.screen().contains("rear brake weak"), "{}", d.screen());
+    d.keys("Enter").await;
+    d.keys("Right Enter").await;
+    let s = d.screen();
+    assert!(s.contains("Bike 101 · nurlan: rear brake weak"), "{s}");
+    assert!(!s.contains("PINNED"), "unpinned: {s}");
+}

@@ -297,3 +297,79 @@ async fn three_lock_errors_at_one_dock_within_a_day_alert_the_depot() {
     b.advance_clock(at("2025-06-02 08:31")).await.unwrap();
     assert!(faulty(&b.alerts().await.unwrap()).is_empty());
 }
+
+/// Issue 17 #3 with the station's word for the dock: a station names the dock the bike was
+/// pushed into (`POST /station/{id}/dock` with `dock`), so lock errors at three docks are
+/// three bad pushes, not a faulty dock, and three at one dock are; a dock the station does
+/// not have or one that holds a bike is refused, and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_station_names_the_dock_and_three_failures_there_alert_the_depot() {
+    let mut s = TestServer::start().await;
+    let admin = RemoteBackend::connect(&s.url, "ada", &password("ada"))
+        .await
+        .unwrap();
+    let key = format!("Station {}", support::station_key(&s.db, 1));
+    let station = |path: &str, body: serde_json::Value| {
+        support::client()
+            .post(format!("{}/station/1/{path}", s.url))
+            .header("authorization", key.clone())
+            .json(&body)
+            .send()
+    };
+    let rent = serde_json::json!({"rider": 1, "bike": 1, "pin": "1234"});
+    assert_eq!(station("unlock", rent).await.unwrap().status(), 200);
+    let pull = station("pull", serde_json::json!({"bike": 1}))
+        .await
+        .unwrap();
+    assert_eq!(pull.status(), 200);
+    let reports = || {
+        let c = rusqlite::Connection::open(&s.db).unwrap();
+        c.query_row("SELECT COUNT(*) FROM dock_reports", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    let push = |body: serde_json::Value| station("dock", body);
+    let faulty = || async {
+        admin
+            .alerts()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == AlertKind::FaultyDock)
+            .map(|a| (a.station, a.dock))
+            .collect::<Vec<_>>()
+    };
+    // Station 1 has ten docks; bike 3 stands in dock 3.
+    for (dock, says) in [(11, "no dock 11"), (3, "dock 3"), (0, "no dock 0")] {
+        let r = push(serde_json::json!({"bike": 1, "lock_error": true, "dock": dock}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "dock {dock}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(says), "{body}");
+    }
+    assert_eq!(reports(), 0, "a refused push leaves no report");
+    let mut clock = at("2025-06-01 08:10");
+    for dock in [7, 8, 9, 7, 7] {
+        let before = faulty().await;
+        assert!(before.is_empty(), "not yet at dock {dock}: {before:?}");
+        admin.advance_clock(clock).await.unwrap();
+        clock += chrono::Duration::minutes(5);
+        let r = push(serde_json::json!({"bike": 1, "lock_error": true, "dock": dock}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+    assert_eq!(faulty().await, vec![(Some(ST), Some(7))]);
+    // The rider tries dock 1 (bike 1's own, empty since the rental): locked.
+    let r = push(serde_json::json!({"bike": 1, "dock": 1}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let st = admin.station(ST).await.unwrap();
+    let one = st.docks.iter().find(|d| d.number == 1).unwrap();
+    assert_eq!(one.bike, Some(BIKE), "in the dock the station named");
+    assert!(admin.rider(RiderId(1)).await.unwrap().open_rental.is_none());
+    s.stop().await;
+}

@@ -135,7 +135,7 @@ fn r8_races_between_connections_never_give_two_rentals() {
             "{loser:?}"
         );
         // Return it so the next round starts clean.
-        a.return_bike(bike, StationId(1), DockOutcome::Locked)
+        a.return_bike(bike, StationId(1), None, DockOutcome::Locked)
             .unwrap();
     }
     // One rider, two bikes, two connections.
@@ -164,7 +164,7 @@ fn r8_races_between_connections_never_give_two_rentals() {
             "round {round}: one rider got two bikes or none: {ra:?} {rb:?}"
         );
         let bike = if ra.is_ok() { BikeId(1) } else { BikeId(2) };
-        a.return_bike(bike, StationId(1), DockOutcome::Locked)
+        a.return_bike(bike, StationId(1), None, DockOutcome::Locked)
             .unwrap();
     }
     assert!(a.verify().unwrap().is_empty());
@@ -268,7 +268,7 @@ proptest! {
                     Ok(_) => {
                         t += chrono::Duration::minutes(min);
                         e.advance_to(t).unwrap();
-                        e.return_bike(BikeId(1), StationId(1), DockOutcome::Locked).map(drop)
+                        e.return_bike(BikeId(1), StationId(1), None, DockOutcome::Locked).map(drop)
                     }
                     Err(x) => Err(x),
                 },

@@ -103,6 +103,9 @@ pub enum Op {
         bike: BikeId,
         /// The station it is pushed into.
         station: StationId,
+        /// The dock it is pushed into, when the station names it; else the first free one.
+        #[serde(default)]
+        dock: Option<u32>,
         /// What the dock reported (R12, R13).
         how: DockOutcome,
     },

@@ -283,6 +283,11 @@ pub struct DockRequest {
     /// The rider reported the bike faulty (R13).
     #[serde(default)]
     pub faulty: bool,
+    /// The dock the bike was pushed into, as the station knows it; when absent the first free
+    /// one. A dock that fails three times in a day raises a faulty-dock alert.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 500)]
+    pub dock: Option<u32>,
 }
 
 impl DockRequest {
@@ -293,6 +298,7 @@ impl DockRequest {
             lock_error: how == DockOutcome::LockError,
             unrecognised: how == DockOutcome::Unrecognised,
             faulty: how == DockOutcome::Faulty,
+            dock: None,
         }
     }
 

@@ -68,7 +68,14 @@ pub trait Ops: Backend {
         station: StationId,
         how: DockOutcome,
     ) -> BResult<Option<Quote>> {
-        let out = self.execute(Op::ReturnBike { bike, station, how }).await?;
+        let out = self
+            .execute(Op::ReturnBike {
+                bike,
+                station,
+                dock: None,
+                how,
+            })
+            .await?;
         answer!(out, "return-bike", Outcome::Priced(q) => q)
     }
     /// [`Op::CallCableLock`]: the rider calls for a cable lock at a full station (R14).

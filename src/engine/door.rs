@@ -105,9 +105,12 @@ impl Engine {
             }
             Op::Pull { bike } => Outcome::Rental(self.pull(bike)?),
             Op::Rent { rider, bike, pin } => Outcome::Rental(self.rent(rider, bike, &pin)?),
-            Op::ReturnBike { bike, station, how } => {
-                Outcome::Priced(self.return_bike(bike, station, how)?)
-            }
+            Op::ReturnBike {
+                bike,
+                station,
+                dock,
+                how,
+            } => Outcome::Priced(self.return_bike(bike, station, dock, how)?),
             Op::CallCableLock { rider, station } => {
                 self.call_cable_lock(rider, station)?;
                 Outcome::Done

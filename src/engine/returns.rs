@@ -36,6 +36,40 @@ fn rental_of_bike_at(
     Ok(rental)
 }
 
+/// The dock a bike is pushed into: the one the station names (it must be there, working and
+/// empty), or the first free one when the caller does not know it (the desk, a scenario).
+fn dock_pushed_into(c: &Connection, station: StationId, named: Option<u32>) -> Result<u32> {
+    let Some(n) = named else {
+        return match fleet::free_dock(c, station)? {
+            Some(d) => Ok(d),
+            None => refuse(
+                Refusal::StationFull,
+                format!("station {station} has no free dock: call support for a cable lock (R14)"),
+            ),
+        };
+    };
+    match fleet::docks(c, station)?
+        .into_iter()
+        .find(|d| d.number == n)
+    {
+        None => refuse(
+            Refusal::Invalid,
+            format!("station {station} has no dock {n}"),
+        ),
+        Some(d) if !d.in_service => refuse(
+            Refusal::Invalid,
+            format!("dock {n} of station {station} is out of service"),
+        ),
+        Some(d) => match d.bike {
+            Some(b) => refuse(
+                Refusal::Invalid,
+                format!("dock {n} of station {station} holds bike {b}"),
+            ),
+            None => Ok(n),
+        },
+    }
+}
+
 impl Engine {
     /// R12: the bike is pushed into a free dock: "Return OK" ends the rental; a lock error or
     /// an unrecognised bike keeps it going and raises an alert. R13: `Faulty` right after
@@ -44,13 +78,12 @@ impl Engine {
         &mut self,
         bike: BikeId,
         station: StationId,
+        dock: Option<u32>,
         how: DockOutcome,
     ) -> Result<Option<Quote>> {
         self.write(|ctx, c| {
             let rental = rental_of_bike_at(ctx, c, bike, station)?;
-            let Some(dock) = fleet::free_dock(c, station)? else {
-                return refuse(Refusal::StationFull, format!("station {station} has no free dock: call support for a cable lock (R14)"));
-            };
+            let dock = dock_pushed_into(c, station, dock)?;
             if how.failed() {
                 fleet::set_lock_error(c, rental.id, ctx.now, station, how)?;
                 super::dispute::record_failed_return(ctx, c, &rental, station, dock, how)?;

@@ -127,6 +127,7 @@ pub async fn dock(
     let op = Op::ReturnBike {
         bike: b.bike,
         station: who.station,
+        dock: b.dock,
         how,
     };
     dock_op(&st, &who, call.idem, op, Shape::Answer).await

@@ -1,6 +1,7 @@
 //! Notes on the fleet and pins (issue 17): `n` on a station's page writes a note on the
-//! station, `b` on the bike under the cursor ("rear brake weak": it follows the bike), `N`
-//! on a rider's or station's page unpins its pinned note.
+//! station, `b` on the bike under the cursor ("rear brake weak": it follows the bike), either
+//! pinned or not, `N` on a rider's or station's page unpins its pinned note (a station's page
+//! pins its bikes' notes too: a pinned bike note shows first wherever the bike stands).
 
 use super::{Call, Cx, Outcome, Preview, Procedure, invalid, ready, station_fact, station_of};
 use crate::api::{NoteAbout, Op};
@@ -63,25 +64,21 @@ impl Procedure for BikeNote {
         }
         f
     }
-    fn fields(&self, _cx: &Cx) -> Vec<Field> {
-        vec![Field::text("text", T::FieldStaffNote, "")]
+    fn fields(&self, cx: &Cx) -> Vec<Field> {
+        vec![Field::text("text", T::FieldStaffNote, ""), pin_field(cx)]
     }
     fn submit(&self, c: Call, f: &Form) -> Outcome {
-        let text = f.value("text").to_string();
+        let (text, pinned) = (f.value("text").to_string(), f.value("pinned") == "yes");
         Box::pin(async move {
             let bike = c.on.bike.ok_or_else(|| invalid("no bike"))?;
-            c.b.execute(Op::BikeNote {
-                bike,
-                text,
-                pinned: false,
-            })
-            .await?;
+            c.b.execute(Op::BikeNote { bike, text, pinned }).await?;
             Ok(fill(c.t(T::DoneFleetNote), &[&NoteAbout::Bike(bike)]).into())
         })
     }
 }
 
-/// The pinned note of the page the procedure is on (the newest pinned one).
+/// The pinned note of the page the procedure is on (the newest pinned one): a station's
+/// page shows its own notes and its bikes', so either.
 fn pinned_note(cx: &Cx) -> Option<crate::api::Note> {
     if cx.on.rider.is_some() {
         return cx
@@ -95,7 +92,7 @@ fn pinned_note(cx: &Cx) -> Option<crate::api::Note> {
         .filter(|_| page.id == st)?
         .notes
         .iter()
-        .find(|n| n.pinned && n.about == NoteAbout::Station(st))
+        .find(|n| n.pinned)
         .cloned()
 }
 
