@@ -269,31 +269,40 @@ async fn the_cursor_stays_on_its_case_when_the_cases_re_sort() {
 }
 
 /// A bike's note can be pinned as it is written (`b`), shows first on the station's page
-/// the bike stands at, and `N` there unpins it.
+/// the bike stands at, and `N` there unpins it; all of it in the desk's language (ru).
 #[tokio::test]
 async fn the_depot_pins_a_bikes_note_and_unpins_it() {
     let b = city().await;
-    let mut d = Desk::open(b.clone(), "nurlan", Lang::En).await;
+    let mut d = Desk::open(b.clone(), "nurlan", Lang::Ru).await;
     d.keys(":").await;
     d.typ("station 1001").await;
     d.keys("Enter b").await;
     d.typ("rear brake weak").await;
     let s = d.screen();
     assert!(
-        s.contains("Pin to the top"),
+        s.contains("Закрепить сверху"),
         "the bike's note may be pinned: {s}"
     );
     d.keys("Down Right Enter Right Enter").await;
     let s = d.screen();
     assert!(
-        s.contains("PINNED · Bike 101 · nurlan: rear brake weak"),
+        s.contains("ЗАКРЕПЛЕНО · Велосипед 101 · nurlan: rear brake weak"),
         "{s}"
     );
+    assert!(
+        s.contains("заметка (Велосипед 101) сохранена"),
+        "in Russian: {s}"
+    );
     d.keys("N").await;
-    assert!(d.screen().contains("rear brake weak"), "{}", d.screen());
+    let s = d.screen();
+    assert!(s.contains("Открепить заметку"), "{s}");
+    assert!(
+        s.contains("Велосипед 101 · nurlan: rear brake weak"),
+        "which note: {s}"
+    );
     d.keys("Enter").await;
     d.keys("Right Enter").await;
     let s = d.screen();
-    assert!(s.contains("Bike 101 · nurlan: rear brake weak"), "{s}");
-    assert!(!s.contains("PINNED"), "unpinned: {s}");
+    assert!(s.contains("Велосипед 101 · nurlan: rear brake weak"), "{s}");
+    assert!(!s.contains("ЗАКРЕПЛЕНО"), "unpinned: {s}");
 }

@@ -496,7 +496,7 @@ texts! {
     Pinned => "PINNED", "ЗАКРЕПЛЕНО", "БЕКІТІЛГЕН";
     StationNoteTitle => "A note on the station", "Заметка о станции", "Бекет туралы жазба";
     BikeNoteTitle => "A note on the bike", "Заметка о велосипеде", "Велосипед туралы жазба";
-    DoneFleetNote => "note on {} kept", "заметка ({}) сохранена", "жазба ({}) сақталды";
+    DoneFleetNote => "note ({}) kept", "заметка ({}) сохранена", "жазба ({}) сақталды";
     DisNoBikeHere => "no bike under the cursor", "под курсором нет велосипеда", "курсор астында велосипед жоқ";
     UnpinTitle => "Unpin the pinned note", "Открепить заметку", "Жазбаны босату";
     DisNoPinned => "no pinned note", "нет закреплённой заметки", "бекітілген жазба жоқ";

@@ -4,7 +4,7 @@
 //! pins its bikes' notes too: a pinned bike note shows first wherever the bike stands).
 
 use super::{Call, Cx, Outcome, Preview, Procedure, invalid, ready, station_fact, station_of};
-use crate::api::{NoteAbout, Op};
+use crate::api::Op;
 use crate::tui::dialog::{Field, Form};
 use crate::tui::text::{T, fill};
 
@@ -43,7 +43,11 @@ impl Procedure for StationNote {
                 pinned,
             })
             .await?;
-            Ok(fill(c.t(T::DoneFleetNote), &[&NoteAbout::Station(station)]).into())
+            Ok(fill(
+                c.t(T::DoneFleetNote),
+                &[&format!("{} {station}", c.t(T::Station))],
+            )
+            .into())
         })
     }
 }
@@ -72,7 +76,11 @@ impl Procedure for BikeNote {
         Box::pin(async move {
             let bike = c.on.bike.ok_or_else(|| invalid("no bike"))?;
             c.b.execute(Op::BikeNote { bike, text, pinned }).await?;
-            Ok(fill(c.t(T::DoneFleetNote), &[&NoteAbout::Bike(bike)]).into())
+            Ok(fill(
+                c.t(T::DoneFleetNote),
+                &[&format!("{} {bike}", c.t(T::Bike))],
+            )
+            .into())
         })
     }
 }
@@ -106,9 +114,14 @@ impl Procedure for Unpin {
         pinned_note(cx).is_none().then_some(T::DisNoPinned)
     }
     fn facts(&self, cx: &Cx) -> Vec<String> {
-        pinned_note(cx)
-            .map(|n| vec![format!("{}: {}", n.staff, n.text)])
-            .unwrap_or_default()
+        let Some(n) = pinned_note(cx) else {
+            return Vec::new();
+        };
+        let on = match n.about {
+            crate::api::NoteAbout::Bike(b) => format!("{} {b} · ", cx.t(T::Bike)),
+            _ => String::new(),
+        };
+        vec![format!("{on}{}: {}", n.staff, n.text)]
     }
     fn fields(&self, _cx: &Cx) -> Vec<Field> {
         Vec::new()
