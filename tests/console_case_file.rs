@@ -306,3 +306,35 @@ async fn the_depot_pins_a_bikes_note_and_unpins_it() {
     assert!(s.contains("Велосипед 101 · nurlan: rear brake weak"), "{s}");
     assert!(!s.contains("ЗАКРЕПЛЕНО"), "unpinned: {s}");
 }
+
+/// A supervisor gives a case to someone by picking a name (those who work cases: the
+/// desk's agents and supervisors, not the depot), or back to the desk, with no name typed.
+#[tokio::test]
+async fn a_supervisor_reassigns_a_case_by_picking_who() {
+    use velodesk::backend::DeskOps;
+    let b = city().await;
+    let at = console_desk::at;
+    let case = b
+        .acting("aigerim")
+        .open_case(None, "complaint", "call back", at("2025-06-02 10:00"))
+        .await
+        .unwrap();
+    let mut d = Desk::open(b.clone(), "saule", Lang::En).await;
+    d.keys("7 A").await;
+    let s = d.screen();
+    assert!(s.contains("◀ aigerim ▶  (2/3)"), "the case's owner: {s}");
+    d.keys("Right Right").await;
+    let s = d.screen();
+    assert!(
+        s.contains("◀ saule ▶  (3/3)"),
+        "the desk, aigerim, saule; no depot: {s}"
+    );
+    d.keys("Left Left").await;
+    assert!(d.screen().contains("◀ the desk ▶  (1/3)"), "{}", d.screen());
+    d.keys("Enter Right Enter").await;
+    let s = d.screen();
+    assert!(s.contains(&format!("case {case} given to the desk")), "{s}");
+    let file = b.acting("saule").desk_file().await.unwrap();
+    let k = file.cases.iter().find(|k| k.id == case).unwrap();
+    assert_eq!(k.owner, None, "back to the desk");
+}

@@ -235,4 +235,8 @@ pub struct DeskFile {
     pub cases: Vec<Case>,
     /// Handovers with items still to be taken over.
     pub handovers: Vec<Handover>,
+    /// Whom a case may be given to, by name: every enabled staff member who works cases
+    /// (for one who may reassign them; empty for others).
+    #[serde(default)]
+    pub assignable: Vec<String>,
 }

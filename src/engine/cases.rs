@@ -115,6 +115,11 @@ fn listed(ctx: &Ctx<'_>, c: &Connection, mut cases: Vec<Case>) -> Result<Vec<Cas
     Ok(cases)
 }
 
+/// Whether a staff member works cases: an enabled account of a role at the desk.
+fn works_cases(s: &Staff) -> bool {
+    !s.disabled && allows(s.role, StaffAction::WorkCase)
+}
+
 impl Engine {
     /// A case opened by `by`, who owns it; it names their open contact with the rider.
     pub fn open_case(
@@ -242,7 +247,7 @@ impl Engine {
             let k = case_of(c, case)?;
             if let Some(o) = owner {
                 match people::staff(c, o)? {
-                    Some(x) if !x.disabled && allows(x.role, StaffAction::WorkCase) => {}
+                    Some(x) if works_cases(&x) => {}
                     Some(_) => {
                         return refuse(
                             Refusal::Invalid,
@@ -427,7 +432,7 @@ impl Engine {
             let Some(s) = people::staff(c, staff)? else {
                 return refuse(Refusal::Forbidden, format!("no staff member {staff:?}"));
             };
-            if s.disabled || !allows(s.role, StaffAction::WorkCase) {
+            if !works_cases(&s) {
                 return refuse(
                     Refusal::Forbidden,
                     format!("a {} has no desk file (cases and handovers)", s.role),
@@ -435,9 +440,21 @@ impl Engine {
             }
             let all = allows(s.role, StaffAction::AssignCase);
             let cases = sc::open_cases(c, if all { None } else { Some(&s.name) })?;
+            let assignable = if all {
+                let mut names: Vec<String> = people::all_staff(c)?
+                    .into_iter()
+                    .filter(works_cases)
+                    .map(|x| x.name)
+                    .collect();
+                names.sort();
+                names
+            } else {
+                Vec::new()
+            };
             Ok(DeskFile {
                 cases: listed(ctx, c, cases)?,
                 handovers: sc::open_handovers(c, &s.name)?,
+                assignable,
             })
         })
     }

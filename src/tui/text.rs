@@ -536,6 +536,7 @@ texts! {
     AssignCaseTitle => "Give the case to someone", "Передать дело", "Істі беру";
     FieldOwner => "Staff member (empty: the desk)", "Сотрудник (пусто: вся смена)", "Қызметкер (бос: бүкіл ауысым)";
     TheDesk => "the desk", "смена", "ауысым";
+    FieldOwnerPick => "Give it to", "Кому передать", "Кімге беру";
     DoneAssignCase => "case {} given to {}", "дело {} передано: {}", "{} іс берілді: {}";
     CsOpen => "open", "открыто", "ашық";
     CsWaitingRider => "waiting for the rider", "ждём клиента", "клиентті күтеміз";

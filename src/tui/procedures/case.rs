@@ -169,11 +169,25 @@ impl Procedure for AssignCase {
             .map(|k| vec![case_line(cx, k)])
             .unwrap_or_default()
     }
+    /// A pick of whom (the desk first, then every name the desk file lists), on the case's
+    /// owner; a name to type only while the console has no list yet.
     fn fields(&self, cx: &Cx) -> Vec<Field> {
         let owner = case_of(cx)
             .and_then(|k| k.owner.clone())
             .unwrap_or_default();
-        vec![Field::text("owner", T::FieldOwner, owner).optional()]
+        let names = cx
+            .app
+            .desk_file
+            .as_ref()
+            .map(|f| f.assignable.as_slice())
+            .unwrap_or_default();
+        if names.is_empty() {
+            return vec![Field::text("owner", T::FieldOwner, owner).optional()];
+        }
+        let mut options = vec![(String::new(), cx.t(T::TheDesk).to_string())];
+        options.extend(names.iter().map(|n| (n.clone(), n.clone())));
+        let on = options.iter().position(|o| o.0 == owner).unwrap_or(0);
+        vec![Field::choice("owner", T::FieldOwnerPick, options, on)]
     }
     fn submit(&self, c: Call, f: &Form) -> Outcome {
         let owner = Some(f.value("owner").trim().to_string()).filter(|o| !o.is_empty());
