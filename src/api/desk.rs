@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What a note is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", content = "id", rename_all = "kebab-case")]
 pub enum NoteAbout {
     /// A rider.
@@ -30,7 +30,7 @@ impl std::fmt::Display for NoteAbout {
 }
 
 /// A staff member's note: who, when, on what; pinned notes show first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Note {
     /// The note's number.
     pub id: i64,
@@ -49,7 +49,7 @@ pub struct Note {
 /// A call or a visit handled at the desk: its reason, and once closed its outcome and note;
 /// `actions` counts the audited actions its staff member took on the rider while it was
 /// open.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Contact {
     /// The contact's number.
     pub id: i64,

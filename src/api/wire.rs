@@ -27,7 +27,6 @@ pub struct LoginResponse {
     pub token: String,
     /// Who logged in.
     pub staff: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
     /// When the session ends.
@@ -39,7 +38,6 @@ pub struct LoginResponse {
 pub struct Me {
     /// Who is logged in.
     pub staff: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
 }
@@ -51,7 +49,6 @@ pub struct PayRequest {
     /// Whole tenge, 1 to 10,000,000 (D30).
     #[schema(value_type = i64, minimum = 1, maximum = 10_000_000, example = 5000)]
     pub amount: Tenge,
-    #[schema(value_type = crate::server::schema::PayMethod)]
     /// How the money came: cash, card or bank.
     pub method: PayMethod,
 }
@@ -207,7 +204,6 @@ pub struct NewStaffRequest {
     /// 1 to 64 letters a-z, A-Z, digits, `.`, `_` or `-`.
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub name: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
     /// Sets the password (Argon2id, 8 to 1,024 characters); without one the account

@@ -43,7 +43,7 @@ pub fn overuse_days(seconds_past_window: i64) -> i64 {
 }
 
 /// What an item of a breakdown is, so the engine knows where it goes in the ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// Time charge, accrued and posted at the next local midnight (R17).
@@ -55,7 +55,7 @@ pub enum ItemKind {
 }
 
 /// One line of a price breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PriceItem {
     pub kind: ItemKind,
     /// The line in English words (the API's, the audit's); a console words [`Self::detail`].
@@ -103,7 +103,7 @@ pub enum ItemDetail {
 }
 
 /// An itemised price for one (possibly chained) trip.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quote {
     pub seconds: i64,
     pub minutes: i64,
