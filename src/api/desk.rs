@@ -131,7 +131,6 @@ pub struct Case {
     pub id: i64,
     /// Its kind (a reason of the contact catalogue).
     pub kind: String,
-    #[schema(value_type = Option<i64>)]
     /// The rider it is about, if any.
     pub rider: Option<RiderId>,
     /// Who owns it (`None`: the desk's).
@@ -203,13 +202,12 @@ pub struct HandoverItem {
     pub id: i64,
     /// What it is (a case, a permission, a fine, an alert, the note).
     pub kind: HandoverKind,
-    #[schema(value_type = Option<i64>)]
     /// The rider it is about, if any.
     pub rider: Option<RiderId>,
     /// What is open, in words.
     pub text: String,
-    /// Who took it over, and when (`None`: it stays on the list).
-    #[schema(value_type = Option<Vec<String>>)]
+    /// Who took it over, and when (`None`: it stays on the list): `[staff, at]`.
+    #[schema(min_items = 2, max_items = 2)]
     pub acked: Option<(String, DateTime<Utc>)>,
 }
 

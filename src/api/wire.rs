@@ -85,7 +85,6 @@ pub struct AmountReasonRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StationRequest {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
 }
@@ -94,7 +93,6 @@ pub struct StationRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualUnlockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// Why, in the staff member's words (audited).
@@ -105,7 +103,6 @@ pub struct ManualUnlockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndRentalRequest {
-    #[schema(value_type = i64)]
     /// Where the bike was left.
     pub station: StationId,
     /// When the rider left the bike (the end of the charge).
@@ -124,7 +121,6 @@ pub struct FineRequest {
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10_000_000)]
     #[serde(default)]
     pub amount: Option<Tenge>,
-    #[schema(value_type = Option<i64>)]
     #[serde(default)]
     /// The rental it is for, if any.
     pub rental: Option<RentalId>,
@@ -145,7 +141,6 @@ pub struct ReasonRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectRequest {
-    #[schema(value_type = i64)]
     /// The entry it corrects (D9).
     pub entry: EntryId,
     /// Whole tenge, its sign the direction, at most 10,000,000 in size (D30), not 0.
@@ -191,7 +186,6 @@ pub struct NewBikeRequest {
     #[schema(value_type = i64, minimum = 1, maximum = 999_999_999)]
     /// The bike's inventory number.
     pub id: BikeId,
-    #[schema(value_type = Option<i64>)]
     #[serde(default)]
     /// A station to dock it at, if any.
     pub station: Option<StationId>,
@@ -244,10 +238,8 @@ pub struct Empty {}
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockRequest {
-    #[schema(value_type = i64)]
     /// The rider.
     pub rider: RiderId,
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The rider's PIN (four digits, R10).
@@ -258,7 +250,6 @@ pub struct UnlockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BikeRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
 }
@@ -267,7 +258,6 @@ pub struct BikeRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The dock reported a lock error: the rental goes on (R12).
@@ -311,7 +301,6 @@ impl DockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CableLockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The rider's PIN (four digits, R10).
@@ -322,7 +311,6 @@ pub struct CableLockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiderRequest {
-    #[schema(value_type = i64)]
     /// The rider.
     pub rider: RiderId,
 }
@@ -330,7 +318,6 @@ pub struct RiderRequest {
 /// A new station key, shown once.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StationKey {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
     /// Its key (a secret, shown once).

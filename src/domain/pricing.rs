@@ -81,23 +81,17 @@ pub enum ItemDetail {
     Tail {
         minutes: i64,
         past: i64,
-        #[schema(value_type = i64)]
         add: Tenge,
         every: i64,
     },
     /// A trip on an all-inclusive pass (R5): `pass` is the pass's id.
     AllInclusive { minutes: i64, pass: String },
     /// Days kept past a daily pass's window × the pass's price a day (R5, D4).
-    Overuse {
-        days: i64,
-        #[schema(value_type = i64)]
-        per_day: Tenge,
-    },
+    Overuse { days: i64, per_day: Tenge },
     /// Days late past `after_hours` × the late fine a day (R7, D4).
     LateFine {
         days: i64,
         after_hours: i64,
-        #[schema(value_type = i64)]
         per_day: Tenge,
     },
 }
