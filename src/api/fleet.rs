@@ -47,8 +47,9 @@ pub struct NewStation {
     /// Longitude, degrees.
     #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
-    /// How many docks it has.
-    #[schema(minimum = 1, maximum = 500)]
+    /// How many docks it has: docks are added up to it, never removed (0: none yet, as
+    /// an import without capacity leaves a station).
+    #[schema(maximum = 500)]
     pub docks: u32,
     /// Open to riders.
     pub active: bool,
