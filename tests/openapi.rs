@@ -178,6 +178,22 @@ fn documented(
     (ctype, schema)
 }
 
+/// `schema` with every object closed: a property it does not name is an error.
+fn closed(schema: &serde_json::Value) -> serde_json::Value {
+    match schema {
+        serde_json::Value::Object(o) => {
+            let mut o: serde_json::Map<String, serde_json::Value> =
+                o.iter().map(|(k, v)| (k.clone(), closed(v))).collect();
+            if o.contains_key("properties") && !o.contains_key("additionalProperties") {
+                o.insert("additionalProperties".into(), false.into());
+            }
+            serde_json::Value::Object(o)
+        }
+        serde_json::Value::Array(a) => a.iter().map(closed).collect(),
+        other => other.clone(),
+    }
+}
+
 /// Real answers, of a city with a rental, a fine and a lock-out, against the document:
 /// each status documented, with its content type, its body valid by its schema (the
 /// schemathesis run of `.ci/schemathesis.sh` does the same for generated requests).
@@ -392,6 +408,17 @@ async fn real_answers_match_the_documented_status_content_type_and_schema() {
             assert!(
                 errors.is_empty(),
                 "{method} {path} {status}: {errors:?}\n{text:.400}"
+            );
+            // Every field sent is documented: the schemas are the types' own, not copies
+            // that could miss a field.
+            let closed = jsonschema::options().build(&closed(&schema)).unwrap();
+            let undocumented: Vec<String> = closed
+                .iter_errors(&body)
+                .map(|e| format!("{} {e}", e.instance_path()))
+                .collect();
+            assert!(
+                undocumented.is_empty(),
+                "{method} {path} {status}: {undocumented:?}\n{text:.400}"
             );
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What a note is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", content = "id", rename_all = "kebab-case")]
 pub enum NoteAbout {
     /// A rider.
@@ -30,7 +30,7 @@ impl std::fmt::Display for NoteAbout {
 }
 
 /// A staff member's note: who, when, on what; pinned notes show first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Note {
     /// The note's number.
     pub id: i64,
@@ -49,7 +49,7 @@ pub struct Note {
 /// A call or a visit handled at the desk: its reason, and once closed its outcome and note;
 /// `actions` counts the audited actions its staff member took on the rider while it was
 /// open.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Contact {
     /// The contact's number.
     pub id: i64,
@@ -131,7 +131,6 @@ pub struct Case {
     pub id: i64,
     /// Its kind (a reason of the contact catalogue).
     pub kind: String,
-    #[schema(value_type = Option<i64>)]
     /// The rider it is about, if any.
     pub rider: Option<RiderId>,
     /// Who owns it (`None`: the desk's).
@@ -203,13 +202,12 @@ pub struct HandoverItem {
     pub id: i64,
     /// What it is (a case, a permission, a fine, an alert, the note).
     pub kind: HandoverKind,
-    #[schema(value_type = Option<i64>)]
     /// The rider it is about, if any.
     pub rider: Option<RiderId>,
     /// What is open, in words.
     pub text: String,
-    /// Who took it over, and when (`None`: it stays on the list).
-    #[schema(value_type = Option<Vec<String>>)]
+    /// Who took it over, and when (`None`: it stays on the list): `[staff, at]`.
+    #[schema(min_items = 2, max_items = 2)]
     pub acked: Option<(String, DateTime<Utc>)>,
 }
 

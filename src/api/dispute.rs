@@ -5,6 +5,7 @@ use crate::domain::dispute::{Claim, FairEnd, NoCase, Settlement, Sighting};
 use crate::domain::{BikeId, RentalId, RiderId, StationId, Tenge};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Which trip and which claim: the rider's open rental or `rental` (else the most recent
 /// trip); the claim `station` and `at` (else the trip's last lock error).
@@ -22,7 +23,7 @@ pub struct DisputeQuery {
 }
 
 /// The evidence of a dispute and the rule's finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DisputeEvidence {
     /// The rider.
     pub rider: RiderId,

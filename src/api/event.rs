@@ -3,9 +3,10 @@
 use crate::domain::{BikeId, RiderId, StationId, Tenge};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Something that changed, for the live stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Event {
     /// A station's counts changed.
@@ -73,7 +74,7 @@ impl Event {
 }
 
 /// What a nightly posting did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PostingReport {
     /// How many local midnights were posted.
     pub midnights: u32,
@@ -90,7 +91,9 @@ pub struct PostingReport {
     /// How many deposits were released (R5).
     pub deposits_released: u64,
     /// D31: riders whose posting failed (named in an alert); every other rider posted.
+    // Always sent (`default` reads an older server's answer).
     #[serde(default)]
+    #[schema(required = true)]
     pub failed: u64,
 }
 
@@ -111,7 +114,18 @@ impl PostingReport {
 /// What an alert is about: the console words each kind in its language from the alert's
 /// typed fields; `text` is the engine's line in English, for logs and API clients.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertKind {
@@ -172,7 +186,7 @@ impl std::fmt::Display for AlertKind {
 }
 
 /// Something that needs an operator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Alert {
     /// What kind of alert.
     pub kind: AlertKind,
@@ -193,8 +207,9 @@ pub struct Alert {
     /// Until when it holds (a PIN lock).
     #[serde(default)]
     pub until: Option<DateTime<Utc>>,
-    /// Who took it ("I am on it", [`crate::api::Op::TakeAlert`]) and when.
+    /// Who took it ("I am on it", [`crate::api::Op::TakeAlert`]) and when: `[staff, at]`.
     #[serde(default)]
+    #[schema(min_items = 2, max_items = 2)]
     pub taken: Option<(String, DateTime<Utc>)>,
     /// The dock it is about (a faulty dock).
     #[serde(default, skip_serializing_if = "Option::is_none")]

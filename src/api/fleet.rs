@@ -5,9 +5,10 @@ use crate::domain::rental::{DockOutcome, EndHow};
 use crate::domain::{BikeId, RentalId, RiderId, StationId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A station with its docks, the bikes cable-locked there and what happened lately.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StationView {
     /// The station and its counts.
     pub station: StationCounts,
@@ -16,35 +17,46 @@ pub struct StationView {
     /// The bikes at it.
     pub bikes: Vec<Bike>,
     /// The notes on the station and on the bikes standing there, pinned first.
+    // Always sent (`default` reads an older server's answer).
     #[serde(default)]
+    #[schema(required = true)]
     pub notes: Vec<super::Note>,
 }
 
-/// A station to create or update.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+/// A station to create or update (its docks are created up to `docks`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct NewStation {
     /// The station's number.
+    #[schema(value_type = i64, minimum = 1, maximum = 999_999_999)]
     pub id: StationId,
     /// The name.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// The name in Kazakh.
+    #[schema(max_length = 200)]
     pub name_kk: Option<String>,
     /// The name in English.
+    #[schema(max_length = 200)]
     pub name_en: Option<String>,
     /// The street address.
+    #[schema(max_length = 500)]
     pub address: String,
     /// Latitude, degrees.
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Longitude, degrees.
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
-    /// How many docks it has.
+    /// How many docks it has: docks are added up to it, never removed (0: none yet, as
+    /// an import without capacity leaves a station).
+    #[schema(maximum = 500)]
     pub docks: u32,
     /// Open to riders.
     pub active: bool,
 }
 
 /// Where a bike is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BikeState {
     /// Locked in a dock.
@@ -89,7 +101,7 @@ impl BikeState {
 }
 
 /// A bike, where it is and in what state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Bike {
     /// The bike's inventory number.
     pub id: BikeId,
@@ -107,7 +119,7 @@ pub struct Bike {
 }
 
 /// A station with its live counts.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct StationCounts {
     /// The station's number.
     pub id: StationId,
@@ -144,7 +156,7 @@ pub struct StationCounts {
 }
 
 /// A dock of a station, for the station view.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Dock {
     /// The dock's number at its station.
     pub number: u32,
@@ -155,7 +167,7 @@ pub struct Dock {
 }
 
 /// A rental, open or ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Rental {
     /// The rental's id.
     pub id: RentalId,
@@ -191,7 +203,7 @@ pub struct Rental {
 }
 
 /// One broken invariant, on one bike or station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FleetProblem {
     /// Which invariant (`docked-without-dock`, `dock-holds-other`, …).
     pub check: String,

@@ -10,9 +10,10 @@ use crate::domain::tariff::FineKind;
 use crate::domain::{BikeId, EntryId, RentalId, RiderId, StationId, Tenge};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// How money arrived (R20).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PayMethod {
     /// At the cash desk.
@@ -48,7 +49,7 @@ impl PayMethod {
 /// `POST /ops` carries, and what the engine's one door ([`crate::engine::Engine::execute`])
 /// runs. Who acts is not in it: the backend handle acts as one staff member (or as the
 /// rider and the docks, with none).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Op {
     /// Money arrives on the account (R19, R20): at the desk, or from card or bank.

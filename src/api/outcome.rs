@@ -5,9 +5,10 @@ use super::rider::Pass;
 use crate::domain::pricing::Quote;
 use crate::domain::{EntryId, RentalId, RiderId, Tenge};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// What a fine entry did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum FineOutcome {
     /// Posted to the ledger.
     Posted {
@@ -26,7 +27,7 @@ pub enum FineOutcome {
 }
 
 /// What an operation answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "outcome", content = "value", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Done; nothing to tell.

@@ -37,10 +37,8 @@ pub struct VanRoute {
     /// How many bikes it carries.
     pub capacity: u32,
     /// The station of its last stop; `None`: at the depot.
-    #[schema(value_type = Option<i64>)]
     pub at: Option<StationId>,
     /// The bikes in it now.
-    #[schema(value_type = Vec<i64>)]
     pub bikes: Vec<BikeId>,
     /// Who drives it (depot staff), when anyone does.
     pub driver: Option<String>,
@@ -51,7 +49,6 @@ pub struct VanRoute {
 /// A stop of a route.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct PlannedStop {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
     /// Bikes to take into the van (0 when it leaves bikes).
@@ -67,7 +64,6 @@ pub struct PlannedStop {
 /// A station expected to fail riders within the hour, at its count now.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct AtRisk {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
     /// Expected riders who find it empty.
@@ -83,20 +79,16 @@ pub struct VanStopRequest {
     /// Van number, from 1.
     #[schema(minimum = 1, maximum = 100)]
     pub van: u32,
-    #[schema(value_type = i64)]
     /// The station it stops at.
     pub station: StationId,
     /// Docked bikes of the station to take into the van.
     #[serde(default)]
-    #[schema(value_type = Vec<i64>)]
     pub take: Vec<BikeId>,
     /// Bikes of the van to leave in the station's free docks.
     #[serde(default)]
-    #[schema(value_type = Vec<i64>)]
     pub leave: Vec<BikeId>,
     /// Faulty bikes of the station to send to repair.
     #[serde(default)]
-    #[schema(value_type = Vec<i64>)]
     pub repair: Vec<BikeId>,
 }
 
@@ -105,7 +97,6 @@ pub struct VanStopRequest {
 pub struct VanStopDone {
     /// The van.
     pub van: u32,
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
     /// How many bikes were taken into the van.

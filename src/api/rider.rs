@@ -9,9 +9,10 @@ use crate::domain::rules::RestrictionSource;
 use crate::domain::{Born, EntryId, RentalId, RiderId, Tenge};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The open rental with its live duration and price.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OpenRental {
     /// The rental.
     pub rental: Rental,
@@ -24,7 +25,7 @@ pub struct OpenRental {
 }
 
 /// Everything an agent sees about a rider (DOMAIN §5).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RiderView {
     /// The rider.
     pub rider: Rider,
@@ -51,13 +52,17 @@ pub struct RiderView {
     /// The messages sent to them (R27).
     pub messages: Vec<Message>,
     /// Staff's notes on the rider, pinned first, then newest first ([`crate::api::Op::Note`]).
+    // These three are always sent (`default` reads an older server's answer).
     #[serde(default)]
+    #[schema(required = true)]
     pub notes: Vec<super::Note>,
     /// The rider's contacts with the desk, newest first (an open one has no outcome yet).
     #[serde(default)]
+    #[schema(required = true)]
     pub contacts: Vec<super::Contact>,
     /// The rider's cases, newest first.
     #[serde(default)]
+    #[schema(required = true)]
     pub cases: Vec<super::Case>,
     /// D29: until when unlocks and cable locks are refused, while they are.
     #[serde(default)]
@@ -125,40 +130,52 @@ impl Personal {
 }
 
 /// A rider to register.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewRider {
     /// The rider's ID (`None`: the next free one).
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 999_999_999)]
     pub id: Option<RiderId>,
     /// The surname.
+    #[schema(min_length = 1, max_length = 100)]
     pub surname: String,
     /// The name.
+    #[schema(max_length = 100)]
     pub name: String,
     /// The patronymic, if any.
+    #[schema(max_length = 100)]
     pub patronymic: String,
     /// The phone number.
+    #[schema(max_length = 100)]
     pub phone: Option<String>,
     /// The e-mail address.
+    #[schema(max_length = 200)]
     pub email: Option<String>,
     /// The identity document's number.
+    #[schema(max_length = 100)]
     pub document: Option<String>,
     /// The street address.
+    #[schema(max_length = 500)]
     pub address: Option<String>,
-    /// Date of birth (R8).
+    /// Date of birth (R8), from 1900-01-01 to today.
     pub born: NaiveDate,
     /// A resident of Kazakhstan (R2).
     pub resident: bool,
-    /// The concession category, if any (D23).
+    /// The concession category, if any (D23): `student`, `pensioner`, `disability3`, …
+    #[schema(max_length = 100)]
     pub concession: Option<String>,
     /// The rider's language for messages (kk, ru, en; R27).
+    #[schema(pattern = "^(kk|ru|en)$")]
     pub lang: String,
-    /// Their PIN (four digits).
+    /// Their PIN: 4 to 8 digits.
+    #[schema(pattern = "^[0-9]{4,8}$")]
     pub pin: String,
     /// Their card number, if any.
+    #[schema(max_length = 100)]
     pub card: Option<String>,
 }
 
 /// A rider as stored (the PIN only as a hash).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Rider {
     /// The rider's ID.
     pub id: RiderId,
@@ -176,7 +193,9 @@ pub struct Rider {
     pub document: Option<String>,
     /// The street address.
     pub address: Option<String>,
-    /// The whole date in the store; masked to the year in answers that hide personal data.
+    /// The whole date in the store; masked to the year in answers that hide personal data
+    /// (`1990-05-17`, `1990-**-**`).
+    #[schema(value_type = String, example = "1990-**-**")]
     pub born: Born,
     /// A resident of Kazakhstan (R2).
     pub resident: bool,
@@ -241,7 +260,7 @@ impl Rider {
 }
 
 /// A line of search results.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RiderHit {
     /// The rider's ID.
     pub id: RiderId,
@@ -258,7 +277,7 @@ pub struct RiderHit {
 }
 
 /// A pass a rider bought.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Pass {
     /// The pass's id.
     pub id: i64,
@@ -314,7 +333,7 @@ impl Pass {
 }
 
 /// A fine, pending approval or posted.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Fine {
     /// The fine's id.
     pub id: i64,
@@ -341,7 +360,7 @@ pub struct Fine {
 }
 
 /// A charge accrued and not yet posted (R17).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Accrual {
     /// The accrual's id.
     pub id: i64,
@@ -362,7 +381,7 @@ pub struct Accrual {
 }
 
 /// A ledger entry as shown and verified.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Entry {
     /// The entry's id.
     pub id: EntryId,
@@ -397,7 +416,7 @@ pub struct Entry {
 }
 
 /// A message the system sent (or would send) to a rider (R27).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Message {
     /// The message's id.
     pub id: i64,

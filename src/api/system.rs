@@ -4,17 +4,21 @@
 use crate::domain::{RiderId, Tenge};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// What the console shows in its header.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BackendInfo {
     /// The city of the tariff in force.
     pub city: String,
-    /// `local file PATH`, `in-memory`, `server URL`.
+    /// `local file PATH`, `in-memory`, `server URL` (a server tells it only to a login).
+    #[schema(required = false)]
     pub location: String,
     /// The operator's time zone (D13).
     pub time_zone: String,
-    /// Its clock moves only when told (a scenario, a demo).
+    /// Its clock moves only when told (a scenario, a demo); a server tells it only to a
+    /// login.
+    #[schema(required = false)]
     pub simulated_clock: bool,
     /// Whether this system is reached over the network (a server's, through
     /// `RemoteBackend`): the client sets it, a server never sends it.
@@ -59,7 +63,7 @@ impl ConnectionState {
 /// What a desk needs to know about the system to fill its forms: the tariff in force (its
 /// TOML, parsed again by the console), the fine approval threshold (D14) and how long a
 /// cable-lock permission stays valid (R14).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DeskInfo {
     /// The tariff in force's file name.
     pub tariff_file: String,
@@ -80,7 +84,7 @@ impl DeskInfo {
 }
 
 /// A rider whose cached balances disagree with the sum of the ledger entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Mismatch {
     /// The rider.
     pub rider: RiderId,
@@ -125,7 +129,7 @@ pub struct PostingFailure {
 }
 
 /// One audited staff action.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct AuditRecord {
     /// The record's id.
     pub id: i64,

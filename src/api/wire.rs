@@ -27,7 +27,6 @@ pub struct LoginResponse {
     pub token: String,
     /// Who logged in.
     pub staff: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
     /// When the session ends.
@@ -39,7 +38,6 @@ pub struct LoginResponse {
 pub struct Me {
     /// Who is logged in.
     pub staff: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
 }
@@ -51,7 +49,6 @@ pub struct PayRequest {
     /// Whole tenge, 1 to 10,000,000 (D30).
     #[schema(value_type = i64, minimum = 1, maximum = 10_000_000, example = 5000)]
     pub amount: Tenge,
-    #[schema(value_type = crate::server::schema::PayMethod)]
     /// How the money came: cash, card or bank.
     pub method: PayMethod,
 }
@@ -88,7 +85,6 @@ pub struct AmountReasonRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StationRequest {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
 }
@@ -97,7 +93,6 @@ pub struct StationRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualUnlockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// Why, in the staff member's words (audited).
@@ -108,7 +103,6 @@ pub struct ManualUnlockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndRentalRequest {
-    #[schema(value_type = i64)]
     /// Where the bike was left.
     pub station: StationId,
     /// When the rider left the bike (the end of the charge).
@@ -127,7 +121,6 @@ pub struct FineRequest {
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10_000_000)]
     #[serde(default)]
     pub amount: Option<Tenge>,
-    #[schema(value_type = Option<i64>)]
     #[serde(default)]
     /// The rental it is for, if any.
     pub rental: Option<RentalId>,
@@ -148,7 +141,6 @@ pub struct ReasonRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectRequest {
-    #[schema(value_type = i64)]
     /// The entry it corrects (D9).
     pub entry: EntryId,
     /// Whole tenge, its sign the direction, at most 10,000,000 in size (D30), not 0.
@@ -194,7 +186,6 @@ pub struct NewBikeRequest {
     #[schema(value_type = i64, minimum = 1, maximum = 999_999_999)]
     /// The bike's inventory number.
     pub id: BikeId,
-    #[schema(value_type = Option<i64>)]
     #[serde(default)]
     /// A station to dock it at, if any.
     pub station: Option<StationId>,
@@ -207,7 +198,6 @@ pub struct NewStaffRequest {
     /// 1 to 64 letters a-z, A-Z, digits, `.`, `_` or `-`.
     #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub name: String,
-    #[schema(value_type = crate::server::schema::Role)]
     /// Their role.
     pub role: Role,
     /// Sets the password (Argon2id, 8 to 1,024 characters); without one the account
@@ -248,10 +238,8 @@ pub struct Empty {}
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockRequest {
-    #[schema(value_type = i64)]
     /// The rider.
     pub rider: RiderId,
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The rider's PIN (four digits, R10).
@@ -262,7 +250,6 @@ pub struct UnlockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BikeRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
 }
@@ -271,7 +258,6 @@ pub struct BikeRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The dock reported a lock error: the rental goes on (R12).
@@ -321,7 +307,6 @@ impl DockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CableLockRequest {
-    #[schema(value_type = i64)]
     /// The bike.
     pub bike: BikeId,
     /// The rider's PIN (four digits, R10).
@@ -332,7 +317,6 @@ pub struct CableLockRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiderRequest {
-    #[schema(value_type = i64)]
     /// The rider.
     pub rider: RiderId,
 }
@@ -340,7 +324,6 @@ pub struct RiderRequest {
 /// A new station key, shown once.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StationKey {
-    #[schema(value_type = i64)]
     /// The station.
     pub station: StationId,
     /// Its key (a secret, shown once).

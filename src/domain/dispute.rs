@@ -16,7 +16,7 @@ pub const FAULTY_DOCK_FAULTS: usize = 3;
 pub const FAULTY_DOCK_HOURS: i64 = 24;
 
 /// What was recorded about the bike at a station.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "what", rename_all = "kebab-case")]
 pub enum Seen {
     /// The dock did not lock the bike pushed in (R12): the rental went on.
@@ -57,7 +57,7 @@ impl Seen {
 }
 
 /// One record about the bike: when, where (and at which dock, when the dock said).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sighting {
     pub at: DateTime<Utc>,
     pub station: StationId,
@@ -67,7 +67,7 @@ pub struct Sighting {
 }
 
 /// What the rider says: "I docked it at this station at this time".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Claim {
     pub station: StationId,
     pub at: DateTime<Utc>,
@@ -87,7 +87,7 @@ pub struct Facts {
 
 /// The fair end of a rental: when and where, the dock's report it rests on (if any) and the
 /// record that proves the bike stayed (indexes into [`Facts::sightings`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FairEnd {
     pub at: DateTime<Utc>,
     pub station: StationId,
@@ -96,7 +96,7 @@ pub struct FairEnd {
 }
 
 /// Why there is nothing to settle, in words for the desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoCase {
     /// The claimed time is after now.
@@ -202,7 +202,7 @@ pub fn fair_end(f: &Facts) -> Result<FairEnd, NoCase> {
 
 /// What settling does: an open rental ends at the fair time (R15/D3); an ended one is
 /// credited what it cost beyond its fair price, as a recognised claim (R26).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "settle", rename_all = "kebab-case")]
 pub enum Settlement {
     EndAt { at: DateTime<Utc> },

@@ -5,7 +5,17 @@ use std::fmt;
 
 /// A fine kind of A3 table 4 and R21–R24.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum FineKind {
@@ -51,7 +61,9 @@ impl fmt::Display for FineKind {
 }
 
 /// Where a fine stands (D14): waiting for a supervisor, posted to the ledger, or rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FineStatus {
     /// Above the approval threshold, waiting for a supervisor (D14).

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// What a ledger entry records. Each entry moves up to three balances: money, bonus and
 /// deposit; the balances are the sums of these moves (D9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     /// Money in: cash desk, card, bank (R19, R20).

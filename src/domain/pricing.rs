@@ -43,7 +43,7 @@ pub fn overuse_days(seconds_past_window: i64) -> i64 {
 }
 
 /// What an item of a breakdown is, so the engine knows where it goes in the ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// Time charge, accrued and posted at the next local midnight (R17).
@@ -55,7 +55,7 @@ pub enum ItemKind {
 }
 
 /// One line of a price breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PriceItem {
     pub kind: ItemKind,
     /// The line in English words (the API's, the audit's); a console words [`Self::detail`].
@@ -81,29 +81,23 @@ pub enum ItemDetail {
     Tail {
         minutes: i64,
         past: i64,
-        #[schema(value_type = i64)]
         add: Tenge,
         every: i64,
     },
     /// A trip on an all-inclusive pass (R5): `pass` is the pass's id.
     AllInclusive { minutes: i64, pass: String },
     /// Days kept past a daily pass's window × the pass's price a day (R5, D4).
-    Overuse {
-        days: i64,
-        #[schema(value_type = i64)]
-        per_day: Tenge,
-    },
+    Overuse { days: i64, per_day: Tenge },
     /// Days late past `after_hours` × the late fine a day (R7, D4).
     LateFine {
         days: i64,
         after_hours: i64,
-        #[schema(value_type = i64)]
         per_day: Tenge,
     },
 }
 
 /// An itemised price for one (possibly chained) trip.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quote {
     pub seconds: i64,
     pub minutes: i64,

@@ -50,7 +50,7 @@ pub fn overdue_from(
 }
 
 /// What a dock reports when a bike is pushed in (R12, R13).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DockOutcome {
     /// «Қайтару ОК»: locked, the rental ends.
@@ -91,7 +91,7 @@ impl DockOutcome {
 }
 
 /// How a rental ended (R12–R14, §5): the word stored with it and sent on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndHow {
     /// Pushed into a free dock, "Return OK" (R12).
@@ -143,7 +143,7 @@ pub const PIN_WINDOW: Duration = Duration::minutes(15);
 pub const PIN_TRIES: u32 = 5;
 
 /// D29: a rider's wrong PINs in a row.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PinTries {
     pub wrong: u32,
     pub last_wrong: Option<DateTime<Utc>>,

@@ -9,7 +9,9 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 
 /// D12, D17: who restricted a rider: the system at a posting (R18), or a supervisor by
 /// hand. Money lifts only the system's restriction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RestrictionSource {
     System,

@@ -1,7 +1,7 @@
 //! Bounds on what a request may ask for, checked before it reaches the engine: a rider's
 //! registration (lengths, the date of birth, the PIN), a season's dates, a staff
 //! password. Each refusal says which field and why (400 `invalid`). `/openapi.json`
-//! documents the same bounds (`schema.rs`, `api.rs`).
+//! documents the same bounds (the `#[schema(...)]` of the request types in `api`).
 
 use super::problem::ApiError;
 use crate::api::NewRider;

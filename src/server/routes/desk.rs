@@ -44,7 +44,7 @@ pub async fn pay(
 #[utoipa::path(post, path = "/riders/{id}/passes", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = BuyRequest,
-    responses((status = 200, body = crate::server::schema::Pass, description = "the pass"), Problems, Limited))]
+    responses((status = 200, body = crate::api::Pass, description = "the pass"), Problems, Limited))]
 pub async fn buy(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -127,7 +127,7 @@ pub async fn manual_unlock(
 #[utoipa::path(post, path = "/riders/{id}/rental/end", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = EndRentalRequest,
-    responses((status = 200, body = crate::server::schema::Quote, description = "the trip's price"), Problems, Limited))]
+    responses((status = 200, body = crate::domain::pricing::Quote, description = "the trip's price"), Problems, Limited))]
 pub async fn end_rental(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -149,7 +149,7 @@ pub async fn end_rental(
 #[utoipa::path(post, path = "/riders/{id}/fines", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = FineRequest,
-    responses((status = 200, body = crate::server::schema::FineOutcome, description = "posted or awaiting approval"), Problems, Limited))]
+    responses((status = 200, body = crate::api::FineOutcome, description = "posted or awaiting approval"), Problems, Limited))]
 pub async fn fine(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -181,7 +181,7 @@ pub async fn fine(
 #[utoipa::path(post, path = "/riders/{id}/fines/approve", tag = "desk",
     params(("id" = i64, Path, description = "rider ID"), IdempotencyKey),
     request_body = Empty,
-    responses((status = 200, body = crate::server::schema::FineOutcome, description = "the fine, posted"), Problems, Limited))]
+    responses((status = 200, body = crate::api::FineOutcome, description = "the fine, posted"), Problems, Limited))]
 pub async fn approve_fine(
     State(st): State<AppState>,
     who: AuthStaff,

@@ -31,7 +31,7 @@ pub struct DisputeParams {
 /// shows (nothing changes).
 #[utoipa::path(get, path = "/riders/{id}/dispute", tag = "lookups",
     params(("id" = i64, Path, description = "rider ID"), DisputeParams),
-    responses((status = 200, body = crate::server::schema::DisputeEvidence), Problems, Limited))]
+    responses((status = 200, body = crate::api::DisputeEvidence), Problems, Limited))]
 pub async fn evidence(
     State(st): State<AppState>,
     who: AuthStaff,

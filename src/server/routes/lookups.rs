@@ -24,7 +24,7 @@ type Answer<T> = Result<Json<T>, ApiError>;
 /// The system behind the server: its city and time zone to anyone; with a login also
 /// where its database is and whether its clock is simulated.
 #[utoipa::path(get, path = "/info", tag = "lookups", security((), ("bearer" = [])),
-    responses((status = 200, body = crate::server::schema::Info), Problems, Limited))]
+    responses((status = 200, body = crate::api::BackendInfo), Problems, Limited))]
 pub async fn info(
     State(st): State<AppState>,
     who: Option<AuthStaff>,
@@ -58,7 +58,7 @@ pub async fn staff_role(
 
 /// Every station with its live counts.
 #[utoipa::path(get, path = "/stations", tag = "lookups",
-    responses((status = 200, body = Vec<crate::server::schema::StationCounts>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::StationCounts>), Problems, Limited))]
 pub async fn stations(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -69,7 +69,7 @@ pub async fn stations(
 /// A station: counts, docks, the bikes there.
 #[utoipa::path(get, path = "/stations/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "station code")),
-    responses((status = 200, body = crate::server::schema::StationView), Problems, Limited))]
+    responses((status = 200, body = crate::api::StationView), Problems, Limited))]
 pub async fn station(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -81,7 +81,7 @@ pub async fn station(
 /// A bike: state, station, dock, faulty.
 #[utoipa::path(get, path = "/bikes/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "bike number")),
-    responses((status = 200, body = crate::server::schema::Bike), Problems, Limited))]
+    responses((status = 200, body = crate::api::Bike), Problems, Limited))]
 pub async fn bike(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -110,7 +110,7 @@ fn default_limit() -> usize {
 /// is audited (`search-by-phone`). Searches are limited per session: a burst of 20, then 5
 /// a second (429 with `Retry-After`).
 #[utoipa::path(get, path = "/riders", tag = "lookups", params(SearchQuery),
-    responses((status = 200, body = Vec<crate::server::schema::RiderHit>),
+    responses((status = 200, body = Vec<crate::api::RiderHit>),
         (status = 429, description = "too many searches: wait `Retry-After` seconds", body = Problem,
             content_type = "application/problem+json", headers(("Retry-After" = u64, description = "seconds"))),
         Problems, Limited))]
@@ -208,7 +208,7 @@ pub struct RevealQuery {
 /// A rider's account view; personal data masked unless `?reveal=REASON`.
 #[utoipa::path(get, path = "/riders/{id}", tag = "lookups",
     params(("id" = i64, Path, description = "rider ID"), RevealQuery),
-    responses((status = 200, body = crate::server::schema::RiderView), Problems, Limited))]
+    responses((status = 200, body = crate::api::RiderView), Problems, Limited))]
 pub async fn rider(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -237,7 +237,7 @@ pub async fn rider(
 /// What needs an operator now; for those who manage staff or read the audit log, also
 /// the staff accounts locked out by failed logins (`login-locked`).
 #[utoipa::path(get, path = "/alerts", tag = "lookups",
-    responses((status = 200, body = Vec<crate::server::schema::Alert>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::Alert>), Problems, Limited))]
 pub async fn alerts(State(st): State<AppState>, who: AuthStaff) -> Answer<Vec<crate::api::Alert>> {
     let mut all = st.backend.alerts().await?;
     if allows(who.role, StaffAction::ManageStaff) || allows(who.role, StaffAction::ViewAudit) {
@@ -265,7 +265,7 @@ pub struct AuditQuery {
 
 /// The audit log (supervisors, admins).
 #[utoipa::path(get, path = "/audit", tag = "lookups", params(AuditQuery),
-    responses((status = 200, body = Vec<crate::server::schema::AuditRecord>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::AuditRecord>), Problems, Limited))]
 pub async fn audit(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -290,7 +290,7 @@ pub struct OwnAuditQuery {
 /// The caller's own latest audit records, newest first: the receipt of what they just did.
 /// Every staff member may read their own; the whole log is `GET /audit`.
 #[utoipa::path(get, path = "/audit/own", tag = "lookups", params(OwnAuditQuery),
-    responses((status = 200, body = Vec<crate::server::schema::AuditRecord>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::AuditRecord>), Problems, Limited))]
 pub async fn own_audit(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -309,7 +309,7 @@ pub struct AtQuery {
 /// What ending the rider's rental at a time would charge (nothing changes).
 #[utoipa::path(get, path = "/riders/{id}/rental/end-preview", tag = "lookups",
     params(("id" = i64, Path, description = "rider ID"), AtQuery),
-    responses((status = 200, body = crate::server::schema::Quote), Problems, Limited))]
+    responses((status = 200, body = crate::domain::pricing::Quote), Problems, Limited))]
 pub async fn preview_end(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -322,7 +322,7 @@ pub async fn preview_end(
 
 /// Every rider's balances re-verified from the ledger (D9): the mismatches.
 #[utoipa::path(get, path = "/verify", tag = "lookups",
-    responses((status = 200, body = Vec<crate::server::schema::Mismatch>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::Mismatch>), Problems, Limited))]
 pub async fn verify(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -333,7 +333,7 @@ pub async fn verify(
 
 /// The fleet invariants (each bike in one place, dock counts that add up): what is broken.
 #[utoipa::path(get, path = "/verify/fleet", tag = "lookups",
-    responses((status = 200, body = Vec<crate::server::schema::FleetProblem>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::FleetProblem>), Problems, Limited))]
 pub async fn verify_fleet(
     State(st): State<AppState>,
     who: AuthStaff,
@@ -345,7 +345,7 @@ pub async fn verify_fleet(
 /// Every open rental, oldest first: which rider has which bike since when (no personal data
 /// beyond the rider's ID).
 #[utoipa::path(get, path = "/rentals/open", tag = "lookups",
-    responses((status = 200, body = Vec<crate::server::schema::Rental>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::Rental>), Problems, Limited))]
 pub async fn open_rentals(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -392,7 +392,7 @@ fn default_bikes_limit() -> usize {
 
 /// The bikes in one state (the depot's van, the repair shop).
 #[utoipa::path(get, path = "/bikes", tag = "lookups", params(BikesQuery),
-    responses((status = 200, body = Vec<crate::server::schema::Bike>), Problems, Limited))]
+    responses((status = 200, body = Vec<crate::api::Bike>), Problems, Limited))]
 pub async fn bikes_in(
     State(st): State<AppState>,
     _who: AuthStaff,
@@ -414,7 +414,7 @@ pub async fn bikes_in(
 /// What a desk needs for its forms: the tariff in force (TOML), the fine approval threshold
 /// (D14), how long a cable-lock permission lasts (R14).
 #[utoipa::path(get, path = "/desk", tag = "lookups",
-    responses((status = 200, body = crate::server::schema::DeskInfo), Problems, Limited))]
+    responses((status = 200, body = crate::api::DeskInfo), Problems, Limited))]
 pub async fn desk_info(
     State(st): State<AppState>,
     _who: AuthStaff,

@@ -88,9 +88,9 @@ fn principal_for(caller: &Caller, op: &Op) -> Result<(String, Option<String>), A
 /// Run an operation: its answer as `{"outcome": KIND, "value": …}`.
 #[utoipa::path(post, path = "/ops", tag = "ops",
     params(IdempotencyKey),
-    request_body(content = crate::server::schema::OpRequest, description = "an operation: `op` names it, the other fields are its own (see `velodesk::api::Op`)"),
+    request_body(content = crate::api::Op, description = "an operation: `op` names it, the other fields are its own (see `velodesk::api::Op`)"),
     security(("bearer" = []), ("station_key" = [])),
-    responses((status = 200, body = crate::server::schema::OpOutcome, description = "what the operation did"), Problems, Limited))]
+    responses((status = 200, body = crate::api::Outcome, description = "what the operation did"), Problems, Limited))]
 pub async fn execute(State(st): State<AppState>, caller: Caller, call: Call<Op>) -> Answer {
     let op = call.parse()?;
     checked(&st, &op)?;
@@ -109,9 +109,9 @@ pub async fn execute(State(st): State<AppState>, caller: Caller, call: Call<Op>)
 /// What an operation would answer now, refusal included, with nothing kept (a form's
 /// preview). Not idempotent: nothing happens.
 #[utoipa::path(post, path = "/ops/preview", tag = "ops",
-    request_body(content = crate::server::schema::OpRequest, description = "an operation, as for POST /ops"),
+    request_body(content = crate::api::Op, description = "an operation, as for POST /ops"),
     security(("bearer" = []), ("station_key" = [])),
-    responses((status = 200, body = crate::server::schema::OpOutcome, description = "what the operation would do"), Problems, Limited))]
+    responses((status = 200, body = crate::api::Outcome, description = "what the operation would do"), Problems, Limited))]
 pub async fn preview(State(st): State<AppState>, caller: Caller, call: Call<Op>) -> Answer {
     let op = call.parse()?;
     checked(&st, &op)?;

@@ -34,7 +34,7 @@ fn on<T>(target: String) -> impl Fn(&T) -> String + Send + Sync + 'static {
 
 /// Add or update a station (its docks are created).
 #[utoipa::path(post, path = "/stations", tag = "setup", params(IdempotencyKey),
-    request_body = crate::server::schema::NewStation,
+    request_body = crate::api::NewStation,
     responses((status = 200, body = crate::server::schema::Null, description = "null", content_type = "application/json"), Problems, Limited))]
 pub async fn add_station(
     State(st): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn add_bike(
 
 /// Register a rider.
 #[utoipa::path(post, path = "/riders", tag = "setup", params(IdempotencyKey),
-    request_body = crate::server::schema::NewRider,
+    request_body = crate::api::NewRider,
     responses((status = 200, body = i64, description = "the rider ID", content_type = "application/json"), Problems, Limited))]
 pub async fn add_rider(State(st): State<AppState>, who: AuthStaff, call: Call<NewRider>) -> Answer {
     who.may(StaffAction::RevealPersonalData)?;
@@ -243,7 +243,7 @@ pub async fn set_season(
 /// `Idempotency-Key` it answers the first call's report.
 #[utoipa::path(post, path = "/clock", tag = "setup", params(IdempotencyKey),
     request_body = ClockRequest,
-    responses((status = 200, body = crate::server::schema::PostingReport, description = "what the nightly postings did"), Problems, Limited))]
+    responses((status = 200, body = crate::api::PostingReport, description = "what the nightly postings did"), Problems, Limited))]
 pub async fn advance_clock(
     State(st): State<AppState>,
     who: AuthStaff,

@@ -114,7 +114,7 @@ pub async fn pull(
 #[utoipa::path(post, path = "/station/{station}/dock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = DockRequest, security(("station_key" = [])),
-    responses((status = 200, body = Option<crate::server::schema::Quote>, description = "the trip's price, or null when a lock error ended nothing"), Problems, Limited))]
+    responses((status = 200, body = Option<crate::domain::pricing::Quote>, description = "the trip's price, or null when a lock error ended nothing"), Problems, Limited))]
 pub async fn dock(
     State(st): State<AppState>,
     who: AuthStation,
@@ -157,7 +157,7 @@ pub async fn cable_lock_call(
 #[utoipa::path(post, path = "/station/{station}/cable-lock", tag = "station",
     params(("station" = i64, Path, description = "station code"), IdempotencyKey),
     request_body = CableLockRequest, security(("station_key" = [])),
-    responses((status = 200, body = crate::server::schema::Quote, description = "the trip's price"), Problems, Limited))]
+    responses((status = 200, body = crate::domain::pricing::Quote, description = "the trip's price"), Problems, Limited))]
 pub async fn cable_lock(
     State(st): State<AppState>,
     who: AuthStation,
