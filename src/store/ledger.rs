@@ -70,6 +70,12 @@ pub fn move_balances(c: &Connection, rider: RiderId, m: Moves, accrued: Tenge) -
     let bonus = Tenge(now.1).plus(m.bonus, &of("bonus"))?;
     let deposit = Tenge(now.2).plus(m.deposit, &of("deposit"))?;
     let accrued = Tenge(now.3).plus(accrued, &of("accrued total"))?;
+    write_balances(c, rider, [balance, bonus, deposit, accrued])
+}
+
+/// The one statement that writes the cached balances: money, bonus, deposit, accrued.
+fn write_balances(c: &Connection, rider: RiderId, sums: [Tenge; 4]) -> Result<()> {
+    let [balance, bonus, deposit, accrued] = sums;
     c.prepare_cached(
         "UPDATE riders SET balance = ?2, bonus = ?3, deposit = ?4, accrued = ?5 WHERE id = ?1",
     )?
@@ -77,7 +83,14 @@ pub fn move_balances(c: &Connection, rider: RiderId, m: Moves, accrued: Tenge) -
     Ok(())
 }
 
-/// Insert an entry row only; the caller moves the cached balances ([`move_balances`]).
+/// Write a rider's cached balances as `account` holds them, its sums already checked by the
+/// caller that read it in this transaction and moved it ([`move_balances`] reads them first).
+pub fn set_balances(c: &Connection, rider: RiderId, account: &Account) -> Result<()> {
+    let a = account;
+    write_balances(c, rider, [a.balance, a.bonus, a.deposit, a.accrued])
+}
+
+/// Insert an entry row only; the caller moves the cached balances ([`set_balances`]).
 pub fn insert_entry(c: &Connection, e: &NewEntry<'_>) -> Result<EntryId> {
     c.prepare_cached(
         "INSERT INTO ledger (rider_id, at, kind, money, bonus, deposit, actor, reason, method,

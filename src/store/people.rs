@@ -281,33 +281,37 @@ pub fn search_matching(
             readings.push(format!("+{digits}"));
         }
         for reading in &readings {
-            push(
-                &mut hits,
-                &format!("SELECT {COLS} FROM riders r WHERE r.phone = ?1 LIMIT ?2"),
-                reading,
-                "phone",
-            )?;
-        }
-        if phones == PhoneMatch::Prefix {
-            for reading in &readings {
-                push(
+            // The first digits find the whole number too: it is the first of the index's
+            // range, so it still comes first. A range, not `GLOB ?1`: SQLite prepares a
+            // statement again for every new pattern bound to a GLOB.
+            match phones {
+                PhoneMatch::Prefix => push_range(
                     &mut hits,
-                    &format!("SELECT {COLS} FROM riders r WHERE r.phone GLOB ?1 LIMIT ?2"),
-                    &format!("{reading}*"),
+                    &format!(
+                        "SELECT {COLS} FROM riders r WHERE r.phone >= ?1 AND r.phone < ?3 LIMIT ?2"
+                    ),
+                    reading,
+                    Some(&format!("{reading}\u{10FFFF}")),
                     "phone",
-                )?;
+                )?,
+                PhoneMatch::Whole => push(
+                    &mut hits,
+                    &format!("SELECT {COLS} FROM riders r WHERE r.phone = ?1 LIMIT ?2"),
+                    reading,
+                    "phone",
+                )?,
             }
         }
     }
-    // A card in any case, with spaces, as read off the card.
-    for card in [q.to_string(), card_key(q)] {
-        push(
-            &mut hits,
-            &format!("SELECT {COLS} FROM riders r WHERE r.card = ?1 LIMIT ?2"),
-            &card,
-            "card",
-        )?;
-    }
+    // A card in any case, with spaces, as read off the card (and as it was typed): one
+    // look-up of the index for both.
+    push_range(
+        &mut hits,
+        &format!("SELECT {COLS} FROM riders r WHERE r.card IN (?1, ?3) LIMIT ?2"),
+        &q,
+        Some(&card_key(q)),
+        "card",
+    )?;
     let one_word = !q.contains(char::is_whitespace);
     if q.contains('@') {
         push(
