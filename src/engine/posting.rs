@@ -183,19 +183,11 @@ fn isolated<T>(
     f: impl FnOnce() -> Result<T>,
 ) -> Result<std::result::Result<T, super::EngineError>> {
     let mark = ctx.events.borrow().len();
-    // Prepared once: a night posts a hundred thousand riders, each in its savepoint.
-    c.prepare_cached("SAVEPOINT posting_rider")?.execute([])?;
-    match f() {
-        Ok(v) => {
-            c.prepare_cached("RELEASE posting_rider")?.execute([])?;
-            Ok(Ok(v))
-        }
-        Err(e) => {
-            c.execute_batch("ROLLBACK TO posting_rider; RELEASE posting_rider")?;
-            ctx.events.borrow_mut().truncate(mark);
-            Ok(Err(e))
-        }
+    let out = store::Store::savepoint(c, f)?;
+    if out.is_err() {
+        ctx.events.borrow_mut().truncate(mark);
     }
+    Ok(out)
 }
 
 /// D31: the rider whose posting at `m` failed is named in an alert and the log, and kept

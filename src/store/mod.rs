@@ -226,6 +226,24 @@ impl Store {
         f(&tx)
     }
 
+    /// Run `f` in a savepoint of the transaction open on `c`: what it wrote is kept when it
+    /// succeeds and undone when it fails, and its error comes back for the caller to handle
+    /// while the transaction goes on (D31: one rider of a nightly posting).
+    pub fn savepoint<T, E>(
+        c: &Connection,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> Result<std::result::Result<T, E>> {
+        // Prepared once: a night posts a hundred thousand riders, each in its savepoint.
+        c.prepare_cached("SAVEPOINT part")?.execute([])?;
+        let out = f();
+        if out.is_ok() {
+            c.prepare_cached("RELEASE part")?.execute([])?;
+        } else {
+            c.execute_batch("ROLLBACK TO part; RELEASE part")?;
+        }
+        Ok(out)
+    }
+
     /// Open a unit that the writes until [`Store::end_unit`] join, each in a savepoint of
     /// its own: a transaction of its own, or a savepoint inside an open group commit.
     /// Returns whether a group commit was open (give it back to `end_unit`).
