@@ -187,6 +187,31 @@ async fn r14_cable_lock_from_the_call_to_locked() {
 
 /// D14: a fine above the threshold: the preview says it waits; a supervisor approves it in
 /// another console and it posts.
+/// R18, D14: a fine under the threshold is previewed from the engine's dry run as posted,
+/// with the balance after it; one that takes the balance to zero says the rider becomes
+/// restricted. Nothing is posted by the preview.
+#[tokio::test]
+async fn r18_a_fine_that_empties_the_balance_is_previewed_as_restricting() {
+    let b = city().await;
+    let before = b.rider(RiderId(1043)).await.unwrap().rider.balance;
+    assert!(before.is_positive(), "{before}");
+    let mut d = Desk::open(b.clone(), "aigerim", Lang::En).await;
+    d.keys(": ").await;
+    d.typ("rider 1043").await;
+    d.keys("Enter f Right Tab").await;
+    d.typ(&before.get().to_string()).await;
+    d.keys("Tab Tab").await;
+    d.typ("scratched frame").await;
+    d.keys("Enter").await;
+    let s = d.screen();
+    assert!(s.contains(&format!("damage {before}")), "{s}");
+    assert!(s.contains(&format!("{before} → 0 ₸")), "{s}");
+    assert!(s.contains("the rider becomes RESTRICTED (R18)"), "{s}");
+    assert!(!s.contains("waits for a supervisor"), "{s}");
+    let after = b.rider(RiderId(1043)).await.unwrap().rider.balance;
+    assert_eq!(after, before, "a preview posts nothing");
+}
+
 #[tokio::test]
 async fn d14_a_big_fine_is_previewed_then_approved_by_a_supervisor() {
     let b = city().await;

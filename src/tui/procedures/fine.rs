@@ -1,14 +1,15 @@
 //! Enter a fine (D14): its kind, an amount (the tariff's fixed one filled in), the rental it
 //! is for and a note. Above the desk's threshold it waits for a supervisor.
 
-use super::{Call, Cx, Outcome, Preview, Procedure, balance_after, invalid, ready, rider_of};
-use crate::api::FineOutcome;
+use super::{Call, Cx, Outcome, Preview, Procedure, invalid, ready, rider_of};
+use crate::api::{BackendError, FineOutcome, Op, Outcome as Answer};
 use crate::backend::Ops;
 use crate::domain::tariff::FineKind;
 use crate::domain::time::format_local;
 use crate::domain::{RentalId, Tenge};
 use crate::tui::dialog::{Field, Form};
 use crate::tui::text::{T, fill, fine_kind};
+use crate::tui::words::describe;
 
 pub struct Fine;
 
@@ -80,34 +81,51 @@ impl Procedure for Fine {
         }
     }
 
-    // The lead wires the engine's dry run in here; until then the desk's threshold and the
-    // balance the form holds say what will happen.
+    /// The engine's dry run of the same fine says what happens: posted now or waiting for a
+    /// supervisor (D14), at the amount it takes (the tariff's fixed one when none is typed).
     fn preview(&self, cx: &Cx, f: &Form) -> Preview {
         let lang = cx.lang;
-        let kind = FineKind::parse(f.value("kind"));
+        let words = fine_kind(f.value("kind"), lang).to_string();
         let threshold = cx.app.desk.as_ref().map(|d| d.approval_threshold);
-        let amount = f
-            .num("amount")
-            .map(Tenge)
-            .or_else(|| kind.and_then(|k| cx.app.tariff.as_ref()?.fixed_fine(k)));
-        let Some(amount) = amount else {
-            return ready(Err(fill(
-                T::NeedText.get(lang),
-                &[&T::FieldAmount.get(lang)],
-            )));
+        let balance = f.rider.as_ref().map(|v| v.rider.balance);
+        let op = match (rider_of(cx.on), FineKind::parse(f.value("kind"))) {
+            (Ok(rider), Some(kind)) => Op::Fine {
+                rider,
+                kind,
+                amount: f.num("amount").map(Tenge),
+                rental: f.num("rental").map(RentalId),
+                note: f.value("note").to_string(),
+            },
+            _ => return ready(Err(fill(T::NeedText.get(lang), &[&T::FieldKind.get(lang)]))),
         };
-        let mut lines = vec![format!("{} {}", fine_kind(f.value("kind"), lang), amount)];
-        match threshold {
-            Some(t) if amount > t => lines.push(fill(T::PreviewApproval.get(lang), &[&t])),
-            _ => {
-                lines.extend(balance_after(f, -amount.get()));
-                let balance = f.rider.as_ref().map(|v| v.rider.balance);
-                if balance.is_some_and(|b| crate::domain::ledger::restricts(b - amount)) {
-                    lines.push(T::PreviewRestrict.get(lang).to_string());
+        let b = cx.app.backend.clone();
+        Box::pin(async move {
+            let out = b.preview(op).await.map_err(|e| describe(&e, lang))?;
+            let mut lines = Vec::new();
+            match out {
+                Answer::Fine(FineOutcome::AwaitingApproval { amount, .. }) => {
+                    lines.push(format!("{words} {amount}"));
+                    let t = threshold.map(|t| t.to_string()).unwrap_or_default();
+                    lines.push(fill(T::PreviewApproval.get(lang), &[&t]));
+                }
+                Answer::Fine(FineOutcome::Posted { amount, .. }) => {
+                    lines.push(format!("{words} {amount}"));
+                    if let Some(b) = balance {
+                        lines.push(fill(T::PreviewBalance.get(lang), &[&b, &(b - amount)]));
+                        if crate::domain::ledger::restricts(b - amount) {
+                            lines.push(T::PreviewRestrict.get(lang).to_string());
+                        }
+                    }
+                }
+                other => {
+                    let e = BackendError::Internal {
+                        message: format!("a fine's preview answered {other:?}"),
+                    };
+                    return Err(describe(&e, lang));
                 }
             }
-        }
-        ready(Ok(lines))
+            Ok(lines)
+        })
     }
 
     fn submit(&self, c: Call, f: &Form) -> Outcome {
